@@ -1,0 +1,140 @@
+// Runs one `claude -p` process to completion: typed events as they arrive, one classified SessionResult at the end.
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { ExecaError, execa } from 'execa';
+import { buildArgv, buildEnv } from './argv.js';
+import type { ClaudeArgvOptions, ClaudeEnvOptions } from './argv.js';
+import type { AgentEvent, Outcome, SessionResult } from './events.js';
+import { classifyOutcome } from './outcome.js';
+import type { ProcessExit } from './outcome.js';
+import { createStreamParser } from './parse.js';
+import type { StreamParser } from './parse.js';
+import { openRawLog } from './raw-log.js';
+import type { RawLog } from './raw-log.js';
+import { signalGroupIfAlive, terminateGroup } from './process-group.js';
+import { resultTotals } from './totals.js';
+
+export interface SessionOptions extends ClaudeArgvOptions, ClaudeEnvOptions {
+  /** The executable, e.g. from `resolveClaudeBin(env)`. */
+  readonly bin: string;
+  /** The story's worktree; `--resume` must run in the cwd the session started in. */
+  readonly cwd: string;
+  /** Abort: SIGTERM to the process group, SIGKILL after `killGraceMs`; the outcome is then `killed`. */
+  readonly signal?: AbortSignal | undefined;
+  readonly killGraceMs?: number | undefined;
+  readonly onEvent?: ((event: AgentEvent) => void) | undefined;
+  readonly onSpawn?: ((pid: number) => void) | undefined;
+  /** Every raw stdout line is appended here (parent folders are created). */
+  readonly rawLogPath?: string | undefined;
+}
+
+const DEFAULT_KILL_GRACE_MS = 5000;
+/** Stderr matters only for startup failures and crashes; its tail is enough and bounds memory. */
+const MAX_STDERR = 16 * 1024;
+
+function captureTail(stream: Readable): () => string {
+  let text = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    text += chunk;
+    if (text.length > 2 * MAX_STDERR) text = text.slice(-MAX_STDERR);
+  });
+  return () => (text.length > MAX_STDERR ? text.slice(-MAX_STDERR) : text);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+async function spawnFailure(options: SessionOptions, error: unknown): Promise<Outcome> {
+  const code = error instanceof ExecaError && typeof error.code === 'string' ? error.code : 'unknown error';
+  if (!(await isDirectory(options.cwd))) {
+    return { kind: 'startup_failure', text: `Could not start ${options.bin}: the working directory ${options.cwd} does not exist (${code}). Recreate the worktree, then retry.` };
+  }
+  return { kind: 'startup_failure', text: `Could not start ${options.bin} (${code}). Install Claude Code or set BARO_CLAUDE_BIN to the claude executable.` };
+}
+
+function sessionResult(parser: StreamParser, outcome: Outcome, exitCode: number | undefined, startedAt: number): SessionResult {
+  const summary = parser.summary();
+  const totals = resultTotals(summary.result);
+  const result = summary.result;
+  const base = {
+    outcome,
+    sessionId: summary.sessionId,
+    costUsd: totals.costUsd,
+    usage: totals.usage,
+    numTurns: totals.numTurns,
+    durationMs: Date.now() - startedAt,
+    exitCode,
+    resultText: result === undefined ? '' : (result.result ?? result.errors?.join('\n') ?? ''),
+    malformedLines: summary.malformedLines,
+  };
+  return result?.structured_output === undefined ? base : { ...base, structuredOutput: result.structured_output };
+}
+
+/**
+ * Runs one agent turn; resuming is the same call with `resume: true` and a new prompt. It resolves for every way
+ * the process can end (the outcome says which) and rejects only when the raw log cannot be written or a callback throws.
+ */
+export async function runSession(options: SessionOptions): Promise<SessionResult> {
+  const startedAt = Date.now();
+  const parser = createStreamParser();
+  if (options.signal?.aborted === true) return sessionResult(parser, { kind: 'killed' }, undefined, startedAt);
+  const log = options.rawLogPath === undefined ? undefined : await openRawLog(options.rawLogPath);
+  try {
+    return await spawnAndRead(options, parser, log, startedAt);
+  } finally {
+    await log?.close();
+  }
+}
+
+async function spawnAndRead(options: SessionOptions, parser: StreamParser, log: RawLog | undefined, startedAt: number): Promise<SessionResult> {
+  const { args, stdinPrompt } = buildArgv(options);
+  const common = { cwd: options.cwd, env: buildEnv(options), extendEnv: false, buffer: false, reject: false, detached: true } as const;
+  // An open but silent stdin costs a 3 s wait in the CLI, so stdin is closed unless it carries the prompt.
+  const subprocess = stdinPrompt === undefined
+    ? execa(options.bin, args, { ...common, stdin: 'ignore' })
+    : execa(options.bin, args, { ...common, input: stdinPrompt });
+  const pid = subprocess.pid;
+  const stderr = captureTail(subprocess.stderr);
+  let cancelKill: (() => void) | undefined;
+  const onAbort = (): void => {
+    if (pid !== undefined) cancelKill = terminateGroup(pid, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (pid !== undefined) options.onSpawn?.(pid);
+    if (options.signal?.aborted === true) onAbort();
+    for await (const line of subprocess) {
+      try {
+        await log?.append(line);
+        for (const event of parser.push(line)) options.onEvent?.(event);
+      } catch (error) {
+        // Stop the agent before the error propagates: iteration cleanup waits for the process to exit.
+        if (pid !== undefined) signalGroupIfAlive(pid, 'SIGKILL');
+        throw error;
+      }
+    }
+    const exit = await subprocess;
+    if (pid === undefined) return sessionResult(parser, await spawnFailure(options, exit), undefined, startedAt);
+    const processExit: ProcessExit = {
+      exitCode: exit.exitCode,
+      signal: exit.signal,
+      stderr: stderr(),
+      aborted: options.signal?.aborted === true,
+    };
+    return sessionResult(parser, classifyOutcome(parser.summary(), processExit), exit.exitCode, startedAt);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (cancelKill !== undefined && pid !== undefined) {
+      cancelKill();
+      // The leader is gone; anything of its group that outlived SIGTERM would otherwise run on unattended.
+      signalGroupIfAlive(pid, 'SIGKILL');
+    }
+  }
+}
