@@ -1,0 +1,63 @@
+// Registers baro's commands with commander; each handler is imported only when its command runs.
+import { Command } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+
+const DESCRIPTION =
+  'baro turns a Claude Code subscription into a team: it plans a goal into stories with dependencies, ' +
+  'runs several Claude Code sessions in parallel, each in its own git worktree, and merges the reviewed work onto one branch. ' +
+  'Start it, walk away, and come back to a pull request.';
+
+const EXAMPLES = `
+Examples:
+  $ baro "Add rate limiting to all API endpoints"
+  $ baro run --plan plan.json --yes
+  $ baro doctor`;
+
+/** Builds the commander program; `setExitCode` receives each handler's exit code. */
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('baro');
+  // Set before any .command(): subcommands copy these settings when they are created.
+  program
+    .exitOverride()
+    .showHelpAfterError('Run `baro --help` for usage.')
+    .description(DESCRIPTION)
+    .version(packageJson.version, '-V, --version', 'print the version of baro')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', EXAMPLES);
+
+  program
+    .command('run [goal]', { isDefault: true })
+    .description('the whole run: map → plan → review → execute → publish (also: baro "<goal>")')
+    .option('--plan <file>', 'skip planning; use this plan file')
+    .option('--parallel <n>', 'stories running at once, 1 to 32 (default: 3)')
+    .option('--yes', 'approve the plan without asking (default: ask on a TTY)')
+    .option('--base <branch>', "branch the run starts from and the PR targets (default: the remote's default branch, else the current branch)")
+    .option('--no-push', 'keep everything local (implies --no-pr)')
+    .option('--no-pr', 'push the branch but open no PR')
+    .option('--draft', 'open the PR as a draft')
+    .option('--json', 'one JSON event per line on stdout, no TUI')
+    .option('--inspect', 'serve the live statechart page on 127.0.0.1 and print its URL on stderr')
+    .option('--config <file>', 'config file (default: baro.config.json in the repo root, if present)')
+    .option('--model-planner <model>', 'model of the planner (default: opus)')
+    .option('--model-story <model>', 'model of the story agents (default: sonnet)')
+    .option('--model-critic <model>', 'model of the critic (default: haiku)')
+    .option('--model-surgeon <model>', 'model of the surgeon (default: sonnet)')
+    .action(async (goal: string | undefined, raw: unknown) => {
+      const { parseRunOptions, assertGoalOrPlan } = await import('./options.js');
+      const options = parseRunOptions(raw);
+      assertGoalOrPlan(goal, options);
+      const { runCommand } = await import('./commands/run.js');
+      setExitCode(await runCommand(goal, options));
+    });
+
+  program
+    .command('doctor')
+    .description('check node, git, the repository, `claude` and its version, login, GitHub token and remote')
+    .option('--json', 'print the checks as one JSON object')
+    .action(async (raw: { json?: boolean }) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      setExitCode(await doctorCommand({ json: raw.json === true }));
+    });
+
+  return program;
+}

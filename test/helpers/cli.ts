@@ -1,0 +1,44 @@
+// Runs the real baro CLI from source (node --import tsx cli/main.ts) in a child process, for end-to-end tests.
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+
+export interface BaroResult {
+  /** -1 when the process was killed by a signal. */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunBaroOptions {
+  readonly cwd: string;
+  /** Added to a cleaned copy of this process's environment (see INHERITED_ENV_DROPPED). */
+  readonly env?: Record<string, string>;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const mainScript = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+// An absolute URL, so the loader resolves whatever cwd the test gives the child.
+const tsxLoader = pathToFileURL(createRequire(`${repoRoot}package.json`).resolve('tsx')).href;
+
+// Variables of the developer's shell that would change baro's behaviour; tests opt in explicitly through `env`.
+const INHERITED_ENV_DROPPED = /^(BARO_|GIT_|GITHUB_|GH_|ANTHROPIC_|CLAUDE_CODE_)/;
+
+/** Runs `baro <args>`; never throws on a non-zero exit, never waits on stdin. */
+export async function runBaro(args: string[], opts: RunBaroOptions): Promise<BaroResult> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !INHERITED_ENV_DROPPED.test(name)),
+  );
+  const result = await execa(process.execPath, ['--import', tsxLoader, mainScript, ...args], {
+    cwd: opts.cwd,
+    env: { ...inherited, ...opts.env },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
+  return {
+    exitCode: result.exitCode ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
+}
