@@ -1,0 +1,194 @@
+// Pure policy over the plan's dependency graph: validation, levels, slots, failure propagation.
+
+/** The part of a plan story the graph rules need; structurally compatible with `PlanStory`. */
+export interface DagStory {
+  readonly id: string;
+  readonly dependsOn: readonly string[];
+  readonly acceptance: readonly string[];
+  readonly writes?: readonly string[] | undefined;
+}
+
+export type GraphRule = 'no-stories' | 'duplicate-id' | 'unknown-dependency' | 'self-dependency' | 'cycle' | 'empty-acceptance';
+
+export interface GraphIssue {
+  readonly storyId?: string;
+  readonly rule: GraphRule;
+  readonly message: string;
+}
+
+export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked';
+
+export type StatusMap = Readonly<Record<string, StoryStatus>>;
+
+export type RunStatus = 'succeeded' | 'partial' | 'failed';
+
+// Own properties only, so an id such as "constructor" never reads Object.prototype.
+function statusOf(status: StatusMap, id: string): StoryStatus {
+  return Object.hasOwn(status, id) ? (status[id] ?? 'pending') : 'pending';
+}
+
+// First story per id wins; later duplicates are reported by validatePlanGraph and ignored elsewhere.
+function uniqueStories<S extends DagStory>(stories: readonly S[]): Map<string, S> {
+  const byId = new Map<string, S>();
+  for (const story of stories) if (!byId.has(story.id)) byId.set(story.id, story);
+  return byId;
+}
+
+// Known, non-self dependencies of each story, without repeats.
+function edges(byId: ReadonlyMap<string, DagStory>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [id, story] of byId) {
+    out.set(id, [...new Set(story.dependsOn)].filter((dep) => dep !== id && byId.has(dep)));
+  }
+  return out;
+}
+
+function findCycles(byId: ReadonlyMap<string, DagStory>): string[][] {
+  const deps = edges(byId);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const seen = new Set<string>();
+  const cycles: string[][] = [];
+  const stack: string[] = [];
+  const visit = (id: string): void => {
+    state.set(id, 'visiting');
+    stack.push(id);
+    for (const dep of deps.get(id) ?? []) {
+      const depState = state.get(dep);
+      if (depState === undefined) visit(dep);
+      else if (depState === 'visiting') {
+        const cycle = stack.slice(stack.indexOf(dep));
+        const key = [...cycle].sort().join('\u0000');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push([...cycle, dep]);
+        }
+      }
+    }
+    stack.pop();
+    state.set(id, 'done');
+  };
+  for (const id of byId.keys()) if (!state.has(id)) visit(id);
+  return cycles;
+}
+
+/** Every rule of CLI.md "Plan file" the story graph breaks; empty when the plan can run. */
+export function validatePlanGraph(stories: readonly DagStory[]): GraphIssue[] {
+  if (stories.length === 0) return [{ rule: 'no-stories', message: 'the plan has no stories' }];
+  const issues: GraphIssue[] = [];
+  const counts = new Map<string, number>();
+  for (const story of stories) counts.set(story.id, (counts.get(story.id) ?? 0) + 1);
+  for (const [id, count] of counts) {
+    if (count > 1) issues.push({ storyId: id, rule: 'duplicate-id', message: `story ${id}: id "${id}" is used by ${count} stories; ids must be unique` });
+  }
+  const byId = uniqueStories(stories);
+  for (const story of byId.values()) {
+    for (const dep of new Set(story.dependsOn)) {
+      if (dep === story.id) issues.push({ storyId: story.id, rule: 'self-dependency', message: `story ${story.id}: dependsOn names the story itself` });
+      else if (!byId.has(dep)) issues.push({ storyId: story.id, rule: 'unknown-dependency', message: `story ${story.id}: dependsOn names unknown story "${dep}"` });
+    }
+    if (story.acceptance.every((criterion) => criterion.trim() === '')) {
+      issues.push({ storyId: story.id, rule: 'empty-acceptance', message: `story ${story.id}: acceptance is empty; give at least one criterion` });
+    }
+  }
+  for (const cycle of findCycles(byId)) {
+    const first = cycle[0] ?? '';
+    issues.push({ storyId: first, rule: 'cycle', message: `story ${first}: dependsOn forms a cycle ${cycle.join(' → ')}` });
+  }
+  return issues;
+}
+
+/** Levels by longest path (level = 1 + deepest dependency), plan order inside a level; stories on or behind a cycle share one last level. */
+export function computeLevels(stories: readonly DagStory[]): string[][] {
+  const byId = uniqueStories(stories);
+  const deps = edges(byId);
+  const level = new Map<string, number>();
+  let remaining = [...byId.keys()];
+  while (remaining.length > 0) {
+    const ready = remaining.filter((id) => (deps.get(id) ?? []).every((dep) => level.has(dep)));
+    if (ready.length === 0) break;
+    for (const id of ready) level.set(id, Math.max(-1, ...(deps.get(id) ?? []).map((dep) => level.get(dep) ?? 0)) + 1);
+    remaining = remaining.filter((id) => !level.has(id));
+  }
+  const last = Math.max(-1, ...level.values()) + 1;
+  for (const id of remaining) level.set(id, last);
+  const levels: string[][] = [];
+  for (const id of byId.keys()) {
+    const index = level.get(id) ?? last;
+    while (levels.length <= index) levels.push([]);
+    levels[index]?.push(id);
+  }
+  return levels.filter((ids) => ids.length > 0);
+}
+
+/** Stories that depend on `storyId` directly or through others, in plan order. */
+export function dependentsOf(storyId: string, stories: readonly DagStory[]): string[] {
+  const byId = uniqueStories(stories);
+  const deps = edges(byId);
+  const found = new Set<string>();
+  const queue = [storyId];
+  while (queue.length > 0) {
+    const current = queue.shift() ?? '';
+    for (const [id, ids] of deps) {
+      if (ids.includes(current) && !found.has(id) && id !== storyId) {
+        found.add(id);
+        queue.push(id);
+      }
+    }
+  }
+  return [...byId.keys()].filter((id) => found.has(id));
+}
+
+/** Blocks every pending story that depends, transitively, on a failed or blocked one. */
+export function propagateFailure(status: StatusMap, stories: readonly DagStory[]): Record<string, StoryStatus> {
+  const next: Record<string, StoryStatus> = { ...status };
+  for (const story of uniqueStories(stories).values()) {
+    const current = statusOf(status, story.id);
+    if (current !== 'failed' && current !== 'blocked') continue;
+    for (const id of dependentsOf(story.id, stories)) {
+      if (statusOf(next, id) === 'pending') next[id] = 'blocked';
+    }
+  }
+  return next;
+}
+
+/** Pending stories of the level to start now, in order, within the slots left by every running story. */
+export function storiesToStart(input: { readonly level: readonly string[]; readonly status: StatusMap; readonly parallel: number }): string[] {
+  const running = Object.values(input.status).filter((s) => s === 'running').length;
+  const free = Math.max(0, Math.floor(input.parallel) - running);
+  return input.level.filter((id) => statusOf(input.status, id) === 'pending').slice(0, free);
+}
+
+/** True when no story of the level can still change: each merged, failed or blocked. */
+export function levelSettled(level: readonly string[], status: StatusMap): boolean {
+  return level.every((id) => {
+    const s = statusOf(status, id);
+    return s === 'merged' || s === 'failed' || s === 'blocked';
+  });
+}
+
+/** Outcome of a finished run: all merged, some merged, or none (an empty map merged nothing). */
+export function runStatus(status: StatusMap): RunStatus {
+  const values = Object.values(status);
+  const merged = values.filter((s) => s === 'merged').length;
+  if (merged > 0 && merged === values.length) return 'succeeded';
+  return merged > 0 ? 'partial' : 'failed';
+}
+
+export interface WriteOverlap {
+  readonly path: string;
+  readonly stories: string[];
+}
+
+/** Declared `writes` shared by two or more stories of one level, in order of first declaration. */
+export function writeOverlaps(levelStories: readonly DagStory[]): WriteOverlap[] {
+  const writers = new Map<string, string[]>();
+  for (const story of levelStories) {
+    for (const raw of story.writes ?? []) {
+      const path = raw.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+      const ids = writers.get(path) ?? [];
+      if (!ids.includes(story.id)) ids.push(story.id);
+      writers.set(path, ids);
+    }
+  }
+  return [...writers].filter(([, ids]) => ids.length > 1).map(([path, ids]) => ({ path, stories: ids }));
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  computeLevels,
+  dependentsOf,
+  levelSettled,
+  propagateFailure,
+  runStatus,
+  storiesToStart,
+  validatePlanGraph,
+  writeOverlaps,
+} from '../../machines/dag.js';
+import type { DagStory, StoryStatus } from '../../machines/dag.js';
+
+function story(id: string, dependsOn: string[] = [], extra: Partial<DagStory> = {}): DagStory {
+  return { id, dependsOn, acceptance: [`${id} works`], ...extra };
+}
+
+// S1 → (S2, S3) → S4
+const diamond = [story('S1'), story('S2', ['S1']), story('S3', ['S1']), story('S4', ['S2', 'S3'])];
+
+describe('validatePlanGraph', () => {
+  it('accepts a valid diamond', () => {
+    expect(validatePlanGraph(diamond)).toEqual([]);
+  });
+
+  it('refuses an empty plan', () => {
+    expect(validatePlanGraph([])).toEqual([{ rule: 'no-stories', message: 'the plan has no stories' }]);
+  });
+
+  it('names duplicate ids, unknown and self dependencies, and empty acceptance', () => {
+    const issues = validatePlanGraph([
+      story('S1'),
+      story('S1'),
+      story('S2', ['S9']),
+      story('S3', ['S3']),
+      story('S4', [], { acceptance: [] }),
+      story('S5', [], { acceptance: ['  '] }),
+    ]);
+    expect(issues).toEqual([
+      { storyId: 'S1', rule: 'duplicate-id', message: 'story S1: id "S1" is used by 2 stories; ids must be unique' },
+      { storyId: 'S2', rule: 'unknown-dependency', message: 'story S2: dependsOn names unknown story "S9"' },
+      { storyId: 'S3', rule: 'self-dependency', message: 'story S3: dependsOn names the story itself' },
+      { storyId: 'S4', rule: 'empty-acceptance', message: 'story S4: acceptance is empty; give at least one criterion' },
+      { storyId: 'S5', rule: 'empty-acceptance', message: 'story S5: acceptance is empty; give at least one criterion' },
+    ]);
+  });
+
+  it('names a two-story cycle once', () => {
+    const issues = validatePlanGraph([story('S1', ['S2']), story('S2', ['S1'])]);
+    expect(issues).toEqual([{ storyId: 'S1', rule: 'cycle', message: 'story S1: dependsOn forms a cycle S1 → S2 → S1' }]);
+  });
+
+  it('names a longer cycle behind an acyclic prefix', () => {
+    const issues = validatePlanGraph([story('S0'), story('S1', ['S0', 'S3']), story('S2', ['S1']), story('S3', ['S2'])]);
+    expect(issues.map((issue) => issue.message)).toEqual(['story S1: dependsOn forms a cycle S1 → S3 → S2 → S1']);
+  });
+
+  it('reports two separate cycles', () => {
+    const issues = validatePlanGraph([story('A', ['B']), story('B', ['A']), story('C', ['D']), story('D', ['C'])]);
+    expect(issues.map((issue) => issue.rule)).toEqual(['cycle', 'cycle']);
+    expect(issues.map((issue) => issue.storyId)).toEqual(['A', 'C']);
+  });
+});
+
+describe('computeLevels', () => {
+  it('levels a diamond by longest path', () => {
+    expect(computeLevels(diamond)).toEqual([['S1'], ['S2', 'S3'], ['S4']]);
+  });
+
+  it('places a story after its deepest dependency and keeps plan order inside a level', () => {
+    const stories = [story('late', ['b2']), story('a'), story('b1', ['a']), story('b2', ['b1']), story('c', ['a'])];
+    expect(computeLevels(stories)).toEqual([['a'], ['b1', 'c'], ['b2'], ['late']]);
+  });
+
+  it('is total on broken graphs: unknown deps ignored, cycles in one last level', () => {
+    const stories = [story('S1', ['nope']), story('S2', ['S3']), story('S3', ['S2']), story('S4', ['S1'])];
+    expect(computeLevels(stories)).toEqual([['S1'], ['S4'], ['S2', 'S3']]);
+  });
+});
+
+describe('dependents and failure propagation', () => {
+  const chain = [story('S1'), story('S2', ['S1']), story('S3', ['S2']), story('S4'), story('S5', ['S4', 'S3'])];
+
+  it('finds dependents transitively, in plan order', () => {
+    expect(dependentsOf('S1', chain)).toEqual(['S2', 'S3', 'S5']);
+    expect(dependentsOf('S5', chain)).toEqual([]);
+  });
+
+  it('blocks pending stories two hops away from a failure and leaves others alone', () => {
+    const status: Record<string, StoryStatus> = { S1: 'failed', S2: 'pending', S3: 'pending', S4: 'merged', S5: 'pending' };
+    expect(propagateFailure(status, chain)).toEqual({ S1: 'failed', S2: 'blocked', S3: 'blocked', S4: 'merged', S5: 'blocked' });
+    expect(status.S2).toBe('pending');
+  });
+
+  it('propagates from an already blocked story and never touches running ones', () => {
+    const status: Record<string, StoryStatus> = { S1: 'merged', S2: 'blocked', S3: 'running', S4: 'pending', S5: 'pending' };
+    expect(propagateFailure(status, chain)).toEqual({ S1: 'merged', S2: 'blocked', S3: 'running', S4: 'pending', S5: 'blocked' });
+  });
+});
+
+describe('slots and settling', () => {
+  it('fills up to parallel minus every running story, in level order', () => {
+    const level = ['A', 'B', 'C', 'D'];
+    expect(storiesToStart({ level, status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending' }, parallel: 2 })).toEqual(['A', 'B']);
+    expect(storiesToStart({ level, status: { A: 'running', B: 'pending', C: 'merged', D: 'pending' }, parallel: 2 })).toEqual(['B']);
+    expect(storiesToStart({ level, status: { A: 'running', B: 'pending', X: 'running' }, parallel: 2 })).toEqual([]);
+    expect(storiesToStart({ level: ['A'], status: {}, parallel: 0 })).toEqual([]);
+  });
+
+  it('treats a story missing from the map as pending, not as a prototype key', () => {
+    expect(storiesToStart({ level: ['constructor'], status: {}, parallel: 1 })).toEqual(['constructor']);
+    expect(levelSettled(['constructor'], {})).toBe(false);
+  });
+
+  it('settles a level when nothing can change any more', () => {
+    expect(levelSettled(['A', 'B', 'C'], { A: 'merged', B: 'failed', C: 'blocked' })).toBe(true);
+    expect(levelSettled(['A', 'B'], { A: 'merged', B: 'running' })).toBe(false);
+    expect(levelSettled(['A', 'B'], { A: 'merged', B: 'pending' })).toBe(false);
+  });
+
+  it('summarises the run', () => {
+    expect(runStatus({ A: 'merged', B: 'merged' })).toBe('succeeded');
+    expect(runStatus({ A: 'merged', B: 'blocked' })).toBe('partial');
+    expect(runStatus({ A: 'failed', B: 'blocked' })).toBe('failed');
+    expect(runStatus({})).toBe('failed');
+  });
+});
+
+describe('writeOverlaps', () => {
+  it('lists declared paths shared by two or more stories of a level', () => {
+    const level = [
+      story('S1', [], { writes: ['src/a.ts', './src/shared.ts', 'src/dir/'] }),
+      story('S2', [], { writes: ['src/shared.ts', 'src/b.ts', 'src/b.ts'] }),
+      story('S3', [], { writes: ['src/dir', 'src/shared.ts'] }),
+      story('S4'),
+    ];
+    expect(writeOverlaps(level)).toEqual([
+      { path: 'src/shared.ts', stories: ['S1', 'S2', 'S3'] },
+      { path: 'src/dir', stories: ['S1', 'S3'] },
+    ]);
+  });
+
+  it('is empty when nothing is shared', () => {
+    expect(writeOverlaps([story('S1', [], { writes: ['a'] }), story('S2', [], { writes: ['b'] })])).toEqual([]);
+  });
+});
