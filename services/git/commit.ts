@@ -1,0 +1,35 @@
+// Commits in baro's worktrees: everything an agent left behind, under the repository's identity when it has one.
+import { revParse } from './repo.js';
+import { failure, git, runGit } from './run.js';
+
+const FALLBACK_IDENTITY = { 'user.name': 'baro', 'user.email': 'baro@localhost' } as const;
+
+/**
+ * `-c user.name=… -c user.email=…` for whichever of the two git has no value for in cwd (none when both are set),
+ * so a machine without a git identity can still commit.
+ */
+export async function identityArgs(cwd: string): Promise<string[]> {
+  const args = ['config', '--get-regexp', '^user\\.(name|email)$'];
+  const output = await runGit(cwd, args);
+  // git config exits 1 when no key matches.
+  if (output.exitCode !== 0 && output.exitCode !== 1) throw failure(cwd, args, output, 'check the git configuration');
+  const configured = new Set(output.stdout.split('\n').map((line) => line.split(' ', 1)[0]));
+  return Object.entries(FALLBACK_IDENTITY).flatMap(([key, value]) => (configured.has(key) ? [] : ['-c', `${key}=${value}`]));
+}
+
+export interface CommitResult {
+  readonly committed: boolean;
+  /** HEAD after the call: the new commit, or the unchanged HEAD when there was nothing to commit. */
+  readonly sha: string;
+}
+
+/** Stages every change in the worktree (new, modified, deleted) and commits it; no commit when nothing changed. */
+export async function commitAll({ cwd, message }: { readonly cwd: string; readonly message: string }): Promise<CommitResult> {
+  await git(cwd, ['add', '-A'], `check the files in ${cwd} (permissions, .gitignore, a stale index.lock)`);
+  const check = ['diff', '--cached', '--quiet'];
+  const staged = await runGit(cwd, check);
+  if (staged.exitCode === 0) return { committed: false, sha: await revParse(cwd, 'HEAD') };
+  if (staged.exitCode !== 1) throw failure(cwd, check, staged, 'check the worktree index');
+  await git(cwd, [...(await identityArgs(cwd)), 'commit', '--quiet', '-m', message], 'check the commit hooks and the git identity of the repository');
+  return { committed: true, sha: await revParse(cwd, 'HEAD') };
+}

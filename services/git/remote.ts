@@ -1,0 +1,41 @@
+// Talking to a remote: a fetch that may fail (offline is not an error) and a push that is never forced.
+import { firstLine } from './errors.js';
+import { runGitOnline } from './run.js';
+
+export type FetchResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+/** `git fetch <remote>`; a failure (offline, unknown remote, no access) comes back as data for the caller to warn about. */
+export async function fetchRemote(input: { readonly repoDir: string; readonly remote: string; readonly signal?: AbortSignal }): Promise<FetchResult> {
+  const output = await runGitOnline(input.repoDir, ['fetch', '--quiet', input.remote], input.signal);
+  if (output.exitCode === 0) return { ok: true };
+  return { ok: false, message: `git fetch ${input.remote} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}` };
+}
+
+export type PushResult =
+  | { readonly status: 'pushed' | 'up-to-date' }
+  /** The remote refused the update: someone else pushed to the branch, or a hook or branch protection declined it. */
+  | { readonly status: 'rejected'; readonly message: string }
+  /** The push did not get as far as the remote's answer: network, authentication, unknown remote. */
+  | { readonly status: 'failed'; readonly message: string };
+
+// One --porcelain line per ref: <flag> TAB <from>:<to> TAB <summary>; flag '!' means rejected, '=' up to date.
+const PORCELAIN = /^([ +\-*!=])\t([^\t]*)\t(.*)$/;
+
+/** `git push <remote> <branch>:<branch>`, never forced; rejections and failures come back as data. */
+export async function pushBranch(input: {
+  readonly cwd: string;
+  readonly remote: string;
+  readonly branch: string;
+  readonly signal?: AbortSignal;
+}): Promise<PushResult> {
+  const ref = `refs/heads/${input.branch}`;
+  const output = await runGitOnline(input.cwd, ['push', '--porcelain', input.remote, `${ref}:${ref}`], input.signal);
+  const line = output.stdout
+    .split('\n')
+    .map((text) => PORCELAIN.exec(text))
+    .find((match) => match?.[2] === `${ref}:${ref}`);
+  const [, flag, , summary] = line ?? [];
+  if (flag === '!') return { status: 'rejected', message: `git push ${input.remote} ${input.branch} was rejected: ${summary ?? ''}`.trim() };
+  if (output.exitCode === 0) return { status: flag === '=' ? 'up-to-date' : 'pushed' };
+  return { status: 'failed', message: `git push ${input.remote} ${input.branch} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}` };
+}

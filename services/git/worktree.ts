@@ -1,0 +1,103 @@
+// baro's own checkouts: worktrees added next to the user's, never the user's checkout itself.
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { WorktreeMismatchError } from './errors.js';
+import { statIfExists } from './files.js';
+import { rebasingBranch } from './rebase.js';
+import { branchExists, revParse } from './repo.js';
+import { git } from './run.js';
+
+export interface WorktreeEntry {
+  readonly path: string;
+  readonly head: string | undefined;
+  /** Short name of the branch checked out, or being rebased (HEAD is detached meanwhile); undefined when detached. */
+  readonly branch: string | undefined;
+}
+
+const BRANCH_PREFIX = 'refs/heads/';
+
+const exists = async (path: string): Promise<boolean> => (await statIfExists(path)) !== undefined;
+
+const parseEntry = (block: string): WorktreeEntry => {
+  const fields = new Map(block.split('\n').map((line) => [line.split(' ', 1)[0] ?? '', line.slice(line.indexOf(' ') + 1)]));
+  const ref = fields.get('branch');
+  return {
+    path: fields.get('worktree') ?? '',
+    head: fields.get('HEAD'),
+    branch: ref?.startsWith(BRANCH_PREFIX) ? ref.slice(BRANCH_PREFIX.length) : undefined,
+  };
+};
+
+/** Every worktree of the repository (the main one first), from `git worktree list --porcelain`. */
+export async function listWorktrees(repoDir: string): Promise<WorktreeEntry[]> {
+  const out = await git(repoDir, ['worktree', 'list', '--porcelain'], 'check that the repository is readable');
+  const entries = out
+    .split(/\n\n+/)
+    .filter((block) => block.trim() !== '')
+    .map(parseEntry);
+  return Promise.all(
+    entries.map(async (entry) =>
+      entry.branch === undefined && (await exists(entry.path)) ? { ...entry, branch: await rebasingBranch(entry.path) } : entry,
+    ),
+  );
+}
+
+// git records absolute paths; a symlinked temp or home folder must still compare equal.
+const canonical = async (path: string): Promise<string> => ((await exists(path)) ? realpath(path) : resolve(path));
+
+async function findWorktree(repoDir: string, path: string): Promise<WorktreeEntry | undefined> {
+  const wanted = await canonical(path);
+  for (const entry of await listWorktrees(repoDir)) {
+    if ((await canonical(entry.path)) === wanted) return entry;
+  }
+  return undefined;
+}
+
+export interface AddWorktreeInput {
+  readonly repoDir: string;
+  readonly path: string;
+  readonly branch: string;
+  /** Where a new branch starts; ignored when the branch already exists. */
+  readonly startPoint: string;
+}
+
+export interface AddedWorktree {
+  readonly path: string;
+  readonly branch: string;
+  readonly head: string;
+  /** False when the worktree was already there on that branch. */
+  readonly created: boolean;
+}
+
+/**
+ * A worktree at path on branch. Creates the branch at startPoint when it does not exist, reuses it unmoved when it
+ * does, and returns an existing worktree on that branch unchanged. WorktreeMismatchError when path is a worktree on
+ * another branch.
+ */
+export async function addWorktree({ repoDir, path, branch, startPoint }: AddWorktreeInput): Promise<AddedWorktree> {
+  const existing = await findWorktree(repoDir, path);
+  if (existing !== undefined && (await exists(existing.path))) {
+    if (existing.branch !== branch) throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
+    return { path, branch, head: await revParse(path, 'HEAD'), created: false };
+  }
+  // Registered but deleted from disk (a crash, a manual rm): forget it so the path can be used again.
+  if (existing !== undefined) await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
+  const next = `check that ${path} is free and '${branch}' is not checked out in another worktree`;
+  const args = (await branchExists(repoDir, branch))
+    ? ['worktree', 'add', path, branch]
+    : // --no-track: a remote-tracking start point must not become the new branch's upstream.
+      ['worktree', 'add', '--no-track', '-b', branch, path, startPoint];
+  await git(repoDir, args, next);
+  return { path, branch, head: await revParse(path, 'HEAD'), created: true };
+}
+
+/** Removes the worktree at path even with uncommitted changes; nothing to do when it is gone. Then prunes stale entries. */
+export async function removeWorktree({ repoDir, path }: { readonly repoDir: string; readonly path: string }): Promise<{ readonly removed: boolean }> {
+  const existing = await findWorktree(repoDir, path);
+  const present = existing !== undefined && (await exists(existing.path));
+  if (present) {
+    await git(repoDir, ['worktree', 'remove', '--force', existing.path], `remove ${path} by hand, then run git worktree prune`);
+  }
+  await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
+  return { removed: present };
+}
