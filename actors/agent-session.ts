@@ -1,0 +1,149 @@
+// One `claude` process for one turn of a story, as a callback actor: stream events in, typed story events out.
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { fromCallback } from 'xstate';
+import type { AgentSessionInput, StoryEvent } from '../machines/story-events.js';
+import type { ToolObservation } from '../machines/knowledge.js';
+import type { SessionSummary } from '../machines/types.js';
+import type { AgentEvent, SessionResult } from '../services/claude/events.js';
+import type { SessionOptions } from '../services/claude/session.js';
+import type { PermissionMode } from '../services/claude/argv.js';
+import { resolverPrompt, retryPrompt, storyPrompt, storyRules } from '../services/prompts.js';
+import type { RunPaths } from '../services/store/paths.js';
+
+export interface AgentDeps {
+  readonly runId: string;
+  readonly goal: string;
+  readonly paths: RunPaths;
+  readonly bin: string;
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly model: string;
+  readonly maxTurns: number;
+  readonly permissionMode: PermissionMode;
+  readonly allowedTools: readonly string[];
+  readonly checks: readonly string[];
+  readonly storyBranch: (storyId: string) => string;
+  readonly runSession: (options: SessionOptions) => Promise<SessionResult>;
+  readonly now: () => number;
+}
+
+function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
+  const { story } = input;
+  if (input.purpose === 'resolve' && input.conflict) {
+    return resolverPrompt({ story, onto: input.conflict.onto, files: input.conflict.files, warnings: input.warnings });
+  }
+  if (input.purpose === 'retry') return retryPrompt({ reason: input.reason ?? 'the agent stopped' });
+  return storyPrompt({
+    goal: deps.goal,
+    story,
+    dependencies: input.dependencies,
+    brief: input.brief,
+    warnings: input.warnings,
+    branch: deps.storyBranch(story.id),
+  });
+}
+
+function inside(root: string, path: string): string | undefined {
+  const rel = relative(root, isAbsolute(path) ? path : join(root, path));
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel;
+}
+
+/** Maps one stream event to what the story machine wants to hear, if anything. */
+function storyEventFor(event: AgentEvent, storyId: string, root: string): StoryEvent | undefined {
+  switch (event.type) {
+    case 'session.started':
+      return { type: 'agent.session', sessionId: event.sessionId };
+    case 'tool.call': {
+      if (event.call.kind !== 'edit' && event.call.kind !== 'write') return undefined;
+      const paths = event.call.paths.flatMap((p) => inside(root, p) ?? []);
+      return paths.length > 0 ? { type: 'agent.touch', paths } : undefined;
+    }
+    case 'tool.result': {
+      const call = event.call;
+      const observation: ToolObservation = {
+        storyId,
+        root,
+        kind: call?.kind ?? 'other',
+        name: call?.name ?? 'unknown',
+        paths: call?.paths ?? [],
+        ...(call?.pattern !== undefined ? { pattern: call.pattern } : {}),
+        ...(call?.command !== undefined ? { command: call.command } : {}),
+        ok: event.ok,
+        ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}),
+        text: event.text,
+        ...(event.files !== undefined ? { files: event.files } : {}),
+        ...(event.fileSize !== undefined ? { fileSize: event.fileSize } : {}),
+      };
+      return { type: 'agent.tool', observation };
+    }
+    case 'permission.denied':
+      return { type: 'agent.denied', tool: event.tool, message: event.message };
+    default:
+      return undefined;
+  }
+}
+
+function summarise(result: SessionResult): SessionSummary {
+  return {
+    outcome: result.outcome,
+    sessionId: result.sessionId,
+    costUsd: result.costUsd,
+    durationMs: result.durationMs,
+    usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+  };
+}
+
+export function agentSessionLogic(deps: AgentDeps) {
+  return fromCallback<StoryEvent, AgentSessionInput>(({ input, sendBack }) => {
+    const controller = new AbortController();
+    const cwd = deps.paths.storyWorktree(input.storyId);
+    const rulesFile = join(deps.paths.rulesDir, `${input.storyId}.md`);
+    const send = (event: StoryEvent) => {
+      if (!controller.signal.aborted) sendBack(event);
+    };
+    const resume = input.purpose !== 'story' && input.sessionId !== undefined;
+    const turn = async () => {
+      await mkdir(dirname(rulesFile), { recursive: true });
+      await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
+      return deps.runSession({
+        bin: deps.bin,
+        cwd,
+        prompt: promptFor(deps, input),
+        model: deps.model,
+        sessionId: resume && input.sessionId ? input.sessionId : randomUUID(),
+        resume,
+        maxTurns: deps.maxTurns,
+        permissionMode: deps.permissionMode,
+        allowedTools: deps.allowedTools,
+        appendSystemPromptFile: rulesFile,
+        role: input.purpose === 'resolve' ? 'resolver' : 'story',
+        runId: deps.runId,
+        storyId: input.storyId,
+        baseEnv: deps.baseEnv,
+        signal: controller.signal,
+        rawLogPath: deps.paths.attemptLog(input.storyId, input.attempt),
+        onEvent: (event) => {
+          const mapped = storyEventFor(event, input.storyId, cwd);
+          if (mapped) send(mapped);
+        },
+      });
+    };
+    turn().then(
+      (result) => send({ type: 'agent.exited', result: summarise(result), endedAt: deps.now() }),
+      (error: unknown) =>
+        send({
+          type: 'agent.exited',
+          result: {
+            outcome: { kind: 'startup_failure', text: error instanceof Error ? error.message : String(error) },
+            sessionId: input.sessionId,
+            costUsd: 0,
+            durationMs: 0,
+            usage: { inputTokens: 0, outputTokens: 0 },
+          },
+          endedAt: deps.now(),
+        }),
+    );
+    return () => controller.abort();
+  });
+}

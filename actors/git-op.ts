@@ -1,0 +1,102 @@
+// The Operator's effects: each queued GitOp performed with the git service, in the run's worktrees.
+import { existsSync } from 'node:fs';
+import { fromPromise } from 'xstate';
+import type { GitOp, GitOpResult } from '../machines/types.js';
+import { commitAll } from '../services/git/commit.js';
+import { changedFiles, commitsBetween } from '../services/git/history.js';
+import { mergeNoFf } from '../services/git/merge.js';
+import { abortRebase, continueRebase, rebaseInProgress, rebaseOnto } from '../services/git/rebase.js';
+import { pushBranch } from '../services/git/remote.js';
+import { revParse } from '../services/git/repo.js';
+import { addWorktree, removeWorktree } from '../services/git/worktree.js';
+import type { RunPaths } from '../services/store/paths.js';
+
+export interface GitDeps {
+  readonly repoRoot: string;
+  readonly paths: RunPaths;
+  readonly integrationBranch: string;
+  readonly storyBranch: (storyId: string) => string;
+  readonly baseSha: string;
+  /** The remote to push to; undefined keeps everything local. */
+  readonly remote: string | undefined;
+}
+
+/** Merges a story into the integration worktree; on conflict rebases it so its agent can resolve in its own worktree. */
+async function mergeStory(deps: GitDeps, storyId: string, message: string): Promise<GitOpResult> {
+  const integration = deps.paths.integrationWorktree;
+  const storyWorktree = deps.paths.storyWorktree(storyId);
+  const branch = deps.storyBranch(storyId);
+  const first = await mergeNoFf({ cwd: integration, branch, message });
+  const merged = first.status === 'merged' ? first : await rebaseThenMerge(deps, storyId, message);
+  if (merged.status !== 'merged') return merged.result;
+  const files = await changedFiles({ cwd: integration, base: `${merged.sha}^1`, head: merged.sha });
+  await removeWorktree({ repoDir: deps.repoRoot, path: storyWorktree });
+  return { kind: 'merged', sha: merged.sha, files };
+
+  async function rebaseThenMerge(d: GitDeps, id: string, msg: string) {
+    const onto = await revParse(integration, 'HEAD');
+    const rebased = await rebaseOnto({ cwd: d.paths.storyWorktree(id), onto: d.integrationBranch });
+    if (rebased.status === 'conflict') {
+      return { status: 'conflict' as const, result: { kind: 'conflict', files: rebased.files, onto } satisfies GitOpResult };
+    }
+    const again = await mergeNoFf({ cwd: integration, branch, message: msg });
+    if (again.status === 'merged') return again;
+    return { status: 'conflict' as const, result: { kind: 'conflict', files: again.files, onto } satisfies GitOpResult };
+  }
+}
+
+/** A failed story's work stays on its branch: the rebase undone, leftovers committed, then the worktree let go. */
+async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<void> {
+  const cwd = deps.paths.storyWorktree(storyId);
+  if (!existsSync(cwd)) return;
+  if (await rebaseInProgress(cwd)) await abortRebase({ cwd });
+  await commitAll({ cwd, message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})` });
+  await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
+}
+
+async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
+  switch (op.kind) {
+    case 'integration.create':
+      await addWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree, branch: deps.integrationBranch, startPoint: deps.baseSha });
+      return { kind: 'ok' };
+    case 'story.worktree':
+      await addWorktree({
+        repoDir: deps.repoRoot,
+        path: deps.paths.storyWorktree(op.storyId),
+        branch: deps.storyBranch(op.storyId),
+        startPoint: deps.integrationBranch,
+      });
+      return { kind: 'ok' };
+    case 'story.commit': {
+      const cwd = deps.paths.storyWorktree(op.storyId);
+      await commitAll({ cwd, message: op.message });
+      const sha = await revParse(cwd, 'HEAD');
+      const commits = await commitsBetween({ cwd, base: deps.integrationBranch, head: 'HEAD' });
+      const files = await changedFiles({ cwd, base: deps.integrationBranch, head: 'HEAD' });
+      return { kind: 'committed', sha, commits: commits.length, files };
+    }
+    case 'story.merge':
+      return mergeStory(deps, op.storyId, op.message);
+    case 'story.continue': {
+      const cwd = deps.paths.storyWorktree(op.storyId);
+      const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
+      const continued = await continueRebase({ cwd });
+      if (continued.status === 'unresolved') return { kind: 'unresolved', files: continued.files, onto };
+      if (continued.status === 'conflict') return { kind: 'conflict', files: continued.files, onto };
+      return mergeStory(deps, op.storyId, op.message);
+    }
+    case 'salvage':
+      for (const story of op.stories) await salvage(deps, story.storyId, story.reason);
+      return { kind: 'ok' };
+    case 'push': {
+      if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
+      const pushed = await pushBranch({ cwd: deps.paths.integrationWorktree, remote: deps.remote, branch: deps.integrationBranch });
+      if (pushed.status === 'rejected' || pushed.status === 'failed') throw new Error(`${pushed.message} — the branch is kept locally; push it by hand`);
+      return { kind: 'ok' };
+    }
+  }
+}
+
+export function gitOpLogic(deps: GitDeps) {
+  return fromPromise<GitOpResult, GitOp>(({ input }) => perform(deps, input));
+}

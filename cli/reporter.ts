@@ -1,0 +1,28 @@
+// Prints each run event (JSON lines or plain lines) and keeps the run's journal, events.jsonl.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import { plainLine } from './run-events.js';
+import type { RunReportEvent } from './run-events.js';
+
+export interface Reporter {
+  readonly report: (event: RunReportEvent) => void;
+}
+
+export function createReporter(options: { json: boolean; out: Writable; journal: string; now?: () => Date }): Reporter {
+  const now = options.now ?? (() => new Date());
+  mkdirSync(dirname(options.journal), { recursive: true });
+  return {
+    report(event) {
+      const line = JSON.stringify({ ...event, ts: now().toISOString() });
+      // Synchronous so the journal keeps event order even when the process is about to exit.
+      appendFileSync(options.journal, `${line}\n`);
+      if (options.json) {
+        options.out.write(`${line}\n`);
+        return;
+      }
+      const text = plainLine(event);
+      if (text !== undefined) options.out.write(`${text}\n`);
+    },
+  };
+}

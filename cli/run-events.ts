@@ -1,0 +1,87 @@
+// Every domain event a run reports (CLI.md "JSON events"), and how each reads as one plain line.
+import type { ConductorEmitted } from '../machines/conductor.js';
+import type { LibrarianEmitted } from '../machines/librarian.js';
+import type { RunEmitted } from '../machines/run.js';
+import type { SentryEmitted } from '../machines/sentry.js';
+import type { StoryEmitted } from '../machines/story-events.js';
+
+export interface StorySummaryLine {
+  readonly id: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly agentMs: number;
+  readonly costUsd: number;
+  readonly reason?: string | undefined;
+}
+
+export type RunReportEvent =
+  | { type: 'run.started'; runId: string; goal: string; branch: string; base: string; parallel: number; runDir: string }
+  | { type: 'plan.ready'; stories: number; levels: readonly (readonly string[])[] }
+  | {
+      type: 'run.completed';
+      runId: string;
+      status: 'succeeded' | 'partial' | 'failed' | 'stopped';
+      branch: string;
+      prUrl: string | null;
+      pushed: boolean;
+      stories: readonly StorySummaryLine[];
+      timing: { wallMs: number; planMs: number; agentMsTotal: number };
+      error?: string | undefined;
+    }
+  | StoryEmitted
+  | ConductorEmitted
+  | LibrarianEmitted
+  | SentryEmitted
+  | RunEmitted;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** One human line per event; undefined for events too chatty for plain output. */
+export function plainLine(event: RunReportEvent): string | undefined {
+  switch (event.type) {
+    case 'run.started':
+      return `baro run ${event.runId}: "${event.goal}" on ${event.branch} (from ${event.base}, ${event.parallel} at once)`;
+    case 'plan.ready':
+      return `plan: ${event.stories} stories in ${event.levels.length} levels: ${event.levels.map((l) => l.join(' ')).join(' | ')}`;
+    case 'level.started':
+      return `level ${event.level + 1}: ${event.stories.join(', ') || '(nothing to run)'}`;
+    case 'level.completed':
+      return `level ${event.level + 1} done: ${event.merged.length} merged, ${event.failed.length} failed, ${event.blocked.length} blocked`;
+    case 'story.started':
+      return `  ${event.storyId} ${event.purpose === 'resolve' ? 'resolving a conflict' : event.purpose === 'retry' ? 'retrying' : 'started'} (attempt ${event.attempt})`;
+    case 'story.tool':
+      return undefined;
+    case 'story.committed':
+      return `  ${event.storyId} committed ${event.sha.slice(0, 8)} (${event.files.length} files)`;
+    case 'story.conflict':
+      return `  ${event.storyId} conflicts with the integration branch in ${event.files.join(', ')}; its agent resolves it (round ${event.round})`;
+    case 'story.merged':
+      return `  ${event.storyId} merged ${event.sha.slice(0, 8)}`;
+    case 'story.failed':
+      return `  ${event.storyId} failed: ${event.reason}`;
+    case 'story.blocked':
+      return `  ${event.storyId} blocked by ${event.by.join(', ')}`;
+    case 'story.retry':
+      return `  ${event.storyId} will retry at ${new Date(event.at).toISOString()}: ${event.reason}`;
+    case 'story.denied':
+      return `  ${event.storyId} was denied ${event.tool}: ${event.message} (widen the allowlist in baro.config.json)`;
+    case 'quota.paused':
+      return `  usage limit reached by ${event.storyId}: new stories wait until ${new Date(event.until).toISOString()}`;
+    case 'quota.resumed':
+      return `  ${event.storyId} resumes after the usage-limit pause`;
+    case 'collision.warning':
+      return `  collision: ${event.stories.join(' and ')} ${event.source === 'plan' ? 'both plan to write' : 'both edited'} ${event.path}`;
+    case 'knowledge.added':
+      return undefined;
+    case 'branch.pushed':
+      return `pushed ${event.branch} to ${event.remote}`;
+    case 'run.error':
+      return `error: ${event.message}`;
+    case 'run.completed':
+      return [
+        `run ${event.status}: ${event.stories.filter((s) => s.status === 'merged').length}/${event.stories.length} stories merged on ${event.branch} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
+        ...event.stories.filter((s) => s.status !== 'merged').map((s) => `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`),
+        ...(event.error ? [`error: ${event.error}`] : []),
+      ].join('\n');
+  }
+}

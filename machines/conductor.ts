@@ -1,0 +1,176 @@
+// The Conductor: runs the plan's DAG level by level, at most `parallel` stories at once, and survives story crashes.
+import { and, assign, enqueueActions, setup } from 'xstate';
+import type { AnyEventObject } from 'xstate';
+import { levelSettled, propagateFailure, storiesToStart, writeOverlaps } from './dag.js';
+import type { StoryStatus } from './dag.js';
+import type { SentryEvent } from './sentry.js';
+import type { StoryLimits, storyMachine } from './story.js';
+import type { StoryParentEvent, StoryResult } from './story-events.js';
+import type { MergedDependency, StoryDef } from './types.js';
+
+export interface ConductorInput {
+  readonly stories: readonly StoryDef[];
+  readonly levels: readonly (readonly string[])[];
+  readonly parallel: number;
+  readonly limits: StoryLimits;
+}
+
+export interface ConductorContext extends ConductorInput {
+  readonly level: number;
+  readonly status: Readonly<Record<string, StoryStatus>>;
+  readonly results: Readonly<Record<string, StoryResult>>;
+  /** Stories waiting for a usage-limit reset → until when (epoch ms); no new story starts meanwhile. */
+  readonly paused: Readonly<Record<string, number>>;
+}
+
+export interface ConductorOutput {
+  readonly status: Readonly<Record<string, StoryStatus>>;
+  readonly results: Readonly<Record<string, StoryResult>>;
+}
+
+export type ConductorEvent =
+  | StoryParentEvent
+  | { type: `xstate.error.actor.${string}`; error: unknown }
+  | { type: 'RESUME' };
+
+export type ConductorEmitted =
+  | { type: 'level.started'; level: number; stories: readonly string[] }
+  | { type: 'level.completed'; level: number; merged: readonly string[]; failed: readonly string[]; blocked: readonly string[] }
+  | { type: 'story.blocked'; storyId: string; by: readonly string[] }
+  | { type: 'story.failed'; storyId: string; reason: string };
+
+const ERROR_PREFIX = 'xstate.error.actor.';
+
+function byId(stories: readonly StoryDef[], id: string): StoryDef {
+  const story = stories.find((s) => s.id === id);
+  if (!story) throw new Error(`Conductor: no story ${id} in the plan`);
+  return story;
+}
+
+function currentLevel(context: ConductorContext): readonly string[] {
+  return context.levels[context.level] ?? [];
+}
+
+function mergedDependencies(context: ConductorContext, story: StoryDef): MergedDependency[] {
+  return story.dependsOn.map((id) => ({ id, title: byId(context.stories, id).title, files: context.results[id]?.files ?? [] }));
+}
+
+/** Marks the dependents of failed stories blocked, and says which became blocked by whom. */
+function settle(stories: readonly StoryDef[], before: Readonly<Record<string, StoryStatus>>) {
+  const status = propagateFailure(before, stories);
+  const blocked = stories
+    .filter((story) => status[story.id] === 'blocked' && before[story.id] !== 'blocked')
+    .map((story) => ({ storyId: story.id, by: story.dependsOn.filter((dep) => status[dep] === 'failed' || status[dep] === 'blocked') }));
+  return { status, blocked };
+}
+
+export const conductorMachine = setup({
+  types: {
+    context: {} as ConductorContext,
+    events: {} as ConductorEvent,
+    input: {} as ConductorInput,
+    output: {} as ConductorOutput,
+    emitted: {} as ConductorEmitted,
+  },
+  actors: {
+    story: {} as typeof storyMachine,
+  },
+  guards: {
+    levelDone: ({ context }) => levelSettled(currentLevel(context), context.status),
+    hasNextLevel: ({ context }) => context.level + 1 < context.levels.length,
+  },
+  actions: {
+    fillSlots: enqueueActions(({ context, enqueue }) => {
+      if (Object.keys(context.paused).length > 0) return;
+      const ids = storiesToStart({ level: currentLevel(context), status: context.status, parallel: context.parallel });
+      if (ids.length === 0) return;
+      for (const id of ids) {
+        const story = byId(context.stories, id);
+        enqueue.spawnChild('story', {
+          id,
+          systemId: `story:${id}`,
+          input: { story, dependencies: mergedDependencies(context, story), limits: context.limits },
+        });
+      }
+      enqueue.assign({ status: { ...context.status, ...Object.fromEntries(ids.map((id) => [id, 'running' as const])) } });
+    }),
+    recordFinished: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'story.finished') return;
+      const { result } = event;
+      const status = { ...context.status, [result.storyId]: result.status === 'merged' ? ('merged' as const) : ('failed' as const) };
+      enqueue.stopChild(result.storyId);
+      enqueue.assign({ results: { ...context.results, [result.storyId]: result } });
+      const settled = settle(context.stories, status);
+      for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
+      enqueue.assign({ status: settled.status });
+    }),
+    recordCrash: enqueueActions(({ context, event, enqueue }) => {
+      if (!event.type.startsWith(ERROR_PREFIX)) return;
+      const storyId = event.type.slice(ERROR_PREFIX.length);
+      if (context.status[storyId] !== 'running') return;
+      const error = (event as AnyEventObject).error;
+      const reason = `story actor crashed: ${error instanceof Error ? error.message : String(error)}`;
+      enqueue.emit({ type: 'story.failed', storyId, reason });
+      enqueue.stopChild(storyId);
+      const settled = settle(context.stories, { ...context.status, [storyId]: 'failed' as const });
+      for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
+      enqueue.assign({ status: settled.status });
+    }),
+    completeLevel: enqueueActions(({ context, enqueue }) => {
+      const ids = currentLevel(context);
+      const having = (s: StoryStatus) => ids.filter((id) => context.status[id] === s);
+      enqueue.emit({ type: 'level.completed', level: context.level, merged: having('merged'), failed: having('failed'), blocked: having('blocked') });
+    }),
+    startLevel: enqueueActions(({ context, enqueue }, params: { level: number }) => {
+      enqueue.assign({ level: params.level });
+      enqueue.emit({ type: 'level.started', level: params.level, stories: context.levels[params.level] ?? [] });
+    }),
+    declareOverlaps: enqueueActions(({ context, system, enqueue }) => {
+      const overlaps = context.levels.flatMap((level) => writeOverlaps(level.map((id) => byId(context.stories, id))));
+      if (overlaps.length === 0) return;
+      const declare: SentryEvent = { type: 'sentry.declare', overlaps };
+      enqueue.sendTo(system.get('sentry'), declare);
+    }),
+    pause: assign({
+      paused: ({ context, event }) => (event.type === 'story.quota.paused' ? { ...context.paused, [event.storyId]: event.until } : context.paused),
+    }),
+    unpause: assign({
+      paused: ({ context, event }) => {
+        if (event.type !== 'story.quota.resumed') return context.paused;
+        const { [event.storyId]: _resumed, ...rest } = context.paused;
+        return rest;
+      },
+    }),
+  },
+}).createMachine({
+  id: 'conductor',
+  context: ({ input }) => ({
+    ...input,
+    level: 0,
+    status: Object.fromEntries(input.stories.map((s) => [s.id, 'pending' as const])),
+    results: {},
+    paused: {},
+  }),
+  initial: 'running',
+  states: {
+    running: {
+      entry: ['declareOverlaps', { type: 'startLevel', params: { level: 0 } }, 'fillSlots'],
+      always: [
+        {
+          guard: and(['levelDone', 'hasNextLevel']),
+          actions: ['completeLevel', { type: 'startLevel', params: ({ context }) => ({ level: context.level + 1 }) }, 'fillSlots'],
+        },
+        { guard: 'levelDone', target: 'finished', actions: 'completeLevel' },
+      ],
+      on: {
+        'story.finished': { actions: ['recordFinished', 'fillSlots'] },
+        'story.quota.paused': { actions: 'pause' },
+        'story.quota.resumed': { actions: ['unpause', 'fillSlots'] },
+        'xstate.error.actor.*': { actions: ['recordCrash', 'fillSlots'] },
+        RESUME: { actions: 'fillSlots' },
+      },
+    },
+    finished: { type: 'final' },
+  },
+  output: ({ context }) => ({ status: context.status, results: context.results }),
+});

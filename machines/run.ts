@@ -1,0 +1,141 @@
+// The Run: the root of the actor tree. Starts the shared services, prepares the branch, conducts, publishes.
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import { conductorMachine } from './conductor.js';
+import type { ConductorInput, ConductorOutput } from './conductor.js';
+import { librarianMachine } from './librarian.js';
+import type { LibrarianInput } from './librarian.js';
+import { operatorMachine } from './operator.js';
+import { sentryMachine } from './sentry.js';
+import type { GitOp, OperatorReply, OperatorRequest } from './types.js';
+
+export interface RunInput {
+  readonly runId: string;
+  readonly conductor: ConductorInput;
+  /** Where a finished run is pushed; undefined keeps everything local. */
+  readonly publish: { readonly branch: string; readonly remote: string } | undefined;
+  readonly librarian: LibrarianInput;
+}
+
+export interface RunContext extends RunInput {
+  readonly outcome: ConductorOutput | undefined;
+  readonly error: string | undefined;
+  readonly pushError: string | undefined;
+  readonly pushed: boolean;
+}
+
+export interface RunOutput {
+  readonly outcome: ConductorOutput | undefined;
+  readonly error: string | undefined;
+  readonly pushed: boolean;
+  readonly pushError: string | undefined;
+}
+
+export type RunEvent = OperatorReply | { type: 'RESUME' };
+
+export type RunEmitted = { type: 'branch.pushed'; branch: string; remote: string } | { type: 'run.error'; message: string };
+
+function failedStories(context: RunContext) {
+  const results = context.outcome?.results ?? {};
+  return Object.values(results)
+    .filter((result) => result.status === 'failed')
+    .map((result) => ({ storyId: result.storyId, reason: result.reason ?? 'failed' }));
+}
+
+export const runMachine = setup({
+  types: {
+    context: {} as RunContext,
+    events: {} as RunEvent,
+    input: {} as RunInput,
+    output: {} as RunOutput,
+    emitted: {} as RunEmitted,
+  },
+  actors: {
+    operator: operatorMachine,
+    librarian: librarianMachine,
+    sentry: sentryMachine,
+    conductor: conductorMachine,
+  },
+  guards: {
+    shouldPush: ({ context }) => context.publish !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
+  },
+  actions: {
+    requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
+      const request: OperatorRequest = { type: 'operator.request', requestId: `${context.runId}:${params.op.kind}`, op: params.op, replyTo: self };
+      enqueue.sendTo(system.get('operator'), request);
+    }),
+  },
+}).createMachine({
+  id: 'run',
+  context: ({ input }) => ({ ...input, outcome: undefined, error: undefined, pushError: undefined, pushed: false }),
+  // Services first: stories look them up by systemId as soon as they start.
+  invoke: [
+    { id: 'operator', systemId: 'operator', src: 'operator' },
+    { id: 'librarian', systemId: 'librarian', src: 'librarian', input: ({ context }) => context.librarian },
+    { id: 'sentry', systemId: 'sentry', src: 'sentry' },
+  ],
+  initial: 'preparing',
+  states: {
+    preparing: {
+      entry: { type: 'requestGit', params: { op: { kind: 'integration.create' } } },
+      on: {
+        'operator.done': 'executing',
+        'operator.failed': { target: 'failed', actions: assign({ error: ({ event }) => event.message }) },
+        RESUME: { target: 'preparing', reenter: true },
+      },
+    },
+    executing: {
+      invoke: {
+        id: 'conductor',
+        systemId: 'conductor',
+        src: 'conductor',
+        input: ({ context }) => context.conductor,
+        onDone: { target: 'publishing', actions: assign({ outcome: ({ event }) => event.output }) },
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => `conductor crashed: ${event.error instanceof Error ? event.error.message : String(event.error)}` }),
+        },
+      },
+    },
+    publishing: {
+      initial: 'salvaging',
+      states: {
+        salvaging: {
+          entry: {
+            type: 'requestGit',
+            params: ({ context }) => ({ op: { kind: 'salvage', stories: failedStories(context) } }),
+          },
+          on: {
+            'operator.done': 'deciding',
+            'operator.failed': { target: 'deciding', actions: emit(({ event }) => ({ type: 'run.error' as const, message: event.message })) },
+            RESUME: { target: 'salvaging', reenter: true },
+          },
+        },
+        deciding: {
+          always: [{ guard: 'shouldPush', target: 'pushing' }, { target: '#run.completed' }],
+        },
+        pushing: {
+          entry: { type: 'requestGit', params: { op: { kind: 'push' } } },
+          on: {
+            'operator.done': {
+              target: '#run.completed',
+              actions: [
+                assign({ pushed: true }),
+                emit(({ context }) => ({ type: 'branch.pushed' as const, branch: context.publish?.branch ?? '', remote: context.publish?.remote ?? '' })),
+              ],
+            },
+            'operator.failed': { target: '#run.completed', actions: assign({ pushError: ({ event }) => event.message }) },
+            RESUME: { target: 'pushing', reenter: true },
+          },
+        },
+      },
+    },
+    completed: { type: 'final' },
+    failed: { type: 'final' },
+  },
+  output: ({ context }) => ({
+    outcome: context.outcome,
+    error: context.error,
+    pushed: context.pushed,
+    pushError: context.pushError,
+  }),
+});

@@ -1,0 +1,69 @@
+// The story machine's vocabulary: what its agent session reports, what it tells others, what it returns.
+import type { ToolObservation } from './knowledge.js';
+import type { CollisionWarning, OperatorReply, SessionSummary, StoryDef, MergedDependency } from './types.js';
+import type { LibrarianReply } from './librarian.js';
+import type { StoryWarningEvent } from './sentry.js';
+
+export type AgentPurpose = 'story' | 'retry' | 'resolve';
+
+/** Everything an agent session actor needs to build its prompt and argv. */
+export interface AgentSessionInput {
+  readonly storyId: string;
+  readonly story: StoryDef;
+  readonly purpose: AgentPurpose;
+  readonly attempt: number;
+  readonly sessionId: string | undefined;
+  readonly brief: string;
+  readonly dependencies: readonly MergedDependency[];
+  readonly warnings: readonly CollisionWarning[];
+  readonly conflict: { readonly files: readonly string[]; readonly onto: string } | undefined;
+  readonly reason: string | undefined;
+}
+
+export type AgentSessionEvent =
+  | { type: 'agent.session'; sessionId: string }
+  | { type: 'agent.tool'; observation: ToolObservation }
+  | { type: 'agent.touch'; paths: readonly string[] }
+  | { type: 'agent.denied'; tool: string; message: string }
+  /** `endedAt` (epoch ms) lets the machine compute retry deadlines without reading a clock. */
+  | { type: 'agent.exited'; result: SessionSummary; endedAt: number };
+
+export type StoryEvent =
+  | AgentSessionEvent
+  | OperatorReply
+  | LibrarianReply
+  | StoryWarningEvent
+  | { type: 'RESUME' };
+
+export interface StoryResult {
+  readonly storyId: string;
+  readonly status: 'merged' | 'failed';
+  readonly reason?: string | undefined;
+  readonly attempts: number;
+  readonly agentMs: number;
+  readonly costUsd: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly files: readonly string[];
+  readonly sha?: string | undefined;
+  readonly sessionId?: string | undefined;
+  readonly denials: readonly string[];
+}
+
+/** Sent to the parent (the Conductor). */
+export type StoryParentEvent =
+  | { type: 'story.finished'; result: StoryResult }
+  | { type: 'story.quota.paused'; storyId: string; until: number }
+  | { type: 'story.quota.resumed'; storyId: string };
+
+export type StoryEmitted =
+  | { type: 'story.started'; storyId: string; attempt: number; purpose: AgentPurpose }
+  | { type: 'story.tool'; storyId: string; kind: ToolObservation['kind']; name: string; paths: readonly string[]; command?: string | undefined; ok: boolean }
+  | { type: 'story.committed'; storyId: string; sha: string; files: readonly string[] }
+  | { type: 'story.conflict'; storyId: string; files: readonly string[]; round: number }
+  | { type: 'story.merged'; storyId: string; sha: string; files: readonly string[] }
+  | { type: 'story.failed'; storyId: string; reason: string }
+  | { type: 'story.retry'; storyId: string; reason: string; at: number }
+  | { type: 'story.denied'; storyId: string; tool: string; message: string }
+  | { type: 'quota.paused'; storyId: string; until: number; limitKind?: string | undefined }
+  | { type: 'quota.resumed'; storyId: string };

@@ -1,0 +1,343 @@
+// A Story Agent: one story's lifecycle from its worktree to its merge, with retries, quota pauses and conflict rounds.
+import { assign, emit, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
+import type { CollisionWarning, GitOp, MergedDependency, OperatorRequest, SessionSummary, StoryDef } from './types.js';
+import type { LibrarianEvent } from './librarian.js';
+import type { SentryEvent } from './sentry.js';
+import type { AgentPurpose, AgentSessionInput, StoryEmitted, StoryEvent, StoryParentEvent, StoryResult } from './story-events.js';
+import { retryDelayMs, quotaDeadline } from './story-policy.js';
+
+export interface StoryLimits {
+  /** Transient failures (API 5xx/529, crashes) retried before the story fails. */
+  readonly transientRetries: number;
+  /** Conflict-resolution rounds before the story fails. */
+  readonly conflictRounds: number;
+}
+
+export interface StoryInput {
+  readonly story: StoryDef;
+  readonly dependencies: readonly MergedDependency[];
+  readonly limits: StoryLimits;
+}
+
+export interface StoryContext {
+  readonly storyId: string;
+  readonly story: StoryDef;
+  readonly dependencies: readonly MergedDependency[];
+  readonly limits: StoryLimits;
+  readonly brief: string;
+  readonly sessionId: string | undefined;
+  readonly purpose: AgentPurpose;
+  /** Warnings not yet delivered, and the ones the current turn carries. */
+  readonly warnings: readonly CollisionWarning[];
+  readonly turnWarnings: readonly CollisionWarning[];
+  readonly attempts: number;
+  readonly transientFailures: number;
+  readonly conflictRounds: number;
+  readonly conflict: { readonly files: readonly string[]; readonly onto: string } | undefined;
+  readonly retryAt: number | undefined;
+  readonly reason: string | undefined;
+  readonly agentMs: number;
+  readonly costUsd: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly files: readonly string[];
+  readonly sha: string | undefined;
+  readonly denials: readonly string[];
+}
+
+function accrue(context: StoryContext, result: SessionSummary): Partial<StoryContext> {
+  return {
+    agentMs: context.agentMs + result.durationMs,
+    costUsd: context.costUsd + result.costUsd,
+    inputTokens: context.inputTokens + result.usage.inputTokens,
+    outputTokens: context.outputTokens + result.usage.outputTokens,
+    sessionId: result.sessionId ?? context.sessionId,
+  };
+}
+
+function outcomeText(result: SessionSummary): string {
+  const { outcome } = result;
+  if ('text' in outcome && outcome.text) return `${outcome.kind}: ${outcome.text}`;
+  if (outcome.kind === 'killed') return `agent process ended without a result${outcome.signal ? ` (${outcome.signal})` : ''}`;
+  return outcome.kind;
+}
+
+function resultOf(context: StoryContext, status: StoryResult['status']): StoryResult {
+  return {
+    storyId: context.storyId,
+    status,
+    reason: context.reason,
+    attempts: context.attempts,
+    agentMs: context.agentMs,
+    costUsd: context.costUsd,
+    inputTokens: context.inputTokens,
+    outputTokens: context.outputTokens,
+    files: context.files,
+    sha: context.sha,
+    sessionId: context.sessionId,
+    denials: context.denials,
+  };
+}
+
+export const storyMachine = setup({
+  types: {
+    context: {} as StoryContext,
+    events: {} as StoryEvent,
+    input: {} as StoryInput,
+    emitted: {} as StoryEmitted,
+  },
+  actors: {
+    agentSession: fromCallback<StoryEvent, AgentSessionInput>(() => {
+      throw new Error('agentSession not provided');
+    }),
+    sleepUntil: fromPromise<void, { until: number }>(() => {
+      throw new Error('sleepUntil not provided');
+    }),
+  },
+  guards: {
+    succeeded: ({ event }) => event.type === 'agent.exited' && (event.result.outcome.kind === 'ok' || event.result.outcome.kind === 'denied'),
+    usageLimit: ({ event }) => event.type === 'agent.exited' && event.result.outcome.kind === 'usage_limit',
+    retryable: ({ context, event }) =>
+      event.type === 'agent.exited' &&
+      (event.result.outcome.kind === 'transient' || event.result.outcome.kind === 'killed') &&
+      context.transientFailures < context.limits.transientRetries,
+    hasCommits: ({ event }) => event.type === 'operator.done' && event.result.kind === 'committed' && event.result.commits > 0,
+    merged: ({ event }) => event.type === 'operator.done' && event.result.kind === 'merged',
+    canResolve: ({ context, event }) =>
+      event.type === 'operator.done' &&
+      (event.result.kind === 'conflict' || event.result.kind === 'unresolved') &&
+      context.conflictRounds < context.limits.conflictRounds,
+  },
+  actions: {
+    startTurn: assign(({ context }) => ({
+      attempts: context.attempts + 1,
+      turnWarnings: context.warnings,
+      warnings: [],
+    })),
+    emitStarted: emit(({ context }) => ({ type: 'story.started' as const, storyId: context.storyId, attempt: context.attempts, purpose: context.purpose })),
+    requestGit: enqueueActions(({ context, self, system, enqueue }, params: { kind: 'story.worktree' | 'story.commit' | 'story.merge' | 'story.continue' }) => {
+      const message = params.kind === 'story.commit' ? `${context.storyId}: ${context.story.title}` : `Merge ${context.storyId}: ${context.story.title}`;
+      const op: GitOp = params.kind === 'story.worktree' ? { kind: params.kind, storyId: context.storyId } : { kind: params.kind, storyId: context.storyId, message };
+      const request: OperatorRequest = { type: 'operator.request', requestId: `${context.storyId}:${params.kind}:${context.attempts}`, op, replyTo: self };
+      enqueue.sendTo(system.get('operator'), request);
+    }),
+    requestBrief: enqueueActions(({ context, self, system, enqueue }) => {
+      const request: LibrarianEvent = { type: 'librarian.brief.request', storyId: context.storyId, replyTo: self };
+      enqueue.sendTo(system.get('librarian'), request);
+    }),
+    recordSession: assign({ sessionId: ({ context, event }) => (event.type === 'agent.session' ? event.sessionId : context.sessionId) }),
+    forwardTool: enqueueActions(({ context, event, system, enqueue }) => {
+      if (event.type !== 'agent.tool') return;
+      const o = event.observation;
+      const observe: LibrarianEvent = { type: 'librarian.observe', observation: o };
+      enqueue.sendTo(system.get('librarian'), observe);
+      enqueue.emit({ type: 'story.tool', storyId: context.storyId, kind: o.kind, name: o.name, paths: o.paths, command: o.command, ok: o.ok });
+    }),
+    forwardTouch: enqueueActions(({ context, event, system, enqueue }) => {
+      if (event.type !== 'agent.touch') return;
+      const touch: SentryEvent = { type: 'sentry.touch', storyId: context.storyId, paths: event.paths };
+      enqueue.sendTo(system.get('sentry'), touch);
+    }),
+    recordDenial: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'agent.denied') return;
+      enqueue.assign({ denials: [...context.denials, event.tool] });
+      enqueue.emit({ type: 'story.denied', storyId: context.storyId, tool: event.tool, message: event.message });
+    }),
+    addWarning: assign({ warnings: ({ context, event }) => (event.type === 'story.warning' ? [...context.warnings, event.warning] : context.warnings) }),
+    accrueTurn: assign(({ context, event }) => (event.type === 'agent.exited' ? accrue(context, event.result) : {})),
+    scheduleRetry: assign(({ context, event }) => {
+      if (event.type !== 'agent.exited') return {};
+      return {
+        transientFailures: context.transientFailures + 1,
+        retryAt: event.endedAt + retryDelayMs(context.transientFailures),
+        reason: outcomeText(event.result),
+        purpose: context.sessionId ? ('retry' as const) : ('story' as const),
+      };
+    }),
+    scheduleQuotaWait: assign(({ context, event }) => {
+      if (event.type !== 'agent.exited' || event.result.outcome.kind !== 'usage_limit') return {};
+      return {
+        retryAt: quotaDeadline(event.result.outcome.resetsAt, event.endedAt),
+        reason: outcomeText(event.result),
+        purpose: context.sessionId ? ('retry' as const) : ('story' as const),
+      };
+    }),
+    failWithOutcome: assign({ reason: ({ event }) => (event.type === 'agent.exited' ? outcomeText(event.result) : 'agent failed') }),
+    recordConflict: assign(({ context, event }) => {
+      if (event.type !== 'operator.done' || (event.result.kind !== 'conflict' && event.result.kind !== 'unresolved')) return {};
+      return { conflict: { files: event.result.files, onto: event.result.onto }, conflictRounds: context.conflictRounds + 1, purpose: 'resolve' as const };
+    }),
+    recordCommit: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'operator.done' || event.result.kind !== 'committed') return;
+      enqueue.assign({ files: event.result.files, sha: event.result.sha });
+      enqueue.emit({ type: 'story.committed', storyId: context.storyId, sha: event.result.sha, files: event.result.files });
+    }),
+    recordMerge: assign(({ event }) => (event.type === 'operator.done' && event.result.kind === 'merged' ? { sha: event.result.sha } : {})),
+    failWithGit: assign({
+      reason: ({ event }) => {
+        if (event.type === 'operator.failed') return `git: ${event.message}`;
+        if (event.type === 'operator.done' && event.result.kind === 'committed') return 'the agent finished without changing any file';
+        if (event.type === 'operator.done' && (event.result.kind === 'conflict' || event.result.kind === 'unresolved')) {
+          return `merge conflict not resolved after the allowed rounds: ${event.result.files.join(', ')}`;
+        }
+        return 'unexpected git result';
+      },
+    }),
+    emitRetry: emit(({ context }) => ({ type: 'story.retry' as const, storyId: context.storyId, reason: context.reason ?? '', at: context.retryAt ?? 0 })),
+    emitConflict: emit(({ context }) => ({ type: 'story.conflict' as const, storyId: context.storyId, files: context.conflict?.files ?? [], round: context.conflictRounds })),
+    pauseForQuota: enqueueActions(({ context, enqueue }) => {
+      const until = context.retryAt ?? 0;
+      enqueue.emit({ type: 'quota.paused', storyId: context.storyId, until });
+      enqueue.sendParent({ type: 'story.quota.paused', storyId: context.storyId, until } satisfies StoryParentEvent);
+    }),
+    resumeFromQuota: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'quota.resumed', storyId: context.storyId });
+      enqueue.sendParent({ type: 'story.quota.resumed', storyId: context.storyId } satisfies StoryParentEvent);
+    }),
+    finish: enqueueActions(({ context, system, enqueue }, params: { status: StoryResult['status'] }) => {
+      if (params.status === 'merged') enqueue.emit({ type: 'story.merged', storyId: context.storyId, sha: context.sha ?? '', files: context.files });
+      else enqueue.emit({ type: 'story.failed', storyId: context.storyId, reason: context.reason ?? 'unknown' });
+      const release: SentryEvent = { type: 'sentry.release', storyId: context.storyId };
+      enqueue.sendTo(system.get('sentry'), release);
+      enqueue.sendParent({ type: 'story.finished', result: resultOf(context, params.status) } satisfies StoryParentEvent);
+    }),
+  },
+}).createMachine({
+  id: 'story',
+  context: ({ input }) => ({
+    storyId: input.story.id,
+    story: input.story,
+    dependencies: input.dependencies,
+    limits: input.limits,
+    brief: '',
+    sessionId: undefined,
+    purpose: 'story',
+    warnings: [],
+    turnWarnings: [],
+    attempts: 0,
+    transientFailures: 0,
+    conflictRounds: 0,
+    conflict: undefined,
+    retryAt: undefined,
+    reason: undefined,
+    agentMs: 0,
+    costUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    files: [],
+    sha: undefined,
+    denials: [],
+  }),
+  initial: 'preparing',
+  on: {
+    'story.warning': { actions: 'addWarning' },
+  },
+  states: {
+    preparing: {
+      entry: { type: 'requestGit', params: { kind: 'story.worktree' } },
+      on: {
+        'operator.done': 'briefing',
+        'operator.failed': { target: 'failed', actions: 'failWithGit' },
+        RESUME: { target: 'preparing', reenter: true },
+      },
+    },
+    briefing: {
+      entry: 'requestBrief',
+      on: {
+        'librarian.brief': { target: 'working', actions: assign({ brief: ({ event }) => event.brief }) },
+        RESUME: { target: 'briefing', reenter: true },
+      },
+    },
+    working: {
+      entry: ['startTurn', 'emitStarted'],
+      invoke: { id: 'agent', src: 'agentSession', input: ({ context }) => sessionInput(context) },
+      on: {
+        'agent.session': { actions: 'recordSession' },
+        'agent.tool': { actions: 'forwardTool' },
+        'agent.touch': { actions: 'forwardTouch' },
+        'agent.denied': { actions: 'recordDenial' },
+        'agent.exited': [
+          { guard: 'succeeded', target: 'committing', actions: 'accrueTurn' },
+          { guard: 'usageLimit', target: 'waitingForQuota', actions: ['accrueTurn', 'scheduleQuotaWait'] },
+          { guard: 'retryable', target: 'backingOff', actions: ['accrueTurn', 'scheduleRetry'] },
+          { target: 'failed', actions: ['accrueTurn', 'failWithOutcome'] },
+        ],
+      },
+    },
+    backingOff: {
+      entry: 'emitRetry',
+      invoke: { id: 'backoff', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: 'working' },
+    },
+    waitingForQuota: {
+      entry: 'pauseForQuota',
+      exit: 'resumeFromQuota',
+      invoke: { id: 'quota', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: 'working' },
+    },
+    committing: {
+      entry: { type: 'requestGit', params: { kind: 'story.commit' } },
+      on: {
+        'operator.done': [
+          { guard: 'hasCommits', target: 'merging', actions: 'recordCommit' },
+          { target: 'failed', actions: 'failWithGit' },
+        ],
+        'operator.failed': { target: 'failed', actions: 'failWithGit' },
+        RESUME: { target: 'committing', reenter: true },
+      },
+    },
+    merging: {
+      entry: { type: 'requestGit', params: { kind: 'story.merge' } },
+      on: {
+        'operator.done': [
+          { guard: 'merged', target: 'done', actions: 'recordMerge' },
+          { guard: 'canResolve', target: 'resolving', actions: 'recordConflict' },
+          { target: 'failed', actions: 'failWithGit' },
+        ],
+        'operator.failed': { target: 'failed', actions: 'failWithGit' },
+        RESUME: { target: 'merging', reenter: true },
+      },
+    },
+    resolving: {
+      entry: ['startTurn', 'emitStarted', 'emitConflict'],
+      invoke: { id: 'resolver', src: 'agentSession', input: ({ context }) => sessionInput(context) },
+      on: {
+        'agent.session': { actions: 'recordSession' },
+        'agent.tool': { actions: 'forwardTool' },
+        'agent.touch': { actions: 'forwardTouch' },
+        'agent.denied': { actions: 'recordDenial' },
+        'agent.exited': [
+          { guard: 'succeeded', target: 'continuing', actions: 'accrueTurn' },
+          { target: 'failed', actions: ['accrueTurn', 'failWithOutcome'] },
+        ],
+      },
+    },
+    continuing: {
+      entry: { type: 'requestGit', params: { kind: 'story.continue' } },
+      on: {
+        'operator.done': [
+          { guard: 'merged', target: 'done', actions: 'recordMerge' },
+          { guard: 'canResolve', target: 'resolving', actions: 'recordConflict' },
+          { target: 'failed', actions: 'failWithGit' },
+        ],
+        'operator.failed': { target: 'failed', actions: 'failWithGit' },
+        RESUME: { target: 'continuing', reenter: true },
+      },
+    },
+    done: { type: 'final', entry: { type: 'finish', params: { status: 'merged' } } },
+    failed: { type: 'final', entry: { type: 'finish', params: { status: 'failed' } } },
+  },
+});
+
+function sessionInput(context: StoryContext): AgentSessionInput {
+  return {
+    storyId: context.storyId,
+    story: context.story,
+    purpose: context.purpose,
+    attempt: context.attempts,
+    sessionId: context.sessionId,
+    brief: context.brief,
+    dependencies: context.dependencies,
+    warnings: context.turnWarnings,
+    conflict: context.conflict,
+    reason: context.reason,
+  };
+}

@@ -1,0 +1,69 @@
+// Shapes the statecharts exchange; services produce structurally compatible data, actors connect the two.
+import type { AnyActorRef } from 'xstate';
+
+export interface StoryDef {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly dependsOn: readonly string[];
+  readonly acceptance: readonly string[];
+  readonly writes?: readonly string[] | undefined;
+}
+
+export interface CollisionWarning {
+  readonly path: string;
+  readonly stories: readonly string[];
+}
+
+export interface MergedDependency {
+  readonly id: string;
+  readonly title: string;
+  readonly files: readonly string[];
+}
+
+/** How one agent process ended, as far as a story's lifecycle cares. */
+export type SessionOutcome =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'denied'; readonly denials: readonly { readonly tool: string }[] }
+  | { readonly kind: 'usage_limit'; readonly resetsAt?: number; readonly limitKind?: string; readonly text: string }
+  | { readonly kind: 'transient'; readonly status: number | null; readonly text: string }
+  | { readonly kind: 'max_turns' | 'budget' | 'auth' | 'startup_failure' | 'error'; readonly text: string }
+  | { readonly kind: 'killed'; readonly signal?: string; readonly exitCode?: number };
+
+export interface SessionSummary {
+  readonly outcome: SessionOutcome;
+  readonly sessionId: string | undefined;
+  readonly costUsd: number;
+  readonly durationMs: number;
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+}
+
+/** Every mutation of the shared repository, as data the Operator queues. */
+export type GitOp =
+  | { readonly kind: 'integration.create' }
+  | { readonly kind: 'story.worktree'; readonly storyId: string }
+  | { readonly kind: 'story.commit'; readonly storyId: string; readonly message: string }
+  | { readonly kind: 'story.merge'; readonly storyId: string; readonly message: string }
+  | { readonly kind: 'story.continue'; readonly storyId: string; readonly message: string }
+  /** Keeps what failed stories left behind: any rebase aborted, leftovers committed on their branches. */
+  | { readonly kind: 'salvage'; readonly stories: readonly { readonly storyId: string; readonly reason: string }[] }
+  | { readonly kind: 'push' };
+
+export type GitOpResult =
+  | { readonly kind: 'ok'; readonly sha?: string }
+  | { readonly kind: 'committed'; readonly sha: string; readonly commits: number; readonly files: readonly string[] }
+  | { readonly kind: 'merged'; readonly sha: string; readonly files: readonly string[] }
+  | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly onto: string }
+  | { readonly kind: 'unresolved'; readonly files: readonly string[]; readonly onto: string }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+export interface OperatorRequest {
+  readonly type: 'operator.request';
+  readonly requestId: string;
+  readonly op: GitOp;
+  readonly replyTo: AnyActorRef;
+}
+
+export type OperatorReply =
+  | { readonly type: 'operator.done'; readonly requestId: string; readonly result: GitOpResult }
+  | { readonly type: 'operator.failed'; readonly requestId: string; readonly message: string };
