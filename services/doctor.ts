@@ -26,7 +26,7 @@ export interface DoctorInput {
 }
 
 export const MIN_NODE_VERSION = '20.19.0';
-export const MIN_GIT_VERSION = '2.5.0';
+export const MIN_GIT_VERSION = '2.17.0';
 const PROBE_TIMEOUT_MS = 10_000;
 const INSTALL_CLAUDE =
   'install Claude Code: npm i -g @anthropic-ai/claude-code, then `claude` to log in, or set BARO_CLAUDE_BIN';
@@ -70,11 +70,11 @@ async function checkGit(input: DoctorInput): Promise<Check> {
   const base = { id: 'git', title: 'git' } as const;
   const result = await probe('git', ['--version'], input);
   if (result.outcome !== 'ok') {
-    return { ...base, status: 'fail', detail: describeProbeFailure('git --version', result), fix: 'install git 2.5 or newer' };
+    return { ...base, status: 'fail', detail: describeProbeFailure('git --version', result), fix: 'install git 2.17 or newer' };
   }
   const version = parseVersion(result.stdout);
   if (version === undefined || !atLeast(version, MIN_GIT_VERSION)) {
-    return { ...base, status: 'fail', detail: `${result.stdout} is older than ${MIN_GIT_VERSION} (worktrees)`, fix: 'install git 2.5 or newer' };
+    return { ...base, status: 'fail', detail: `${result.stdout} is older than ${MIN_GIT_VERSION} (worktree remove)`, fix: 'install git 2.17 or newer' };
   }
   return { ...base, status: 'ok', detail: result.stdout };
 }

@@ -30,6 +30,7 @@ export async function commitAll({ cwd, message }: { readonly cwd: string; readon
   const staged = await runGit(cwd, check);
   if (staged.exitCode === 0) return { committed: false, sha: await revParse(cwd, 'HEAD') };
   if (staged.exitCode !== 1) throw failure(cwd, check, staged, 'check the worktree index');
-  await git(cwd, [...(await identityArgs(cwd)), 'commit', '--quiet', '-m', message], 'check the commit hooks and the git identity of the repository');
+  // Unattended: no hook that needs the worktree's dependencies installed, no signing prompt; the checks run separately.
+  await git(cwd, [...(await identityArgs(cwd)), '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '-m', message], 'check the git identity of the repository');
   return { committed: true, sha: await revParse(cwd, 'HEAD') };
 }

@@ -64,7 +64,7 @@ export async function continueRebase({ cwd }: { readonly cwd: string }): Promise
   await git(cwd, ['add', '-A'], `check the files in ${cwd}`);
   // core.editor=true keeps each replayed commit's message, as GIT_EDITOR=true would.
   const args = [...(await identityArgs(cwd)), '-c', 'core.editor=true', 'rebase', '--continue'];
-  return outcome(cwd, args, await runGit(cwd, args, { allowEditor: true }), `finish or abort the rebase by hand in ${cwd}`);
+  return outcome(cwd, args, await runGit(cwd, args), `finish or abort the rebase by hand in ${cwd}`);
 }
 
 /** Abandons a stopped rebase, restoring the branch as it was before; nothing to do when none is in progress. */

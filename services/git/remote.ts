@@ -1,12 +1,12 @@
 // Talking to a remote: a fetch that may fail (offline is not an error) and a push that is never forced.
 import { firstLine } from './errors.js';
-import { runGitOnline } from './run.js';
+import { runGit } from './run.js';
 
 export type FetchResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 /** `git fetch <remote>`; a failure (offline, unknown remote, no access) comes back as data for the caller to warn about. */
 export async function fetchRemote(input: { readonly repoDir: string; readonly remote: string; readonly signal?: AbortSignal }): Promise<FetchResult> {
-  const output = await runGitOnline(input.repoDir, ['fetch', '--quiet', input.remote], input.signal);
+  const output = await runGit(input.repoDir, ['fetch', '--quiet', input.remote], { signal: input.signal });
   if (output.exitCode === 0) return { ok: true };
   return { ok: false, message: `git fetch ${input.remote} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}` };
 }
@@ -29,7 +29,7 @@ export async function pushBranch(input: {
   readonly signal?: AbortSignal;
 }): Promise<PushResult> {
   const ref = `refs/heads/${input.branch}`;
-  const output = await runGitOnline(input.cwd, ['push', '--porcelain', input.remote, `${ref}:${ref}`], input.signal);
+  const output = await runGit(input.cwd, ['push', '--porcelain', input.remote, `${ref}:${ref}`], { signal: input.signal });
   const line = output.stdout
     .split('\n')
     .map((text) => PORCELAIN.exec(text))

@@ -1,6 +1,6 @@
 // Runs one git command and hands back its exit code and output; which exit codes are failures is each verb's call.
+// execa rather than simple-git: simple-git added ~50 ms to every command (62 ms vs 14 ms measured), ~1 s per story.
 import { execa } from 'execa';
-import { simpleGit } from 'simple-git';
 import { GitError } from './errors.js';
 
 export interface GitOutput {
@@ -10,73 +10,15 @@ export interface GitOutput {
 }
 
 export interface RunOptions {
-  /** Lets the command carry `-c core.editor=…`, which simple-git refuses by default. */
-  readonly allowEditor?: boolean;
+  readonly signal?: AbortSignal | undefined;
 }
 
 // Several worktrees write at once; an automatic gc or maintenance run racing them is the last thing we want.
-const SETTINGS = ['gc.auto=0', 'maintenance.auto=false'];
+const SETTINGS = ['gc.auto=0', 'maintenance.auto=false'].flatMap((setting) => ['-c', setting]);
 
-// simple-git strips every other ambient GIT_* variable (GIT_DIR, GIT_INDEX_FILE, …), which keeps the user's checkout out of reach.
-const HONOURED_ENV = [
-  'GIT_CONFIG_GLOBAL',
-  'GIT_CONFIG_SYSTEM',
-  'GIT_CONFIG_NOSYSTEM',
-  'GIT_AUTHOR_NAME',
-  'GIT_AUTHOR_EMAIL',
-  'GIT_COMMITTER_NAME',
-  'GIT_COMMITTER_EMAIL',
-];
-
-// simple-git reports a spawn failure as a negative code and a signal as null.
-const exited = (code: number | null): code is number => code !== null && code >= 0 && code <= 255;
-
-const commandLine = (args: readonly string[]): string => `git ${args.join(' ')}`;
-
-/** Runs `git <args>` in cwd through simple-git; resolves for every exit code, rejects only when git could not run. */
-export async function runGit(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitOutput> {
-  let exit: { readonly exitCode: number; readonly stderr: string } | undefined;
-  try {
-    const git = simpleGit({
-      baseDir: cwd,
-      config: SETTINGS,
-      allowEnvironment: HONOURED_ENV,
-      unsafe: { allowUnsafeEditor: options.allowEditor ?? false },
-      // Every exit of git resolves, so each verb judges its exit code; only a git that never ran (spawn error, signal) rejects.
-      errors: (error, result) => {
-        if (!exited(result.exitCode)) return error;
-        exit = { exitCode: result.exitCode, stderr: Buffer.concat(result.stdErr).toString('utf8') };
-        return undefined;
-      },
-    });
-    const stdout = await git.raw([...args]);
-    return { exitCode: exit?.exitCode ?? 0, stdout, stderr: exit?.stderr ?? '' };
-  } catch (cause) {
-    throw new GitError({
-      command: commandLine(args),
-      cwd,
-      stderr: cause instanceof Error ? cause.message : String(cause),
-      exitCode: undefined,
-      next: 'check that git is installed and on PATH and that the directory exists',
-      cause,
-    });
-  }
-}
-
-/** Runs git and returns its trimmed stdout; any non-zero exit is a GitError that ends with `next`. */
-export async function git(cwd: string, args: readonly string[], next: string, options: RunOptions = {}): Promise<string> {
-  const output = await runGit(cwd, args, options);
-  if (output.exitCode !== 0) throw failure(cwd, args, output, next);
-  return output.stdout.trim();
-}
-
-/** The GitError for a finished command whose exit code the caller did not expect. */
-export function failure(cwd: string, args: readonly string[], output: GitOutput, next: string): GitError {
-  return new GitError({ command: commandLine(args), cwd, stderr: output.stderr || output.stdout, exitCode: output.exitCode, next });
-}
-
-// The user's environment minus what would point git at another repository or index, plus no terminal prompts.
-const ONLINE_ENV = {
+// The user's environment (ssh and credential settings) minus what would point git at another repository or index,
+// which keeps the user's checkout out of reach, and never a password prompt on the terminal.
+const ENV = {
   GIT_TERMINAL_PROMPT: '0',
   GIT_DIR: undefined,
   GIT_WORK_TREE: undefined,
@@ -85,20 +27,19 @@ const ONLINE_ENV = {
   GIT_OBJECT_DIRECTORY: undefined,
   GIT_ALTERNATE_OBJECT_DIRECTORIES: undefined,
   GIT_NAMESPACE: undefined,
+  GIT_PREFIX: undefined,
 };
 
-/**
- * Runs a fetch or push with execa, so git sees the user's whole environment (ssh and credential settings, which
- * simple-git strips) and never waits for a password on the terminal.
- */
-export async function runGitOnline(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<GitOutput> {
-  const settings = SETTINGS.flatMap((setting) => ['-c', setting]);
-  const result = await execa('git', [...settings, ...args], {
+const commandLine = (args: readonly string[]): string => `git ${args.join(' ')}`;
+
+/** Runs `git <args>` in cwd; resolves for every exit code, rejects only when git could not run. */
+export async function runGit(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitOutput> {
+  const result = await execa('git', [...SETTINGS, ...args], {
     cwd,
     reject: false,
     stdin: 'ignore',
-    env: ONLINE_ENV,
-    ...(signal === undefined ? {} : { cancelSignal: signal }),
+    env: ENV,
+    ...(options.signal === undefined ? {} : { cancelSignal: options.signal }),
   });
   if (result.exitCode === undefined) {
     throw new GitError({
@@ -111,4 +52,16 @@ export async function runGitOnline(cwd: string, args: readonly string[], signal?
     });
   }
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs git and returns its trimmed stdout; any non-zero exit is a GitError that ends with `next`. */
+export async function git(cwd: string, args: readonly string[], next: string, options: RunOptions = {}): Promise<string> {
+  const output = await runGit(cwd, args, options);
+  if (output.exitCode !== 0) throw failure(cwd, args, output, next);
+  return output.stdout.trim();
+}
+
+/** The GitError for a finished command whose exit code the caller did not expect. */
+export function failure(cwd: string, args: readonly string[], output: GitOutput, next: string): GitError {
+  return new GitError({ command: commandLine(args), cwd, stderr: output.stderr || output.stdout, exitCode: output.exitCode, next });
 }

@@ -173,7 +173,7 @@ describe('runDoctorChecks', () => {
 
   it('fails git and the repository check when git is missing', async () => {
     const checks = await runDoctorChecks(input({ env: { PATH: join(root, 'empty'), HOME: root } }));
-    expect(byId(checks, 'git')).toMatchObject({ status: 'fail', fix: 'install git 2.5 or newer' });
+    expect(byId(checks, 'git')).toMatchObject({ status: 'fail', fix: 'install git 2.17 or newer' });
     expect(byId(checks, 'repo')).toMatchObject({ status: 'fail', detail: 'git is not installed' });
   });
 });

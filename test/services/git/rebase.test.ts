@@ -5,7 +5,8 @@ import { commitAll } from '../../../services/git/commit.js';
 import { filesWithConflictMarkers } from '../../../services/git/conflicts.js';
 import { mergeNoFf } from '../../../services/git/merge.js';
 import { abortRebase, continueRebase, rebaseInProgress, rebaseOnto } from '../../../services/git/rebase.js';
-import { addWorktree } from '../../../services/git/worktree.js';
+import { deleteBranchIfMerged } from '../../../services/git/branch.js';
+import { addWorktree, listWorktrees } from '../../../services/git/worktree.js';
 import { checkoutFingerprint, git, makeTempRepo, useGitSandbox, writeFiles } from '../../helpers/repo.js';
 
 useGitSandbox();
@@ -50,6 +51,18 @@ describe('rebaseOnto', () => {
     expect(await rebaseInProgress(s2)).toBe(true);
     expect(await rebaseOnto({ cwd: s2, onto: 'baro/x' })).toEqual({ status: 'conflict', files: ['app.txt'] });
     expect(await checkoutFingerprint(repo)).toBe(fingerprint);
+  });
+});
+
+describe('a worktree stopped in a rebase (HEAD detached meanwhile)', () => {
+  it('still counts as on its branch: addWorktree returns it, deleteBranchIfMerged keeps the branch', async () => {
+    const { repo, s2 } = await conflictingStories();
+    await rebaseOnto({ cwd: s2, onto: 'baro/x' });
+    const branch = 'baro-stories/x/s2';
+    expect((await listWorktrees(repo)).find((w) => w.branch === branch)).toBeDefined();
+    expect(await addWorktree({ repoDir: repo, path: s2, branch, startPoint: 'baro/x' })).toMatchObject({ created: false });
+    expect(await deleteBranchIfMerged({ repoDir: repo, branch, into: branch })).toEqual({ status: 'kept', reason: 'checked-out' });
+    expect(await rebaseInProgress(s2)).toBe(true);
   });
 });
 
