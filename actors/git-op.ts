@@ -85,12 +85,13 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       if (continued.status === 'conflict') return { kind: 'conflict', files: continued.files, onto };
       return mergeStory(deps, op.storyId, op.message);
     }
-    case 'salvage':
-      for (const story of op.stories) await salvage(deps, story.storyId, story.reason);
+    case 'cleanup':
+      for (const story of op.failed) await salvage(deps, story.storyId, story.reason);
+      await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree });
       return { kind: 'ok' };
     case 'push': {
       if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
-      const pushed = await pushBranch({ cwd: deps.paths.integrationWorktree, remote: deps.remote, branch: deps.integrationBranch });
+      const pushed = await pushBranch({ cwd: deps.repoRoot, remote: deps.remote, branch: deps.integrationBranch });
       if (pushed.status === 'rejected' || pushed.status === 'failed') throw new Error(`${pushed.message} — the branch is kept locally; push it by hand`);
       return { kind: 'ok' };
     }

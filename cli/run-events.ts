@@ -1,5 +1,6 @@
 // Every domain event a run reports (CLI.md "JSON events"), and how each reads as one plain line.
 import type { ConductorEmitted } from '../machines/conductor.js';
+import type { StoryStatus } from '../machines/dag.js';
 import type { LibrarianEmitted } from '../machines/librarian.js';
 import type { RunEmitted } from '../machines/run.js';
 import type { SentryEmitted } from '../machines/sentry.js';
@@ -7,7 +8,7 @@ import type { StoryEmitted } from '../machines/story-events.js';
 
 export interface StorySummaryLine {
   readonly id: string;
-  readonly status: string;
+  readonly status: StoryStatus;
   readonly attempts: number;
   readonly agentMs: number;
   readonly costUsd: number;

@@ -4,7 +4,8 @@ import type { AnyEventObject } from 'xstate';
 import { levelSettled, propagateFailure, storiesToStart, writeOverlaps } from './dag.js';
 import type { StoryStatus } from './dag.js';
 import type { SentryEvent } from './sentry.js';
-import type { StoryLimits, storyMachine } from './story.js';
+import type { storyMachine } from './story.js';
+import type { StoryLimits } from './story-context.js';
 import type { StoryParentEvent, StoryResult } from './story-events.js';
 import type { MergedDependency, StoryDef } from './types.js';
 

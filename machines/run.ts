@@ -97,17 +97,17 @@ export const runMachine = setup({
       },
     },
     publishing: {
-      initial: 'salvaging',
+      initial: 'cleaningUp',
       states: {
-        salvaging: {
+        cleaningUp: {
           entry: {
             type: 'requestGit',
-            params: ({ context }) => ({ op: { kind: 'salvage', stories: failedStories(context) } }),
+            params: ({ context }) => ({ op: { kind: 'cleanup', failed: failedStories(context) } }),
           },
           on: {
             'operator.done': 'deciding',
             'operator.failed': { target: 'deciding', actions: emit(({ event }) => ({ type: 'run.error' as const, message: event.message })) },
-            RESUME: { target: 'salvaging', reenter: true },
+            RESUME: { target: 'cleaningUp', reenter: true },
           },
         },
         deciding: {

@@ -1,83 +1,12 @@
 // A Story Agent: one story's lifecycle from its worktree to its merge, with retries, quota pauses and conflict rounds.
 import { assign, emit, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
-import type { CollisionWarning, GitOp, MergedDependency, OperatorRequest, SessionSummary, StoryDef } from './types.js';
+import type { GitOp, OperatorRequest } from './types.js';
 import type { LibrarianEvent } from './librarian.js';
 import type { SentryEvent } from './sentry.js';
-import type { AgentPurpose, AgentSessionInput, StoryEmitted, StoryEvent, StoryParentEvent, StoryResult } from './story-events.js';
+import type { AgentSessionInput, StoryEmitted, StoryEvent, StoryParentEvent, StoryResult } from './story-events.js';
+import { accrue, outcomeText, resultOf, sessionInput } from './story-context.js';
+import type { StoryContext, StoryInput } from './story-context.js';
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
-
-export interface StoryLimits {
-  /** Transient failures (API 5xx/529, crashes) retried before the story fails. */
-  readonly transientRetries: number;
-  /** Conflict-resolution rounds before the story fails. */
-  readonly conflictRounds: number;
-}
-
-export interface StoryInput {
-  readonly story: StoryDef;
-  readonly dependencies: readonly MergedDependency[];
-  readonly limits: StoryLimits;
-}
-
-export interface StoryContext {
-  readonly storyId: string;
-  readonly story: StoryDef;
-  readonly dependencies: readonly MergedDependency[];
-  readonly limits: StoryLimits;
-  readonly brief: string;
-  readonly sessionId: string | undefined;
-  readonly purpose: AgentPurpose;
-  /** Warnings not yet delivered, and the ones the current turn carries. */
-  readonly warnings: readonly CollisionWarning[];
-  readonly turnWarnings: readonly CollisionWarning[];
-  readonly attempts: number;
-  readonly transientFailures: number;
-  readonly conflictRounds: number;
-  readonly conflict: { readonly files: readonly string[]; readonly onto: string } | undefined;
-  readonly retryAt: number | undefined;
-  readonly reason: string | undefined;
-  readonly agentMs: number;
-  readonly costUsd: number;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly files: readonly string[];
-  readonly sha: string | undefined;
-  readonly denials: readonly string[];
-}
-
-function accrue(context: StoryContext, result: SessionSummary): Partial<StoryContext> {
-  return {
-    agentMs: context.agentMs + result.durationMs,
-    costUsd: context.costUsd + result.costUsd,
-    inputTokens: context.inputTokens + result.usage.inputTokens,
-    outputTokens: context.outputTokens + result.usage.outputTokens,
-    sessionId: result.sessionId ?? context.sessionId,
-  };
-}
-
-function outcomeText(result: SessionSummary): string {
-  const { outcome } = result;
-  if ('text' in outcome && outcome.text) return `${outcome.kind}: ${outcome.text}`;
-  if (outcome.kind === 'killed') return `agent process ended without a result${outcome.signal ? ` (${outcome.signal})` : ''}`;
-  return outcome.kind;
-}
-
-function resultOf(context: StoryContext, status: StoryResult['status']): StoryResult {
-  return {
-    storyId: context.storyId,
-    status,
-    reason: context.reason,
-    attempts: context.attempts,
-    agentMs: context.agentMs,
-    costUsd: context.costUsd,
-    inputTokens: context.inputTokens,
-    outputTokens: context.outputTokens,
-    files: context.files,
-    sha: context.sha,
-    sessionId: context.sessionId,
-    denials: context.denials,
-  };
-}
 
 export const storyMachine = setup({
   types: {
@@ -326,18 +255,3 @@ export const storyMachine = setup({
     failed: { type: 'final', entry: { type: 'finish', params: { status: 'failed' } } },
   },
 });
-
-function sessionInput(context: StoryContext): AgentSessionInput {
-  return {
-    storyId: context.storyId,
-    story: context.story,
-    purpose: context.purpose,
-    attempt: context.attempts,
-    sessionId: context.sessionId,
-    brief: context.brief,
-    dependencies: context.dependencies,
-    warnings: context.turnWarnings,
-    conflict: context.conflict,
-    reason: context.reason,
-  };
-}

@@ -45,8 +45,8 @@ export type GitOp =
   | { readonly kind: 'story.commit'; readonly storyId: string; readonly message: string }
   | { readonly kind: 'story.merge'; readonly storyId: string; readonly message: string }
   | { readonly kind: 'story.continue'; readonly storyId: string; readonly message: string }
-  /** Keeps what failed stories left behind: any rebase aborted, leftovers committed on their branches. */
-  | { readonly kind: 'salvage'; readonly stories: readonly { readonly storyId: string; readonly reason: string }[] }
+  /** The end of a run: failed stories' leftovers kept on their branches, the run's worktrees let go. */
+  | { readonly kind: 'cleanup'; readonly failed: readonly { readonly storyId: string; readonly reason: string }[] }
   | { readonly kind: 'push' };
 
 export type GitOpResult =

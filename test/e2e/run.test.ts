@@ -65,6 +65,12 @@ describe('baro run --plan', () => {
       for (const dep of story.dependsOn) expect(started?.startTs).toBeGreaterThanOrEqual(mergedAt.get(dep) ?? Infinity);
     }
 
+    // C starts after A and B: its prompt carries what they learned (B read the README).
+    const cPrompt = invocations.find((inv) => inv.env.BARO_STORY_ID === 'C')?.argv.at(-1) ?? '';
+    expect(cPrompt).toContain('What other agents already learned');
+    expect(cPrompt).toContain('README.md');
+    expect(eventsOf(run.events, 'knowledge.added').length).toBeGreaterThan(0);
+
     expect(await checkoutFingerprint(repo)).toBe(before);
     expect(await git(repo, 'worktree', 'list', '--porcelain')).not.toContain('baro-home');
   });
@@ -96,7 +102,7 @@ describe('baro run --plan', () => {
 
   it('warns both stories that edit one file and hands the merge conflict back to the second story\'s own session', async () => {
     const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', 'shared.txt': 'greeting = hello\n' } });
-    const plan = planOf('Collision demo', [{ id: 'S1' }, { id: 'S2' }]);
+    const plan = planOf('Collision demo', [{ id: 'S1', writes: ['shared.txt'] }, { id: 'S2', writes: ['shared.txt'] }]);
     const resolved = 'greeting = hello from S1 and S2\n';
     const scripts: FakeScript[] = [
       { match: { role: 'resolver' }, steps: [{ read: 'shared.txt' }, { write: 'shared.txt', content: resolved }] },
@@ -106,7 +112,10 @@ describe('baro run --plan', () => {
     const run = await runPlan(repo, plan, { scripts });
 
     expect(run.result.exitCode).toBe(0);
-    const warning = eventsOf(run.events, 'collision.warning')[0];
+    expect(eventsOf(run.events, 'collision.warning').filter((e) => e.source === 'plan')).toEqual([
+      expect.objectContaining({ path: 'shared.txt', stories: ['S1', 'S2'] }),
+    ]);
+    const warning = eventsOf(run.events, 'collision.warning').find((e) => e.source === 'edit');
     expect(warning).toMatchObject({ path: 'shared.txt', source: 'edit' });
     expect([...(warning?.stories as string[])].sort()).toEqual(['S1', 'S2']);
     const conflict = eventsOf(run.events, 'story.conflict')[0];

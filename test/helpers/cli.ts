@@ -24,18 +24,25 @@ const tsxLoader = pathToFileURL(createRequire(`${repoRoot}package.json`).resolve
 // Variables of the developer's shell that would change baro's behaviour; tests opt in explicitly through `env`.
 const INHERITED_ENV_DROPPED = /^(BARO_|GIT_|GITHUB_|GH_|ANTHROPIC_|CLAUDE_CODE_)/;
 
-/** Runs `baro <args>`; never throws on a non-zero exit, never waits on stdin. */
-export async function runBaro(args: string[], opts: RunBaroOptions): Promise<BaroResult> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !INHERITED_ENV_DROPPED.test(name)),
-  );
-  const result = await execa(process.execPath, ['--import', tsxLoader, mainScript, ...args], {
+function baroEnv(env: Record<string, string> | undefined): Record<string, string | undefined> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_ENV_DROPPED.test(name)));
+  return { ...inherited, ...env };
+}
+
+/** Starts `baro <args>` and hands back the running process, for tests that signal it. */
+export function startBaro(args: string[], opts: RunBaroOptions) {
+  return execa(process.execPath, ['--import', tsxLoader, mainScript, ...args], {
     cwd: opts.cwd,
-    env: { ...inherited, ...opts.env },
+    env: baroEnv(opts.env),
     extendEnv: false,
     reject: false,
     stdin: 'ignore',
   });
+}
+
+/** Runs `baro <args>`; never throws on a non-zero exit, never waits on stdin. */
+export async function runBaro(args: string[], opts: RunBaroOptions): Promise<BaroResult> {
+  const result = await startBaro(args, opts);
   return {
     exitCode: result.exitCode ?? -1,
     stdout: result.stdout,

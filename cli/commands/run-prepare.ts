@@ -1,0 +1,96 @@
+// Everything a run needs before its first actor starts: the repository, a valid plan, the base, a free branch, a run folder.
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { computeLevels } from '../../machines/dag.js';
+import { NotAGitRepoError } from '../../services/git/errors.js';
+import { branchExists, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
+import { PlanError, branchForPlan, loadPlan } from '../../services/plan.js';
+import type { Plan } from '../../services/plan.js';
+import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
+import type { RunPaths } from '../../services/store/paths.js';
+import { saveRun } from '../../services/store/runs.js';
+import type { RunRecord } from '../../services/store/runs.js';
+import { UsageError } from '../errors.js';
+import type { RunOptions } from '../options.js';
+
+export interface PreparedRun {
+  readonly repoDir: string;
+  readonly plan: Plan;
+  readonly levels: string[][];
+  readonly branch: string;
+  /** Where the branch is pushed at the end; undefined keeps everything local. */
+  readonly remote: string | undefined;
+  readonly paths: RunPaths;
+  readonly record: RunRecord;
+  readonly storyBranch: (storyId: string) => string;
+}
+
+async function gitRepoRoot(cwd: string): Promise<string> {
+  try {
+    return await repoRoot(cwd);
+  } catch (error) {
+    if (error instanceof NotAGitRepoError) {
+      throw new UsageError(`${cwd} is not inside a git repository: run baro from the repository it should work on.`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function readPlan(path: string): Promise<Plan> {
+  try {
+    return await loadPlan(path);
+  } catch (error) {
+    if (error instanceof PlanError) throw new UsageError(error.message, { option: '--plan', value: path, cause: error });
+    throw error;
+  }
+}
+
+/** `baro/<slug>`, or `baro/<slug>-2`… when an earlier run already owns the name: never reuse someone's branch. */
+async function freeBranch(repoDir: string, wanted: string): Promise<string> {
+  for (let n = 1; ; n += 1) {
+    const candidate = n === 1 ? wanted : `${wanted}-${n}`;
+    if (!(await branchExists(repoDir, candidate))) return candidate;
+  }
+}
+
+export async function prepareRun(input: {
+  readonly goal: string | undefined;
+  readonly options: RunOptions;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly startedAt: Date;
+}): Promise<PreparedRun> {
+  const { options, cwd, startedAt } = input;
+  const repoDir = await gitRepoRoot(cwd);
+  if (options.plan === undefined) {
+    throw new UsageError('baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.');
+  }
+  const plan = await readPlan(resolve(cwd, options.plan));
+  const base = await resolveBase({ repoDir, ...(options.base !== undefined ? { base: options.base } : {}) });
+  const branch = await freeBranch(repoDir, branchForPlan(plan));
+  const remote = options.push && (await remoteUrl(repoDir)) !== undefined ? 'origin' : undefined;
+  const runId = newRunId(startedAt);
+  const paths = runPaths({ home: baroHome(input.env, homedir()), repoRoot: repoDir, runId });
+  const record: RunRecord = {
+    runId,
+    goal: input.goal ?? plan.goal,
+    repoRoot: repoDir,
+    branch,
+    base: { branch: base.branch, sha: base.sha },
+    status: 'running',
+    startedAt: startedAt.toISOString(),
+    options: { parallel: options.parallel, push: options.push, pr: options.pr, draft: options.draft, models: options.models },
+    plan,
+  };
+  await saveRun(paths, record);
+  return {
+    repoDir,
+    plan,
+    levels: computeLevels(plan.stories),
+    branch,
+    remote,
+    paths,
+    record,
+    storyBranch: (storyId) => `baro-stories/${runId}/${storyId}`,
+  };
+}

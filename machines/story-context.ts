@@ -1,0 +1,91 @@
+// A story's context, and the pure functions the story machine computes from it.
+import type { CollisionWarning, MergedDependency, SessionSummary, StoryDef } from './types.js';
+import type { AgentPurpose, AgentSessionInput, StoryResult } from './story-events.js';
+
+export interface StoryLimits {
+  /** Transient failures (API 5xx/529, crashes) retried before the story fails. */
+  readonly transientRetries: number;
+  /** Conflict-resolution rounds before the story fails. */
+  readonly conflictRounds: number;
+}
+
+export interface StoryInput {
+  readonly story: StoryDef;
+  readonly dependencies: readonly MergedDependency[];
+  readonly limits: StoryLimits;
+}
+
+export interface StoryContext {
+  readonly storyId: string;
+  readonly story: StoryDef;
+  readonly dependencies: readonly MergedDependency[];
+  readonly limits: StoryLimits;
+  readonly brief: string;
+  readonly sessionId: string | undefined;
+  readonly purpose: AgentPurpose;
+  /** Warnings not yet delivered, and the ones the current turn carries. */
+  readonly warnings: readonly CollisionWarning[];
+  readonly turnWarnings: readonly CollisionWarning[];
+  readonly attempts: number;
+  readonly transientFailures: number;
+  readonly conflictRounds: number;
+  readonly conflict: { readonly files: readonly string[]; readonly onto: string } | undefined;
+  readonly retryAt: number | undefined;
+  readonly reason: string | undefined;
+  readonly agentMs: number;
+  readonly costUsd: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly files: readonly string[];
+  readonly sha: string | undefined;
+  readonly denials: readonly string[];
+}
+
+export function accrue(context: StoryContext, result: SessionSummary): Partial<StoryContext> {
+  return {
+    agentMs: context.agentMs + result.durationMs,
+    costUsd: context.costUsd + result.costUsd,
+    inputTokens: context.inputTokens + result.usage.inputTokens,
+    outputTokens: context.outputTokens + result.usage.outputTokens,
+    sessionId: result.sessionId ?? context.sessionId,
+  };
+}
+
+export function outcomeText(result: SessionSummary): string {
+  const { outcome } = result;
+  if ('text' in outcome && outcome.text) return `${outcome.kind}: ${outcome.text}`;
+  if (outcome.kind === 'killed') return `agent process ended without a result${outcome.signal ? ` (${outcome.signal})` : ''}`;
+  return outcome.kind;
+}
+
+export function resultOf(context: StoryContext, status: StoryResult['status']): StoryResult {
+  return {
+    storyId: context.storyId,
+    status,
+    reason: context.reason,
+    attempts: context.attempts,
+    agentMs: context.agentMs,
+    costUsd: context.costUsd,
+    inputTokens: context.inputTokens,
+    outputTokens: context.outputTokens,
+    files: context.files,
+    sha: context.sha,
+    sessionId: context.sessionId,
+    denials: context.denials,
+  };
+}
+
+export function sessionInput(context: StoryContext): AgentSessionInput {
+  return {
+    storyId: context.storyId,
+    story: context.story,
+    purpose: context.purpose,
+    attempt: context.attempts,
+    sessionId: context.sessionId,
+    brief: context.brief,
+    dependencies: context.dependencies,
+    warnings: context.turnWarnings,
+    conflict: context.conflict,
+    reason: context.reason,
+  };
+}

@@ -1,0 +1,52 @@
+// Ctrl-C in the middle of a run: agents stopped, nothing left running, state saved, exit code 3.
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { expect, it } from 'vitest';
+import { readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
+import { startBaro } from '../helpers/cli.js';
+import { isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { planOf } from './helpers.js';
+
+useGitSandbox();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (check()) return;
+    await delay(50);
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+it('stops every agent on SIGINT, saves the run as stopped and exits 3', async () => {
+  const repo = await makeTempRepo();
+  const dir = dirname(repo);
+  const planPath = join(dir, 'plan.json');
+  await writeFile(planPath, JSON.stringify(planOf('Stop demo', [{ id: 'A' }, { id: 'B' }])));
+  const fake = setupFakeClaude(dir, { scripts: [{ steps: [{ write: 'started.txt', content: 'x\n' }, { sleep: 60_000 }] }] });
+  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push'], {
+    cwd: repo,
+    env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
+  });
+  await until(() => readInvocations(fake.logPath).length === 2, 'both agents to start');
+  baro.kill('SIGINT');
+  const result = await baro;
+
+  expect(result.exitCode).toBe(3);
+  const lines = String(result.stdout).trim().split('\n').map((line) => JSON.parse(line) as { type: string; status?: string; runDir?: string });
+  expect(lines.at(-1)).toMatchObject({ type: 'run.completed', status: 'stopped' });
+  const pids = readInvocations(fake.logPath).map((inv) => inv.pid);
+  await until(() => pids.every((pid) => !alive(pid)), 'the agents to be gone');
+  const runDir = lines.find((line) => line.type === 'run.started')?.runDir ?? '';
+  expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'stopped' });
+});
