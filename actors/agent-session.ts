@@ -9,7 +9,7 @@ import type { SessionSummary } from '../machines/types.js';
 import type { AgentEvent, SessionResult } from '../services/claude/events.js';
 import type { SessionOptions } from '../services/claude/session.js';
 import type { PermissionMode } from '../services/claude/argv.js';
-import { resolverPrompt, retryPrompt, storyPrompt, storyRules } from '../services/prompts.js';
+import { feedbackPrompt, resolverPrompt, retryPrompt, storyPrompt, storyRules } from '../services/prompts.js';
 import type { RunPaths } from '../services/store/paths.js';
 
 export interface AgentDeps {
@@ -33,7 +33,10 @@ function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
   if (input.purpose === 'resolve' && input.conflict) {
     return resolverPrompt({ story, onto: input.conflict.onto, files: input.conflict.files, warnings: input.warnings });
   }
-  if (input.purpose === 'retry') return retryPrompt({ reason: input.reason ?? 'the agent stopped' });
+  if (input.purpose === 'retry') {
+    const retry = retryPrompt({ reason: input.reason ?? 'the agent stopped' });
+    return input.warnings.length > 0 ? `${retry}\n${feedbackPrompt({ warnings: input.warnings, storyId: story.id })}` : retry;
+  }
   return storyPrompt({
     goal: deps.goal,
     story,

@@ -31,6 +31,7 @@ export interface ConductorOutput {
 
 export type ConductorEvent =
   | StoryParentEvent
+  | { type: `xstate.done.actor.${string}`; output: StoryResult }
   | { type: `xstate.error.actor.${string}`; error: unknown }
   | { type: 'RESUME' };
 
@@ -40,6 +41,7 @@ export type ConductorEmitted =
   | { type: 'story.blocked'; storyId: string; by: readonly string[] }
   | { type: 'story.failed'; storyId: string; reason: string };
 
+const DONE_PREFIX = 'xstate.done.actor.';
 const ERROR_PREFIX = 'xstate.error.actor.';
 
 function byId(stories: readonly StoryDef[], id: string): StoryDef {
@@ -54,6 +56,10 @@ function currentLevel(context: ConductorContext): readonly string[] {
 
 function mergedDependencies(context: ConductorContext, story: StoryDef): MergedDependency[] {
   return story.dependsOn.map((id) => ({ id, title: byId(context.stories, id).title, files: context.results[id]?.files ?? [] }));
+}
+
+function crashedResult(storyId: string, reason: string): StoryResult {
+  return { storyId, status: 'failed', reason, attempts: 0, agentMs: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, files: [], denials: [] };
 }
 
 /** Marks the dependents of failed stories blocked, and says which became blocked by whom. */
@@ -96,8 +102,8 @@ export const conductorMachine = setup({
       enqueue.assign({ status: { ...context.status, ...Object.fromEntries(ids.map((id) => [id, 'running' as const])) } });
     }),
     recordFinished: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'story.finished') return;
-      const { result } = event;
+      if (!event.type.startsWith(DONE_PREFIX) || !('output' in event)) return;
+      const result = event.output;
       const status = { ...context.status, [result.storyId]: result.status === 'merged' ? ('merged' as const) : ('failed' as const) };
       enqueue.stopChild(result.storyId);
       enqueue.assign({ results: { ...context.results, [result.storyId]: result } });
@@ -105,7 +111,7 @@ export const conductorMachine = setup({
       for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
       enqueue.assign({ status: settled.status });
     }),
-    recordCrash: enqueueActions(({ context, event, enqueue }) => {
+    recordCrash: enqueueActions(({ context, event, system, enqueue }) => {
       if (!event.type.startsWith(ERROR_PREFIX)) return;
       const storyId = event.type.slice(ERROR_PREFIX.length);
       if (context.status[storyId] !== 'running') return;
@@ -113,9 +119,13 @@ export const conductorMachine = setup({
       const reason = `story actor crashed: ${error instanceof Error ? error.message : String(error)}`;
       enqueue.emit({ type: 'story.failed', storyId, reason });
       enqueue.stopChild(storyId);
+      // A crashed story can no longer release what it held: its files, its pause.
+      const release: SentryEvent = { type: 'sentry.release', storyId };
+      enqueue.sendTo(system.get('sentry'), release);
+      const { [storyId]: _crashed, ...paused } = context.paused;
       const settled = settle(context.stories, { ...context.status, [storyId]: 'failed' as const });
       for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
-      enqueue.assign({ status: settled.status });
+      enqueue.assign({ status: settled.status, paused, results: { ...context.results, [storyId]: crashedResult(storyId, reason) } });
     }),
     completeLevel: enqueueActions(({ context, enqueue }) => {
       const ids = currentLevel(context);
@@ -164,7 +174,7 @@ export const conductorMachine = setup({
         { guard: 'levelDone', target: 'finished', actions: 'completeLevel' },
       ],
       on: {
-        'story.finished': { actions: ['recordFinished', 'fillSlots'] },
+        'xstate.done.actor.*': { actions: ['recordFinished', 'fillSlots'] },
         'story.quota.paused': { actions: 'pause' },
         'story.quota.resumed': { actions: ['unpause', 'fillSlots'] },
         'xstate.error.actor.*': { actions: ['recordCrash', 'fillSlots'] },

@@ -39,6 +39,8 @@ export interface StoryContext {
   readonly files: readonly string[];
   readonly sha: string | undefined;
   readonly denials: readonly string[];
+  /** Set on reaching done or failed; the machine's output. */
+  readonly result: StoryResult | undefined;
 }
 
 export function accrue(context: StoryContext, result: SessionSummary): Partial<StoryContext> {

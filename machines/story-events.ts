@@ -50,9 +50,8 @@ export interface StoryResult {
   readonly denials: readonly string[];
 }
 
-/** Sent to the parent (the Conductor). */
+/** Sent to the parent (the Conductor); the story's end reaches it as `xstate.done.actor.<id>` with a StoryResult. */
 export type StoryParentEvent =
-  | { type: 'story.finished'; result: StoryResult }
   | { type: 'story.quota.paused'; storyId: string; until: number }
   | { type: 'story.quota.resumed'; storyId: string };
 

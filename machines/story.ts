@@ -3,10 +3,37 @@ import { assign, emit, enqueueActions, fromCallback, fromPromise, setup } from '
 import type { GitOp, OperatorRequest } from './types.js';
 import type { LibrarianEvent } from './librarian.js';
 import type { SentryEvent } from './sentry.js';
-import type { AgentSessionInput, StoryEmitted, StoryEvent, StoryParentEvent, StoryResult } from './story-events.js';
+import type { AgentPurpose, AgentSessionInput, StoryEmitted, StoryEvent, StoryParentEvent, StoryResult } from './story-events.js';
 import { accrue, outcomeText, resultOf, sessionInput } from './story-context.js';
 import type { StoryContext, StoryInput } from './story-context.js';
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
+
+// What a story does while its agent works, whichever turn it is.
+const agentActivity = {
+  'agent.session': { actions: 'recordSession' },
+  'agent.tool': { actions: 'forwardTool' },
+  'agent.touch': { actions: 'forwardTouch' },
+  'agent.denied': { actions: 'recordDenial' },
+} as const;
+
+// After a pause, the interrupted turn again: a conflict resolution stays one.
+const nextTurn = [{ guard: 'resolvingConflict', target: 'resolving' }, { target: 'working' }] as const;
+
+// The Operator's answer to a merge, first try or after a resolved conflict.
+const mergeReplies = {
+  'operator.done': [
+    { guard: 'merged', target: 'done', actions: 'recordMerge' },
+    { guard: 'canResolve', target: 'resolving', actions: 'recordConflict' },
+    { target: 'failed', actions: 'failWithGit' },
+  ],
+  'operator.failed': { target: 'failed', actions: 'failWithGit' },
+} as const;
+
+/** A conflict resolution resumes as one; other turns resume the session when there is one. */
+function nextPurpose(context: StoryContext): AgentPurpose {
+  if (context.purpose === 'resolve') return 'resolve';
+  return context.sessionId ? 'retry' : 'story';
+}
 
 export const storyMachine = setup({
   types: {
@@ -14,6 +41,7 @@ export const storyMachine = setup({
     events: {} as StoryEvent,
     input: {} as StoryInput,
     emitted: {} as StoryEmitted,
+    output: {} as StoryResult,
   },
   actors: {
     agentSession: fromCallback<StoryEvent, AgentSessionInput>(() => {
@@ -30,6 +58,7 @@ export const storyMachine = setup({
       event.type === 'agent.exited' &&
       (event.result.outcome.kind === 'transient' || event.result.outcome.kind === 'killed') &&
       context.transientFailures < context.limits.transientRetries,
+    resolvingConflict: ({ context }) => context.purpose === 'resolve',
     hasCommits: ({ event }) => event.type === 'operator.done' && event.result.kind === 'committed' && event.result.commits > 0,
     merged: ({ event }) => event.type === 'operator.done' && event.result.kind === 'merged',
     canResolve: ({ context, event }) =>
@@ -80,7 +109,7 @@ export const storyMachine = setup({
         transientFailures: context.transientFailures + 1,
         retryAt: event.endedAt + retryDelayMs(context.transientFailures),
         reason: outcomeText(event.result),
-        purpose: context.sessionId ? ('retry' as const) : ('story' as const),
+        purpose: nextPurpose(context),
       };
     }),
     scheduleQuotaWait: assign(({ context, event }) => {
@@ -88,7 +117,7 @@ export const storyMachine = setup({
       return {
         retryAt: quotaDeadline(event.result.outcome.resetsAt, event.endedAt),
         reason: outcomeText(event.result),
-        purpose: context.sessionId ? ('retry' as const) : ('story' as const),
+        purpose: nextPurpose(context),
       };
     }),
     failWithOutcome: assign({ reason: ({ event }) => (event.type === 'agent.exited' ? outcomeText(event.result) : 'agent failed') }),
@@ -128,7 +157,7 @@ export const storyMachine = setup({
       else enqueue.emit({ type: 'story.failed', storyId: context.storyId, reason: context.reason ?? 'unknown' });
       const release: SentryEvent = { type: 'sentry.release', storyId: context.storyId };
       enqueue.sendTo(system.get('sentry'), release);
-      enqueue.sendParent({ type: 'story.finished', result: resultOf(context, params.status) } satisfies StoryParentEvent);
+      enqueue.assign({ result: resultOf(context, params.status) });
     }),
   },
 }).createMachine({
@@ -156,6 +185,7 @@ export const storyMachine = setup({
     files: [],
     sha: undefined,
     denials: [],
+    result: undefined,
   }),
   initial: 'preparing',
   on: {
@@ -181,10 +211,7 @@ export const storyMachine = setup({
       entry: ['startTurn', 'emitStarted'],
       invoke: { id: 'agent', src: 'agentSession', input: ({ context }) => sessionInput(context) },
       on: {
-        'agent.session': { actions: 'recordSession' },
-        'agent.tool': { actions: 'forwardTool' },
-        'agent.touch': { actions: 'forwardTouch' },
-        'agent.denied': { actions: 'recordDenial' },
+        ...agentActivity,
         'agent.exited': [
           { guard: 'succeeded', target: 'committing', actions: 'accrueTurn' },
           { guard: 'usageLimit', target: 'waitingForQuota', actions: ['accrueTurn', 'scheduleQuotaWait'] },
@@ -195,12 +222,12 @@ export const storyMachine = setup({
     },
     backingOff: {
       entry: 'emitRetry',
-      invoke: { id: 'backoff', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: 'working' },
+      invoke: { id: 'backoff', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: nextTurn },
     },
     waitingForQuota: {
       entry: 'pauseForQuota',
       exit: 'resumeFromQuota',
-      invoke: { id: 'quota', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: 'working' },
+      invoke: { id: 'quota', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: nextTurn },
     },
     committing: {
       entry: { type: 'requestGit', params: { kind: 'story.commit' } },
@@ -215,43 +242,27 @@ export const storyMachine = setup({
     },
     merging: {
       entry: { type: 'requestGit', params: { kind: 'story.merge' } },
-      on: {
-        'operator.done': [
-          { guard: 'merged', target: 'done', actions: 'recordMerge' },
-          { guard: 'canResolve', target: 'resolving', actions: 'recordConflict' },
-          { target: 'failed', actions: 'failWithGit' },
-        ],
-        'operator.failed': { target: 'failed', actions: 'failWithGit' },
-        RESUME: { target: 'merging', reenter: true },
-      },
+      on: { ...mergeReplies, RESUME: { target: 'merging', reenter: true } },
     },
     resolving: {
       entry: ['startTurn', 'emitStarted', 'emitConflict'],
       invoke: { id: 'resolver', src: 'agentSession', input: ({ context }) => sessionInput(context) },
       on: {
-        'agent.session': { actions: 'recordSession' },
-        'agent.tool': { actions: 'forwardTool' },
-        'agent.touch': { actions: 'forwardTouch' },
-        'agent.denied': { actions: 'recordDenial' },
+        ...agentActivity,
         'agent.exited': [
           { guard: 'succeeded', target: 'continuing', actions: 'accrueTurn' },
+          { guard: 'usageLimit', target: 'waitingForQuota', actions: ['accrueTurn', 'scheduleQuotaWait'] },
+          { guard: 'retryable', target: 'backingOff', actions: ['accrueTurn', 'scheduleRetry'] },
           { target: 'failed', actions: ['accrueTurn', 'failWithOutcome'] },
         ],
       },
     },
     continuing: {
       entry: { type: 'requestGit', params: { kind: 'story.continue' } },
-      on: {
-        'operator.done': [
-          { guard: 'merged', target: 'done', actions: 'recordMerge' },
-          { guard: 'canResolve', target: 'resolving', actions: 'recordConflict' },
-          { target: 'failed', actions: 'failWithGit' },
-        ],
-        'operator.failed': { target: 'failed', actions: 'failWithGit' },
-        RESUME: { target: 'continuing', reenter: true },
-      },
+      on: { ...mergeReplies, RESUME: { target: 'continuing', reenter: true } },
     },
     done: { type: 'final', entry: { type: 'finish', params: { status: 'merged' } } },
     failed: { type: 'final', entry: { type: 'finish', params: { status: 'failed' } } },
   },
+  output: ({ context }) => context.result ?? resultOf(context, 'failed'),
 });
