@@ -21,28 +21,24 @@ export interface GitDeps {
   readonly remote: string | undefined;
 }
 
-/** Merges a story into the integration worktree; on conflict rebases it so its agent can resolve in its own worktree. */
-async function mergeStory(deps: GitDeps, storyId: string, message: string): Promise<GitOpResult> {
+/** A merge into the integration worktree, then the story worktree let go; a conflict comes back as data. */
+async function mergeOnce(deps: GitDeps, storyId: string, message: string, onto: string): Promise<GitOpResult> {
   const integration = deps.paths.integrationWorktree;
-  const storyWorktree = deps.paths.storyWorktree(storyId);
-  const branch = deps.storyBranch(storyId);
-  const first = await mergeNoFf({ cwd: integration, branch, message });
-  const merged = first.status === 'merged' ? first : await rebaseThenMerge(deps, storyId, message);
-  if (merged.status !== 'merged') return merged.result;
+  const merged = await mergeNoFf({ cwd: integration, branch: deps.storyBranch(storyId), message });
+  if (merged.status === 'conflict') return { kind: 'conflict', files: merged.files, onto };
   const files = await changedFiles({ cwd: integration, base: `${merged.sha}^1`, head: merged.sha });
-  await removeWorktree({ repoDir: deps.repoRoot, path: storyWorktree });
+  await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.storyWorktree(storyId) });
   return { kind: 'merged', sha: merged.sha, files };
+}
 
-  async function rebaseThenMerge(d: GitDeps, id: string, msg: string) {
-    const onto = await revParse(integration, 'HEAD');
-    const rebased = await rebaseOnto({ cwd: d.paths.storyWorktree(id), onto: d.integrationBranch });
-    if (rebased.status === 'conflict') {
-      return { status: 'conflict' as const, result: { kind: 'conflict', files: rebased.files, onto } satisfies GitOpResult };
-    }
-    const again = await mergeNoFf({ cwd: integration, branch, message: msg });
-    if (again.status === 'merged') return again;
-    return { status: 'conflict' as const, result: { kind: 'conflict', files: again.files, onto } satisfies GitOpResult };
-  }
+/** Merges a story; on conflict rebases it onto the integration head so its own agent resolves in its own worktree. */
+async function mergeStory(deps: GitDeps, storyId: string, message: string): Promise<GitOpResult> {
+  const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
+  const first = await mergeOnce(deps, storyId, message, onto);
+  if (first.kind !== 'conflict') return first;
+  const rebased = await rebaseOnto({ cwd: deps.paths.storyWorktree(storyId), onto: deps.integrationBranch });
+  if (rebased.status === 'conflict') return { kind: 'conflict', files: rebased.files, onto };
+  return mergeOnce(deps, storyId, message, onto);
 }
 
 /** A failed story's work stays on its branch: the rebase undone, leftovers committed, then the worktree let go. */
