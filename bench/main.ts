@@ -1,4 +1,6 @@
 // `npm run bench`: every benchmark, one after the other, each printing its measurements and target ratios.
+import { benchDag } from './dag.js';
 import { benchStream } from './stream.js';
 
 await benchStream();
+await benchDag();

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { QUOTA_MARGIN_MS } from '../../machines/story-policy.js';
+import type { StoryDef } from '../../machines/types.js';
+import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
+import type { Harness } from './harness.js';
+
+// A → (B, C, D) → E, where E needs B and C only: levels [A] [B C D] [E].
+const plan: StoryDef[] = [story('A'), story('B', ['A']), story('C', ['A']), story('D', ['A']), story('E', ['B', 'C'])];
+const independent = (n: number) => Array.from({ length: n }, (_, i) => story(`S${i + 1}`));
+
+/** Ends every open turn successfully, one at a time, until the run finishes; checks the slot limit each round. */
+async function drainHeld(h: Harness, parallel: number): Promise<void> {
+  await h.settle();
+  while (h.agents.alive().length > 0) {
+    expect(h.agents.alive().length).toBeLessThanOrEqual(parallel);
+    h.agents.alive()[0]?.exit(outcomes.ok);
+    await h.settle();
+  }
+}
+
+describe('conductor: levels and slots', () => {
+  it('starts no story before every dependency merged, level by level', async () => {
+    const h = startRun({ stories: plan, parallel: 2 });
+    const output = await h.done();
+
+    expect(output.outcome?.status).toEqual({ A: 'merged', B: 'merged', C: 'merged', D: 'merged', E: 'merged' });
+    for (const s of plan) {
+      const started = h.agents.of(s.id)[0]?.seq ?? 0;
+      for (const dep of s.dependsOn) expect(h.seqOf('story.merged', dep)).toBeLessThan(started);
+    }
+    expect(h.emitted('level.started').map((e) => e.stories)).toEqual([['A'], ['B', 'C', 'D'], ['E']]);
+    expect(h.emitted('level.completed').map((e) => e.merged)).toEqual([['A'], ['B', 'C', 'D'], ['E']]);
+  });
+
+  it('never has more than `parallel` agents alive, and refills a slot as soon as one frees', async () => {
+    const h = startRun({ stories: independent(5), parallel: 2, agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }) });
+    await h.settle();
+    expect(h.agents.alive().map((t) => t.storyId)).toEqual(['S1', 'S2']);
+
+    h.agents.current('S1').exit(outcomes.ok);
+    await h.settle();
+    expect(h.agents.alive().map((t) => t.storyId)).toEqual(['S2', 'S3']);
+
+    await drainHeld(h, 2);
+    const output = await h.done();
+    expect(h.agents.maxAlive()).toBe(2);
+    expect(Object.values(output.outcome?.status ?? {})).toEqual(['merged', 'merged', 'merged', 'merged', 'merged']);
+  });
+
+  it('keeps to the slot limit across levels, and starts the next level only when this one settled', async () => {
+    const h = startRun({ stories: [...independent(4), story('T', ['S1', 'S2', 'S3', 'S4'])], parallel: 3, agent: () => ({ hold: true }) });
+    await drainHeld(h, 3);
+    await h.done();
+
+    expect(h.agents.maxAlive()).toBe(3);
+    expect(h.agents.turns.map((t) => t.storyId)).toEqual(['S1', 'S2', 'S3', 'S4', 'T']);
+  });
+});
+
+describe('conductor: failures', () => {
+  it('blocks every story that depends on a failed one, and still runs the others', async () => {
+    const h = startRun({ stories: plan, parallel: 2, agent: (input) => ({ outcome: input.storyId === 'B' ? outcomes.error : outcomes.ok }) });
+    const output = await h.done();
+
+    expect(output.outcome?.status).toEqual({ A: 'merged', B: 'failed', C: 'merged', D: 'merged', E: 'blocked' });
+    expect(h.emitted('story.blocked')).toEqual([{ type: 'story.blocked', storyId: 'E', by: ['B'] }]);
+    expect(h.agents.of('E')).toEqual([]);
+    expect(h.emitted('level.completed').at(-1)).toMatchObject({ level: 2, merged: [], failed: [], blocked: ['E'] });
+  });
+
+  it('blocks the whole graph behind a failed root, transitively', async () => {
+    const h = startRun({ stories: plan, parallel: 2, agent: (input) => ({ outcome: input.storyId === 'A' ? outcomes.error : outcomes.ok }) });
+    const output = await h.done();
+
+    expect(output.outcome?.status).toEqual({ A: 'failed', B: 'blocked', C: 'blocked', D: 'blocked', E: 'blocked' });
+    expect(h.agents.turns.map((t) => t.storyId)).toEqual(['A']);
+    expect(h.emitted('story.blocked').map((e) => [e.storyId, e.by])).toEqual([['B', ['A']], ['C', ['A']], ['D', ['A']], ['E', ['B', 'C']]]);
+  });
+
+  it('survives a story actor that crashes: the story fails, its dependents are blocked, the rest merge', async () => {
+    const stories = [story('A'), story('B'), story('C', ['A']), story('D', ['B'])];
+    const h = startRun({ stories, parallel: 2, agent: (input) => (input.storyId === 'A' ? { crash: 'agent adapter exploded' } : { outcome: outcomes.ok }) });
+    const output = await h.done();
+
+    expect(output.error).toBeUndefined();
+    expect(output.outcome?.status).toEqual({ A: 'failed', B: 'merged', C: 'blocked', D: 'merged' });
+    expect(h.emitted('story.failed')).toEqual([{ type: 'story.failed', storyId: 'A', reason: 'story actor crashed: agent adapter exploded' }]);
+    expect(h.emitted('story.blocked')).toEqual([{ type: 'story.blocked', storyId: 'C', by: ['A'] }]);
+  });
+
+  it('keeps the work of a crashed story at cleanup, like that of any failed story', async () => {
+    const h = startRun({ stories: [story('A'), story('B')], agent: (input) => (input.storyId === 'A' ? { crash: 'agent adapter exploded' } : { outcome: outcomes.ok }) });
+    await h.done();
+
+    const cleanup = h.git.calls.find((call) => call.op.kind === 'cleanup');
+    expect(cleanup?.op).toEqual({ kind: 'cleanup', failed: [{ storyId: 'A', reason: 'story actor crashed: agent adapter exploded' }] });
+  });
+
+  it('does not warn a later story about a file only a crashed story touched', async () => {
+    const touch = { type: 'agent.touch', paths: ['src/shared.ts'] } as const;
+    const h = startRun({
+      stories: [story('A'), story('B')],
+      parallel: 1,
+      holdSleep: true,
+      agent: (input) => ({ events: [touch], outcome: input.storyId === 'A' ? outcomes.transient : outcomes.ok }),
+    });
+    await h.settle();
+    h.sleeps.pending()[0]?.fail(new Error('the clock broke'));
+    const output = await h.done();
+
+    expect(output.outcome?.status).toEqual({ A: 'failed', B: 'merged' });
+    expect(h.emitted('collision.warning')).toEqual([]);
+  });
+});
+
+describe('conductor: usage-limit pause', () => {
+  const resetsAt = NOW / 1000 + 600;
+  const until = resetsAt * 1000 + QUOTA_MARGIN_MS;
+  const limitFirstTurnOfS1 = { stories: independent(3), parallel: 2, holdSleep: true } as const;
+
+  it('starts no new story while one waits for the quota, and refills after it resumes', async () => {
+    const h = startRun({
+      ...limitFirstTurnOfS1,
+      agent: (input, n) =>
+        input.storyId === 'S1' && n === 1 ? { events: [sessionEvent('S1')], outcome: outcomes.usageLimit(resetsAt) } : { events: [sessionEvent(input.storyId)], hold: true },
+    });
+    await h.settle();
+    expect(h.story('S1').value).toBe('waitingForQuota');
+    expect(h.conductor().context.paused).toEqual({ S1: until });
+
+    h.agents.current('S2').exit(outcomes.ok);
+    await h.settle();
+    expect(h.conductor().context.status).toMatchObject({ S1: 'running', S2: 'merged', S3: 'pending' });
+    expect(h.spawned('S3')).toBe(false);
+    expect(h.agents.alive()).toEqual([]);
+
+    h.sleeps.pending()[0]?.wake();
+    await h.settle();
+    expect(h.conductor().context.paused).toEqual({});
+    expect(h.agents.alive().map((t) => [t.storyId, t.input.purpose, t.input.sessionId])).toEqual([
+      ['S1', 'retry', 'sess-S1'],
+      ['S3', 'story', undefined],
+    ]);
+    await drainHeld(h, 2);
+    expect((await h.done()).outcome?.status).toEqual({ S1: 'merged', S2: 'merged', S3: 'merged' });
+  });
+
+  it('lifts the pause when the paused story crashes, so the run does not stall', async () => {
+    const h = startRun({
+      ...limitFirstTurnOfS1,
+      agent: (input, n) => (input.storyId === 'S1' && n === 1 ? { outcome: outcomes.usageLimit(resetsAt) } : { outcome: outcomes.ok }),
+    });
+    await h.settle();
+    expect(h.conductor().context.paused).toEqual({ S1: until });
+
+    h.sleeps.pending()[0]?.fail(new Error('the clock broke'));
+    await h.settle();
+    expect(h.conductor().context.paused).toEqual({});
+    expect(h.conductor().context.status).toEqual({ S1: 'failed', S2: 'merged', S3: 'merged' });
+  });
+});

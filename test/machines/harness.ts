@@ -1,0 +1,298 @@
+// The real actor tree with fakes of our own actor slots: scripted or test-driven agents, git answers and sleeps.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { createActor, fromCallback, fromPromise, toPromise } from 'xstate';
+import type { Actor, ActorRefFrom, AnyActorRef, SnapshotFrom } from 'xstate';
+import { computeLevels } from '../../machines/dag.js';
+import { conductorMachine } from '../../machines/conductor.js';
+import type { ConductorEmitted } from '../../machines/conductor.js';
+import type { LibrarianEmitted } from '../../machines/librarian.js';
+import { operatorMachine } from '../../machines/operator.js';
+import { runMachine } from '../../machines/run.js';
+import type { RunEmitted, RunOutput } from '../../machines/run.js';
+import type { SentryEmitted } from '../../machines/sentry.js';
+import { storyMachine } from '../../machines/story.js';
+import type { StoryLimits } from '../../machines/story-context.js';
+import type { AgentSessionInput, StoryEmitted, StoryEvent } from '../../machines/story-events.js';
+import type { GitOp, GitOpResult, SessionOutcome, SessionSummary, StoryDef } from '../../machines/types.js';
+
+/** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
+export const NOW = 1_700_000_000_000;
+
+type Emitted = StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted;
+type StoryRef = ActorRefFrom<typeof storyMachine>;
+type ConductorRef = ActorRefFrom<typeof conductorMachine>;
+
+export function story(id: string, dependsOn: readonly string[] = [], extra: Partial<StoryDef> = {}): StoryDef {
+  return { id, title: `Story ${id}`, description: `Do ${id}`, dependsOn, acceptance: [`${id} works`], ...extra };
+}
+
+export const outcomes = {
+  ok: { kind: 'ok' },
+  transient: { kind: 'transient', status: 529, text: 'Overloaded' },
+  error: { kind: 'error', text: 'the agent gave up' },
+  usageLimit: (resetsAt: number): SessionOutcome => ({ kind: 'usage_limit', resetsAt, text: 'usage limit reached' }),
+} as const satisfies Record<string, SessionOutcome | ((n: number) => SessionOutcome)>;
+
+/** What a scripted turn does: send events, then exit with an outcome, stay open for the test, or crash on start. */
+type AgentPlan =
+  | { readonly events?: readonly StoryEvent[]; readonly outcome: SessionOutcome }
+  | { readonly events?: readonly StoryEvent[]; readonly hold: true }
+  | { readonly crash: string };
+
+interface AgentTurn {
+  readonly storyId: string;
+  /** 1-based count of this story's turns. */
+  readonly n: number;
+  readonly input: AgentSessionInput;
+  /** Position in the harness's global sequence when the turn started. */
+  readonly seq: number;
+  alive: boolean;
+  send(event: StoryEvent): void;
+  exit(outcome: SessionOutcome, options?: { sessionId?: string; endedAt?: number }): void;
+}
+
+type AgentScript = (input: AgentSessionInput, n: number) => AgentPlan;
+
+/** Every turn says which session it is, then succeeds. */
+const defaultAgent: AgentScript = (input) => ({ events: [sessionEvent(input.storyId)], outcome: outcomes.ok });
+
+export function sessionEvent(storyId: string): StoryEvent {
+  return { type: 'agent.session', sessionId: `sess-${storyId}` };
+}
+
+function createAgentFake(script: AgentScript, sequence: () => number) {
+  const turns: AgentTurn[] = [];
+  let maxAlive = 0;
+  const alive = () => turns.filter((turn) => turn.alive);
+  const logic = fromCallback<StoryEvent, AgentSessionInput>(({ input, sendBack }) => {
+    const n = turns.filter((turn) => turn.storyId === input.storyId).length + 1;
+    const plan = script(input, n);
+    if ('crash' in plan) throw new Error(plan.crash);
+    const turn: AgentTurn = {
+      storyId: input.storyId,
+      n,
+      input,
+      seq: sequence(),
+      alive: true,
+      send: (event) => {
+        if (turn.alive) sendBack(event);
+      },
+      exit: (outcome, options = {}) => {
+        const result: SessionSummary = { outcome, sessionId: options.sessionId, costUsd: 0.01, durationMs: 1000, usage: { inputTokens: 10, outputTokens: 5 } };
+        turn.send({ type: 'agent.exited', result, endedAt: options.endedAt ?? NOW });
+      },
+    };
+    turns.push(turn);
+    maxAlive = Math.max(maxAlive, alive().length);
+    void (async () => {
+      for (const event of plan.events ?? []) {
+        await Promise.resolve();
+        turn.send(event);
+      }
+      await Promise.resolve();
+      if ('outcome' in plan) turn.exit(plan.outcome);
+    })();
+    return () => {
+      turn.alive = false;
+    };
+  });
+  return {
+    logic,
+    turns,
+    alive,
+    maxAlive: () => maxAlive,
+    of: (storyId: string) => turns.filter((turn) => turn.storyId === storyId),
+    /** The story's open turn; throws when it has none, so a driver never acts on the wrong state. */
+    current(storyId: string): AgentTurn {
+      const turn = turns.find((t) => t.storyId === storyId && t.alive);
+      if (!turn) throw new Error(`no live agent turn for ${storyId}`);
+      return turn;
+    },
+  };
+}
+
+export type GitAnswer = GitOpResult | Error;
+
+interface GitCall {
+  readonly op: GitOp;
+  answered: GitAnswer | undefined;
+  answer(answer: GitAnswer): void;
+}
+
+function storyOf(op: GitOp): string | undefined {
+  return 'storyId' in op ? op.storyId : undefined;
+}
+
+/** Every story commits and merges one file named after it; every other op just succeeds. */
+function defaultGitAnswer(op: GitOp): GitOpResult {
+  const id = storyOf(op) ?? '';
+  if (op.kind === 'story.commit') return { kind: 'committed', sha: `c-${id}`, commits: 1, files: [`${id}.txt`] };
+  if (op.kind === 'story.merge' || op.kind === 'story.continue') return { kind: 'merged', sha: `m-${id}`, files: [`${id}.txt`] };
+  return op.kind === 'push' ? { kind: 'skipped', reason: 'no remote' } : { kind: 'ok' };
+}
+
+/** Answers each op from its script queue, else holds it for the test when `hold(op)`, else with the default. */
+export function createGitFake(hold: (op: GitOp) => boolean = () => false) {
+  const calls: GitCall[] = [];
+  const scripts = new Map<string, GitAnswer[]>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const key = (kind: GitOp['kind'], storyId: string | undefined) => `${kind}|${storyId ?? ''}`;
+  const logic = fromPromise<GitOpResult, GitOp>(
+    ({ input }) =>
+      new Promise<GitOpResult>((resolve, reject) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        const call: GitCall = {
+          op: input,
+          answered: undefined,
+          answer: (answer) => {
+            if (call.answered) throw new Error(`git ${input.kind} was already answered`);
+            call.answered = answer;
+            inFlight -= 1;
+            if (answer instanceof Error) reject(answer);
+            else resolve(answer);
+          },
+        };
+        calls.push(call);
+        const scripted = scripts.get(key(input.kind, storyOf(input)))?.shift();
+        const auto = scripted ?? (hold(input) ? undefined : defaultGitAnswer(input));
+        if (auto) queueMicrotask(() => call.answer(auto));
+      }),
+  );
+  return {
+    logic,
+    calls,
+    maxInFlight: () => maxInFlight,
+    /** Queues answers for the next calls of one op kind (for one story). */
+    script(kind: GitOp['kind'], storyId: string | undefined, ...answers: GitAnswer[]) {
+      scripts.set(key(kind, storyId), [...(scripts.get(key(kind, storyId)) ?? []), ...answers]);
+    },
+    /** The single held call; throws unless exactly one is waiting, so drivers cannot answer the wrong op. */
+    held(): GitCall {
+      const waiting = calls.filter((call) => !call.answered);
+      if (waiting.length !== 1 || !waiting[0]) throw new Error(`expected one held git op, found ${waiting.map((c) => c.op.kind).join(', ') || 'none'}`);
+      return waiting[0];
+    },
+  };
+}
+
+interface Sleep {
+  readonly until: number;
+  done: boolean;
+  wake(): void;
+  fail(error: Error): void;
+}
+
+function createSleepFake(hold: boolean) {
+  const sleeps: Sleep[] = [];
+  const logic = fromPromise<void, { until: number }>(
+    ({ input }) =>
+      new Promise<void>((resolve, reject) => {
+        const end = (how: () => void) => () => {
+          sleep.done = true;
+          how();
+        };
+        const sleep: Sleep = { until: input.until, done: false, wake: end(resolve), fail: (error) => end(() => reject(error))() };
+        sleeps.push(sleep);
+        if (!hold) queueMicrotask(sleep.wake);
+      }),
+  );
+  return { logic, sleeps, pending: () => sleeps.filter((sleep) => !sleep.done) };
+}
+
+interface HarnessOptions {
+  readonly stories: readonly StoryDef[];
+  readonly levels?: readonly (readonly string[])[];
+  readonly parallel?: number;
+  readonly limits?: StoryLimits;
+  readonly agent?: AgentScript;
+  readonly holdGit?: (op: GitOp) => boolean;
+  readonly holdSleep?: boolean;
+}
+
+interface LoggedEvent {
+  readonly source: string;
+  readonly seq: number;
+  readonly event: Emitted;
+}
+
+/** Starts the real run machine (operator, librarian, sentry, conductor, stories) over the fakes. */
+export function startRun(options: HarnessOptions) {
+  let seq = 0;
+  let activity = 0;
+  const sequence = () => ++seq;
+  const agents = createAgentFake(options.agent ?? defaultAgent, sequence);
+  const git = createGitFake(options.holdGit);
+  const sleeps = createSleepFake(options.holdSleep ?? false);
+  const log: LoggedEvent[] = [];
+  const stories = new Map<string, StoryRef>();
+  let conductorRef: ConductorRef | undefined;
+
+  const storyLogic = storyMachine.provide({ actors: { agentSession: agents.logic, sleepUntil: sleeps.logic } });
+  const machine = runMachine.provide({
+    actors: {
+      conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
+      operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
+    },
+  });
+  const listen = (ref: AnyActorRef) => {
+    if (ref.src === 'story') stories.set(ref.id, ref);
+    if (ref.src === 'conductor') conductorRef = ref;
+    ref.on('*', (event: Emitted) => log.push({ source: ref.id, seq: sequence(), event }));
+  };
+  const actor: Actor<typeof machine> = createActor(machine, {
+    input: {
+      runId: 'r1',
+      conductor: {
+        stories: options.stories,
+        levels: options.levels ?? computeLevels(options.stories),
+        parallel: options.parallel ?? 2,
+        limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
+      },
+      publish: undefined,
+      librarian: {},
+    },
+    inspect: (event) => {
+      activity += 1;
+      if (event.type === '@xstate.actor') listen(event.actorRef as AnyActorRef);
+    },
+  });
+  actor.start();
+  const storyRef = (id: string): StoryRef => {
+    const ref = stories.get(id);
+    if (!ref) throw new Error(`story ${id} was never spawned`);
+    return ref;
+  };
+
+  return {
+    actor,
+    agents,
+    git,
+    sleeps,
+    log,
+    done: (): Promise<RunOutput> => toPromise(actor),
+    emitted<K extends Emitted['type']>(type: K): Extract<Emitted, { type: K }>[] {
+      return log.flatMap(({ event }) => (event.type === type ? [event as Extract<Emitted, { type: K }>] : []));
+    },
+    /** Sequence number of the first event of this type about this story, or undefined. */
+    seqOf(type: Emitted['type'], storyId: string): number | undefined {
+      return log.find(({ event }) => event.type === type && 'storyId' in event && event.storyId === storyId)?.seq;
+    },
+    story: (id: string): SnapshotFrom<typeof storyMachine> => storyRef(id).getSnapshot(),
+    spawned: (id: string) => stories.has(id),
+    conductor(): SnapshotFrom<typeof conductorMachine> {
+      if (!conductorRef) throw new Error('the conductor has not started');
+      return conductorRef.getSnapshot();
+    },
+    /** Waits until a whole event-loop turn passes with no actor activity: every fake answered or held. */
+    async settle(): Promise<void> {
+      for (;;) {
+        const before = activity;
+        await nextTurn();
+        if (activity === before) return;
+      }
+    },
+  };
+}
+export type Harness = ReturnType<typeof startRun>;

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { setImmediate as flush } from 'node:timers/promises';
+import { assign, createActor, fromCallback, setup } from 'xstate';
+import type { AnyActorRef, EventObject } from 'xstate';
+import type { ToolObservation } from '../../machines/knowledge.js';
+import { librarianMachine } from '../../machines/librarian.js';
+import type { LibrarianEmitted, LibrarianReply } from '../../machines/librarian.js';
+import { operatorMachine } from '../../machines/operator.js';
+import { sentryMachine } from '../../machines/sentry.js';
+import type { SentryEmitted, SentryEvent, StoryWarningEvent } from '../../machines/sentry.js';
+import type { CollisionWarning, GitOp, OperatorReply } from '../../machines/types.js';
+import { createGitFake } from './harness.js';
+
+/** A started actor that only records what it receives, to stand in for a `replyTo`. */
+function inbox<T extends EventObject>() {
+  const received: T[] = [];
+  const ref = createActor(fromCallback<T>(({ receive }) => receive((event) => received.push(event)))).start();
+  return { ref, received };
+}
+
+describe('operator', () => {
+  function startOperator() {
+    const git = createGitFake(() => true);
+    const actor = createActor(operatorMachine.provide({ actors: { gitOp: git.logic } })).start();
+    const request = (requestId: string, op: GitOp, replyTo: AnyActorRef) => actor.send({ type: 'operator.request', requestId, op, replyTo });
+    return { git, actor, request };
+  }
+
+  it('runs one git op at a time, in arrival order, and replies to each requester', async () => {
+    const { git, actor, request } = startOperator();
+    const a = inbox<OperatorReply>();
+    const b = inbox<OperatorReply>();
+    request('a1', { kind: 'story.worktree', storyId: 'A' }, a.ref);
+    request('b1', { kind: 'story.worktree', storyId: 'B' }, b.ref);
+    request('a2', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a.ref);
+
+    expect(git.calls.map((call) => call.op)).toEqual([{ kind: 'story.worktree', storyId: 'A' }]);
+    expect(actor.getSnapshot().context.queue.map((r) => r.requestId)).toEqual(['a1', 'b1', 'a2']);
+
+    git.held().answer({ kind: 'ok' });
+    await flush();
+    expect(a.received).toEqual([{ type: 'operator.done', requestId: 'a1', result: { kind: 'ok' } }]);
+    expect(git.calls.map((call) => call.op.kind)).toEqual(['story.worktree', 'story.worktree']);
+
+    git.held().answer({ kind: 'ok' });
+    await flush();
+    git.held().answer({ kind: 'committed', sha: 's', commits: 1, files: ['x'] });
+    await flush();
+
+    expect(git.calls.map((call) => 'storyId' in call.op && `${call.op.kind}:${call.op.storyId}`)).toEqual(['story.worktree:A', 'story.worktree:B', 'story.commit:A']);
+    expect(git.maxInFlight()).toBe(1);
+    expect(b.received).toEqual([{ type: 'operator.done', requestId: 'b1', result: { kind: 'ok' } }]);
+    expect(a.received.map((reply) => reply.requestId)).toEqual(['a1', 'a2']);
+    expect(actor.getSnapshot().value).toBe('idle');
+  });
+
+  it('turns a failed op into operator.failed with its message and goes on with the queue', async () => {
+    const { git, request } = startOperator();
+    const a = inbox<OperatorReply>();
+    request('a1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a.ref);
+    request('a2', { kind: 'push' }, a.ref);
+
+    git.held().answer(new Error('merge failed: index.lock exists'));
+    await flush();
+    git.held().answer({ kind: 'ok' });
+    await flush();
+
+    expect(a.received).toEqual([
+      { type: 'operator.failed', requestId: 'a1', message: 'merge failed: index.lock exists' },
+      { type: 'operator.done', requestId: 'a2', result: { kind: 'ok' } },
+    ]);
+  });
+
+  it('takes a request that arrives mid-op only after the op in hand', async () => {
+    const { git, request } = startOperator();
+    const a = inbox<OperatorReply>();
+    request('a1', { kind: 'integration.create' }, a.ref);
+    const first = git.held();
+    request('a2', { kind: 'push' }, a.ref);
+    expect(git.calls).toHaveLength(1);
+
+    first.answer({ kind: 'ok' });
+    await flush();
+    expect(git.held().op).toEqual({ kind: 'push' });
+  });
+});
+
+describe('librarian', () => {
+  const read = (storyId: string, path: string, text: string): ToolObservation => ({
+    storyId,
+    root: `/wt/${storyId}`,
+    kind: 'read',
+    name: 'Read',
+    paths: [`/wt/${storyId}/${path}`],
+    ok: true,
+    text,
+  });
+
+  function startLibrarian(briefBytes?: number) {
+    const actor = createActor(librarianMachine, { input: briefBytes === undefined ? {} : { briefBytes } });
+    const added: LibrarianEmitted[] = [];
+    actor.on('knowledge.added', (event) => added.push(event));
+    return { actor: actor.start(), added };
+  }
+
+  it('briefs a story with what others observed, never with its own findings', () => {
+    const { actor, added } = startLibrarian();
+    actor.send({ type: 'librarian.observe', observation: read('S1', 'src/util.ts', 'export function helper() {}\n') });
+    const s1 = inbox<LibrarianReply>();
+    const s2 = inbox<LibrarianReply>();
+    actor.send({ type: 'librarian.brief.request', storyId: 'S1', replyTo: s1.ref });
+    actor.send({ type: 'librarian.brief.request', storyId: 'S2', replyTo: s2.ref });
+
+    expect(added).toMatchObject([{ type: 'knowledge.added', storyId: 'S1', fact: { kind: 'file', key: 'src/util.ts' } }]);
+    expect(s1.received).toEqual([{ type: 'librarian.brief', storyId: 'S1', brief: '' }]);
+    expect(s2.received).toMatchObject([{ type: 'librarian.brief', storyId: 'S2' }]);
+    const brief = s2.received[0]?.brief ?? '';
+    expect(brief).toContain('`src/util.ts`');
+    expect(brief).toContain('helper');
+  });
+
+  it('emits nothing for an observation that teaches nothing new, and keeps briefs within briefBytes', () => {
+    const { actor, added } = startLibrarian(200);
+    for (let i = 0; i < 20; i += 1) actor.send({ type: 'librarian.observe', observation: read('S1', `src/file${i}.ts`, `export const value${i} = ${i};\n`) });
+    actor.send({ type: 'librarian.observe', observation: read('S1', 'src/file0.ts', 'export const value0 = 0;\n') });
+    const s2 = inbox<LibrarianReply>();
+    actor.send({ type: 'librarian.brief.request', storyId: 'S2', replyTo: s2.ref });
+
+    expect(added).toHaveLength(20);
+    const brief = s2.received[0]?.brief ?? '';
+    expect(Buffer.byteLength(brief)).toBeLessThanOrEqual(200);
+    expect(brief).toMatch(/more facts/);
+  });
+});
+
+describe('sentry', () => {
+  const recorder = setup({
+    types: { context: {} as { warnings: CollisionWarning[] }, events: {} as StoryWarningEvent },
+  }).createMachine({
+    context: { warnings: [] },
+    on: { 'story.warning': { actions: assign({ warnings: ({ context, event }) => [...context.warnings, event.warning] }) } },
+  });
+
+  /** The Sentry plus stand-ins for live stories A and B, all in one actor system. */
+  function startSentry() {
+    const root = createActor(
+      setup({ actors: { sentry: sentryMachine, recorder } }).createMachine({
+        invoke: [
+          { id: 'sentry', systemId: 'sentry', src: 'sentry' },
+          { id: 'A', systemId: 'story:A', src: 'recorder' },
+          { id: 'B', systemId: 'story:B', src: 'recorder' },
+        ],
+      }),
+    ).start();
+    const sentry = root.system.get('sentry') as AnyActorRef;
+    const emitted: SentryEmitted[] = [];
+    sentry.on('*', (event: SentryEmitted) => emitted.push(event));
+    const warningsOf = (id: string): CollisionWarning[] => (root.system.get(`story:${id}`) as AnyActorRef).getSnapshot().context.warnings;
+    return { send: (event: SentryEvent) => sentry.send(event), emitted, warningsOf };
+  }
+
+  it('warns both stories once when a second one edits a file the first edited', () => {
+    const { send, emitted, warningsOf } = startSentry();
+    send({ type: 'sentry.touch', storyId: 'A', paths: ['src/x.ts', 'src/only-a.ts'] });
+    send({ type: 'sentry.touch', storyId: 'B', paths: ['src/x.ts'] });
+    send({ type: 'sentry.touch', storyId: 'B', paths: ['src/x.ts'] });
+    send({ type: 'sentry.touch', storyId: 'A', paths: ['src/x.ts'] });
+
+    const warning = { path: 'src/x.ts', stories: ['A', 'B'] };
+    expect(emitted).toEqual([{ type: 'collision.warning', ...warning, source: 'edit' }]);
+    expect(warningsOf('A')).toEqual([warning]);
+    expect(warningsOf('B')).toEqual([warning]);
+  });
+
+  it('forgets a finished story, and warns only the live stories when a story without an actor joins in', () => {
+    const { send, emitted, warningsOf } = startSentry();
+    send({ type: 'sentry.touch', storyId: 'A', paths: ['src/x.ts'] });
+    send({ type: 'sentry.release', storyId: 'A' });
+    send({ type: 'sentry.touch', storyId: 'B', paths: ['src/x.ts'] });
+    expect(emitted).toEqual([]);
+
+    send({ type: 'sentry.touch', storyId: 'C', paths: ['src/x.ts'] });
+    expect(emitted).toEqual([{ type: 'collision.warning', path: 'src/x.ts', stories: ['B', 'C'], source: 'edit' }]);
+    expect(warningsOf('A')).toEqual([]);
+    expect(warningsOf('B')).toEqual([{ path: 'src/x.ts', stories: ['B', 'C'] }]);
+  });
+
+  it('reports overlaps the plan declared without messaging any story', () => {
+    const { send, emitted, warningsOf } = startSentry();
+    send({ type: 'sentry.declare', overlaps: [{ path: 'src/api.ts', stories: ['A', 'B'] }] });
+
+    expect(emitted).toEqual([{ type: 'collision.warning', path: 'src/api.ts', stories: ['A', 'B'], source: 'plan' }]);
+    expect(warningsOf('A')).toEqual([]);
+  });
+});

@@ -1,0 +1,229 @@
+// Model-based tests of the story machine: paths through an abstract model, replayed on the real actor tree.
+import { describe, expect, it } from 'vitest';
+import { assign, setup } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import { createTestModel } from 'xstate/graph';
+import { QUOTA_MARGIN_MS, retryDelayMs } from '../../machines/story-policy.js';
+import type { GitOp, GitOpResult, SessionOutcome } from '../../machines/types.js';
+import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
+import type { GitAnswer, Harness } from './harness.js';
+
+const LIMITS = { transientRetries: 2, conflictRounds: 2 } as const;
+const RESETS_AT = NOW / 1000 + 3600;
+
+interface ModelContext {
+  /** Transient failures so far, as the real context's transientFailures. */
+  readonly transient: number;
+  /** Conflict rounds so far, as the real context's conflictRounds. */
+  readonly rounds: number;
+  /** A turn was cut short after the agent named its session, so the next turn resumes it. */
+  readonly resumed: boolean;
+}
+
+type ModelEvent = {
+  type:
+    | 'WORKTREE_OK'
+    | 'GIT_FAIL'
+    | 'WORK_OK'
+    | 'WORK_TRANSIENT'
+    | 'WORK_LIMIT'
+    | 'WORK_ERROR'
+    | 'WAKE'
+    | 'COMMIT_OK'
+    | 'COMMIT_EMPTY'
+    | 'MERGE_OK'
+    | 'MERGE_CONFLICT'
+    | 'CONTINUE_UNRESOLVED'
+    | 'RESOLVED'
+    | 'RESOLVE_FAILED';
+};
+
+/** What the story should do, stated without invokes: each outside answer is an event. */
+const storyModel = setup({
+  types: { context: {} as ModelContext, events: {} as ModelEvent },
+  guards: {
+    canRetry: ({ context }) => context.transient < LIMITS.transientRetries,
+    canResolve: ({ context }) => context.rounds < LIMITS.conflictRounds,
+    inConflict: ({ context }) => context.rounds > 0,
+  },
+  actions: {
+    countTransient: assign({ transient: ({ context }) => context.transient + 1, resumed: true }),
+    resume: assign({ resumed: true }),
+    countRound: assign({ rounds: ({ context }) => context.rounds + 1 }),
+  },
+}).createMachine({
+  id: 'storyModel',
+  context: { transient: 0, rounds: 0, resumed: false },
+  initial: 'preparing',
+  states: {
+    preparing: { on: { WORKTREE_OK: 'working', GIT_FAIL: 'failed' } },
+    working: {
+      on: {
+        WORK_OK: 'committing',
+        WORK_TRANSIENT: [{ guard: 'canRetry', target: 'backingOff', actions: 'countTransient' }, { target: 'failed' }],
+        WORK_LIMIT: { target: 'waitingForQuota', actions: 'resume' },
+        WORK_ERROR: 'failed',
+      },
+    },
+    // A pause resumes the turn it interrupted: once in a conflict, every turn is a resolution.
+    backingOff: { on: { WAKE: [{ guard: 'inConflict', target: 'resolving' }, { target: 'working' }] } },
+    waitingForQuota: { on: { WAKE: [{ guard: 'inConflict', target: 'resolving' }, { target: 'working' }] } },
+    committing: { on: { COMMIT_OK: 'merging', COMMIT_EMPTY: 'failed', GIT_FAIL: 'failed' } },
+    merging: {
+      on: {
+        MERGE_OK: 'done',
+        MERGE_CONFLICT: [{ guard: 'canResolve', target: 'resolving', actions: 'countRound' }, { target: 'failed' }],
+        GIT_FAIL: 'failed',
+      },
+    },
+    resolving: {
+      on: {
+        RESOLVED: 'continuing',
+        WORK_TRANSIENT: [{ guard: 'canRetry', target: 'backingOff', actions: 'countTransient' }, { target: 'failed' }],
+        WORK_LIMIT: { target: 'waitingForQuota', actions: 'resume' },
+        RESOLVE_FAILED: 'failed',
+      },
+    },
+    continuing: {
+      on: {
+        MERGE_OK: 'done',
+        MERGE_CONFLICT: [{ guard: 'canResolve', target: 'resolving', actions: 'countRound' }, { target: 'failed' }],
+        CONTINUE_UNRESOLVED: [{ guard: 'canResolve', target: 'resolving', actions: 'countRound' }, { target: 'failed' }],
+        GIT_FAIL: 'failed',
+      },
+    },
+    done: { type: 'final' },
+    failed: { type: 'final' },
+  },
+});
+
+type ModelSnapshot = SnapshotFrom<typeof storyModel>;
+
+const conflict: GitOpResult = { kind: 'conflict', files: ['src/a.ts'], onto: 'abc123' };
+
+/** One story whose every agent turn, story git op and sleep waits for the test to answer it. */
+async function startStory(): Promise<Harness> {
+  const h = startRun({
+    stories: [story('S1')],
+    limits: LIMITS,
+    agent: () => ({ events: [sessionEvent('S1')], hold: true }),
+    holdGit: (op: GitOp) => op.kind.startsWith('story.'),
+    holdSleep: true,
+  });
+  await h.settle();
+  return h;
+}
+
+function driversFor(h: Harness) {
+  const answer = (result: GitAnswer) => async () => {
+    h.git.held().answer(result);
+    await h.settle();
+  };
+  const exit = (outcome: SessionOutcome) => async () => {
+    h.agents.current('S1').exit(outcome);
+    await h.settle();
+  };
+  return {
+    WORKTREE_OK: answer({ kind: 'ok' }),
+    GIT_FAIL: answer(new Error('index.lock exists')),
+    WORK_OK: exit(outcomes.ok),
+    WORK_TRANSIENT: exit(outcomes.transient),
+    WORK_LIMIT: exit(outcomes.usageLimit(RESETS_AT)),
+    WORK_ERROR: exit(outcomes.error),
+    WAKE: async () => {
+      const [sleep, ...more] = h.sleeps.pending();
+      expect(more).toEqual([]);
+      sleep?.wake();
+      await h.settle();
+    },
+    COMMIT_OK: answer({ kind: 'committed', sha: 'c1', commits: 2, files: ['src/a.ts'] }),
+    COMMIT_EMPTY: answer({ kind: 'committed', sha: 'base', commits: 0, files: [] }),
+    MERGE_OK: answer({ kind: 'merged', sha: 'm1', files: ['src/a.ts'] }),
+    MERGE_CONFLICT: answer(conflict),
+    CONTINUE_UNRESOLVED: answer({ kind: 'unresolved', files: ['src/a.ts'], onto: 'abc123' }),
+    RESOLVED: exit(outcomes.ok),
+    RESOLVE_FAILED: exit(outcomes.error),
+  };
+}
+
+function assertionsFor(h: Harness) {
+  const real = () => h.story('S1');
+  /** Holds in every state: the counters agree with the model, and an agent runs only in agent states. */
+  const common = (model: ModelSnapshot, value: string) => {
+    expect(real().value).toBe(value);
+    expect(real().context.transientFailures).toBe(model.context.transient);
+    expect(real().context.conflictRounds).toBe(model.context.rounds);
+    expect(h.agents.alive().length).toBe(value === 'working' || value === 'resolving' ? 1 : 0);
+  };
+  const waitsFor = (kind: GitOp['kind']) => (model: ModelSnapshot) => {
+    common(model, model.value as string);
+    expect(h.git.held().op.kind).toBe(kind);
+  };
+  return {
+    preparing: waitsFor('story.worktree'),
+    committing: waitsFor('story.commit'),
+    merging: waitsFor('story.merge'),
+    continuing: waitsFor('story.continue'),
+    working: (model: ModelSnapshot) => {
+      common(model, 'working');
+      const { input } = h.agents.current('S1');
+      expect(input.purpose).toBe(model.context.resumed ? 'retry' : 'story');
+      expect(input.sessionId).toBe(model.context.resumed ? 'sess-S1' : undefined);
+    },
+    backingOff: (model: ModelSnapshot) => {
+      common(model, 'backingOff');
+      expect(h.sleeps.pending().map((s) => s.until)).toEqual([NOW + retryDelayMs(model.context.transient - 1)]);
+    },
+    waitingForQuota: (model: ModelSnapshot) => {
+      common(model, 'waitingForQuota');
+      expect(h.sleeps.pending().map((s) => s.until)).toEqual([RESETS_AT * 1000 + QUOTA_MARGIN_MS]);
+      expect(h.conductor().context.paused).toEqual({ S1: RESETS_AT * 1000 + QUOTA_MARGIN_MS });
+    },
+    resolving: (model: ModelSnapshot) => {
+      common(model, 'resolving');
+      expect(h.agents.current('S1').input).toMatchObject({ purpose: 'resolve', sessionId: 'sess-S1', conflict: { files: ['src/a.ts'] } });
+    },
+    done: async (model: ModelSnapshot) => {
+      common(model, 'done');
+      const output = await h.done();
+      expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', sha: 'm1', files: ['src/a.ts'] });
+    },
+    failed: async (model: ModelSnapshot) => {
+      common(model, 'failed');
+      const output = await h.done();
+      expect(output.outcome?.results.S1?.status).toBe('failed');
+      expect(output.outcome?.results.S1?.reason).toEqual(expect.any(String));
+      expect(h.conductor().context.paused).toEqual({});
+    },
+  };
+}
+
+const model = createTestModel(storyModel);
+
+describe('story model: shortest path to every state', () => {
+  for (const path of model.getShortestPaths()) {
+    it(path.description, async () => {
+      const h = await startStory();
+      await path.test({ states: assertionsFor(h), events: driversFor(h) });
+    });
+  }
+});
+
+describe('story model: every simple path through the conflict rounds', () => {
+  const conflictLoop = new Set<ModelEvent['type']>(['WORKTREE_OK', 'WORK_OK', 'COMMIT_OK', 'MERGE_OK', 'MERGE_CONFLICT', 'CONTINUE_UNRESOLVED', 'RESOLVED', 'RESOLVE_FAILED']);
+  const paths = model.getSimplePaths({ filterEvents: (_snapshot, event) => conflictLoop.has(event.type) });
+  for (const path of paths) {
+    it(path.description, async () => {
+      const h = await startStory();
+      await path.test({ states: assertionsFor(h), events: driversFor(h) });
+    });
+  }
+});
+
+describe('story model: coverage', () => {
+  it('visits every state of the model and fires every event', () => {
+    const steps = model.getShortestPaths().flatMap((path) => path.steps);
+    expect(new Set(steps.map((step) => step.state.value))).toEqual(new Set(Object.keys(storyModel.root.states)));
+    expect(new Set(steps.map((step) => step.event.type))).toEqual(new Set(['xstate.init', ...storyModel.events]));
+  });
+});
