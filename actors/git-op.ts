@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { fromPromise } from 'xstate';
 import type { GitOp, GitOpResult } from '../machines/types.js';
 import { commitAll } from '../services/git/commit.js';
-import { changedFiles, commitsBetween } from '../services/git/history.js';
+import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
 import { abortRebase, continueRebase, rebaseInProgress, rebaseOnto } from '../services/git/rebase.js';
 import { pushBranch } from '../services/git/remote.js';
 import { revParse } from '../services/git/repo.js';
-import { addWorktree, removeWorktree } from '../services/git/worktree.js';
+import { addWorktree, discardMergedWorktrees, removeWorktree } from '../services/git/worktree.js';
 import type { RunPaths } from '../services/store/paths.js';
 
 export interface GitDeps {
@@ -19,26 +19,20 @@ export interface GitDeps {
   readonly baseSha: string;
   /** The remote to push to; undefined keeps everything local. */
   readonly remote: string | undefined;
-}
-
-/** A merge into the integration worktree, then the story worktree let go; a conflict comes back as data. */
-async function mergeOnce(deps: GitDeps, storyId: string, message: string, onto: string): Promise<GitOpResult> {
-  const integration = deps.paths.integrationWorktree;
-  const merged = await mergeNoFf({ cwd: integration, branch: deps.storyBranch(storyId), message });
-  if (merged.status === 'conflict') return { kind: 'conflict', files: merged.files, onto };
-  const files = await changedFiles({ cwd: integration, base: `${merged.sha}^1`, head: merged.sha });
-  await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.storyWorktree(storyId) });
-  return { kind: 'merged', sha: merged.sha, files };
+  /** The repository's commit identity arguments, looked up once per run (`identityArgs`). */
+  readonly identity: readonly string[];
 }
 
 /** Merges a story; on conflict rebases it onto the integration head so its own agent resolves in its own worktree. */
 async function mergeStory(deps: GitDeps, storyId: string, message: string): Promise<GitOpResult> {
+  const merge = () => mergeNoFf({ cwd: deps.paths.integrationWorktree, branch: deps.storyBranch(storyId), message, identity: deps.identity });
+  const first = await merge();
+  if (first.status === 'merged') return { kind: 'merged', sha: first.sha, files: first.files };
   const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
-  const first = await mergeOnce(deps, storyId, message, onto);
-  if (first.kind !== 'conflict') return first;
   const rebased = await rebaseOnto({ cwd: deps.paths.storyWorktree(storyId), onto: deps.integrationBranch });
   if (rebased.status === 'conflict') return { kind: 'conflict', files: rebased.files, onto };
-  return mergeOnce(deps, storyId, message, onto);
+  const second = await merge();
+  return second.status === 'merged' ? { kind: 'merged', sha: second.sha, files: second.files } : { kind: 'conflict', files: second.files, onto };
 }
 
 /** A failed story's work stays on its branch: the rebase undone, leftovers committed, then the worktree let go. */
@@ -46,7 +40,7 @@ async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<
   const cwd = deps.paths.storyWorktree(storyId);
   if (!existsSync(cwd)) return;
   if (await rebaseInProgress(cwd)) await abortRebase({ cwd });
-  await commitAll({ cwd, message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})` });
+  await commitAll({ cwd, message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})`, identity: deps.identity });
   await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
 }
 
@@ -65,11 +59,9 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       return { kind: 'ok' };
     case 'story.commit': {
       const cwd = deps.paths.storyWorktree(op.storyId);
-      await commitAll({ cwd, message: op.message });
-      const sha = await revParse(cwd, 'HEAD');
-      const commits = await commitsBetween({ cwd, base: deps.integrationBranch, head: 'HEAD' });
+      const { sha } = await commitAll({ cwd, message: op.message, identity: deps.identity });
       const files = await changedFiles({ cwd, base: deps.integrationBranch, head: 'HEAD' });
-      return { kind: 'committed', sha, commits: commits.length, files };
+      return { kind: 'committed', sha, files };
     }
     case 'story.merge':
       return mergeStory(deps, op.storyId, op.message);
@@ -83,6 +75,8 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
     }
     case 'cleanup':
       for (const story of op.failed) await salvage(deps, story.storyId, story.reason);
+      // Merged stories' worktrees go here rather than after each merge, to keep merges off the slow path.
+      await discardMergedWorktrees({ repoDir: deps.repoRoot, paths: op.merged.map((storyId) => deps.paths.storyWorktree(storyId)) });
       await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree });
       return { kind: 'ok' };
     case 'push': {

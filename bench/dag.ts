@@ -129,7 +129,7 @@ async function makeRepo(root: string, env: Record<string, string>): Promise<stri
 async function calibrate(root: string, repo: string, env: Record<string, string>, fakeBin: string, trace: string) {
   const paths = runPaths({ home: join(root, 'calibration-home'), repoRoot: repo, runId: 'calibration' });
   const storyBranch = (id: string) => `bench-calibration/${id}`;
-  const logic = gitOpLogic({ repoRoot: repo, paths, integrationBranch: 'bench-calibration-integration', storyBranch, baseSha: await revParse(repo, 'HEAD'), remote: undefined });
+  const logic = gitOpLogic({ repoRoot: repo, paths, integrationBranch: 'bench-calibration-integration', storyBranch, baseSha: await revParse(repo, 'HEAD'), remote: undefined, identity: [] });
   const windows: { kind: string; from: number; to: number; wall: number }[] = [];
   const perform = async (op: GitOp) => {
     const [from, started] = [Date.now(), performance.now()];

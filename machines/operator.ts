@@ -1,12 +1,34 @@
-// The Operator: every git mutation of the shared repository, one at a time, in arrival order.
-import { assign, sendTo, setup, fromPromise } from 'xstate';
-import type { GitOp, GitOpResult, OperatorRequest } from './types.js';
+// The Operator: every git mutation of the shared repository. Whatever touches the integration branch runs one at a
+// time in arrival order; work confined to one story's own worktree and branch runs alongside.
+import { assign, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
+import type { GitOp, GitOpResult, OperatorReply, OperatorRequest } from './types.js';
 
-export type OperatorEvent = OperatorRequest | { type: 'RESUME' };
+export type OperatorEvent =
+  | OperatorRequest
+  | { type: `xstate.done.actor.${string}`; output: GitOpResult }
+  | { type: `xstate.error.actor.${string}`; error: unknown }
+  | { type: 'RESUME' };
 
 export interface OperatorContext {
+  /** Requests that touch the integration branch, oldest first; the head one is running. */
   readonly queue: readonly OperatorRequest[];
+  /** Story-local requests running now, by child actor id. */
+  readonly local: Readonly<Record<string, OperatorRequest>>;
 }
+
+// A story's worktree and its commits touch only that story's branch, so they need not wait for other stories' merges.
+const STORY_LOCAL: ReadonlySet<GitOp['kind']> = new Set(['story.worktree', 'story.commit']);
+const LOCAL_PREFIX = 'local:';
+const DONE_PREFIX = 'xstate.done.actor.';
+const ERROR_PREFIX = 'xstate.error.actor.';
+
+function head(context: OperatorContext): OperatorRequest {
+  const request = context.queue[0];
+  if (!request) throw new Error('Operator: working with an empty queue');
+  return request;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const operatorMachine = setup({
   types: {
@@ -23,15 +45,41 @@ export const operatorMachine = setup({
       queue: ({ context, event }) => (event.type === 'operator.request' ? [...context.queue, event] : context.queue),
     }),
     dequeue: assign({ queue: ({ context }) => context.queue.slice(1) }),
+    startLocal: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'operator.request') return;
+      const id = `${LOCAL_PREFIX}${event.requestId}`;
+      // A request re-sent after a RESUME is already running.
+      if (context.local[id]) return;
+      enqueue.spawnChild('gitOp', { id, input: event.op });
+      enqueue.assign({ local: { ...context.local, [id]: event } });
+    }),
+    finishLocal: enqueueActions(({ context, event, enqueue }) => {
+      const done = event.type.startsWith(DONE_PREFIX);
+      const id = event.type.slice((done ? DONE_PREFIX : ERROR_PREFIX).length);
+      const request = context.local[id];
+      if (!request) return;
+      const reply: OperatorReply =
+        'output' in event
+          ? { type: 'operator.done', requestId: request.requestId, result: event.output }
+          : { type: 'operator.failed', requestId: request.requestId, message: 'error' in event ? messageOf(event.error) : 'git operation failed' };
+      enqueue.sendTo(request.replyTo, reply);
+      const { [id]: _finished, ...local } = context.local;
+      enqueue.assign({ local });
+    }),
   },
   guards: {
     hasWork: ({ context }) => context.queue.length > 0,
+    storyLocal: ({ event }) => event.type === 'operator.request' && STORY_LOCAL.has(event.op.kind),
   },
 }).createMachine({
   id: 'operator',
-  context: { queue: [] },
+  context: { queue: [], local: {} },
   initial: 'idle',
-  on: { 'operator.request': { actions: 'enqueue' } },
+  on: {
+    'operator.request': [{ guard: 'storyLocal', actions: 'startLocal' }, { actions: 'enqueue' }],
+    'xstate.done.actor.*': { actions: 'finishLocal' },
+    'xstate.error.actor.*': { actions: 'finishLocal' },
+  },
   states: {
     idle: {
       always: { guard: 'hasWork', target: 'working' },
@@ -40,17 +88,13 @@ export const operatorMachine = setup({
       invoke: {
         id: 'gitOp',
         src: 'gitOp',
-        input: ({ context }) => (context.queue[0] as OperatorRequest).op,
+        input: ({ context }) => head(context).op,
         onDone: {
           target: 'idle',
           actions: [
             sendTo(
-              ({ context }) => (context.queue[0] as OperatorRequest).replyTo,
-              ({ context, event }) => ({
-                type: 'operator.done' as const,
-                requestId: (context.queue[0] as OperatorRequest).requestId,
-                result: event.output,
-              }),
+              ({ context }) => head(context).replyTo,
+              ({ context, event }) => ({ type: 'operator.done' as const, requestId: head(context).requestId, result: event.output }),
             ),
             'dequeue',
           ],
@@ -59,12 +103,8 @@ export const operatorMachine = setup({
           target: 'idle',
           actions: [
             sendTo(
-              ({ context }) => (context.queue[0] as OperatorRequest).replyTo,
-              ({ context, event }) => ({
-                type: 'operator.failed' as const,
-                requestId: (context.queue[0] as OperatorRequest).requestId,
-                message: event.error instanceof Error ? event.error.message : String(event.error),
-              }),
+              ({ context }) => head(context).replyTo,
+              ({ context, event }) => ({ type: 'operator.failed' as const, requestId: head(context).requestId, message: messageOf(event.error) }),
             ),
             'dequeue',
           ],

@@ -34,11 +34,12 @@ export type RunEvent = OperatorReply | { type: 'RESUME' };
 
 export type RunEmitted = { type: 'branch.pushed'; branch: string; remote: string } | { type: 'run.error'; message: string };
 
+function storiesWith(context: RunContext, status: 'merged' | 'failed') {
+  return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
+}
+
 function failedStories(context: RunContext) {
-  const results = context.outcome?.results ?? {};
-  return Object.values(results)
-    .filter((result) => result.status === 'failed')
-    .map((result) => ({ storyId: result.storyId, reason: result.reason ?? 'failed' }));
+  return storiesWith(context, 'failed').map((result) => ({ storyId: result.storyId, reason: result.reason ?? 'failed' }));
 }
 
 export const runMachine = setup({
@@ -102,7 +103,7 @@ export const runMachine = setup({
         cleaningUp: {
           entry: {
             type: 'requestGit',
-            params: ({ context }) => ({ op: { kind: 'cleanup', failed: failedStories(context) } }),
+            params: ({ context }) => ({ op: { kind: 'cleanup', merged: storiesWith(context, 'merged').map((r) => r.storyId), failed: failedStories(context) } }),
           },
           on: {
             'operator.done': 'deciding',

@@ -59,7 +59,7 @@ export const storyMachine = setup({
       (event.result.outcome.kind === 'transient' || event.result.outcome.kind === 'killed') &&
       context.transientFailures < context.limits.transientRetries,
     resolvingConflict: ({ context }) => context.purpose === 'resolve',
-    hasCommits: ({ event }) => event.type === 'operator.done' && event.result.kind === 'committed' && event.result.commits > 0,
+    hasChanges: ({ event }) => event.type === 'operator.done' && event.result.kind === 'committed' && event.result.files.length > 0,
     merged: ({ event }) => event.type === 'operator.done' && event.result.kind === 'merged',
     canResolve: ({ context, event }) =>
       event.type === 'operator.done' &&
@@ -233,7 +233,7 @@ export const storyMachine = setup({
       entry: { type: 'requestGit', params: { kind: 'story.commit' } },
       on: {
         'operator.done': [
-          { guard: 'hasCommits', target: 'merging', actions: 'recordCommit' },
+          { guard: 'hasChanges', target: 'merging', actions: 'recordCommit' },
           { target: 'failed', actions: 'failWithGit' },
         ],
         'operator.failed': { target: 'failed', actions: 'failWithGit' },

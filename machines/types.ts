@@ -46,12 +46,13 @@ export type GitOp =
   | { readonly kind: 'story.merge'; readonly storyId: string; readonly message: string }
   | { readonly kind: 'story.continue'; readonly storyId: string; readonly message: string }
   /** The end of a run: failed stories' leftovers kept on their branches, the run's worktrees let go. */
-  | { readonly kind: 'cleanup'; readonly failed: readonly { readonly storyId: string; readonly reason: string }[] }
+  | { readonly kind: 'cleanup'; readonly merged: readonly string[]; readonly failed: readonly { readonly storyId: string; readonly reason: string }[] }
   | { readonly kind: 'push' };
 
 export type GitOpResult =
   | { readonly kind: 'ok'; readonly sha?: string }
-  | { readonly kind: 'committed'; readonly sha: string; readonly commits: number; readonly files: readonly string[] }
+  /** `files`: what the story's branch changes against the integration branch; none means nothing was done. */
+  | { readonly kind: 'committed'; readonly sha: string; readonly files: readonly string[] }
   | { readonly kind: 'merged'; readonly sha: string; readonly files: readonly string[] }
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly onto: string }
   | { readonly kind: 'unresolved'; readonly files: readonly string[]; readonly onto: string }

@@ -7,6 +7,7 @@ import type { librarianMachine } from '../../machines/librarian.js';
 import type { RunOutput } from '../../machines/run.js';
 import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
+import { identityArgs } from '../../services/git/commit.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
 import { writeJsonAtomic } from '../../services/store/files.js';
 import { saveRun } from '../../services/store/runs.js';
@@ -75,7 +76,7 @@ export async function runCommand(goal: string | undefined, options: RunOptions, 
       runSession,
       now: Date.now,
     },
-    git: { repoRoot: run.repoDir, paths, integrationBranch: branch, storyBranch, baseSha: record.base.sha, remote },
+    git: { repoRoot: run.repoDir, paths, integrationBranch: branch, storyBranch, baseSha: record.base.sha, remote, identity: await identityArgs(run.repoDir) },
   });
   // Every actor's emitted domain events, children included, reach the reporter from the moment the actor exists.
   const listen = (ref: ActorRefLike) => (ref as AnyActorRef).on('*', (event) => reporter.report(event as RunReportEvent));

@@ -23,14 +23,21 @@ export interface CommitResult {
   readonly sha: string;
 }
 
+export interface CommitInput {
+  readonly cwd: string;
+  readonly message: string;
+  /** `identityArgs` computed once for the repository; looked up again when absent. */
+  readonly identity?: readonly string[] | undefined;
+}
+
 /** Stages every change in the worktree (new, modified, deleted) and commits it; no commit when nothing changed. */
-export async function commitAll({ cwd, message }: { readonly cwd: string; readonly message: string }): Promise<CommitResult> {
+export async function commitAll({ cwd, message, identity }: CommitInput): Promise<CommitResult> {
   await git(cwd, ['add', '-A'], `check the files in ${cwd} (permissions, .gitignore, a stale index.lock)`);
   const check = ['diff', '--cached', '--quiet'];
   const staged = await runGit(cwd, check);
   if (staged.exitCode === 0) return { committed: false, sha: await revParse(cwd, 'HEAD') };
   if (staged.exitCode !== 1) throw failure(cwd, check, staged, 'check the worktree index');
   // Unattended: no hook that needs the worktree's dependencies installed, no signing prompt; the checks run separately.
-  await git(cwd, [...(await identityArgs(cwd)), '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '-m', message], 'check the git identity of the repository');
+  await git(cwd, [...(identity ?? (await identityArgs(cwd))), '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '-m', message], 'check the git identity of the repository');
   return { committed: true, sha: await revParse(cwd, 'HEAD') };
 }

@@ -93,7 +93,7 @@ describe('conductor: failures', () => {
     await h.done();
 
     const cleanup = h.git.calls.find((call) => call.op.kind === 'cleanup');
-    expect(cleanup?.op).toEqual({ kind: 'cleanup', failed: [{ storyId: 'A', reason: 'story actor crashed: agent adapter exploded' }] });
+    expect(cleanup?.op).toEqual({ kind: 'cleanup', merged: ['B'], failed: [{ storyId: 'A', reason: 'story actor crashed: agent adapter exploded' }] });
   });
 
   it('does not warn a later story about a file only a crashed story touched', async () => {

@@ -126,7 +126,7 @@ function storyOf(op: GitOp): string | undefined {
 /** Every story commits and merges one file named after it; every other op just succeeds. */
 function defaultGitAnswer(op: GitOp): GitOpResult {
   const id = storyOf(op) ?? '';
-  if (op.kind === 'story.commit') return { kind: 'committed', sha: `c-${id}`, commits: 1, files: [`${id}.txt`] };
+  if (op.kind === 'story.commit') return { kind: 'committed', sha: `c-${id}`, files: [`${id}.txt`] };
   if (op.kind === 'story.merge' || op.kind === 'story.continue') return { kind: 'merged', sha: `m-${id}`, files: [`${id}.txt`] };
   return op.kind === 'push' ? { kind: 'skipped', reason: 'no remote' } : { kind: 'ok' };
 }

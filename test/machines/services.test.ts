@@ -26,32 +26,44 @@ describe('operator', () => {
     return { git, actor, request };
   }
 
-  it('runs one git op at a time, in arrival order, and replies to each requester', async () => {
+  it('runs integration ops one at a time in arrival order, and story-local ops alongside them', async () => {
     const { git, actor, request } = startOperator();
     const a = inbox<OperatorReply>();
     const b = inbox<OperatorReply>();
-    request('a1', { kind: 'story.worktree', storyId: 'A' }, a.ref);
-    request('b1', { kind: 'story.worktree', storyId: 'B' }, b.ref);
-    request('a2', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a.ref);
+    request('a1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a.ref);
+    request('b1', { kind: 'story.merge', storyId: 'B', message: 'Merge B' }, b.ref);
+    request('c1', { kind: 'story.worktree', storyId: 'C' }, b.ref);
+    request('d1', { kind: 'story.commit', storyId: 'D', message: 'D: x' }, b.ref);
 
-    expect(git.calls.map((call) => call.op)).toEqual([{ kind: 'story.worktree', storyId: 'A' }]);
-    expect(actor.getSnapshot().context.queue.map((r) => r.requestId)).toEqual(['a1', 'b1', 'a2']);
+    const running = () => git.calls.filter((call) => !call.answered).map((call) => 'storyId' in call.op && `${call.op.kind}:${call.op.storyId}`);
+    expect(running()).toEqual(['story.merge:A', 'story.worktree:C', 'story.commit:D']);
+    expect(actor.getSnapshot().context.queue.map((r) => r.requestId)).toEqual(['a1', 'b1']);
 
-    git.held().answer({ kind: 'ok' });
+    git.calls.find((call) => call.op.kind === 'story.worktree')?.answer({ kind: 'ok' });
+    git.calls.find((call) => call.op.kind === 'story.commit')?.answer({ kind: 'committed', sha: 's', files: ['x'] });
     await flush();
-    expect(a.received).toEqual([{ type: 'operator.done', requestId: 'a1', result: { kind: 'ok' } }]);
-    expect(git.calls.map((call) => call.op.kind)).toEqual(['story.worktree', 'story.worktree']);
+    expect(b.received.map((reply) => reply.requestId)).toEqual(['c1', 'd1']);
+    expect(running()).toEqual(['story.merge:A']);
 
-    git.held().answer({ kind: 'ok' });
+    git.held().answer({ kind: 'merged', sha: 'm1', files: ['a'] });
     await flush();
-    git.held().answer({ kind: 'committed', sha: 's', commits: 1, files: ['x'] });
+    expect(a.received).toEqual([{ type: 'operator.done', requestId: 'a1', result: { kind: 'merged', sha: 'm1', files: ['a'] } }]);
+    expect(running()).toEqual(['story.merge:B']);
+    git.held().answer({ kind: 'merged', sha: 'm2', files: ['b'] });
     await flush();
 
-    expect(git.calls.map((call) => 'storyId' in call.op && `${call.op.kind}:${call.op.storyId}`)).toEqual(['story.worktree:A', 'story.worktree:B', 'story.commit:A']);
-    expect(git.maxInFlight()).toBe(1);
-    expect(b.received).toEqual([{ type: 'operator.done', requestId: 'b1', result: { kind: 'ok' } }]);
-    expect(a.received.map((reply) => reply.requestId)).toEqual(['a1', 'a2']);
+    expect(b.received.map((reply) => reply.requestId)).toEqual(['c1', 'd1', 'b1']);
     expect(actor.getSnapshot().value).toBe('idle');
+    expect(actor.getSnapshot().context.local).toEqual({});
+  });
+
+  it('answers a failed story-local op with operator.failed', async () => {
+    const { git, request } = startOperator();
+    const a = inbox<OperatorReply>();
+    request('a1', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a.ref);
+    git.held().answer(new Error('index.lock exists'));
+    await flush();
+    expect(a.received).toEqual([{ type: 'operator.failed', requestId: 'a1', message: 'index.lock exists' }]);
   });
 
   it('turns a failed op into operator.failed with its message and goes on with the queue', async () => {

@@ -136,8 +136,8 @@ function driversFor(h: Harness) {
       sleep?.wake();
       await h.settle();
     },
-    COMMIT_OK: answer({ kind: 'committed', sha: 'c1', commits: 2, files: ['src/a.ts'] }),
-    COMMIT_EMPTY: answer({ kind: 'committed', sha: 'base', commits: 0, files: [] }),
+    COMMIT_OK: answer({ kind: 'committed', sha: 'c1', files: ['src/a.ts'] }),
+    COMMIT_EMPTY: answer({ kind: 'committed', sha: 'base', files: [] }),
     MERGE_OK: answer({ kind: 'merged', sha: 'm1', files: ['src/a.ts'] }),
     MERGE_CONFLICT: answer(conflict),
     CONTINUE_UNRESOLVED: answer({ kind: 'unresolved', files: ['src/a.ts'], onto: 'abc123' }),

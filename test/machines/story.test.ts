@@ -118,7 +118,7 @@ describe('story: usage limits', () => {
 describe('story: commits and merges', () => {
   it('fails when the agent produced no commits', async () => {
     const h = startRun({ stories: [story('S1')] });
-    h.git.script('story.commit', 'S1', { kind: 'committed', sha: 'base', commits: 0, files: [] });
+    h.git.script('story.commit', 'S1', { kind: 'committed', sha: 'base', files: [] });
     const output = await h.done();
 
     expect(storyOps(h, 'S1')).toEqual(['story.worktree', 'story.commit']);

@@ -2,7 +2,7 @@ import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorktreeMismatchError } from '../../../services/git/errors.js';
-import { addWorktree, listWorktrees, removeWorktree } from '../../../services/git/worktree.js';
+import { addWorktree, discardMergedWorktrees, listWorktrees, removeWorktree } from '../../../services/git/worktree.js';
 import { addBareRemote, checkoutFingerprint, git, makeTempRepo, useGitSandbox, writeFiles } from '../../helpers/repo.js';
 
 useGitSandbox();
@@ -98,5 +98,19 @@ describe('removeWorktree', () => {
     await rm(path, { recursive: true, force: true });
     expect(await removeWorktree({ repoDir: repo, path })).toEqual({ removed: false });
     expect(await listWorktrees(repo)).toHaveLength(1);
+  });
+});
+
+describe('discardMergedWorktrees', () => {
+  it('deletes the folders and forgets the worktrees in one prune, keeping their branches and the checkout', async () => {
+    const { repo, worktrees } = await setup();
+    const before = await checkoutFingerprint(repo);
+    const paths = [join(worktrees, 'a'), join(worktrees, 'b')];
+    for (const [index, path] of paths.entries()) await addWorktree({ repoDir: repo, path, branch: `baro-stories/feature/${index}`, startPoint: 'main' });
+    await discardMergedWorktrees({ repoDir: repo, paths: [...paths, join(worktrees, 'never-made')] });
+    expect(await Promise.all(paths.map(exists))).toEqual([false, false]);
+    expect((await listWorktrees(repo)).map((w) => w.branch)).toEqual(['main']);
+    expect(await git(repo, 'branch', '--list', 'baro-stories/feature/*', '--format=%(refname:short)')).toBe('baro-stories/feature/0\nbaro-stories/feature/1');
+    expect(await checkoutFingerprint(repo)).toBe(before);
   });
 });
