@@ -14,8 +14,8 @@ import { parseRunOptions } from '../cli/options.js';
 import type { GitOp } from '../machines/types.js';
 import { revParse } from '../services/git/repo.js';
 import { runPaths } from '../services/store/paths.js';
-import { readInvocations, setupFakeClaude } from '../test/fake-claude/scenario.js';
-import type { FakeScenario } from '../test/fake-claude/scenario.js';
+import { fileURLToPath } from 'node:url';
+import { readInvocations } from '../test/fake-claude/scenario.js';
 
 const WIDTHS = [8, 8, 6, 2] as const;
 const PARALLEL = 4;
@@ -39,9 +39,8 @@ function dagPlan() {
   return { goal: 'DAG scheduling benchmark', stories };
 }
 
-const scenarioFor = (ids: readonly string[]): FakeScenario => ({
-  scripts: ids.map((id) => ({ match: { storyId: id }, steps: [{ sleep: AGENT_MS }, { write: `src/${id}.txt`, content: `${id}\n` }] })),
-});
+/** The fixed-duration agent: a shell script, so no runtime's boot time is counted as baro's. */
+const FAKE_AGENT = fileURLToPath(new URL('./fake-agent.sh', import.meta.url));
 
 const ts = z.iso.datetime().transform((value) => Date.parse(value));
 const eventSchema = z.union([
@@ -155,7 +154,7 @@ async function calibrate(root: string, repo: string, env: Record<string, string>
   const fakeMs: number[] = [];
   for (let i = 0; i < CALIBRATION_STORIES; i += 1) {
     const started = performance.now();
-    await execa(fakeBin, ['--version'], { env: { ...env, BARO_FAKE_CLAUDE_LOG: '' }, extendEnv: false, stdin: 'ignore' });
+    await execa(fakeBin, ['--version'], { cwd: root, env: { ...env, BARO_FAKE_CLAUDE_LOG: '', BARO_BENCH_AGENT_SECONDS: '0' }, extendEnv: false, stdin: 'ignore' });
     fakeMs.push(performance.now() - started);
   }
   return { ops, fakeProcess: stats(fakeMs).p50 };
@@ -181,10 +180,10 @@ export async function benchDag(): Promise<void> {
     const plan = dagPlan();
     const planPath = join(root, 'plan.json');
     await writeFile(planPath, JSON.stringify(plan, null, 2));
-    const fake = setupFakeClaude(root, scenarioFor(plan.stories.map((s) => s.id)));
+    const fake = { bin: FAKE_AGENT, logPath: join(root, 'agents.jsonl') };
     const env = {
       PATH: process.env.PATH ?? '', ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
-      ...gitEnv, ...fake.env, BARO_HOME: join(root, 'baro-home'), BARO_CLAUDE_BIN: fake.bin,
+      ...gitEnv, BARO_FAKE_CLAUDE_LOG: fake.logPath, BARO_BENCH_AGENT_SECONDS: String(AGENT_MS / 1000), BARO_HOME: join(root, 'baro-home'), BARO_CLAUDE_BIN: fake.bin,
     };
     Object.assign(process.env, gitEnv);
     await writeFile(gitConfig, `[trace2]\n\teventTarget = ${JSON.stringify(runTrace)}\n`);
@@ -250,7 +249,7 @@ function printProfile({ git, calibration }: Measured, phases: ReturnType<typeof 
   console.log(`  Operator (one git op at a time, run-wide) per story, measured alone: ${calibration.ops.map((op) => `${op.kind.replace('story.', '')} ${ms(op.wall)} (${op.gitCalls.toFixed(0)} git, ${ms(op.gitMs)} inside git)`).join(' + ')} = ${ms(alone)}`);
   const waiting = stats(phases.queue).mean - (worktree ?? 0) + stats(phases.commit).mean - (commit ?? 0) + stats(phases.merge).mean - (merge ?? 0);
   console.log(`    a story spends ≈ ${ms(waiting)} more than that, mostly queued behind other stories' ops: ${PARALLEL} equal agents end together, so each of the ${sum(WAVES)} waves queues up to ${PARALLEL}·${ms(alone)} = ${ms(PARALLEL * alone)} of git`);
-  console.log(`  one fake claude process, spawn to exit (--version): ${ms(calibration.fakeProcess)} — most of "story.started → agent up" is the fake's node start-up`);
+  console.log(`  one fake agent process (a shell script), spawn to exit: ${ms(calibration.fakeProcess)}`);
 }
 
 function report(measured: Measured): void {

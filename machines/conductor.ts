@@ -1,7 +1,7 @@
 // The Conductor: runs the plan's DAG level by level, at most `parallel` stories at once, and survives story crashes.
 import { and, assign, enqueueActions, setup } from 'xstate';
 import type { AnyEventObject } from 'xstate';
-import { levelSettled, propagateFailure, storiesToStart, writeOverlaps } from './dag.js';
+import { assignSlots, levelSettled, propagateFailure, writeOverlaps } from './dag.js';
 import type { StoryStatus } from './dag.js';
 import type { SentryEvent } from './sentry.js';
 import type { storyMachine } from './story.js';
@@ -22,6 +22,10 @@ export interface ConductorContext extends ConductorInput {
   readonly results: Readonly<Record<string, StoryResult>>;
   /** Stories waiting for a usage-limit reset → until when (epoch ms); no new story starts meanwhile. */
   readonly paused: Readonly<Record<string, number>>;
+  /** Stories whose agent holds one of the `parallel` slots. */
+  readonly holding: readonly string[];
+  /** Stories waiting for a slot to run their agent again, oldest first. */
+  readonly waiting: readonly string[];
 }
 
 export interface ConductorOutput {
@@ -58,6 +62,11 @@ function mergedDependencies(context: ConductorContext, story: StoryDef): MergedD
   return story.dependsOn.map((id) => ({ id, title: byId(context.stories, id).title, files: context.results[id]?.files ?? [] }));
 }
 
+/** A finished story holds no slot and waits for none. */
+function withoutSlot(context: ConductorContext, storyId: string) {
+  return { holding: context.holding.filter((id) => id !== storyId), waiting: context.waiting.filter((id) => id !== storyId) };
+}
+
 function crashedResult(storyId: string, reason: string): StoryResult {
   return { storyId, status: 'failed', reason, attempts: 0, agentMs: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, files: [], denials: [] };
 }
@@ -89,9 +98,16 @@ export const conductorMachine = setup({
   actions: {
     fillSlots: enqueueActions(({ context, enqueue }) => {
       if (Object.keys(context.paused).length > 0) return;
-      const ids = storiesToStart({ level: currentLevel(context), status: context.status, parallel: context.parallel });
-      if (ids.length === 0) return;
-      for (const id of ids) {
+      const { grant, start } = assignSlots({
+        level: currentLevel(context),
+        status: context.status,
+        holding: context.holding,
+        waiting: context.waiting,
+        parallel: context.parallel,
+      });
+      if (grant.length === 0 && start.length === 0) return;
+      for (const id of grant) enqueue.sendTo(id, { type: 'story.slot.granted' });
+      for (const id of start) {
         const story = byId(context.stories, id);
         enqueue.spawnChild('story', {
           id,
@@ -99,14 +115,25 @@ export const conductorMachine = setup({
           input: { story, dependencies: mergedDependencies(context, story), limits: context.limits },
         });
       }
-      enqueue.assign({ status: { ...context.status, ...Object.fromEntries(ids.map((id) => [id, 'running' as const])) } });
+      enqueue.assign({
+        status: { ...context.status, ...Object.fromEntries(start.map((id) => [id, 'running' as const])) },
+        holding: [...context.holding, ...grant, ...start],
+        waiting: context.waiting.filter((id) => !grant.includes(id)),
+      });
+    }),
+    releaseSlot: assign({
+      holding: ({ context, event }) => ('storyId' in event ? context.holding.filter((id) => id !== event.storyId) : context.holding),
+    }),
+    queueForSlot: assign({
+      waiting: ({ context, event }) =>
+        event.type === 'story.slot.requested' && !context.waiting.includes(event.storyId) ? [...context.waiting, event.storyId] : context.waiting,
     }),
     recordFinished: enqueueActions(({ context, event, enqueue }) => {
       if (!event.type.startsWith(DONE_PREFIX) || !('output' in event)) return;
       const result = event.output;
       const status = { ...context.status, [result.storyId]: result.status === 'merged' ? ('merged' as const) : ('failed' as const) };
       enqueue.stopChild(result.storyId);
-      enqueue.assign({ results: { ...context.results, [result.storyId]: result } });
+      enqueue.assign({ results: { ...context.results, [result.storyId]: result }, ...withoutSlot(context, result.storyId) });
       const settled = settle(context.stories, status);
       for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
       enqueue.assign({ status: settled.status });
@@ -125,7 +152,7 @@ export const conductorMachine = setup({
       const { [storyId]: _crashed, ...paused } = context.paused;
       const settled = settle(context.stories, { ...context.status, [storyId]: 'failed' as const });
       for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
-      enqueue.assign({ status: settled.status, paused, results: { ...context.results, [storyId]: crashedResult(storyId, reason) } });
+      enqueue.assign({ status: settled.status, paused, results: { ...context.results, [storyId]: crashedResult(storyId, reason) }, ...withoutSlot(context, storyId) });
     }),
     completeLevel: enqueueActions(({ context, enqueue }) => {
       const ids = currentLevel(context);
@@ -161,6 +188,8 @@ export const conductorMachine = setup({
     status: Object.fromEntries(input.stories.map((s) => [s.id, 'pending' as const])),
     results: {},
     paused: {},
+    holding: [],
+    waiting: [],
   }),
   initial: 'running',
   states: {
@@ -175,6 +204,8 @@ export const conductorMachine = setup({
       ],
       on: {
         'xstate.done.actor.*': { actions: ['recordFinished', 'fillSlots'] },
+        'story.slot.released': { actions: ['releaseSlot', 'fillSlots'] },
+        'story.slot.requested': { actions: ['queueForSlot', 'fillSlots'] },
         'story.quota.paused': { actions: 'pause' },
         'story.quota.resumed': { actions: ['unpause', 'fillSlots'] },
         'xstate.error.actor.*': { actions: ['recordCrash', 'fillSlots'] },

@@ -151,11 +151,25 @@ export function propagateFailure(status: StatusMap, stories: readonly DagStory[]
   return next;
 }
 
-/** Pending stories of the level to start now, in order, within the slots left by every running story. */
-export function storiesToStart(input: { readonly level: readonly string[]; readonly status: StatusMap; readonly parallel: number }): string[] {
-  const running = Object.values(input.status).filter((s) => s === 'running').length;
-  const free = Math.max(0, Math.floor(input.parallel) - running);
-  return input.level.filter((id) => statusOf(input.status, id) === 'pending').slice(0, free);
+export interface SlotInput {
+  readonly level: readonly string[];
+  readonly status: StatusMap;
+  /** Stories whose agent holds a slot now. */
+  readonly holding: readonly string[];
+  /** Stories waiting for a slot to run their agent again (a conflict to resolve), oldest first. */
+  readonly waiting: readonly string[];
+  readonly parallel: number;
+}
+
+/**
+ * Who gets one of the `parallel` agent slots now: stories waiting to resume their agent first, then pending stories
+ * of the level in order. A slot is an agent at work; committing and merging hold none.
+ */
+export function assignSlots(input: SlotInput): { readonly grant: string[]; readonly start: string[] } {
+  const free = Math.max(0, Math.floor(input.parallel) - input.holding.length);
+  const grant = input.waiting.slice(0, free);
+  const start = input.level.filter((id) => statusOf(input.status, id) === 'pending').slice(0, free - grant.length);
+  return { grant, start };
 }
 
 /** True when no story of the level can still change: each merged, failed or blocked. */

@@ -33,6 +33,7 @@ export type StoryEvent =
   | OperatorReply
   | LibrarianReply
   | StoryWarningEvent
+  | { type: 'story.slot.granted' }
   | { type: 'RESUME' };
 
 export interface StoryResult {
@@ -52,6 +53,10 @@ export interface StoryResult {
 
 /** Sent to the parent (the Conductor); the story's end reaches it as `xstate.done.actor.<id>` with a StoryResult. */
 export type StoryParentEvent =
+  /** The agent's turn is over (committing and merging need no agent slot). */
+  | { type: 'story.slot.released'; storyId: string }
+  /** The story needs its agent again (a conflict to resolve) and waits for a slot. */
+  | { type: 'story.slot.requested'; storyId: string }
   | { type: 'story.quota.paused'; storyId: string; until: number }
   | { type: 'story.quota.resumed'; storyId: string };
 

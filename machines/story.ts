@@ -1,5 +1,5 @@
 // A Story Agent: one story's lifecycle from its worktree to its merge, with retries, quota pauses and conflict rounds.
-import { assign, emit, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromCallback, fromPromise, sendParent, setup } from 'xstate';
 import type { GitOp, OperatorRequest } from './types.js';
 import type { LibrarianEvent } from './librarian.js';
 import type { SentryEvent } from './sentry.js';
@@ -23,7 +23,7 @@ const nextTurn = [{ guard: 'resolvingConflict', target: 'resolving' }, { target:
 const mergeReplies = {
   'operator.done': [
     { guard: 'merged', target: 'done', actions: 'recordMerge' },
-    { guard: 'canResolve', target: 'resolving', actions: 'recordConflict' },
+    { guard: 'canResolve', target: 'awaitingSlot', actions: 'recordConflict' },
     { target: 'failed', actions: 'failWithGit' },
   ],
   'operator.failed': { target: 'failed', actions: 'failWithGit' },
@@ -143,6 +143,8 @@ export const storyMachine = setup({
     }),
     emitRetry: emit(({ context }) => ({ type: 'story.retry' as const, storyId: context.storyId, reason: context.reason ?? '', at: context.retryAt ?? 0 })),
     emitConflict: emit(({ context }) => ({ type: 'story.conflict' as const, storyId: context.storyId, files: context.conflict?.files ?? [], round: context.conflictRounds })),
+    releaseSlot: sendParent(({ context }): StoryParentEvent => ({ type: 'story.slot.released', storyId: context.storyId })),
+    requestSlot: sendParent(({ context }): StoryParentEvent => ({ type: 'story.slot.requested', storyId: context.storyId })),
     pauseForQuota: enqueueActions(({ context, enqueue }) => {
       const until = context.retryAt ?? 0;
       enqueue.emit({ type: 'quota.paused', storyId: context.storyId, until });
@@ -213,7 +215,7 @@ export const storyMachine = setup({
       on: {
         ...agentActivity,
         'agent.exited': [
-          { guard: 'succeeded', target: 'committing', actions: 'accrueTurn' },
+          { guard: 'succeeded', target: 'committing', actions: ['accrueTurn', 'releaseSlot'] },
           { guard: 'usageLimit', target: 'waitingForQuota', actions: ['accrueTurn', 'scheduleQuotaWait'] },
           { guard: 'retryable', target: 'backingOff', actions: ['accrueTurn', 'scheduleRetry'] },
           { target: 'failed', actions: ['accrueTurn', 'failWithOutcome'] },
@@ -244,13 +246,20 @@ export const storyMachine = setup({
       entry: { type: 'requestGit', params: { kind: 'story.merge' } },
       on: { ...mergeReplies, RESUME: { target: 'merging', reenter: true } },
     },
+    awaitingSlot: {
+      entry: 'requestSlot',
+      on: {
+        'story.slot.granted': 'resolving',
+        RESUME: { target: 'awaitingSlot', reenter: true },
+      },
+    },
     resolving: {
       entry: ['startTurn', 'emitStarted', 'emitConflict'],
       invoke: { id: 'resolver', src: 'agentSession', input: ({ context }) => sessionInput(context) },
       on: {
         ...agentActivity,
         'agent.exited': [
-          { guard: 'succeeded', target: 'continuing', actions: 'accrueTurn' },
+          { guard: 'succeeded', target: 'continuing', actions: ['accrueTurn', 'releaseSlot'] },
           { guard: 'usageLimit', target: 'waitingForQuota', actions: ['accrueTurn', 'scheduleQuotaWait'] },
           { guard: 'retryable', target: 'backingOff', actions: ['accrueTurn', 'scheduleRetry'] },
           { target: 'failed', actions: ['accrueTurn', 'failWithOutcome'] },

@@ -5,7 +5,7 @@ import { WorktreeMismatchError } from './errors.js';
 import { statIfExists } from './files.js';
 import { rebasingBranch } from './rebase.js';
 import { branchExists, revParse } from './repo.js';
-import { git } from './run.js';
+import { failure, git, runGit } from './run.js';
 
 export interface WorktreeEntry {
   readonly path: string;
@@ -84,11 +84,14 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
   // Registered but deleted from disk (a crash, a manual rm): forget it so the path can be used again.
   if (!(await exists(path))) await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
   const next = `check that ${path} is free and '${branch}' is not checked out in another worktree`;
-  const args = (await branchExists(repoDir, branch))
-    ? ['worktree', 'add', path, branch]
-    : // --no-track: a remote-tracking start point must not become the new branch's upstream.
-      ['worktree', 'add', '--no-track', '-b', branch, path, startPoint];
-  await git(repoDir, args, next);
+  // The branch is new in the usual case: try that first, and look for an existing branch only when it fails.
+  // --no-track: a remote-tracking start point must not become the new branch's upstream.
+  const fresh = ['worktree', 'add', '--no-track', '-b', branch, path, startPoint];
+  const created = await runGit(repoDir, fresh);
+  if (created.exitCode !== 0) {
+    if (!(await branchExists(repoDir, branch))) throw failure(repoDir, fresh, created, next);
+    await git(repoDir, ['worktree', 'add', path, branch], next);
+  }
   return { path, branch, head: await revParse(path, 'HEAD'), created: true };
 }
 

@@ -47,6 +47,33 @@ describe('conductor: levels and slots', () => {
     expect(Object.values(output.outcome?.status ?? {})).toEqual(['merged', 'merged', 'merged', 'merged', 'merged']);
   });
 
+  it('frees a slot when an agent finishes, before its merge, and makes a story wait for a slot to resolve a conflict', async () => {
+    const h = startRun({
+      stories: independent(3),
+      parallel: 2,
+      agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }),
+      holdGit: (op) => op.kind === 'story.merge' && op.storyId === 'S1',
+    });
+    await h.settle();
+    h.agents.current('S1').exit(outcomes.ok);
+    await h.settle();
+    // S1 waits for its merge without an agent: S3 has its slot already.
+    expect(h.agents.alive().map((t) => t.storyId)).toEqual(['S2', 'S3']);
+
+    h.git.held().answer({ kind: 'conflict', files: ['src/a.ts'], onto: 'abc' });
+    await h.settle();
+    expect(h.story('S1').value).toBe('awaitingSlot');
+    expect(h.agents.alive().map((t) => t.storyId)).toEqual(['S2', 'S3']);
+
+    h.agents.current('S2').exit(outcomes.ok);
+    await h.settle();
+    expect(h.agents.alive().map((t) => [t.storyId, t.input.purpose])).toEqual([['S3', 'story'], ['S1', 'resolve']]);
+    await drainHeld(h, 2);
+    const output = await h.done();
+    expect(h.agents.maxAlive()).toBe(2);
+    expect(output.outcome?.status).toEqual({ S1: 'merged', S2: 'merged', S3: 'merged' });
+  });
+
   it('keeps to the slot limit across levels, and starts the next level only when this one settled', async () => {
     const h = startRun({ stories: [...independent(4), story('T', ['S1', 'S2', 'S3', 'S4'])], parallel: 3, agent: () => ({ hold: true }) });
     await drainHeld(h, 3);

@@ -5,7 +5,7 @@ import {
   levelSettled,
   propagateFailure,
   runStatus,
-  storiesToStart,
+  assignSlots,
   validatePlanGraph,
   writeOverlaps,
 } from '../../machines/dag.js';
@@ -99,16 +99,23 @@ describe('dependents and failure propagation', () => {
 });
 
 describe('slots and settling', () => {
-  it('fills up to parallel minus every running story, in level order', () => {
+  it('fills the slots agents leave free, in level order', () => {
     const level = ['A', 'B', 'C', 'D'];
-    expect(storiesToStart({ level, status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending' }, parallel: 2 })).toEqual(['A', 'B']);
-    expect(storiesToStart({ level, status: { A: 'running', B: 'pending', C: 'merged', D: 'pending' }, parallel: 2 })).toEqual(['B']);
-    expect(storiesToStart({ level, status: { A: 'running', B: 'pending', X: 'running' }, parallel: 2 })).toEqual([]);
-    expect(storiesToStart({ level: ['A'], status: {}, parallel: 0 })).toEqual([]);
+    const none = { holding: [], waiting: [] };
+    expect(assignSlots({ level, status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending' }, parallel: 2, ...none })).toEqual({ grant: [], start: ['A', 'B'] });
+    expect(assignSlots({ level, status: { A: 'running', B: 'pending', C: 'merged', D: 'pending' }, parallel: 2, holding: ['A'], waiting: [] })).toEqual({ grant: [], start: ['B'] });
+    expect(assignSlots({ level, status: { A: 'running', B: 'pending', X: 'running' }, parallel: 2, holding: ['A', 'X'], waiting: [] })).toEqual({ grant: [], start: [] });
+    expect(assignSlots({ level: ['A'], status: {}, parallel: 0, ...none })).toEqual({ grant: [], start: [] });
+  });
+
+  it('gives a free slot to a story waiting to resolve a conflict before starting a new one', () => {
+    const status = { A: 'running', B: 'running', C: 'pending' } as const;
+    expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 2, holding: ['B'], waiting: ['A'] })).toEqual({ grant: ['A'], start: [] });
+    expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 3, holding: ['B'], waiting: ['A'] })).toEqual({ grant: ['A'], start: ['C'] });
   });
 
   it('treats a story missing from the map as pending, not as a prototype key', () => {
-    expect(storiesToStart({ level: ['constructor'], status: {}, parallel: 1 })).toEqual(['constructor']);
+    expect(assignSlots({ level: ['constructor'], status: {}, parallel: 1, holding: [], waiting: [] }).start).toEqual(['constructor']);
     expect(levelSettled(['constructor'], {})).toBe(false);
   });
 
