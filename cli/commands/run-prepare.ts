@@ -53,6 +53,12 @@ async function freeBranch(repoDir: string, wanted: string): Promise<string> {
   }
 }
 
+/** Options of the contract that this version cannot honour yet: said plainly rather than silently ignored. */
+function refuseUnbuilt(options: RunOptions): void {
+  if (options.inspect) throw new UsageError('--inspect is not available yet in this version of baro: run without it (the events are in --json).', { option: '--inspect' });
+  if (options.config !== undefined) throw new UsageError('--config is not available yet in this version of baro: run without it.', { option: '--config', value: options.config });
+}
+
 export async function prepareRun(input: {
   readonly goal: string | undefined;
   readonly options: RunOptions;
@@ -61,6 +67,7 @@ export async function prepareRun(input: {
   readonly startedAt: Date;
 }): Promise<PreparedRun> {
   const { options, cwd, startedAt } = input;
+  refuseUnbuilt(options);
   const repoDir = await gitRepoRoot(cwd);
   if (options.plan === undefined) {
     throw new UsageError('baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.');
