@@ -18,6 +18,9 @@ export interface MergeInput {
   readonly identity?: readonly string[] | undefined;
 }
 
+// What git (LC_ALL=C, see run.ts) says when the branch is already merged; older versions spell it up-to-date.
+const ALREADY_MERGED = /^Already up.to.date/m;
+
 const mergeInProgress = async (cwd: string): Promise<boolean> => (await commitOf(cwd, 'MERGE_HEAD')) !== undefined;
 
 const abortMerge = (cwd: string): Promise<string> =>
@@ -40,7 +43,6 @@ export async function mergeNoFf(input: MergeInput): Promise<MergeResult> {
   const { cwd, branch, message } = input;
   const identity = input.identity ?? (await identityArgs(cwd));
   const args = [...identity, '-c', 'commit.gpgSign=false', 'merge', '--no-ff', '--no-edit', '--no-verify', '-m', message, branch];
-  const before = (await commitOf(cwd, 'HEAD')) ?? '';
   let output = await runGit(cwd, args);
   // A conflict of this merge exits 1; a refusal to start (an earlier merge never concluded) exits 128.
   if (output.exitCode > 1 && (await mergeInProgress(cwd))) {
@@ -49,7 +51,7 @@ export async function mergeNoFf(input: MergeInput): Promise<MergeResult> {
   }
   if (output.exitCode === 0) {
     const head = await headAndFiles(cwd);
-    return { status: 'merged', sha: head.sha, files: head.sha === before ? [] : head.files };
+    return { status: 'merged', sha: head.sha, files: ALREADY_MERGED.test(output.stdout) ? [] : head.files };
   }
   const files = await unmergedFiles(cwd);
   if (await mergeInProgress(cwd)) await abortMerge(cwd);

@@ -18,7 +18,9 @@ const SETTINGS = ['gc.auto=0', 'maintenance.auto=false'].flatMap((setting) => ['
 
 // The user's environment (ssh and credential settings) minus what would point git at another repository or index,
 // which keeps the user's checkout out of reach, and never a password prompt on the terminal.
+// LC_ALL=C: the few messages baro reads (and shows) are git's own English ones, whatever the user's locale.
 const ENV = {
+  LC_ALL: 'C',
   GIT_TERMINAL_PROMPT: '0',
   GIT_DIR: undefined,
   GIT_WORK_TREE: undefined,
