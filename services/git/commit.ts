@@ -30,14 +30,16 @@ export interface CommitInput {
   readonly identity?: readonly string[] | undefined;
 }
 
+// What git (LC_ALL=C, see run.ts) says when a commit has nothing staged.
+const NOTHING_TO_COMMIT = /^nothing (added )?to commit/m;
+
 /** Stages every change in the worktree (new, modified, deleted) and commits it; no commit when nothing changed. */
 export async function commitAll({ cwd, message, identity }: CommitInput): Promise<CommitResult> {
   await git(cwd, ['add', '-A'], `check the files in ${cwd} (permissions, .gitignore, a stale index.lock)`);
-  const check = ['diff', '--cached', '--quiet'];
-  const staged = await runGit(cwd, check);
-  if (staged.exitCode === 0) return { committed: false, sha: await revParse(cwd, 'HEAD') };
-  if (staged.exitCode !== 1) throw failure(cwd, check, staged, 'check the worktree index');
   // Unattended: no hook that needs the worktree's dependencies installed, no signing prompt; the checks run separately.
-  await git(cwd, [...(identity ?? (await identityArgs(cwd))), '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '-m', message], 'check the git identity of the repository');
-  return { committed: true, sha: await revParse(cwd, 'HEAD') };
+  const args = [...(identity ?? (await identityArgs(cwd))), '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '-m', message];
+  const output = await runGit(cwd, args);
+  const nothing = output.exitCode === 1 && NOTHING_TO_COMMIT.test(output.stdout);
+  if (output.exitCode !== 0 && !nothing) throw failure(cwd, args, output, 'check the git identity of the repository');
+  return { committed: !nothing, sha: await revParse(cwd, 'HEAD') };
 }
