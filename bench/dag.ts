@@ -99,14 +99,18 @@ const verdict = (value: number, target: number, format: (v: number) => string) =
 const timeOf = (events: readonly BenchEvent[], type: string, storyId: string): number | undefined =>
   events.find((e) => e.type === type && 'storyId' in e && e.storyId === storyId)?.ts;
 
-/** When each story's slot opened: its level's start for the first `parallel`, else the (k-p)-th finish of its level. */
-function readyTimes(events: readonly BenchEvent[]): Map<string, number> {
+/**
+ * When each story's agent slot opened: its level's start for the first `parallel`, else the (k-p)-th agent of its
+ * level to end (a slot is an agent at work; commits and merges hold none).
+ */
+function readyTimes(events: readonly BenchEvent[], invocations: Measured['invocations']): Map<string, number> {
   const at = (type: string, id: string) => timeOf(events, type, id);
+  const agentEnd = (id: string) => invocations.find((inv) => inv.env.BARO_STORY_ID === id)?.endTs ?? Infinity;
   const ready = new Map<string, number>();
   for (const level of events.filter((e) => e.type === 'level.started')) {
     if (!('stories' in level)) continue;
     const started = level.stories.filter((id) => at('story.started', id) !== undefined).sort((a, b) => (at('story.started', a) ?? 0) - (at('story.started', b) ?? 0));
-    const finishes = level.stories.map((id) => at('story.merged', id) ?? at('story.failed', id) ?? Infinity).sort((a, b) => a - b);
+    const finishes = level.stories.map(agentEnd).sort((a, b) => a - b);
     started.forEach((id, k) => ready.set(id, k < PARALLEL ? level.ts : (finishes[k - PARALLEL] ?? level.ts)));
   }
   return ready;
@@ -167,7 +171,6 @@ function collector(lines: string[]): Writable {
 export async function benchDag(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'baro-bench-dag-'));
   const gitConfig = join(root, 'gitconfig');
-  const runTrace = join(root, 'git-trace-run.jsonl');
   const calibrationTrace = join(root, 'git-trace-calibration.jsonl');
   // baro's git calls read process.env: an empty global config (plus the trace target) keeps the machine's own config out.
   const saved = { GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL, GIT_CONFIG_NOSYSTEM: process.env.GIT_CONFIG_NOSYSTEM };
@@ -186,7 +189,6 @@ export async function benchDag(): Promise<void> {
       ...gitEnv, BARO_FAKE_CLAUDE_LOG: fake.logPath, BARO_BENCH_AGENT_SECONDS: String(AGENT_MS / 1000), BARO_HOME: join(root, 'baro-home'), BARO_CLAUDE_BIN: fake.bin,
     };
     Object.assign(process.env, gitEnv);
-    await writeFile(gitConfig, `[trace2]\n\teventTarget = ${JSON.stringify(runTrace)}\n`);
     const lines: string[] = [];
     const options = parseRunOptions({ plan: planPath, parallel: String(PARALLEL), json: true, push: false });
     const exitCode = await runCommand(undefined, options, { cwd: repo, env, out: collector(lines), stopRequested: new Promise<void>(() => undefined) });
@@ -195,7 +197,7 @@ export async function benchDag(): Promise<void> {
     if (runDir === undefined || !('runDir' in runDir)) throw new Error('the run reported no run.started event; run `npm run baro -- run --plan` by hand to see why');
     const events = parseEvents(await readFile(join(runDir.runDir, 'events.jsonl'), 'utf8'));
     const calibration = await calibrate(root, repo, env, fake.bin, calibrationTrace);
-    report({ events, exitCode, invocations: readInvocations(fake.logPath), git: await readGitTrace(runTrace), calibration, heap });
+    report({ events, exitCode, invocations: readInvocations(fake.logPath), calibration, heap });
   } finally {
     clearInterval(sampler);
     for (const [key, value] of Object.entries(saved)) {
@@ -210,7 +212,6 @@ interface Measured {
   readonly events: readonly BenchEvent[];
   readonly exitCode: number;
   readonly invocations: ReturnType<typeof readInvocations>;
-  readonly git: readonly GitProcess[];
   readonly calibration: Awaited<ReturnType<typeof calibrate>>;
   readonly heap: { readonly start: number; readonly peak: number };
 }
@@ -223,7 +224,7 @@ const BOUND_MS = WAVES.reduce((sum, n) => sum + n, 0) * AGENT_MS;
 function slotPhases(events: readonly BenchEvent[], invocations: Measured['invocations']) {
   const at = (type: string, id: string) => timeOf(events, type, id);
   const phases = { queue: [] as number[], spawn: [] as number[], agent: [] as number[], commit: [] as number[], merge: [] as number[], total: [] as number[] };
-  for (const [id, ready] of readyTimes(events)) {
+  for (const [id, ready] of readyTimes(events, invocations)) {
     const inv = invocations.find((i) => i.env.BARO_STORY_ID === id);
     const [started, committed, merged] = [at('story.started', id), at('story.committed', id), at('story.merged', id)];
     if (inv?.endTs === undefined || started === undefined || committed === undefined || merged === undefined) continue;
@@ -237,18 +238,14 @@ function slotPhases(events: readonly BenchEvent[], invocations: Measured['invoca
   return phases;
 }
 
-function printProfile({ git, calibration }: Measured, phases: ReturnType<typeof slotPhases>): void {
-  const byLabel = new Map<string, number[]>();
-  for (const p of git) byLabel.set(p.label, [...(byLabel.get(p.label) ?? []), p.ms]);
+// The timed run is not traced (git's trace2 log slows every git call); the git profile comes from the calibration.
+function printProfile({ calibration }: Measured, phases: ReturnType<typeof slotPhases>): void {
   const sum = (values: readonly number[]) => values.reduce((total, v) => total + v, 0);
-  const top = [...byLabel].sort((a, b) => sum(b[1]) - sum(a[1])).slice(0, 8);
-  console.log(`  git during the run: ${git.length} processes (${(git.length / STORIES).toFixed(1)} per story), ${ms(sum(git.map((p) => p.ms)))} inside git (${ms(sum(git.map((p) => p.ms)) / STORIES)} per story)`);
-  console.log(`    count × median ms: ${top.map(([label, v]) => `${label} ${v.length}×${stats(v).p50.toFixed(1)}`).join(', ')}`);
   const [worktree, commit, merge] = calibration.ops.map((op) => op.wall);
   const alone = sum(calibration.ops.map((op) => op.wall));
-  console.log(`  Operator (one git op at a time, run-wide) per story, measured alone: ${calibration.ops.map((op) => `${op.kind.replace('story.', '')} ${ms(op.wall)} (${op.gitCalls.toFixed(0)} git, ${ms(op.gitMs)} inside git)`).join(' + ')} = ${ms(alone)}`);
+  console.log(`  orchestration work per story (worktree, commit, merge), measured alone: ${calibration.ops.map((op) => `${op.kind.replace('story.', '')} ${ms(op.wall)} (${op.gitCalls.toFixed(0)} git, ${ms(op.gitMs)} inside git)`).join(' + ')} = ${verdict(alone, TARGET_OVERHEAD_MS, ms)}`);
   const waiting = stats(phases.queue).mean - (worktree ?? 0) + stats(phases.commit).mean - (commit ?? 0) + stats(phases.merge).mean - (merge ?? 0);
-  console.log(`    a story spends ≈ ${ms(waiting)} more than that, mostly queued behind other stories' ops: ${PARALLEL} equal agents end together, so each of the ${sum(WAVES)} waves queues up to ${PARALLEL}·${ms(alone)} = ${ms(PARALLEL * alone)} of git`);
+  console.log(`    a story spends ≈ ${ms(waiting)} more than that in the run: ${PARALLEL} equal agents end together; their worktrees and commits run alongside each other, their merges one at a time`);
   console.log(`  one fake agent process (a shell script), spawn to exit: ${ms(calibration.fakeProcess)}`);
 }
 
@@ -264,7 +261,6 @@ function report(measured: Measured): void {
   const overhead = (makespan - BOUND_MS) / STORIES;
   const merged = events.filter((e) => e.type === 'story.merged');
   const phases = slotPhases(events, invocations);
-  const perSlot = stats(phases.total).mean;
   const firstLevel = events.find((e) => e.type === 'level.started')?.ts ?? runStart;
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -275,13 +271,13 @@ function report(measured: Measured): void {
   console.log(`  overhead (makespan − bound) ÷ ${STORIES} stories: ${verdict(overhead, TARGET_OVERHEAD_MS, ms)}`);
   console.log(`  per story on its slot (journal + fake log), beyond the ${AGENT_MS} ms of agent work:`);
   console.log(`    ${''.padEnd(52)} ${'mean'.padStart(8)} ${'p50'.padStart(8)} ${'max'.padStart(8)}`);
-  console.log(row('slot free → story.started (queue, worktree, brief)', phases.queue));
+  console.log(row('slot free → story.started (worktree, brief)', phases.queue));
   console.log(row('story.started → agent up (prompt, spawn, start-up)', phases.spawn));
   console.log(row(`agent up → agent end, minus the ${AGENT_MS} ms scripted`, phases.agent));
   console.log(row('agent end → story.committed (exit, queue, commit)', phases.commit));
   console.log(row('story.committed → story.merged (queue, merge)', phases.merge));
   console.log(row('total: slot free → story.merged, minus agent work', phases.total));
-  console.log(`    orchestration per story on its slot: ${verdict(perSlot, TARGET_OVERHEAD_MS, ms)}`);
+  console.log(`    (a story's own latency: it includes waiting for the merges ahead of it; its slot is free from its agent's end)`);
   console.log(`  run set-up (run start → level 1) ${ms(firstLevel - runStart)}, wind-down (last merge → run.completed) ${ms(completed.ts - Math.max(...merged.map((e) => e.ts)))}`);
   printProfile(measured, phases);
   console.log(`  memory: heapUsed ${mb(heap.start)} at start → peak ${mb(heap.peak)} (sampled every 50 ms); maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} (the whole bench process, earlier benchmarks included)`);

@@ -5,7 +5,7 @@ import { WorktreeMismatchError } from './errors.js';
 import { statIfExists } from './files.js';
 import { rebasingBranch } from './rebase.js';
 import { branchExists, revParse } from './repo.js';
-import { failure, git, runGit } from './run.js';
+import { git, runGit } from './run.js';
 
 export interface WorktreeEntry {
   readonly path: string;
@@ -81,16 +81,15 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
     if (existing.branch !== branch) throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
     return { path, branch, head: await revParse(path, 'HEAD'), created: false };
   }
-  // Registered but deleted from disk (a crash, a manual rm): forget it so the path can be used again.
-  if (!(await exists(path))) await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
   const next = `check that ${path} is free and '${branch}' is not checked out in another worktree`;
-  // The branch is new in the usual case: try that first, and look for an existing branch only when it fails.
+  // The branch is new and the path free in the usual case: try that first, and look closer only when it fails.
   // --no-track: a remote-tracking start point must not become the new branch's upstream.
   const fresh = ['worktree', 'add', '--no-track', '-b', branch, path, startPoint];
   const created = await runGit(repoDir, fresh);
   if (created.exitCode !== 0) {
-    if (!(await branchExists(repoDir, branch))) throw failure(repoDir, fresh, created, next);
-    await git(repoDir, ['worktree', 'add', path, branch], next);
+    // A worktree registered here but deleted from disk (a crash, a manual rm) blocks the path: forget it first.
+    await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
+    await git(repoDir, (await branchExists(repoDir, branch)) ? ['worktree', 'add', path, branch] : fresh, next);
   }
   return { path, branch, head: await revParse(path, 'HEAD'), created: true };
 }
