@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { fromPromise } from 'xstate';
 import type { GitOp, GitOpResult } from '../machines/types.js';
+import { returnToBranch } from '../services/git/branch.js';
 import { commitAll } from '../services/git/commit.js';
 import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
@@ -60,6 +61,8 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
     case 'story.commit': {
       const cwd = deps.paths.storyWorktree(op.storyId);
       const { sha } = await commitAll({ cwd, message: op.message, identity: deps.identity });
+      // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
+      await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
       const files = await changedFiles({ cwd, base: deps.integrationBranch, head: 'HEAD' });
       return { kind: 'committed', sha, files };
     }
@@ -73,12 +76,23 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       if (continued.status === 'conflict') return { kind: 'conflict', files: continued.files, onto };
       return mergeStory(deps, op.storyId, op.message);
     }
-    case 'cleanup':
-      for (const story of op.failed) await salvage(deps, story.storyId, story.reason);
+    case 'cleanup': {
+      // One story's leftovers that cannot be committed must not cost the others theirs: its worktree stays as it is.
+      const unsaved: { storyId: string; error: unknown }[] = [];
+      for (const story of op.failed) {
+        await salvage(deps, story.storyId, story.reason).catch((error: unknown) => unsaved.push({ storyId: story.storyId, error }));
+      }
       // Merged stories' worktrees go here rather than after each merge, to keep merges off the slow path.
       await discardMergedWorktrees({ repoDir: deps.repoRoot, paths: op.merged.map((storyId) => deps.paths.storyWorktree(storyId)) });
       await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree });
+      if (unsaved.length > 0) {
+        const details = unsaved.map(({ storyId, error }) => `${storyId} (${error instanceof Error ? error.message : String(error)})`).join('; ');
+        throw new Error(`could not keep the leftovers of ${details} — they stay in their worktrees under ${deps.paths.worktreesDir}`, {
+          cause: new AggregateError(unsaved.map((u) => u.error)),
+        });
+      }
       return { kind: 'ok' };
+    }
     case 'push': {
       if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
       const pushed = await pushBranch({ cwd: deps.repoRoot, remote: deps.remote, branch: deps.integrationBranch });

@@ -8,7 +8,13 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty');
 // Ids name branches, worktree folders and actor ids, so they stay filename- and ref-safe.
 const storyId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit', abort: true })
+  // What else git refuses in a branch name made of those characters (git check-ref-format).
+  .refine((id) => !id.includes('..') && !id.endsWith('.') && !id.endsWith('.lock'), {
+    error: (issue) => `"${String(issue.input)}" must not contain ".." nor end with "." or ".lock" (it names a git branch)`,
+  })
+  // The run's integration worktree sits beside the story worktrees under this name.
+  .refine((id) => id !== 'integration', { error: '"integration" is reserved for the run\'s integration worktree' });
 
 export const planStorySchema = z.object({
   id: storyId,

@@ -2,8 +2,9 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { computeLevels } from '../../machines/dag.js';
-import { NotAGitRepoError } from '../../services/git/errors.js';
-import { branchExists, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
+import { BaseBranchError, NotAGitRepoError } from '../../services/git/errors.js';
+import { branchExists, commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
+import type { ResolvedBase } from '../../services/git/repo.js';
 import { PlanError, branchForPlan, loadPlan } from '../../services/plan.js';
 import type { Plan } from '../../services/plan.js';
 import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
@@ -45,6 +46,19 @@ async function readPlan(path: string): Promise<Plan> {
   }
 }
 
+/** The base as bad input (exit 2) when it cannot be found: a --base naming nothing, a detached HEAD, no commit at all. */
+async function findBase(repoDir: string, base: string | undefined): Promise<ResolvedBase> {
+  try {
+    return await resolveBase({ repoDir, ...(base !== undefined ? { base } : {}) });
+  } catch (error) {
+    if (!(error instanceof BaseBranchError)) throw error;
+    if ((await commitOf(repoDir, 'HEAD')) === undefined) {
+      throw new UsageError(`${repoDir} has no commits yet: commit something to start from, then run baro again.`, { cause: error });
+    }
+    throw new UsageError(error.message, { option: '--base', value: base, cause: error });
+  }
+}
+
 /** `baro/<slug>`, or `baro/<slug>-2`… when an earlier run already owns the name: never reuse someone's branch. */
 async function freeBranch(repoDir: string, wanted: string): Promise<string> {
   for (let n = 1; ; n += 1) {
@@ -73,11 +87,12 @@ export async function prepareRun(input: {
     throw new UsageError('baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.');
   }
   const plan = await readPlan(resolve(cwd, options.plan));
-  const base = await resolveBase({ repoDir, ...(options.base !== undefined ? { base: options.base } : {}) });
+  const base = await findBase(repoDir, options.base);
   const branch = await freeBranch(repoDir, branchForPlan(plan));
   const remote = options.push && (await remoteUrl(repoDir)) !== undefined ? 'origin' : undefined;
   const runId = newRunId(startedAt);
   const paths = runPaths({ home: baroHome(input.env, homedir()), repoRoot: repoDir, runId });
+  const storyBranch = (storyId: string): string => `baro-stories/${runId}/${storyId}`;
   const record: RunRecord = {
     runId,
     goal: input.goal ?? plan.goal,
@@ -98,6 +113,6 @@ export async function prepareRun(input: {
     remote,
     paths,
     record,
-    storyBranch: (storyId) => `baro-stories/${runId}/${storyId}`,
+    storyBranch,
   };
 }

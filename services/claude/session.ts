@@ -131,10 +131,9 @@ async function spawnAndRead(options: SessionOptions, parser: StreamParser, log: 
     return sessionResult(parser, classifyOutcome(parser.summary(), processExit), exit.exitCode, startedAt);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    if (cancelKill !== undefined && pid !== undefined) {
-      cancelKill();
-      // The leader is gone; anything of its group that outlived SIGTERM would otherwise run on unattended.
-      signalGroupIfAlive(pid, 'SIGKILL');
-    }
+    cancelKill?.();
+    // The leader is gone; whatever of its group outlived it (a SIGTERM, a dev server left in the background) would
+    // otherwise run on unattended.
+    if (pid !== undefined) signalGroupIfAlive(pid, 'SIGKILL');
   }
 }

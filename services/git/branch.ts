@@ -1,7 +1,7 @@
 // Cleaning up story branches without ever losing a commit that was not merged.
 import { isAncestor } from './history.js';
-import { commitOf } from './repo.js';
-import { git } from './run.js';
+import { commitOf, currentBranch, revParse } from './repo.js';
+import { failure, git } from './run.js';
 import { listWorktrees } from './worktree.js';
 
 export type DeleteBranchResult =
@@ -23,4 +23,20 @@ export async function deleteBranchIfMerged(input: { readonly repoDir: string; re
   // The expected old value makes git refuse if the branch moved since the check above.
   await git(repoDir, ['update-ref', '-d', ref, sha], `check '${branch}' by hand (git log ${into}..${branch}) before deleting it`);
   return { status: 'deleted', sha };
+}
+
+/**
+ * Puts the worktree at cwd back on `branch` when its agent left it elsewhere (a branch of its own, a detached HEAD):
+ * the branch moves forward to HEAD, so the commits made meanwhile are the ones baro merges. A HEAD that does not
+ * contain the branch's commits is a GitError naming where the work is: moving the branch would drop commits.
+ */
+export async function returnToBranch({ cwd, branch }: { readonly cwd: string; readonly branch: string }): Promise<void> {
+  if ((await currentBranch(cwd)) === branch) return;
+  const head = await revParse(cwd, 'HEAD');
+  const args = ['merge-base', '--is-ancestor', `refs/heads/${branch}`, head];
+  if (!(await isAncestor({ cwd, ancestor: `refs/heads/${branch}`, descendant: head }))) {
+    const stderr = `HEAD (${head}) is not on '${branch}' and does not contain its commits`;
+    throw failure(cwd, args, { exitCode: 1, stdout: '', stderr }, `the agent left its worktree off its branch; its work is at ${head}`);
+  }
+  await git(cwd, ['switch', '--quiet', '-C', branch], `put ${cwd} back on '${branch}' by hand (git switch -C ${branch})`);
 }

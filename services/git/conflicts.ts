@@ -12,9 +12,10 @@ export async function unmergedFiles(cwd: string): Promise<string[]> {
   return [...new Set(splitNul(output.stdout))];
 }
 
-const MARKER_REPORT = /^(.+):\d+: leftover conflict marker\.?$/;
-// The lines git writes around a conflict (`|||||||` with diff3); the same shapes `git diff --check` looks for.
-const MARKER_LINE = /^(?:(?:<{7}|>{7}|\|{7})(?: .*)?|={7})\r?$/m;
+const MARKER_REPORT = /^(.+):(\d+): leftover conflict marker\.?$/;
+// The lines git writes to open and close a conflict (`|||||||` with diff3). A lone `=======` is no proof of one: it
+// is also a Markdown or reStructuredText heading underline, which `git diff --check` reports all the same.
+const MARKER_LINE = /^(?:<{7}|>{7}|\|{7})(?: .*)?\r?$/m;
 // git's own test for binary content: a NUL byte in the first 8000 bytes.
 const SNIFF_BYTES = 8000;
 
@@ -23,6 +24,12 @@ async function hasMarkerLines(path: string): Promise<boolean> {
   if (!(await lstat(path)).isFile()) return false;
   const text = (await readFile(path)).toString('utf8');
   return !text.slice(0, SNIFF_BYTES).includes('\0') && MARKER_LINE.test(text);
+}
+
+// Whether one of the lines `git diff --check` reported (1-based) opens or closes a conflict.
+async function hasMarkerAt(path: string, lines: readonly number[]): Promise<boolean> {
+  const text = (await readFile(path)).toString('utf8').split('\n');
+  return lines.some((line) => MARKER_LINE.test(text[line - 1] ?? ''));
 }
 
 /**
@@ -34,7 +41,14 @@ export async function filesWithConflictMarkers(cwd: string): Promise<string[]> {
   const check = await runGit(cwd, checkArgs);
   // --check exits non-zero when it finds problems (conflict markers or whitespace errors); 128 is a real failure.
   if (check.exitCode >= 128) throw failure(cwd, checkArgs, check, 'check the worktree');
-  const tracked = check.stdout.split('\n').flatMap((line) => MARKER_REPORT.exec(line)?.[1] ?? []);
+  const reported = new Map<string, number[]>();
+  for (const match of check.stdout.split('\n').map((line) => MARKER_REPORT.exec(line))) {
+    if (match?.[1] !== undefined) reported.set(match[1], [...(reported.get(match[1]) ?? []), Number(match[2])]);
+  }
+  const tracked: string[] = [];
+  for (const [path, lines] of reported) {
+    if (await hasMarkerAt(join(cwd, path), lines)) tracked.push(path);
+  }
 
   const untrackedArgs = ['ls-files', '--others', '--exclude-standard', '-z'];
   const untracked = await runGit(cwd, untrackedArgs);
