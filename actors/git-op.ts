@@ -74,6 +74,9 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       const continued = await continueRebase({ cwd });
       if (continued.status === 'unresolved') return { kind: 'unresolved', files: continued.files, onto };
       if (continued.status === 'conflict') return { kind: 'conflict', files: continued.files, onto };
+      // A resolver that finished the rebase itself may have left edits behind: they belong to the story too.
+      await commitAll({ cwd, message: `${op.storyId}: resolve the conflict with the integration branch`, identity: deps.identity });
+      await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
       return mergeStory(deps, op.storyId, op.message);
     }
     case 'cleanup': {

@@ -48,3 +48,28 @@ describe('an agent that moves its worktree off the story branch', () => {
     expect(await fileOnBranch(repo, 'baro/detach-demo:src/A.txt')).toBe('A');
   });
 });
+
+describe('a resolver that ignores the rules', () => {
+  it('keeps the edits of a resolver that ran git rebase --continue itself and left more changes', async () => {
+    const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', 'shared.txt': 'greeting = hello\n' } });
+    const plan = planOf('Resolver demo', [{ id: 'S1' }, { id: 'S2' }]);
+    const scripts: FakeScript[] = [
+      {
+        match: { role: 'resolver' },
+        steps: [
+          { write: 'shared.txt', content: 'greeting = hello from S1 and S2\n' },
+          { bash: 'git add -A && GIT_EDITOR=true git rebase --continue' },
+          { write: 'extra.txt', content: 'left behind\n' },
+        ],
+      },
+      { match: { storyId: 'S1' }, steps: [{ edit: 'shared.txt', old: 'hello', new: 'hello from S1' }, { sleep: 300 }] },
+      { match: { storyId: 'S2' }, steps: [{ sleep: 100 }, { edit: 'shared.txt', old: 'hello', new: 'hello from S2' }, { sleep: 300 }] },
+    ];
+    const run = await runPlan(repo, plan, { scripts });
+
+    expect(run.result.exitCode).toBe(0);
+    expect(eventsOf(run.events, 'story.conflict')).toHaveLength(1);
+    expect(await git(repo, 'show', 'baro/resolver-demo:shared.txt')).toBe('greeting = hello from S1 and S2');
+    expect(await git(repo, 'show', 'baro/resolver-demo:extra.txt')).toBe('left behind');
+  });
+});
