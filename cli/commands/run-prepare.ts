@@ -1,6 +1,6 @@
 // Everything a run needs before its first actor starts: the repository, a valid plan, the base, a free branch, a run folder.
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { computeLevels } from '../../machines/dag.js';
 import { BaseBranchError, NotAGitRepoError } from '../../services/git/errors.js';
 import { branchExists, commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
@@ -59,6 +59,14 @@ async function findBase(repoDir: string, base: string | undefined): Promise<Reso
   }
 }
 
+/** baro's worktrees would show up in the user's checkout as untracked folders: its state lives outside it. */
+function refuseHomeInside(repoDir: string, home: string): void {
+  const rel = relative(repoDir, resolve(home));
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+    throw new UsageError(`BARO_HOME (${home}) is inside the repository ${repoDir}: baro keeps its worktrees out of your checkout. Point BARO_HOME elsewhere, or unset it to use ~/.baro.`);
+  }
+}
+
 /** `baro/<slug>`, or `baro/<slug>-2`… when an earlier run already owns the name: never reuse someone's branch. */
 async function freeBranch(repoDir: string, wanted: string): Promise<string> {
   for (let n = 1; ; n += 1) {
@@ -91,7 +99,9 @@ export async function prepareRun(input: {
   const branch = await freeBranch(repoDir, branchForPlan(plan));
   const remote = options.push && (await remoteUrl(repoDir)) !== undefined ? 'origin' : undefined;
   const runId = newRunId(startedAt);
-  const paths = runPaths({ home: baroHome(input.env, homedir()), repoRoot: repoDir, runId });
+  const home = baroHome(input.env, homedir());
+  refuseHomeInside(repoDir, home);
+  const paths = runPaths({ home, repoRoot: repoDir, runId });
   const storyBranch = (storyId: string): string => `baro-stories/${runId}/${storyId}`;
   const record: RunRecord = {
     runId,

@@ -1,6 +1,6 @@
 // Runs one git command and hands back its exit code and output; which exit codes are failures is each verb's call.
-// Plain execFile: a run makes hundreds of these calls and simple-git cost ~50 ms each, execa ~4 ms more than this.
-import { execFile } from 'node:child_process';
+// Plain spawn: a run makes hundreds of these calls and simple-git cost ~50 ms each, execa ~4 ms more than this.
+import { spawn } from 'node:child_process';
 import { GitError } from './errors.js';
 
 export interface GitOutput {
@@ -37,18 +37,29 @@ const commandLine = (args: readonly string[]): string => `git ${args.join(' ')}`
 /** Runs `git <args>` in cwd; resolves for every exit code, rejects only when git could not run. */
 export function runGit(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      [...SETTINGS, ...args],
-      { cwd, env: { ...process.env, ...ENV }, maxBuffer: 64 * 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}) },
-      (error, stdout, stderr) => {
-        const code = child.exitCode;
-        if (code !== null) return resolve({ exitCode: code, stdout, stderr });
-        const next = options.signal?.aborted ? 'it was cancelled; run it again' : 'check that git is installed and on PATH and that the directory exists';
-        reject(new GitError({ command: commandLine(args), cwd, stderr: stderr || (error?.message ?? 'git did not start'), exitCode: undefined, next, cause: error }));
-      },
-    );
-    child.stdin?.end();
+    const child = spawn('git', [...SETTINGS, ...args], {
+      cwd,
+      env: { ...process.env, ...ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C at the terminal stops baro's actors, not a merge half-way through the index.
+      detached: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => {
+      const next = options.signal?.aborted ? 'it was cancelled; run it again' : 'check that git is installed and on PATH and that the directory exists';
+      reject(new GitError({ command: commandLine(args), cwd, stderr: Buffer.concat(stderr).toString() || error.message, exitCode: undefined, next, cause: error }));
+    });
+    child.on('close', (code, signal) => {
+      const out = { stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
+      if (code !== null) return resolve({ exitCode: code, ...out });
+      // An abort was already reported by 'error'; rejecting twice is harmless.
+      const stderrText = out.stderr || `git was stopped by ${signal ?? 'a signal'}`;
+      reject(new GitError({ command: commandLine(args), cwd, stderr: stderrText, exitCode: undefined, next: 'run it again' }));
+    });
   });
 }
 

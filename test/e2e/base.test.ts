@@ -1,8 +1,9 @@
 // A run that cannot find its base is bad input (exit 2) before anything is created, with a message that fits.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, makeTempDir, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { runBaro } from '../helpers/cli.js';
+import { git, isolatedGitEnv, makeTempDir, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf, runPlan } from './helpers.js';
 
 useGitSandbox();
@@ -47,5 +48,17 @@ describe('the base of a run', () => {
     const run = await runPlan(repo, plan, { scripts }, ['--base', 'release']);
     expect(run.result.exitCode).toBe(0);
     expect(await git(repo, 'log', '--format=%s', 'baro/base-demo')).toContain('release only');
+  });
+});
+
+describe('where baro keeps its state', () => {
+  it('refuses a BARO_HOME inside the repository with exit 2, creating nothing there', async () => {
+    const repo = await makeTempRepo();
+    const planPath = join(repo, '..', 'plan.json');
+    await writeFile(planPath, JSON.stringify(planOf('Home inside', [{ id: 'A' }])));
+    const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push'], { cwd: repo, env: { ...(await isolatedGitEnv()), BARO_HOME: join(repo, '.baro') } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('is inside the repository');
+    expect(await git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe('');
   });
 });
