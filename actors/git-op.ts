@@ -60,9 +60,9 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       return { kind: 'ok' };
     case 'story.commit': {
       const cwd = deps.paths.storyWorktree(op.storyId);
-      const { sha } = await commitAll({ cwd, message: op.message, identity: deps.identity });
+      const { sha, branch } = await commitAll({ cwd, message: op.message, identity: deps.identity });
       // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
-      await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
+      if (branch !== deps.storyBranch(op.storyId)) await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
       const files = await changedFiles({ cwd, base: deps.integrationBranch, head: 'HEAD' });
       return { kind: 'committed', sha, files };
     }

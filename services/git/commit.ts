@@ -1,5 +1,4 @@
 // Commits in baro's worktrees: everything an agent left behind, under the repository's identity when it has one.
-import { revParse } from './repo.js';
 import { failure, git, runGit } from './run.js';
 
 const FALLBACK_IDENTITY = { 'user.name': 'baro', 'user.email': 'baro@localhost' } as const;
@@ -21,6 +20,8 @@ export interface CommitResult {
   readonly committed: boolean;
   /** HEAD after the call: the new commit, or the unchanged HEAD when there was nothing to commit. */
   readonly sha: string;
+  /** The branch HEAD is on (short name); undefined when detached. */
+  readonly branch: string | undefined;
 }
 
 export interface CommitInput {
@@ -28,6 +29,12 @@ export interface CommitInput {
   readonly message: string;
   /** `identityArgs` computed once for the repository; looked up again when absent. */
   readonly identity?: readonly string[] | undefined;
+}
+
+/** HEAD's commit and branch in one git call. */
+async function headOf(cwd: string): Promise<{ sha: string; branch: string | undefined }> {
+  const [sha = '', ref = ''] = (await git(cwd, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'], `check ${cwd}`)).split('\n');
+  return { sha, branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined };
 }
 
 // What git (LC_ALL=C, see run.ts) says when a commit has nothing staged.
@@ -41,5 +48,5 @@ export async function commitAll({ cwd, message, identity }: CommitInput): Promis
   const output = await runGit(cwd, args);
   const nothing = output.exitCode === 1 && NOTHING_TO_COMMIT.test(output.stdout);
   if (output.exitCode !== 0 && !nothing) throw failure(cwd, args, output, 'check the git identity of the repository');
-  return { committed: !nothing, sha: await revParse(cwd, 'HEAD') };
+  return { committed: !nothing, ...(await headOf(cwd)) };
 }

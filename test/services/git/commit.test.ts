@@ -22,7 +22,7 @@ describe('commitAll', () => {
     await writeFiles(path, { 'new/file.ts': 'export const a = 1;\n', 'keep.txt': 'changed\n' });
     await rm(join(path, 'old.txt'));
     const result = await commitAll({ cwd: path, message: 'story s1: add a' });
-    expect(result).toEqual({ committed: true, sha: await git(path, 'rev-parse', 'HEAD') });
+    expect(result).toEqual({ committed: true, sha: await git(path, 'rev-parse', 'HEAD'), branch: 'baro-stories/x/s1' });
     expect(await git(path, 'log', '-1', '--format=%an <%ae>|%s')).toBe(`${TEST_IDENTITY.name} <${TEST_IDENTITY.email}>|story s1: add a`);
     expect(await git(path, 'status', '--porcelain')).toBe('');
     expect((await changedFiles({ cwd: path, base: 'main', head: 'HEAD' })).sort()).toEqual(['keep.txt', 'new/file.ts', 'old.txt']);
@@ -32,7 +32,7 @@ describe('commitAll', () => {
   it('makes no commit when nothing changed, and returns the unchanged HEAD', async () => {
     const { path } = await storyWorktree();
     const head = await git(path, 'rev-parse', 'HEAD');
-    expect(await commitAll({ cwd: path, message: 'nothing' })).toEqual({ committed: false, sha: head });
+    expect(await commitAll({ cwd: path, message: 'nothing' })).toEqual({ committed: false, sha: head, branch: 'baro-stories/x/s1' });
     expect(await git(path, 'rev-parse', 'HEAD')).toBe(head);
   });
 
