@@ -19,7 +19,7 @@ export async function doctorCommand(options: { readonly json: boolean }): Promis
 }
 
 /** One line per check, the fix indented on the next line, then a summary. */
-export function formatChecks(checks: readonly Check[]): string {
+function formatChecks(checks: readonly Check[]): string {
   const width = Math.max(...checks.map((check) => check.title.length));
   const lines = checks.flatMap((check) => {
     const line = `${MARK[check.status]} ${check.title.padEnd(width)}  ${check.detail}`;

@@ -38,7 +38,7 @@ export interface StreamParser {
 /** Malformed lines are echoed back in events; cap them so one huge bad line cannot pin memory. */
 const MAX_MALFORMED_ECHO = 2048;
 
-export function toRateLimitInfo(info: RateLimitInfoMessage): RateLimitInfo {
+function toRateLimitInfo(info: RateLimitInfoMessage): RateLimitInfo {
   const out: { -readonly [K in keyof RateLimitInfo]: RateLimitInfo[K] } = { status: info.status };
   if (info.resetsAt !== undefined) out.resetsAt = info.resetsAt;
   if (info.rateLimitType !== undefined) out.limitType = info.rateLimitType;

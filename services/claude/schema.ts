@@ -4,7 +4,7 @@ import { z } from 'zod';
 // Objects strip unknown keys (never reject them): the CLI adds fields every release, and stripping is the fast path.
 // `.catch()` marks fields we only use opportunistically, so a surprising value there never costs us the whole line.
 
-export const rateLimitInfoSchema = z.object({
+const rateLimitInfoSchema = z.object({
   status: z.enum(['allowed', 'allowed_warning', 'rejected']),
   resetsAt: z.number().optional().catch(undefined),
   rateLimitType: z.string().optional().catch(undefined),
@@ -25,7 +25,7 @@ export const systemInitSchema = z.object({
 const optionalString = z.string().optional().catch(undefined);
 
 /** The fields of a tool input that name files or commands; everything else in `input` is ignored. */
-export const toolInputSchema = z.object({
+const toolInputSchema = z.object({
   file_path: optionalString,
   notebook_path: optionalString,
   path: optionalString,
@@ -78,7 +78,7 @@ const userBlockSchema = z.union([
 ]);
 
 /** The structured tool output we use: Read's file content, Grep/Glob's file names. */
-export const toolUseResultSchema = z.union([
+const toolUseResultSchema = z.union([
   z.object({
     file: z.object({ content: z.string() }).optional().catch(undefined),
     filenames: z.array(z.string()).optional().catch(undefined),

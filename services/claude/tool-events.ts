@@ -18,7 +18,7 @@ const KINDS: ReadonlyMap<string, ToolKind> = new Map<string, ToolKind>([
   ['Bash', 'bash'],
 ]);
 
-export function toolKind(name: string): ToolKind {
+function toolKind(name: string): ToolKind {
   return KINDS.get(name) ?? 'other';
 }
 
@@ -36,7 +36,7 @@ export function toToolCall(id: string, name: string, input: ToolInput): ToolCall
 
 export type ToolResultContent = string | readonly { readonly type: string; readonly text?: string | undefined }[] | undefined;
 
-export function contentText(content: ToolResultContent): string {
+function contentText(content: ToolResultContent): string {
   if (content === undefined) return '';
   if (typeof content === 'string') return content;
   let text = '';
@@ -54,7 +54,7 @@ function bounded(text: string): string {
 const EXIT_CODE = /Exit code (-?\d+)/;
 
 /** The Bash tool reports a failing command as "Exit code N" at the top of its error text. */
-export function bashExitCode(ok: boolean, text: string): number | undefined {
+function bashExitCode(ok: boolean, text: string): number | undefined {
   if (ok) return 0;
   const match = EXIT_CODE.exec(text);
   return match?.[1] === undefined ? undefined : Number(match[1]);
