@@ -1,25 +1,15 @@
 // A process an agent leaves running in the background must not outlive its session.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { alive, until } from '../helpers/process.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf, runPlan } from './helpers.js';
 
 useGitSandbox();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-}
-
 async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && alive(pid); i += 1) await delay(50);
+  await until(() => !alive(pid), `process ${pid} to end`).catch(() => undefined);
   return !alive(pid);
 }
 

@@ -1,32 +1,14 @@
 // Ctrl-C in the middle of a run: agents stopped, nothing left running, state saved, exit code 3.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
 import { startBaro } from '../helpers/cli.js';
+import { alive, until } from '../helpers/process.js';
 import { isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf } from './helpers.js';
 
 useGitSandbox();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    if (check()) return;
-    await delay(50);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 it('stops every agent on SIGINT, saves the run as stopped and exits 3', async () => {
   const repo = await makeTempRepo();
