@@ -4,6 +4,7 @@ import { fromPromise } from 'xstate';
 import type { GitOp, GitOpResult } from '../machines/types.js';
 import { returnToBranch } from '../services/git/branch.js';
 import { commitAll } from '../services/git/commit.js';
+import { unfinishedOperation } from '../services/git/in-progress.js';
 import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
 import { abortRebase, continueRebase, rebaseInProgress, rebaseOnto } from '../services/git/rebase.js';
@@ -41,6 +42,9 @@ async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<
   const cwd = deps.paths.storyWorktree(storyId);
   if (!existsSync(cwd)) return;
   if (await rebaseInProgress(cwd)) await abortRebase({ cwd });
+  const pending = await unfinishedOperation(cwd);
+  // An agent's own unfinished merge: committing would keep conflict markers, aborting could drop its edits. Leave it.
+  if (pending !== undefined) throw new Error(`a git ${pending} is unfinished in ${cwd}`);
   await commitAll({ cwd, message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})`, identity: deps.identity });
   await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
 }
@@ -60,6 +64,9 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       return { kind: 'ok' };
     case 'story.commit': {
       const cwd = deps.paths.storyWorktree(op.storyId);
+      const pending = await unfinishedOperation(cwd);
+      // Committing now would conclude it, conflict markers and all.
+      if (pending !== undefined) throw new Error(`the agent left a git ${pending} unfinished in ${cwd}; baro does not commit half-resolved work — finish it or run git ${pending} --abort there`);
       const { sha, branch } = await commitAll({ cwd, message: op.message, identity: deps.identity });
       // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
       if (branch !== deps.storyBranch(op.storyId)) await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });

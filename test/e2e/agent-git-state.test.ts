@@ -73,3 +73,24 @@ describe('a resolver that ignores the rules', () => {
     expect(await git(repo, 'show', 'baro/resolver-demo:extra.txt')).toBe('left behind');
   });
 });
+
+describe('an agent that leaves a merge of its own unfinished', () => {
+  it('fails the story instead of committing conflict markers, and leaves the worktree as it is', async () => {
+    const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', 'shared.txt': 'base\n' } });
+    const merge = [
+      'git switch -q -c side && echo side > shared.txt && git commit -qam side',
+      'git switch -q - && echo mine > shared.txt && git commit -qam mine',
+      'git merge side; true',
+    ].join(' && ');
+    const run = await runPlan(repo, planOf('Half merge', [{ id: 'A' }, { id: 'B' }]), {
+      scripts: [{ match: { storyId: 'A' }, steps: [{ bash: merge }] }, { match: { storyId: 'B' }, steps: [{ write: 'b.txt', content: 'b\n' }] }],
+    });
+
+    expect(run.result.exitCode).toBe(1);
+    const failed = eventsOf(run.events, 'story.failed')[0];
+    expect(failed).toMatchObject({ storyId: 'A', reason: expect.stringContaining('git merge unfinished') });
+    expect(await git(repo, 'show', 'baro/half-merge:shared.txt')).toBe('base');
+    expect(await git(repo, 'show', 'baro/half-merge:b.txt')).toBe('b');
+    expect(eventsOf(run.events, 'run.error')[0]?.message).toContain('A (a git merge is unfinished');
+  });
+});
