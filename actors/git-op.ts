@@ -7,7 +7,7 @@ import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
 import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
-import { abortRebase, continueRebase, rebaseInProgress, rebaseOnto } from '../services/git/rebase.js';
+import { abortRebase, continueRebase, rebaseOnto } from '../services/git/rebase.js';
 import { pushBranch } from '../services/git/remote.js';
 import { revParse } from '../services/git/repo.js';
 import { addWorktree, discardMergedWorktrees, removeWorktree } from '../services/git/worktree.js';
@@ -41,10 +41,11 @@ async function mergeStory(deps: GitDeps, storyId: string, message: string): Prom
 async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<void> {
   const cwd = deps.paths.storyWorktree(storyId);
   if (!existsSync(cwd)) return;
-  if (await rebaseInProgress(cwd)) await abortRebase({ cwd });
   const pending = await unfinishedOperation(cwd);
-  // An agent's own unfinished merge: committing would keep conflict markers, aborting could drop its edits. Leave it.
-  if (pending !== undefined) throw new Error(`a git ${pending} is unfinished in ${cwd}`);
+  // baro's own conflict rebase is undone; an agent's unfinished merge is left: committing would keep conflict
+  // markers, aborting could drop its edits.
+  if (pending === 'rebase') await abortRebase({ cwd });
+  else if (pending !== undefined) throw new Error(`a git ${pending} is unfinished in ${cwd}`);
   await commitAll({ cwd, message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})`, identity: deps.identity });
   await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
 }

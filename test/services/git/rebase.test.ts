@@ -25,8 +25,13 @@ async function conflictingStories() {
   await addWorktree({ repoDir: repo, path: s2, branch: 'baro-stories/x/s2', startPoint: 'baro/x' });
   await writeFiles(s1, { 'app.txt': 'alpha\nbeta from s1\ngamma\n' });
   await commitAll({ cwd: s1, message: 's1' });
-  // notes.md already holds a `=======` line (a heading underline), which must not count as a conflict marker.
-  await writeFiles(s2, { 'app.txt': 'alpha\nbeta from s2\ngamma\n', 's2.txt': 'mine\n', 'notes.md': 'Notes\n=======\ns2 was here\n' });
+  // A `=======` heading underline, already in notes.md or added by s2 in docs.md, is not a conflict marker.
+  await writeFiles(s2, {
+    'app.txt': 'alpha\nbeta from s2\ngamma\n',
+    's2.txt': 'mine\n',
+    'notes.md': 'Notes\n=======\ns2 was here\n',
+    'docs.md': 'Install\n=======\n\nRun it.\n',
+  });
   await commitAll({ cwd: s2, message: 's2' });
   expect((await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s1', message: 'Merge s1' })).status).toBe('merged');
   expect((await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s2', message: 'Merge s2' })).status).toBe('conflict');
@@ -89,6 +94,7 @@ describe('continueRebase', () => {
     expect(merged.status).toBe('merged');
     expect(await readFile(join(integration, 'app.txt'), 'utf8')).toBe('alpha\nbeta from s1\nbeta from s2\ngamma\n');
     expect(await readFile(join(integration, 's2.txt'), 'utf8')).toBe('mine\n');
+    expect(await readFile(join(integration, 'docs.md'), 'utf8')).toBe('Install\n=======\n\nRun it.\n');
     expect(await continueRebase({ cwd: s2 })).toEqual({ status: 'clean' });
     expect(await checkoutFingerprint(repo)).toBe(fingerprint);
   });
