@@ -7,7 +7,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
@@ -19,12 +27,17 @@ export default tseslint.config(
     // Statecharts stay pure: xstate and each other only; effects arrive through .provide().
     files: ['machines/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          regex: '^(?!xstate$|\\./)',
-          message: 'machines/ imports only xstate and other machines; inject effects with .provide() from actors/.',
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!xstate$|\\./)',
+              message: 'machines/ imports only xstate and other machines; inject effects with .provide() from actors/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

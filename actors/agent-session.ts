@@ -35,7 +35,9 @@ function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
   }
   if (input.purpose === 'retry') {
     const retry = retryPrompt({ reason: input.reason ?? 'the agent stopped' });
-    return input.warnings.length > 0 ? `${retry}\n${feedbackPrompt({ warnings: input.warnings, storyId: story.id })}` : retry;
+    return input.warnings.length > 0
+      ? `${retry}\n${feedbackPrompt({ warnings: input.warnings, storyId: story.id })}`
+      : retry;
   }
   return storyPrompt({
     goal: deps.goal,

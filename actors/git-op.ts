@@ -27,14 +27,22 @@ export interface GitDeps {
 
 /** Merges a story; on conflict rebases it onto the integration head so its own agent resolves in its own worktree. */
 async function mergeStory(deps: GitDeps, storyId: string, message: string): Promise<GitOpResult> {
-  const merge = () => mergeNoFf({ cwd: deps.paths.integrationWorktree, branch: deps.storyBranch(storyId), message, identity: deps.identity });
+  const merge = () =>
+    mergeNoFf({
+      cwd: deps.paths.integrationWorktree,
+      branch: deps.storyBranch(storyId),
+      message,
+      identity: deps.identity,
+    });
   const first = await merge();
   if (first.status === 'merged') return { kind: 'merged', sha: first.sha, files: first.files };
   const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
   const rebased = await rebaseOnto({ cwd: deps.paths.storyWorktree(storyId), onto: deps.integrationBranch });
   if (rebased.status === 'conflict') return { kind: 'conflict', files: rebased.files, onto };
   const second = await merge();
-  return second.status === 'merged' ? { kind: 'merged', sha: second.sha, files: second.files } : { kind: 'conflict', files: second.files, onto };
+  return second.status === 'merged'
+    ? { kind: 'merged', sha: second.sha, files: second.files }
+    : { kind: 'conflict', files: second.files, onto };
 }
 
 /** A failed story's work stays on its branch: the rebase undone, leftovers committed, then the worktree let go. */
@@ -46,14 +54,23 @@ async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<
   // markers, aborting could drop its edits.
   if (pending === 'rebase') await abortRebase({ cwd });
   else if (pending !== undefined) throw new Error(`a git ${pending} is unfinished in ${cwd}`);
-  await commitAll({ cwd, message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})`, identity: deps.identity });
+  await commitAll({
+    cwd,
+    message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})`,
+    identity: deps.identity,
+  });
   await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
 }
 
 async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
   switch (op.kind) {
     case 'integration.create':
-      await addWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree, branch: deps.integrationBranch, startPoint: deps.baseSha });
+      await addWorktree({
+        repoDir: deps.repoRoot,
+        path: deps.paths.integrationWorktree,
+        branch: deps.integrationBranch,
+        startPoint: deps.baseSha,
+      });
       return { kind: 'ok' };
     case 'story.worktree':
       await addWorktree({
@@ -67,7 +84,10 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       const cwd = deps.paths.storyWorktree(op.storyId);
       const pending = await unfinishedOperation(cwd);
       // Committing now would conclude it, conflict markers and all.
-      if (pending !== undefined) throw new Error(`the agent left a git ${pending} unfinished in ${cwd}; baro does not commit half-resolved work — finish it or run git ${pending} --abort there`);
+      if (pending !== undefined)
+        throw new Error(
+          `the agent left a git ${pending} unfinished in ${cwd}; baro does not commit half-resolved work — finish it or run git ${pending} --abort there`,
+        );
       const { sha, branch } = await commitAll({ cwd, message: op.message, identity: deps.identity });
       // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
       if (branch !== deps.storyBranch(op.storyId)) await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
@@ -83,7 +103,11 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       if (continued.status === 'unresolved') return { kind: 'unresolved', files: continued.files, onto };
       if (continued.status === 'conflict') return { kind: 'conflict', files: continued.files, onto };
       // A resolver that finished the rebase itself may have left edits behind: they belong to the story too.
-      await commitAll({ cwd, message: `${op.storyId}: resolve the conflict with the integration branch`, identity: deps.identity });
+      await commitAll({
+        cwd,
+        message: `${op.storyId}: resolve the conflict with the integration branch`,
+        identity: deps.identity,
+      });
       await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
       return mergeStory(deps, op.storyId, op.message);
     }
@@ -91,23 +115,34 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       // One story's leftovers that cannot be committed must not cost the others theirs: its worktree stays as it is.
       const unsaved: { storyId: string; error: unknown }[] = [];
       for (const story of op.failed) {
-        await salvage(deps, story.storyId, story.reason).catch((error: unknown) => unsaved.push({ storyId: story.storyId, error }));
+        await salvage(deps, story.storyId, story.reason).catch((error: unknown) =>
+          unsaved.push({ storyId: story.storyId, error }),
+        );
       }
       // Merged stories' worktrees go here rather than after each merge, to keep merges off the slow path.
-      await discardMergedWorktrees({ repoDir: deps.repoRoot, paths: op.merged.map((storyId) => deps.paths.storyWorktree(storyId)) });
+      await discardMergedWorktrees({
+        repoDir: deps.repoRoot,
+        paths: op.merged.map((storyId) => deps.paths.storyWorktree(storyId)),
+      });
       await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree });
       if (unsaved.length > 0) {
-        const details = unsaved.map(({ storyId, error }) => `${storyId} (${error instanceof Error ? error.message : String(error)})`).join('; ');
-        throw new Error(`could not keep the leftovers of ${details} — they stay in their worktrees under ${deps.paths.worktreesDir}`, {
-          cause: new AggregateError(unsaved.map((u) => u.error)),
-        });
+        const details = unsaved
+          .map(({ storyId, error }) => `${storyId} (${error instanceof Error ? error.message : String(error)})`)
+          .join('; ');
+        throw new Error(
+          `could not keep the leftovers of ${details} — they stay in their worktrees under ${deps.paths.worktreesDir}`,
+          {
+            cause: new AggregateError(unsaved.map((u) => u.error)),
+          },
+        );
       }
       return { kind: 'ok' };
     }
     case 'push': {
       if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
       const pushed = await pushBranch({ cwd: deps.repoRoot, remote: deps.remote, branch: deps.integrationBranch });
-      if (pushed.status === 'rejected' || pushed.status === 'failed') throw new Error(`${pushed.message} — the branch is kept locally; push it by hand`);
+      if (pushed.status === 'rejected' || pushed.status === 'failed')
+        throw new Error(`${pushed.message} — the branch is kept locally; push it by hand`);
       return { kind: 'ok' };
     }
   }

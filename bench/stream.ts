@@ -12,7 +12,9 @@ const WARMUP_LINES = 10_000;
 const FIXTURES = new URL('../test/fixtures/claude/', import.meta.url);
 
 function fixtureLines(name: string): string[] {
-  return readFileSync(new URL(name, FIXTURES), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(new URL(name, FIXTURES), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 /**
@@ -23,7 +25,8 @@ export function syntheticStream(totalLines: number): string[] {
   const lines = fixtureLines('success.jsonl');
   const body = lines.filter((line) => !line.startsWith('{"type":"system"') && !line.includes('"type":"result"'));
   const result = lines.find((line) => line.includes('"type":"result"'));
-  if (result === undefined) throw new Error('success.jsonl has no result line; restore test/fixtures/claude/success.jsonl.');
+  if (result === undefined)
+    throw new Error('success.jsonl has no result line; restore test/fixtures/claude/success.jsonl.');
   const stream: string[] = [];
   for (let cycle = 0; stream.length < totalLines - 1; cycle += 1) {
     for (const line of body) {
@@ -62,9 +65,15 @@ export async function benchStream(): Promise<void> {
   const rate = stream.length / seconds;
   const summary = parser.summary();
   console.log(`stream parser: ${stream.length.toLocaleString('en')} lines in ${seconds.toFixed(3)} s`);
-  console.log(`  ${Math.round(rate).toLocaleString('en')} lines/s, ${(rate / TARGET_LINES_PER_SECOND).toFixed(2)}x the ${TARGET_LINES_PER_SECOND.toLocaleString('en')} lines/s target${rate >= TARGET_LINES_PER_SECOND ? '' : ' (BELOW TARGET)'}`);
-  console.log(`  memory: rss ${megabytes(before.rss)} -> peak ${megabytes(peakRss)}, heapUsed ${megabytes(before.heapUsed)} -> peak ${megabytes(peakHeap)} (input held in memory)`);
-  console.log(`  events: ${[...counts].map(([type, count]) => `${type} ${count}`).join(', ')}; malformed lines ${summary.malformedLines}`);
+  console.log(
+    `  ${Math.round(rate).toLocaleString('en')} lines/s, ${(rate / TARGET_LINES_PER_SECOND).toFixed(2)}x the ${TARGET_LINES_PER_SECOND.toLocaleString('en')} lines/s target${rate >= TARGET_LINES_PER_SECOND ? '' : ' (BELOW TARGET)'}`,
+  );
+  console.log(
+    `  memory: rss ${megabytes(before.rss)} -> peak ${megabytes(peakRss)}, heapUsed ${megabytes(before.heapUsed)} -> peak ${megabytes(peakHeap)} (input held in memory)`,
+  );
+  console.log(
+    `  events: ${[...counts].map(([type, count]) => `${type} ${count}`).join(', ')}; malformed lines ${summary.malformedLines}`,
+  );
 }
 
 const entry = process.argv[1];

@@ -13,7 +13,10 @@ export function planText(plan: Plan, levels: readonly (readonly string[])[]): st
 }
 
 /** True unless the person answers no; `--yes` skips the question. */
-export async function confirmPlan(text: string, io: { readonly input: Readable; readonly output: Writable }): Promise<boolean> {
+export async function confirmPlan(
+  text: string,
+  io: { readonly input: Readable; readonly output: Writable },
+): Promise<boolean> {
   const rl = createInterface({ input: io.input, output: io.output });
   try {
     const answer = await rl.question(`${text}Run this plan? [Y/n] `);

@@ -53,5 +53,5 @@ export function describeError(error: unknown, options: { debug: boolean }): stri
 
 function messageOf(value: unknown): string {
   if (value instanceof Error) return value.message;
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }

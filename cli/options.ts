@@ -115,8 +115,9 @@ function usageErrorFor(raw: unknown, error: z.ZodError): UsageError {
   }
   const { flag, allowed } = OPTION_HELP[key as RawKey];
   const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
-  return new UsageError(
-    `Invalid value for ${flag}: ${JSON.stringify(value)}. Expected ${allowed}.`,
-    { option: flag, value, cause: error },
-  );
+  return new UsageError(`Invalid value for ${flag}: ${JSON.stringify(value)}. Expected ${allowed}.`, {
+    option: flag,
+    value,
+    cause: error,
+  });
 }

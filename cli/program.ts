@@ -32,7 +32,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--plan <file>', 'skip planning; use this plan file')
     .option('--parallel <n>', 'stories running at once, 1 to 32 (default: 3)')
     .option('--yes', 'approve the plan without asking (default: ask on a TTY)')
-    .option('--base <branch>', "branch the run starts from and the PR targets (default: the remote's default branch, else the current branch)")
+    .option(
+      '--base <branch>',
+      "branch the run starts from and the PR targets (default: the remote's default branch, else the current branch)",
+    )
     .option('--no-push', 'keep everything local (implies --no-pr)')
     .option('--no-pr', 'push the branch but open no PR')
     .option('--draft', 'open the PR as a draft')

@@ -81,7 +81,9 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'run.completed':
       return [
         `run ${event.status}: ${event.stories.filter((s) => s.status === 'merged').length}/${event.stories.length} stories merged on ${event.branch} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
-        ...event.stories.filter((s) => s.status !== 'merged').map((s) => `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`),
+        ...event.stories
+          .filter((s) => s.status !== 'merged')
+          .map((s) => `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`),
         ...(event.error ? [`error: ${event.error}`] : []),
       ].join('\n');
   }

@@ -6,7 +6,10 @@ import type { StorySummaryLine } from './run-events.js';
 
 export type FinalStatus = 'succeeded' | 'partial' | 'failed' | 'stopped';
 
-export function storySummaries(stories: readonly { readonly id: string }[], output: RunOutput | undefined): StorySummaryLine[] {
+export function storySummaries(
+  stories: readonly { readonly id: string }[],
+  output: RunOutput | undefined,
+): StorySummaryLine[] {
   return stories.map((story) => {
     const result = output?.outcome?.results[story.id];
     return {

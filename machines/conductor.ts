@@ -41,7 +41,13 @@ export type ConductorEvent =
 
 export type ConductorEmitted =
   | { type: 'level.started'; level: number; stories: readonly string[] }
-  | { type: 'level.completed'; level: number; merged: readonly string[]; failed: readonly string[]; blocked: readonly string[] }
+  | {
+      type: 'level.completed';
+      level: number;
+      merged: readonly string[];
+      failed: readonly string[];
+      blocked: readonly string[];
+    }
   | { type: 'story.blocked'; storyId: string; by: readonly string[] }
   | { type: 'story.failed'; storyId: string; reason: string };
 
@@ -59,16 +65,34 @@ function currentLevel(context: ConductorContext): readonly string[] {
 }
 
 function mergedDependencies(context: ConductorContext, story: StoryDef): MergedDependency[] {
-  return story.dependsOn.map((id) => ({ id, title: byId(context.stories, id).title, files: context.results[id]?.files ?? [] }));
+  return story.dependsOn.map((id) => ({
+    id,
+    title: byId(context.stories, id).title,
+    files: context.results[id]?.files ?? [],
+  }));
 }
 
 /** A finished story holds no slot and waits for none. */
 function withoutSlot(context: ConductorContext, storyId: string) {
-  return { holding: context.holding.filter((id) => id !== storyId), waiting: context.waiting.filter((id) => id !== storyId) };
+  return {
+    holding: context.holding.filter((id) => id !== storyId),
+    waiting: context.waiting.filter((id) => id !== storyId),
+  };
 }
 
 function crashedResult(storyId: string, reason: string): StoryResult {
-  return { storyId, status: 'failed', reason, attempts: 0, agentMs: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, files: [], denials: [] };
+  return {
+    storyId,
+    status: 'failed',
+    reason,
+    attempts: 0,
+    agentMs: 0,
+    costUsd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    files: [],
+    denials: [],
+  };
 }
 
 /** Marks the dependents of failed stories blocked, and says which became blocked by whom. */
@@ -76,7 +100,10 @@ function settle(stories: readonly StoryDef[], before: Readonly<Record<string, St
   const status = propagateFailure(before, stories);
   const blocked = stories
     .filter((story) => status[story.id] === 'blocked' && before[story.id] !== 'blocked')
-    .map((story) => ({ storyId: story.id, by: story.dependsOn.filter((dep) => status[dep] === 'failed' || status[dep] === 'blocked') }));
+    .map((story) => ({
+      storyId: story.id,
+      by: story.dependsOn.filter((dep) => status[dep] === 'failed' || status[dep] === 'blocked'),
+    }));
   return { status, blocked };
 }
 
@@ -122,18 +149,27 @@ export const conductorMachine = setup({
       });
     }),
     releaseSlot: assign({
-      holding: ({ context, event }) => ('storyId' in event ? context.holding.filter((id) => id !== event.storyId) : context.holding),
+      holding: ({ context, event }) =>
+        'storyId' in event ? context.holding.filter((id) => id !== event.storyId) : context.holding,
     }),
     queueForSlot: assign({
       waiting: ({ context, event }) =>
-        event.type === 'story.slot.requested' && !context.waiting.includes(event.storyId) ? [...context.waiting, event.storyId] : context.waiting,
+        event.type === 'story.slot.requested' && !context.waiting.includes(event.storyId)
+          ? [...context.waiting, event.storyId]
+          : context.waiting,
     }),
     recordFinished: enqueueActions(({ context, event, enqueue }) => {
       if (!event.type.startsWith(DONE_PREFIX) || !('output' in event)) return;
       const result = event.output;
-      const status = { ...context.status, [result.storyId]: result.status === 'merged' ? ('merged' as const) : ('failed' as const) };
+      const status = {
+        ...context.status,
+        [result.storyId]: result.status === 'merged' ? ('merged' as const) : ('failed' as const),
+      };
       enqueue.stopChild(result.storyId);
-      enqueue.assign({ results: { ...context.results, [result.storyId]: result }, ...withoutSlot(context, result.storyId) });
+      enqueue.assign({
+        results: { ...context.results, [result.storyId]: result },
+        ...withoutSlot(context, result.storyId),
+      });
       const settled = settle(context.stories, status);
       for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
       enqueue.assign({ status: settled.status });
@@ -152,12 +188,23 @@ export const conductorMachine = setup({
       const { [storyId]: _crashed, ...paused } = context.paused;
       const settled = settle(context.stories, { ...context.status, [storyId]: 'failed' as const });
       for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
-      enqueue.assign({ status: settled.status, paused, results: { ...context.results, [storyId]: crashedResult(storyId, reason) }, ...withoutSlot(context, storyId) });
+      enqueue.assign({
+        status: settled.status,
+        paused,
+        results: { ...context.results, [storyId]: crashedResult(storyId, reason) },
+        ...withoutSlot(context, storyId),
+      });
     }),
     completeLevel: enqueueActions(({ context, enqueue }) => {
       const ids = currentLevel(context);
       const having = (s: StoryStatus) => ids.filter((id) => context.status[id] === s);
-      enqueue.emit({ type: 'level.completed', level: context.level, merged: having('merged'), failed: having('failed'), blocked: having('blocked') });
+      enqueue.emit({
+        type: 'level.completed',
+        level: context.level,
+        merged: having('merged'),
+        failed: having('failed'),
+        blocked: having('blocked'),
+      });
     }),
     startLevel: enqueueActions(({ context, enqueue }, params: { level: number }) => {
       enqueue.assign({ level: params.level });
@@ -170,7 +217,8 @@ export const conductorMachine = setup({
       enqueue.sendTo(system.get('sentry'), declare);
     }),
     pause: assign({
-      paused: ({ context, event }) => (event.type === 'story.quota.paused' ? { ...context.paused, [event.storyId]: event.until } : context.paused),
+      paused: ({ context, event }) =>
+        event.type === 'story.quota.paused' ? { ...context.paused, [event.storyId]: event.until } : context.paused,
     }),
     unpause: assign({
       paused: ({ context, event }) => {
@@ -198,7 +246,11 @@ export const conductorMachine = setup({
       always: [
         {
           guard: and(['levelDone', 'hasNextLevel']),
-          actions: ['completeLevel', { type: 'startLevel', params: ({ context }) => ({ level: context.level + 1 }) }, 'fillSlots'],
+          actions: [
+            'completeLevel',
+            { type: 'startLevel', params: ({ context }) => ({ level: context.level + 1 }) },
+            'fillSlots',
+          ],
         },
         { guard: 'levelDone', target: 'finished', actions: 'completeLevel' },
       ],

@@ -8,7 +8,8 @@ export interface DagStory {
   readonly writes?: readonly string[] | undefined;
 }
 
-export type GraphRule = 'no-stories' | 'duplicate-id' | 'unknown-dependency' | 'self-dependency' | 'cycle' | 'empty-acceptance';
+export type GraphRule =
+  'no-stories' | 'duplicate-id' | 'unknown-dependency' | 'self-dependency' | 'cycle' | 'empty-acceptance';
 
 export interface GraphIssue {
   readonly storyId?: string;
@@ -38,7 +39,10 @@ function uniqueStories<S extends DagStory>(stories: readonly S[]): Map<string, S
 function edges(byId: ReadonlyMap<string, DagStory>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [id, story] of byId) {
-    out.set(id, [...new Set(story.dependsOn)].filter((dep) => dep !== id && byId.has(dep)));
+    out.set(
+      id,
+      [...new Set(story.dependsOn)].filter((dep) => dep !== id && byId.has(dep)),
+    );
   }
   return out;
 }
@@ -78,21 +82,44 @@ export function validatePlanGraph(stories: readonly DagStory[]): GraphIssue[] {
   const counts = new Map<string, number>();
   for (const story of stories) counts.set(story.id, (counts.get(story.id) ?? 0) + 1);
   for (const [id, count] of counts) {
-    if (count > 1) issues.push({ storyId: id, rule: 'duplicate-id', message: `story ${id}: id "${id}" is used by ${count} stories; ids must be unique` });
+    if (count > 1)
+      issues.push({
+        storyId: id,
+        rule: 'duplicate-id',
+        message: `story ${id}: id "${id}" is used by ${count} stories; ids must be unique`,
+      });
   }
   const byId = uniqueStories(stories);
   for (const story of byId.values()) {
     for (const dep of new Set(story.dependsOn)) {
-      if (dep === story.id) issues.push({ storyId: story.id, rule: 'self-dependency', message: `story ${story.id}: dependsOn names the story itself` });
-      else if (!byId.has(dep)) issues.push({ storyId: story.id, rule: 'unknown-dependency', message: `story ${story.id}: dependsOn names unknown story "${dep}"` });
+      if (dep === story.id)
+        issues.push({
+          storyId: story.id,
+          rule: 'self-dependency',
+          message: `story ${story.id}: dependsOn names the story itself`,
+        });
+      else if (!byId.has(dep))
+        issues.push({
+          storyId: story.id,
+          rule: 'unknown-dependency',
+          message: `story ${story.id}: dependsOn names unknown story "${dep}"`,
+        });
     }
     if (story.acceptance.every((criterion) => criterion.trim() === '')) {
-      issues.push({ storyId: story.id, rule: 'empty-acceptance', message: `story ${story.id}: acceptance is empty; give at least one criterion` });
+      issues.push({
+        storyId: story.id,
+        rule: 'empty-acceptance',
+        message: `story ${story.id}: acceptance is empty; give at least one criterion`,
+      });
     }
   }
   for (const cycle of findCycles(byId)) {
     const first = cycle[0] ?? '';
-    issues.push({ storyId: first, rule: 'cycle', message: `story ${first}: dependsOn forms a cycle ${cycle.join(' → ')}` });
+    issues.push({
+      storyId: first,
+      rule: 'cycle',
+      message: `story ${first}: dependsOn forms a cycle ${cycle.join(' → ')}`,
+    });
   }
   return issues;
 }

@@ -31,7 +31,9 @@ export function commandLines(knowledge: Knowledge, forStory: string): string[] {
   return Object.entries(knowledge.commands)
     .filter(([, fact]) => others(fact.by, forStory).length > 0)
     .sort(([, a], [, b]) => COMMAND_LABELS.indexOf(a.label) - COMMAND_LABELS.indexOf(b.label))
-    .map(([command, fact]) => `- ${fact.label}: ${code(command)} → ${commandResult(fact)} (last run by ${fact.lastBy})`);
+    .map(
+      ([command, fact]) => `- ${fact.label}: ${code(command)} → ${commandResult(fact)} (last run by ${fact.lastBy})`,
+    );
 }
 
 export function changeLines(knowledge: Knowledge, forStory: string): string[] {
@@ -45,8 +47,12 @@ export function changeLines(knowledge: Knowledge, forStory: string): string[] {
 export function fileLines(knowledge: Knowledge, forStory: string): string[] {
   return Object.entries(knowledge.files)
     .filter(([, fact]) => others(fact.readBy, forStory).length > 0)
-    .sort(([pathA, a], [pathB, b]) =>
-      Number(b.declarations.length > 0) - Number(a.declarations.length > 0) || b.readBy.length - a.readBy.length || pathA.localeCompare(pathB))
+    .sort(
+      ([pathA, a], [pathB, b]) =>
+        Number(b.declarations.length > 0) - Number(a.declarations.length > 0) ||
+        b.readBy.length - a.readBy.length ||
+        pathA.localeCompare(pathB),
+    )
     .map(([path, fact]) => {
       const names = fact.declarations.length > 0 ? `: ${listWithMore(fact.declarations, SHOWN_NAMES)}` : '';
       return `- ${code(path)} (${formatSize(fact.size)})${names}`;
@@ -58,7 +64,13 @@ export function searchLines(knowledge: Knowledge, forStory: string): string[] {
     .filter((fact) => others(fact.by, forStory).length > 0)
     .map((fact) => {
       const scope = fact.scope === undefined ? '' : ` in ${code(fact.scope)}`;
-      const hits = fact.files.length === 0 ? 'no files' : listWithMore(fact.files.map((file) => code(file)), SHOWN_HITS);
+      const hits =
+        fact.files.length === 0
+          ? 'no files'
+          : listWithMore(
+              fact.files.map((file) => code(file)),
+              SHOWN_HITS,
+            );
       return `- ${code(fact.pattern)}${scope} → ${hits}`;
     });
 }
@@ -81,7 +93,8 @@ export function fitToBytes(all: readonly BriefSection[], maxBytes: number): stri
       const added = index === 0 ? ['', `### ${section.title}`, line] : [line];
       const cost = lineBytes(added);
       const needFooter = total - included - 1 > 0 ? reserve : 0;
-      if (used + cost + needFooter > maxBytes) return included === 0 ? '' : `${[...out, ...footer(total - included)].join('\n')}\n`;
+      if (used + cost + needFooter > maxBytes)
+        return included === 0 ? '' : `${[...out, ...footer(total - included)].join('\n')}\n`;
       out.push(...added);
       used += cost;
       included += 1;

@@ -11,8 +11,34 @@ export interface ClassifiedCommand {
   readonly command: string;
 }
 
-const TEST_TOOLS = new Set(['vitest', 'jest', 'mocha', 'ava', 'tap', 'playwright', 'cypress', 'karma', 'pytest', 'nose2', 'tox', 'rspec', 'phpunit', 'ctest']);
-const LINT_TOOLS = new Set(['eslint', 'biome', 'oxlint', 'ruff', 'flake8', 'pylint', 'golangci-lint', 'stylelint', 'rubocop', 'shellcheck']);
+const TEST_TOOLS = new Set([
+  'vitest',
+  'jest',
+  'mocha',
+  'ava',
+  'tap',
+  'playwright',
+  'cypress',
+  'karma',
+  'pytest',
+  'nose2',
+  'tox',
+  'rspec',
+  'phpunit',
+  'ctest',
+]);
+const LINT_TOOLS = new Set([
+  'eslint',
+  'biome',
+  'oxlint',
+  'ruff',
+  'flake8',
+  'pylint',
+  'golangci-lint',
+  'stylelint',
+  'rubocop',
+  'shellcheck',
+]);
 const FORMAT_TOOLS = new Set(['prettier', 'black', 'gofmt', 'rustfmt', 'dprint']);
 const TYPECHECK_TOOLS = new Set(['mypy', 'pyright', 'vue-tsc']);
 const PACKAGE_MANAGERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
@@ -33,9 +59,28 @@ function lookup(table: Readonly<Record<string, CommandLabel>>, key: string | und
   return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-const CARGO: Readonly<Record<string, CommandLabel>> = { test: 'test runner', nextest: 'test runner', build: 'build', clippy: 'lint', check: 'typecheck', fmt: 'format' };
-const GO: Readonly<Record<string, CommandLabel>> = { test: 'test runner', build: 'build', vet: 'lint', fmt: 'format', generate: 'build' };
-const MAVEN: Readonly<Record<string, CommandLabel>> = { test: 'test runner', verify: 'test runner', compile: 'build', package: 'build', install: 'build' };
+const CARGO: Readonly<Record<string, CommandLabel>> = {
+  test: 'test runner',
+  nextest: 'test runner',
+  build: 'build',
+  clippy: 'lint',
+  check: 'typecheck',
+  fmt: 'format',
+};
+const GO: Readonly<Record<string, CommandLabel>> = {
+  test: 'test runner',
+  build: 'build',
+  vet: 'lint',
+  fmt: 'format',
+  generate: 'build',
+};
+const MAVEN: Readonly<Record<string, CommandLabel>> = {
+  test: 'test runner',
+  verify: 'test runner',
+  compile: 'build',
+  package: 'build',
+  install: 'build',
+};
 
 function positional(tokens: readonly string[]): string[] {
   return tokens.filter((token) => !token.startsWith('-'));
@@ -71,7 +116,8 @@ function classifyTokens(raw: readonly string[]): CommandLabel | undefined {
   const [sub] = positional(args);
   if (PACKAGE_MANAGERS.has(tool)) return packageManager(tool, args);
   if (tool === 'npx' || tool === 'bunx' || tool === 'pnpx') return classifyTokens(fromFirstPositional(args));
-  if ((tool === 'uv' || tool === 'poetry' || tool === 'pipenv') && sub === 'run') return classifyTokens(fromFirstPositional(afterSub(args)));
+  if ((tool === 'uv' || tool === 'poetry' || tool === 'pipenv') && sub === 'run')
+    return classifyTokens(fromFirstPositional(afterSub(args)));
   if (tool === 'uv' && sub === 'pip') return 'install';
   if (TEST_TOOLS.has(tool)) return 'test runner';
   if (LINT_TOOLS.has(tool)) return 'lint';
@@ -80,20 +126,30 @@ function classifyTokens(raw: readonly string[]): CommandLabel | undefined {
   if (tool === 'tsc') return args.includes('-b') || args.includes('--build') ? 'build' : 'typecheck';
   if (tool === 'node' || tool === 'deno') return args.includes('--test') || sub === 'test' ? 'test runner' : undefined;
   if (/^python[\d.]*$/.test(tool) && args[0] === '-m') return classifyTokens(args.slice(1));
-  if (/^pip[\d.]*$/.test(tool) || tool === 'bundle' || tool === 'composer') return sub === 'install' ? 'install' : undefined;
+  if (/^pip[\d.]*$/.test(tool) || tool === 'bundle' || tool === 'composer')
+    return sub === 'install' ? 'install' : undefined;
   if (tool === 'unittest') return 'test runner';
   if (tool === 'cargo') return lookup(CARGO, sub);
   if (tool === 'go') return lookup(GO, sub);
   if (tool === 'make' || tool === 'just' || tool === 'task') return sub === undefined ? 'build' : labelOfName(sub);
-  if (tool === 'mvn' || tool === 'mvnw') return positional(args).map((phase) => lookup(MAVEN, phase.split(':').at(-1))).find((label) => label !== undefined);
-  if (tool === 'gradle' || tool === 'gradlew') return positional(args).map((task) => labelOfName(task.split(':').at(-1))).find((label) => label !== undefined);
+  if (tool === 'mvn' || tool === 'mvnw')
+    return positional(args)
+      .map((phase) => lookup(MAVEN, phase.split(':').at(-1)))
+      .find((label) => label !== undefined);
+  if (tool === 'gradle' || tool === 'gradlew')
+    return positional(args)
+      .map((task) => labelOfName(task.split(':').at(-1)))
+      .find((label) => label !== undefined);
   return undefined;
 }
 
 /** The first command of the line that reveals how the project is checked, with its label. */
 export function classifyCommand(command: string): ClassifiedCommand | undefined {
   for (const part of command.split(/\s*(?:&&|\|\||;|\||\n)\s*/)) {
-    const segment = part.replace(/\s+\d*>>?&?\s*\S+/g, '').replace(/\s+/g, ' ').trim();
+    const segment = part
+      .replace(/\s+\d*>>?&?\s*\S+/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     const label = classifyTokens(segment.split(' ').filter((token) => token !== ''));
     if (label !== undefined) return { label, command: segment };
   }

@@ -5,8 +5,16 @@ export const MAX_DECLARATIONS = 20;
 type Language = 'js' | 'python' | 'go' | 'rust';
 
 const EXTENSIONS: Readonly<Record<string, Language>> = {
-  ts: 'js', tsx: 'js', mts: 'js', cts: 'js', js: 'js', jsx: 'js', mjs: 'js', cjs: 'js',
-  py: 'python', pyi: 'python',
+  ts: 'js',
+  tsx: 'js',
+  mts: 'js',
+  cts: 'js',
+  js: 'js',
+  jsx: 'js',
+  mjs: 'js',
+  cjs: 'js',
+  py: 'python',
+  pyi: 'python',
   go: 'go',
   rs: 'rust',
 };
@@ -23,7 +31,8 @@ const JS_NAMED =
 const JS_DEFAULT = /^[ \t]*export[ \t]+default\b/;
 const JS_LIST = /^[ \t]*export[ \t]+(?:type[ \t]+)?\{([^}]*)\}/;
 const CJS_OBJECT = /^[ \t]*module\.exports[ \t]*=[ \t]*\{([^}]*)/;
-const CJS_NAMED = /^[ \t]*module\.exports[ \t]*=[ \t]*(?:(?:async[ \t]+)?function[ \t]*\*?|class)?[ \t]*([A-Za-z_$][\w$]*)/;
+const CJS_NAMED =
+  /^[ \t]*module\.exports[ \t]*=[ \t]*(?:(?:async[ \t]+)?function[ \t]*\*?|class)?[ \t]*([A-Za-z_$][\w$]*)/;
 const NOT_A_NAME = new Set(['function', 'class', 'async', 'require', 'new']);
 const CJS_WHOLE = /^[ \t]*module\.exports[ \t]*=/;
 const CJS_PROPERTY = /^[ \t]*(?:module\.)?exports\.([A-Za-z_$][\w$]*)[ \t]*=/;
@@ -33,7 +42,13 @@ function listNames(list: string): string[] {
   return list
     .split(',')
     .map((item) => item.trim().replace(/^type[ \t]+/, ''))
-    .map((item) => item.split(/[ \t]+as[ \t]+/).at(-1)?.trim() ?? '')
+    .map(
+      (item) =>
+        item
+          .split(/[ \t]+as[ \t]+/)
+          .at(-1)
+          ?.trim() ?? '',
+    )
     .filter((name) => IDENT.test(name));
 }
 
@@ -45,7 +60,10 @@ function jsNames(line: string): string[] {
   if (list !== undefined) return listNames(list);
   const object = CJS_OBJECT.exec(line)?.[1];
   if (object !== undefined) {
-    const keys = object.split(',').map((item) => item.split(/[:(]/)[0]?.trim() ?? '').filter((name) => IDENT.test(name));
+    const keys = object
+      .split(',')
+      .map((item) => item.split(/[:(]/)[0]?.trim() ?? '')
+      .filter((name) => IDENT.test(name));
     return keys.length > 0 ? keys : ['module.exports'];
   }
   const cjs = CJS_NAMED.exec(line)?.[1];
@@ -56,12 +74,15 @@ function jsNames(line: string): string[] {
 }
 
 function pythonNames(line: string): string[] {
-  const name = /^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/.exec(line)?.[1] ?? /^class[ \t]+([A-Za-z_]\w*)/.exec(line)?.[1];
+  const name =
+    /^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/.exec(line)?.[1] ?? /^class[ \t]+([A-Za-z_]\w*)/.exec(line)?.[1];
   return name === undefined ? [] : [name];
 }
 
 function goNames(line: string): string[] {
-  const method = /^func[ \t]*\([ \t]*(?:\w+[ \t]+)?\*?([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]*\)[ \t]*([A-Za-z_]\w*)/.exec(line);
+  const method = /^func[ \t]*\([ \t]*(?:\w+[ \t]+)?\*?([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]*\)[ \t]*([A-Za-z_]\w*)/.exec(
+    line,
+  );
   if (method?.[1] !== undefined && method[2] !== undefined) return [`${method[1]}.${method[2]}`];
   const name = /^func[ \t]+([A-Za-z_]\w*)/.exec(line)?.[1] ?? /^type[ \t]+([A-Za-z_]\w*)/.exec(line)?.[1];
   return name === undefined ? [] : [name];
@@ -75,7 +96,12 @@ function rustNames(line: string): string[] {
   return name === undefined ? [] : [name];
 }
 
-const BY_LANGUAGE: Readonly<Record<Language, (line: string) => string[]>> = { js: jsNames, python: pythonNames, go: goNames, rust: rustNames };
+const BY_LANGUAGE: Readonly<Record<Language, (line: string) => string[]>> = {
+  js: jsNames,
+  python: pythonNames,
+  go: goNames,
+  rust: rustNames,
+};
 
 /** Exported or top-level names a file declares, in file order, without repeats, at most 20; [] for other languages. */
 export function extractDeclarations(path: string, content: string): string[] {

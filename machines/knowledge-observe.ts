@@ -33,7 +33,10 @@ function fileSummary(path: string, fact: FileFact): string {
 function searchSummary(fact: SearchFact): string {
   const scope = fact.scope === undefined ? '' : ` in ${fact.scope}`;
   const more = fact.files.length > SUMMARY_HITS ? `, +${fact.files.length - SUMMARY_HITS} more` : '';
-  const hits = fact.files.length === 0 ? 'no files' : `${fact.files.length} file${fact.files.length === 1 ? '' : 's'}: ${fact.files.slice(0, SUMMARY_HITS).join(', ')}${more}`;
+  const hits =
+    fact.files.length === 0
+      ? 'no files'
+      : `${fact.files.length} file${fact.files.length === 1 ? '' : 's'}: ${fact.files.slice(0, SUMMARY_HITS).join(', ')}${more}`;
   return `search "${fact.pattern}"${scope} → ${hits}`;
 }
 
@@ -51,17 +54,22 @@ export function observeRead(knowledge: Knowledge, obs: ToolObservation): Observe
   const found = extractDeclarations(path, content);
   const known = own(knowledge.files, path);
   // A partial read (offset/limit) of an unchanged file adds names instead of replacing them.
-  const declarations = known?.size === size ? [...new Set([...known.declarations, ...found])].slice(0, MAX_DECLARATIONS) : found;
+  const declarations =
+    known?.size === size ? [...new Set([...known.declarations, ...found])].slice(0, MAX_DECLARATIONS) : found;
   const fact: FileFact = { size, declarations, readBy: withId(known?.readBy ?? [], obs.storyId) };
   const files = { ...knowledge.files, [path]: fact };
   const changed = known === undefined || known.size !== size || !sameSet(known.declarations, declarations);
-  const added: Fact[] = changed ? [{ kind: 'file', key: path, summary: fileSummary(path, fact), storyId: obs.storyId }] : [];
+  const added: Fact[] = changed
+    ? [{ kind: 'file', key: path, summary: fileSummary(path, fact), storyId: obs.storyId }]
+    : [];
   return { knowledge: { ...knowledge, files }, added };
 }
 
 // Grep's content mode lists hits as `path:line:text` lines instead of file names.
 function hitsInText(text: string): string[] {
-  return text.split('\n').flatMap((line) => /^(.+?):\d+[:-]/.exec(line)?.[1] ?? (line.startsWith('/') ? [line.trim()] : []));
+  return text
+    .split('\n')
+    .flatMap((line) => /^(.+?):\d+[:-]/.exec(line)?.[1] ?? (line.startsWith('/') ? [line.trim()] : []));
 }
 
 export function observeSearch(knowledge: Knowledge, obs: ToolObservation): Observed {
@@ -104,8 +112,17 @@ export function observeCommand(knowledge: Knowledge, obs: ToolObservation): Obse
   const key = classified.command;
   const known = own(knowledge.commands, key);
   const reveals = `${classified.label}: ${key}`;
-  const fact: CommandFact = { label: classified.label, reveals, ok: obs.ok, exitCode, by: withId(known?.by ?? [], obs.storyId), lastBy: obs.storyId };
+  const fact: CommandFact = {
+    label: classified.label,
+    reveals,
+    ok: obs.ok,
+    exitCode,
+    by: withId(known?.by ?? [], obs.storyId),
+    lastBy: obs.storyId,
+  };
   const changed = known === undefined || known.ok !== fact.ok || known.exitCode !== fact.exitCode;
-  const added: Fact[] = changed ? [{ kind: 'command', key, summary: `${reveals} → ${commandResult(fact)}`, storyId: obs.storyId }] : [];
+  const added: Fact[] = changed
+    ? [{ kind: 'command', key, summary: `${reveals} → ${commandResult(fact)}`, storyId: obs.storyId }]
+    : [];
   return { knowledge: { ...knowledge, commands: { ...knowledge.commands, [key]: fact } }, added };
 }

@@ -23,7 +23,8 @@ function partsBelow(root: string, path: string): string[] | undefined {
   const absolute = given.startsWith('/') || (windows && isWindowsPath(given));
   const rootParts = segments(rootPath);
   const parts = segments(absolute ? given : `${rootPath}/${given}`);
-  const same = (a: string, b: string | undefined): boolean => (windows ? a.toLowerCase() === b?.toLowerCase() : a === b);
+  const same = (a: string, b: string | undefined): boolean =>
+    windows ? a.toLowerCase() === b?.toLowerCase() : a === b;
   if (parts.length < rootParts.length || !rootParts.every((part, index) => same(part, parts[index]))) return undefined;
   return parts.slice(rootParts.length);
 }
@@ -47,5 +48,8 @@ export function commandInRoot(root: string, command: string): string {
   const local = command
     .replace(new RegExp(`${escaped}/`, 'g'), '')
     .replace(new RegExp(`${escaped}(?![\\w.-])`, 'g'), '.');
-  return local.replace(/^\s*cd\s+\.\s*(?:&&|;)\s*/, '').replace(/\s+/g, ' ').trim();
+  return local
+    .replace(/^\s*cd\s+\.\s*(?:&&|;)\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -61,7 +61,11 @@ export const operatorMachine = setup({
       const reply: OperatorReply =
         'output' in event
           ? { type: 'operator.done', requestId: request.requestId, result: event.output }
-          : { type: 'operator.failed', requestId: request.requestId, message: 'error' in event ? messageOf(event.error) : 'git operation failed' };
+          : {
+              type: 'operator.failed',
+              requestId: request.requestId,
+              message: 'error' in event ? messageOf(event.error) : 'git operation failed',
+            };
       enqueue.sendTo(request.replyTo, reply);
       const { [id]: _finished, ...local } = context.local;
       enqueue.assign({ local });
@@ -94,7 +98,11 @@ export const operatorMachine = setup({
           actions: [
             sendTo(
               ({ context }) => head(context).replyTo,
-              ({ context, event }) => ({ type: 'operator.done' as const, requestId: head(context).requestId, result: event.output }),
+              ({ context, event }) => ({
+                type: 'operator.done' as const,
+                requestId: head(context).requestId,
+                result: event.output,
+              }),
             ),
             'dequeue',
           ],
@@ -104,7 +112,11 @@ export const operatorMachine = setup({
           actions: [
             sendTo(
               ({ context }) => head(context).replyTo,
-              ({ context, event }) => ({ type: 'operator.failed' as const, requestId: head(context).requestId, message: messageOf(event.error) }),
+              ({ context, event }) => ({
+                type: 'operator.failed' as const,
+                requestId: head(context).requestId,
+                message: messageOf(event.error),
+              }),
             ),
             'dequeue',
           ],

@@ -32,14 +32,18 @@ export interface RunOutput {
 
 export type RunEvent = OperatorReply | { type: 'RESUME' };
 
-export type RunEmitted = { type: 'branch.pushed'; branch: string; remote: string } | { type: 'run.error'; message: string };
+export type RunEmitted =
+  { type: 'branch.pushed'; branch: string; remote: string } | { type: 'run.error'; message: string };
 
 function storiesWith(context: RunContext, status: 'merged' | 'failed') {
   return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
 }
 
 function failedStories(context: RunContext) {
-  return storiesWith(context, 'failed').map((result) => ({ storyId: result.storyId, reason: result.reason ?? 'failed' }));
+  return storiesWith(context, 'failed').map((result) => ({
+    storyId: result.storyId,
+    reason: result.reason ?? 'failed',
+  }));
 }
 
 export const runMachine = setup({
@@ -57,11 +61,17 @@ export const runMachine = setup({
     conductor: conductorMachine,
   },
   guards: {
-    shouldPush: ({ context }) => context.publish !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
+    shouldPush: ({ context }) =>
+      context.publish !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
   },
   actions: {
     requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
-      const request: OperatorRequest = { type: 'operator.request', requestId: `${context.runId}:${params.op.kind}`, op: params.op, replyTo: self };
+      const request: OperatorRequest = {
+        type: 'operator.request',
+        requestId: `${context.runId}:${params.op.kind}`,
+        op: params.op,
+        replyTo: self,
+      };
       enqueue.sendTo(system.get('operator'), request);
     }),
   },
@@ -93,7 +103,10 @@ export const runMachine = setup({
         onDone: { target: 'publishing', actions: assign({ outcome: ({ event }) => event.output }) },
         onError: {
           target: 'failed',
-          actions: assign({ error: ({ event }) => `conductor crashed: ${event.error instanceof Error ? event.error.message : String(event.error)}` }),
+          actions: assign({
+            error: ({ event }) =>
+              `conductor crashed: ${event.error instanceof Error ? event.error.message : String(event.error)}`,
+          }),
         },
       },
     },
@@ -103,11 +116,20 @@ export const runMachine = setup({
         cleaningUp: {
           entry: {
             type: 'requestGit',
-            params: ({ context }) => ({ op: { kind: 'cleanup', merged: storiesWith(context, 'merged').map((r) => r.storyId), failed: failedStories(context) } }),
+            params: ({ context }) => ({
+              op: {
+                kind: 'cleanup',
+                merged: storiesWith(context, 'merged').map((r) => r.storyId),
+                failed: failedStories(context),
+              },
+            }),
           },
           on: {
             'operator.done': 'deciding',
-            'operator.failed': { target: 'deciding', actions: emit(({ event }) => ({ type: 'run.error' as const, message: event.message })) },
+            'operator.failed': {
+              target: 'deciding',
+              actions: emit(({ event }) => ({ type: 'run.error' as const, message: event.message })),
+            },
             RESUME: { target: 'cleaningUp', reenter: true },
           },
         },
@@ -121,10 +143,17 @@ export const runMachine = setup({
               target: '#run.completed',
               actions: [
                 assign({ pushed: true }),
-                emit(({ context }) => ({ type: 'branch.pushed' as const, branch: context.publish?.branch ?? '', remote: context.publish?.remote ?? '' })),
+                emit(({ context }) => ({
+                  type: 'branch.pushed' as const,
+                  branch: context.publish?.branch ?? '',
+                  remote: context.publish?.remote ?? '',
+                })),
               ],
             },
-            'operator.failed': { target: '#run.completed', actions: assign({ pushError: ({ event }) => event.message }) },
+            'operator.failed': {
+              target: '#run.completed',
+              actions: assign({ pushError: ({ event }) => event.message }),
+            },
             RESUME: { target: 'pushing', reenter: true },
           },
         },

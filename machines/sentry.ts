@@ -7,7 +7,12 @@ export type SentryEvent =
   | { type: 'sentry.release'; storyId: string }
   | { type: 'sentry.declare'; overlaps: readonly CollisionWarning[] };
 
-export type SentryEmitted = { type: 'collision.warning'; path: string; stories: readonly string[]; source: 'edit' | 'plan' };
+export type SentryEmitted = {
+  type: 'collision.warning';
+  path: string;
+  stories: readonly string[];
+  source: 'edit' | 'plan';
+};
 
 /** Sent to each story involved in a collision, so its next turn carries the warning. */
 export interface StoryWarningEvent {

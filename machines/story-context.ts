@@ -56,7 +56,8 @@ export function accrue(context: StoryContext, result: SessionSummary): Partial<S
 export function outcomeText(result: SessionSummary): string {
   const { outcome } = result;
   if ('text' in outcome && outcome.text) return `${outcome.kind}: ${outcome.text}`;
-  if (outcome.kind === 'killed') return `agent process ended without a result${outcome.signal ? ` (${outcome.signal})` : ''}`;
+  if (outcome.kind === 'killed')
+    return `agent process ended without a result${outcome.signal ? ` (${outcome.signal})` : ''}`;
   return outcome.kind;
 }
 

@@ -62,7 +62,15 @@ export type StoryParentEvent =
 
 export type StoryEmitted =
   | { type: 'story.started'; storyId: string; attempt: number; purpose: AgentPurpose }
-  | { type: 'story.tool'; storyId: string; kind: ToolObservation['kind']; name: string; paths: readonly string[]; command?: string | undefined; ok: boolean }
+  | {
+      type: 'story.tool';
+      storyId: string;
+      kind: ToolObservation['kind'];
+      name: string;
+      paths: readonly string[];
+      command?: string | undefined;
+      ok: boolean;
+    }
   | { type: 'story.committed'; storyId: string; sha: string; files: readonly string[] }
   | { type: 'story.conflict'; storyId: string; files: readonly string[]; round: number }
   | { type: 'story.merged'; storyId: string; sha: string; files: readonly string[] }

@@ -3,7 +3,14 @@ import { assign, emit, enqueueActions, fromCallback, fromPromise, sendParent, se
 import type { GitOp, OperatorRequest } from './types.js';
 import type { LibrarianEvent } from './librarian.js';
 import type { SentryEvent } from './sentry.js';
-import type { AgentPurpose, AgentSessionInput, StoryEmitted, StoryEvent, StoryParentEvent, StoryResult } from './story-events.js';
+import type {
+  AgentPurpose,
+  AgentSessionInput,
+  StoryEmitted,
+  StoryEvent,
+  StoryParentEvent,
+  StoryResult,
+} from './story-events.js';
 import { accrue, outcomeText, resultOf, sessionInput } from './story-context.js';
 import type { StoryContext, StoryInput } from './story-context.js';
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
@@ -52,14 +59,16 @@ export const storyMachine = setup({
     }),
   },
   guards: {
-    succeeded: ({ event }) => event.type === 'agent.exited' && (event.result.outcome.kind === 'ok' || event.result.outcome.kind === 'denied'),
+    succeeded: ({ event }) =>
+      event.type === 'agent.exited' && (event.result.outcome.kind === 'ok' || event.result.outcome.kind === 'denied'),
     usageLimit: ({ event }) => event.type === 'agent.exited' && event.result.outcome.kind === 'usage_limit',
     retryable: ({ context, event }) =>
       event.type === 'agent.exited' &&
       (event.result.outcome.kind === 'transient' || event.result.outcome.kind === 'killed') &&
       context.transientFailures < context.limits.transientRetries,
     resolvingConflict: ({ context }) => context.purpose === 'resolve',
-    hasChanges: ({ event }) => event.type === 'operator.done' && event.result.kind === 'committed' && event.result.files.length > 0,
+    hasChanges: ({ event }) =>
+      event.type === 'operator.done' && event.result.kind === 'committed' && event.result.files.length > 0,
     merged: ({ event }) => event.type === 'operator.done' && event.result.kind === 'merged',
     canResolve: ({ context, event }) =>
       event.type === 'operator.done' &&
@@ -72,24 +81,55 @@ export const storyMachine = setup({
       turnWarnings: context.warnings,
       warnings: [],
     })),
-    emitStarted: emit(({ context }) => ({ type: 'story.started' as const, storyId: context.storyId, attempt: context.attempts, purpose: context.purpose })),
-    requestGit: enqueueActions(({ context, self, system, enqueue }, params: { kind: 'story.worktree' | 'story.commit' | 'story.merge' | 'story.continue' }) => {
-      const message = params.kind === 'story.commit' ? `${context.storyId}: ${context.story.title}` : `Merge ${context.storyId}: ${context.story.title}`;
-      const op: GitOp = params.kind === 'story.worktree' ? { kind: params.kind, storyId: context.storyId } : { kind: params.kind, storyId: context.storyId, message };
-      const request: OperatorRequest = { type: 'operator.request', requestId: `${context.storyId}:${params.kind}:${context.attempts}`, op, replyTo: self };
-      enqueue.sendTo(system.get('operator'), request);
-    }),
+    emitStarted: emit(({ context }) => ({
+      type: 'story.started' as const,
+      storyId: context.storyId,
+      attempt: context.attempts,
+      purpose: context.purpose,
+    })),
+    requestGit: enqueueActions(
+      (
+        { context, self, system, enqueue },
+        params: { kind: 'story.worktree' | 'story.commit' | 'story.merge' | 'story.continue' },
+      ) => {
+        const message =
+          params.kind === 'story.commit'
+            ? `${context.storyId}: ${context.story.title}`
+            : `Merge ${context.storyId}: ${context.story.title}`;
+        const op: GitOp =
+          params.kind === 'story.worktree'
+            ? { kind: params.kind, storyId: context.storyId }
+            : { kind: params.kind, storyId: context.storyId, message };
+        const request: OperatorRequest = {
+          type: 'operator.request',
+          requestId: `${context.storyId}:${params.kind}:${context.attempts}`,
+          op,
+          replyTo: self,
+        };
+        enqueue.sendTo(system.get('operator'), request);
+      },
+    ),
     requestBrief: enqueueActions(({ context, self, system, enqueue }) => {
       const request: LibrarianEvent = { type: 'librarian.brief.request', storyId: context.storyId, replyTo: self };
       enqueue.sendTo(system.get('librarian'), request);
     }),
-    recordSession: assign({ sessionId: ({ context, event }) => (event.type === 'agent.session' ? event.sessionId : context.sessionId) }),
+    recordSession: assign({
+      sessionId: ({ context, event }) => (event.type === 'agent.session' ? event.sessionId : context.sessionId),
+    }),
     forwardTool: enqueueActions(({ context, event, system, enqueue }) => {
       if (event.type !== 'agent.tool') return;
       const o = event.observation;
       const observe: LibrarianEvent = { type: 'librarian.observe', observation: o };
       enqueue.sendTo(system.get('librarian'), observe);
-      enqueue.emit({ type: 'story.tool', storyId: context.storyId, kind: o.kind, name: o.name, paths: o.paths, command: o.command, ok: o.ok });
+      enqueue.emit({
+        type: 'story.tool',
+        storyId: context.storyId,
+        kind: o.kind,
+        name: o.name,
+        paths: o.paths,
+        command: o.command,
+        ok: o.ok,
+      });
     }),
     forwardTouch: enqueueActions(({ context, event, system, enqueue }) => {
       if (event.type !== 'agent.touch') return;
@@ -101,7 +141,10 @@ export const storyMachine = setup({
       enqueue.assign({ denials: [...context.denials, event.tool] });
       enqueue.emit({ type: 'story.denied', storyId: context.storyId, tool: event.tool, message: event.message });
     }),
-    addWarning: assign({ warnings: ({ context, event }) => (event.type === 'story.warning' ? [...context.warnings, event.warning] : context.warnings) }),
+    addWarning: assign({
+      warnings: ({ context, event }) =>
+        event.type === 'story.warning' ? [...context.warnings, event.warning] : context.warnings,
+    }),
     accrueTurn: assign(({ context, event }) => (event.type === 'agent.exited' ? accrue(context, event.result) : {})),
     scheduleRetry: assign(({ context, event }) => {
       if (event.type !== 'agent.exited') return {};
@@ -120,31 +163,65 @@ export const storyMachine = setup({
         purpose: nextPurpose(context),
       };
     }),
-    failWithOutcome: assign({ reason: ({ event }) => (event.type === 'agent.exited' ? outcomeText(event.result) : 'agent failed') }),
+    failWithOutcome: assign({
+      reason: ({ event }) => (event.type === 'agent.exited' ? outcomeText(event.result) : 'agent failed'),
+    }),
     recordConflict: assign(({ context, event }) => {
-      if (event.type !== 'operator.done' || (event.result.kind !== 'conflict' && event.result.kind !== 'unresolved')) return {};
-      return { conflict: { files: event.result.files, onto: event.result.onto }, conflictRounds: context.conflictRounds + 1, purpose: 'resolve' as const };
+      if (event.type !== 'operator.done' || (event.result.kind !== 'conflict' && event.result.kind !== 'unresolved'))
+        return {};
+      return {
+        conflict: { files: event.result.files, onto: event.result.onto },
+        conflictRounds: context.conflictRounds + 1,
+        purpose: 'resolve' as const,
+      };
     }),
     recordCommit: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'operator.done' || event.result.kind !== 'committed') return;
       enqueue.assign({ files: event.result.files, sha: event.result.sha });
-      enqueue.emit({ type: 'story.committed', storyId: context.storyId, sha: event.result.sha, files: event.result.files });
+      enqueue.emit({
+        type: 'story.committed',
+        storyId: context.storyId,
+        sha: event.result.sha,
+        files: event.result.files,
+      });
     }),
-    recordMerge: assign(({ event }) => (event.type === 'operator.done' && event.result.kind === 'merged' ? { sha: event.result.sha } : {})),
+    recordMerge: assign(({ event }) =>
+      event.type === 'operator.done' && event.result.kind === 'merged' ? { sha: event.result.sha } : {},
+    ),
     failWithGit: assign({
       reason: ({ event }) => {
         if (event.type === 'operator.failed') return `git: ${event.message}`;
-        if (event.type === 'operator.done' && event.result.kind === 'committed') return 'the agent finished without changing any file';
-        if (event.type === 'operator.done' && (event.result.kind === 'conflict' || event.result.kind === 'unresolved')) {
+        if (event.type === 'operator.done' && event.result.kind === 'committed')
+          return 'the agent finished without changing any file';
+        if (
+          event.type === 'operator.done' &&
+          (event.result.kind === 'conflict' || event.result.kind === 'unresolved')
+        ) {
           return `merge conflict not resolved after the allowed rounds: ${event.result.files.join(', ')}`;
         }
         return 'unexpected git result';
       },
     }),
-    emitRetry: emit(({ context }) => ({ type: 'story.retry' as const, storyId: context.storyId, reason: context.reason ?? '', at: context.retryAt ?? 0 })),
-    emitConflict: emit(({ context }) => ({ type: 'story.conflict' as const, storyId: context.storyId, files: context.conflict?.files ?? [], round: context.conflictRounds })),
-    releaseSlot: sendParent(({ context }): StoryParentEvent => ({ type: 'story.slot.released', storyId: context.storyId })),
-    requestSlot: sendParent(({ context }): StoryParentEvent => ({ type: 'story.slot.requested', storyId: context.storyId })),
+    emitRetry: emit(({ context }) => ({
+      type: 'story.retry' as const,
+      storyId: context.storyId,
+      reason: context.reason ?? '',
+      at: context.retryAt ?? 0,
+    })),
+    emitConflict: emit(({ context }) => ({
+      type: 'story.conflict' as const,
+      storyId: context.storyId,
+      files: context.conflict?.files ?? [],
+      round: context.conflictRounds,
+    })),
+    releaseSlot: sendParent(({ context }): StoryParentEvent => ({
+      type: 'story.slot.released',
+      storyId: context.storyId,
+    })),
+    requestSlot: sendParent(({ context }): StoryParentEvent => ({
+      type: 'story.slot.requested',
+      storyId: context.storyId,
+    })),
     pauseForQuota: enqueueActions(({ context, enqueue }) => {
       const until = context.retryAt ?? 0;
       enqueue.emit({ type: 'quota.paused', storyId: context.storyId, until });
@@ -155,7 +232,8 @@ export const storyMachine = setup({
       enqueue.sendParent({ type: 'story.quota.resumed', storyId: context.storyId } satisfies StoryParentEvent);
     }),
     finish: enqueueActions(({ context, system, enqueue }, params: { status: StoryResult['status'] }) => {
-      if (params.status === 'merged') enqueue.emit({ type: 'story.merged', storyId: context.storyId, sha: context.sha ?? '', files: context.files });
+      if (params.status === 'merged')
+        enqueue.emit({ type: 'story.merged', storyId: context.storyId, sha: context.sha ?? '', files: context.files });
       else enqueue.emit({ type: 'story.failed', storyId: context.storyId, reason: context.reason ?? 'unknown' });
       const release: SentryEvent = { type: 'sentry.release', storyId: context.storyId };
       enqueue.sendTo(system.get('sentry'), release);
@@ -224,12 +302,22 @@ export const storyMachine = setup({
     },
     backingOff: {
       entry: 'emitRetry',
-      invoke: { id: 'backoff', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: nextTurn },
+      invoke: {
+        id: 'backoff',
+        src: 'sleepUntil',
+        input: ({ context }) => ({ until: context.retryAt ?? 0 }),
+        onDone: nextTurn,
+      },
     },
     waitingForQuota: {
       entry: 'pauseForQuota',
       exit: 'resumeFromQuota',
-      invoke: { id: 'quota', src: 'sleepUntil', input: ({ context }) => ({ until: context.retryAt ?? 0 }), onDone: nextTurn },
+      invoke: {
+        id: 'quota',
+        src: 'sleepUntil',
+        input: ({ context }) => ({ until: context.retryAt ?? 0 }),
+        onDone: nextTurn,
+      },
     },
     committing: {
       entry: { type: 'requestGit', params: { kind: 'story.commit' } },

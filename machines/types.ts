@@ -46,7 +46,11 @@ export type GitOp =
   | { readonly kind: 'story.merge'; readonly storyId: string; readonly message: string }
   | { readonly kind: 'story.continue'; readonly storyId: string; readonly message: string }
   /** The end of a run: failed stories' leftovers kept on their branches, the run's worktrees let go. */
-  | { readonly kind: 'cleanup'; readonly merged: readonly string[]; readonly failed: readonly { readonly storyId: string; readonly reason: string }[] }
+  | {
+      readonly kind: 'cleanup';
+      readonly merged: readonly string[];
+      readonly failed: readonly { readonly storyId: string; readonly reason: string }[];
+    }
   | { readonly kind: 'push' };
 
 export type GitOpResult =

@@ -63,18 +63,34 @@ function checkNode(nodeVersion: string): Check {
   const ok = version !== undefined && atLeast(version, MIN_NODE_VERSION);
   return ok
     ? { id: 'node', title: 'Node.js', status: 'ok', detail: `v${nodeVersion.replace(/^v/, '')}` }
-    : { id: 'node', title: 'Node.js', status: 'fail', detail: `v${nodeVersion.replace(/^v/, '')} is older than ${MIN_NODE_VERSION}`, fix: 'install Node 20.19 or newer' };
+    : {
+        id: 'node',
+        title: 'Node.js',
+        status: 'fail',
+        detail: `v${nodeVersion.replace(/^v/, '')} is older than ${MIN_NODE_VERSION}`,
+        fix: 'install Node 20.19 or newer',
+      };
 }
 
 async function checkGit(input: DoctorInput): Promise<Check> {
   const base = { id: 'git', title: 'git' } as const;
   const result = await probe('git', ['--version'], input);
   if (result.outcome !== 'ok') {
-    return { ...base, status: 'fail', detail: describeProbeFailure('git --version', result), fix: 'install git 2.17 or newer' };
+    return {
+      ...base,
+      status: 'fail',
+      detail: describeProbeFailure('git --version', result),
+      fix: 'install git 2.17 or newer',
+    };
   }
   const version = parseVersion(result.stdout);
   if (version === undefined || !atLeast(version, MIN_GIT_VERSION)) {
-    return { ...base, status: 'fail', detail: `${result.stdout} is older than ${MIN_GIT_VERSION} (worktree remove)`, fix: 'install git 2.17 or newer' };
+    return {
+      ...base,
+      status: 'fail',
+      detail: `${result.stdout} is older than ${MIN_GIT_VERSION} (worktree remove)`,
+      fix: 'install git 2.17 or newer',
+    };
   }
   return { ...base, status: 'ok', detail: result.stdout };
 }
@@ -87,18 +103,28 @@ async function checkRepoAndOrigin(input: DoctorInput): Promise<[Check, Check]> {
     const repo: Check = {
       ...repoBase,
       status: 'fail',
-      detail: top.outcome === 'missing' ? 'git is not installed' : `${input.cwd} is not inside a git working tree (${firstLine(top.stderr)})`,
+      detail:
+        top.outcome === 'missing'
+          ? 'git is not installed'
+          : `${input.cwd} is not inside a git working tree (${firstLine(top.stderr)})`,
       fix: 'run baro inside the repository it should change (or `git init` one)',
     };
     return [repo, { ...originBase, status: 'warn', detail: 'not checked: no git repository' }];
   }
   const remote = await probe('git', ['config', '--get', 'remote.origin.url'], input);
-  return [{ ...repoBase, status: 'ok', detail: top.stdout }, { ...originBase, ...originStatus(remote, input.env) }];
+  return [
+    { ...repoBase, status: 'ok', detail: top.stdout },
+    { ...originBase, ...originStatus(remote, input.env) },
+  ];
 }
 
 function originStatus(remote: ProbeResult, env: DoctorInput['env']): Pick<Check, 'status' | 'detail' | 'fix'> {
   if (remote.outcome !== 'ok' || remote.stdout === '') {
-    return { status: 'warn', detail: 'no origin remote: baro will keep the branch local', fix: 'git remote add origin <url> to push and open a PR' };
+    return {
+      status: 'warn',
+      detail: 'no origin remote: baro will keep the branch local',
+      fix: 'git remote add origin <url> to push and open a PR',
+    };
   }
   const parsed = parseGitHubRemote(remote.stdout);
   if (parsed === undefined) {
@@ -128,19 +154,36 @@ async function checkClaude(input: DoctorInput): Promise<Check> {
     case 'missing':
       return { ...base, status: 'fail', detail: `${bin} not found`, fix: INSTALL_CLAUDE };
     case 'not-executable':
-      return { ...base, status: 'fail', detail: `${bin} is not executable`, fix: `chmod +x ${bin}, or ${INSTALL_CLAUDE}` };
+      return {
+        ...base,
+        status: 'fail',
+        detail: `${bin} is not executable`,
+        fix: `chmod +x ${bin}, or ${INSTALL_CLAUDE}`,
+      };
     case 'timed-out':
-      return { ...base, status: 'fail', detail: `\`${bin} --version\` gave no answer within ${PROBE_TIMEOUT_MS / 1000} s`, fix: `run \`${bin} --version\` yourself to see what it waits for` };
+      return {
+        ...base,
+        status: 'fail',
+        detail: `\`${bin} --version\` gave no answer within ${PROBE_TIMEOUT_MS / 1000} s`,
+        fix: `run \`${bin} --version\` yourself to see what it waits for`,
+      };
     case 'failed': {
       const stubOnly = result.stderr.includes('native binary not installed');
-      const fix = stubOnly ? 'reinstall Claude Code without --ignore-scripts: npm i -g @anthropic-ai/claude-code' : INSTALL_CLAUDE;
+      const fix = stubOnly
+        ? 'reinstall Claude Code without --ignore-scripts: npm i -g @anthropic-ai/claude-code'
+        : INSTALL_CLAUDE;
       return { ...base, status: 'fail', detail: describeProbeFailure(`${bin} --version`, result), fix };
     }
     case 'ok': {
       const text = firstLine(result.stdout);
       return /^\d+\.\d+\.\d+/.test(text)
         ? { ...base, status: 'ok', detail: `${text} (${bin})` }
-        : { ...base, status: 'warn', detail: `\`${bin} --version\` printed "${text}", not a Claude Code version`, fix: 'check that BARO_CLAUDE_BIN points at Claude Code' };
+        : {
+            ...base,
+            status: 'warn',
+            detail: `\`${bin} --version\` printed "${text}", not a Claude Code version`,
+            fix: 'check that BARO_CLAUDE_BIN points at Claude Code',
+          };
     }
   }
 }
@@ -151,13 +194,18 @@ function checkLogin(env: DoctorInput['env']): Check {
     return {
       ...base,
       status: 'warn',
-      detail: 'ANTHROPIC_API_KEY is set: it overrides your subscription; baro removes it from agent processes unless API-key mode is configured',
+      detail:
+        'ANTHROPIC_API_KEY is set: it overrides your subscription; baro removes it from agent processes unless API-key mode is configured',
     };
   }
   if (nonEmpty(env['CLAUDE_CODE_OAUTH_TOKEN']) !== undefined) {
     return { ...base, status: 'ok', detail: 'subscription token in CLAUDE_CODE_OAUTH_TOKEN' };
   }
-  return { ...base, status: 'ok', detail: 'agents use your Claude Code login (run `claude` once to log in if you have not)' };
+  return {
+    ...base,
+    status: 'ok',
+    detail: 'agents use your Claude Code login (run `claude` once to log in if you have not)',
+  };
 }
 
 // Reports where a token was found, never the token.
@@ -172,8 +220,16 @@ async function checkGitHubToken(input: DoctorInput): Promise<Check> {
   if (gh.outcome === 'ok' && gh.stdout !== '') {
     return { ...base, status: 'ok', detail: 'found with `gh auth token`' };
   }
-  const detail = gh.outcome === 'missing' ? 'none in GITHUB_TOKEN or GH_TOKEN, and no gh CLI' : 'none in GITHUB_TOKEN or GH_TOKEN, and gh has none';
-  return { ...base, status: 'warn', detail: `${detail}: PRs will be skipped`, fix: 'set GITHUB_TOKEN (or run `gh auth login`)' };
+  const detail =
+    gh.outcome === 'missing'
+      ? 'none in GITHUB_TOKEN or GH_TOKEN, and no gh CLI'
+      : 'none in GITHUB_TOKEN or GH_TOKEN, and gh has none';
+  return {
+    ...base,
+    status: 'warn',
+    detail: `${detail}: PRs will be skipped`,
+    fix: 'set GITHUB_TOKEN (or run `gh auth login`)',
+  };
 }
 
 interface ProbeResult {

@@ -8,10 +8,14 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty');
 // Ids name branches, worktree folders and actor ids, so they stay filename- and ref-safe.
 const storyId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit', abort: true })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    abort: true,
+  })
   // What else git refuses in a branch name made of those characters (git check-ref-format).
   .refine((id) => !id.includes('..') && !id.endsWith('.') && !id.endsWith('.lock'), {
-    error: (issue) => `"${String(issue.input)}" must not contain ".." nor end with "." or ".lock" (it names a git branch)`,
+    error: (issue) =>
+      `"${String(issue.input)}" must not contain ".." nor end with "." or ".lock" (it names a git branch)`,
   })
   // The run's integration worktree sits beside the story worktrees under this name.
   .refine((id) => id !== 'integration', { error: '"integration" is reserved for the run\'s integration worktree' });
@@ -75,7 +79,8 @@ function storyIdAt(value: unknown, path: readonly PropertyKey[]): string | undef
   return typeof id === 'string' && storyId.safeParse(id).success ? id : undefined;
 }
 
-export type PlanCheck = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: PlanIssue[] };
+export type PlanCheck =
+  { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: PlanIssue[] };
 
 /** Schema then graph rules, as data, so the planner's repair loop can send the issues back. */
 export function checkPlan(value: unknown): PlanCheck {
@@ -128,7 +133,9 @@ export function parsePlan(text: string, source: string): Plan {
     const reason = error instanceof Error ? error.message : String(error);
     const offset = errorOffset(body, reason);
     const where = offset === undefined ? '' : lineColumn(body, offset);
-    throw new PlanError(source, [{ rule: 'invalid-json', message: `not valid JSON${where} (${reason})` }], { cause: error });
+    throw new PlanError(source, [{ rule: 'invalid-json', message: `not valid JSON${where} (${reason})` }], {
+      cause: error,
+    });
   }
   const result = checkPlan(value);
   if (!result.ok) throw new PlanError(source, result.issues);

@@ -67,10 +67,16 @@ export const storyPrompt = ({ goal, story, dependencies, brief, warnings, branch
     `# Your story: ${story.id} — ${story.title}\n\n${story.description}`,
     section('Acceptance criteria', story.acceptance.map((item) => `- [ ] ${item}`).join('\n')),
     writes.length > 0
-      ? section('Files you are expected to write', `${bullets(writes.map(code))}\n\nOther files are fine when the story needs them; keep the change focused.`)
+      ? section(
+          'Files you are expected to write',
+          `${bullets(writes.map(code))}\n\nOther files are fine when the story needs them; keep the change focused.`,
+        )
       : '',
     dependencies.length > 0
-      ? section('What your dependencies merged', `Already on your branch:\n\n${bullets(dependencies.map(dependencyLine))}`)
+      ? section(
+          'What your dependencies merged',
+          `Already on your branch:\n\n${bullets(dependencies.map(dependencyLine))}`,
+        )
       : '',
     brief.trim() !== '' ? section('What other agents already learned', brief.trim()) : '',
     warnings.length > 0 ? section('Collision warnings', warningList(warnings, story.id)) : '',
@@ -136,5 +142,11 @@ export const retryPrompt = ({ reason }: { readonly reason: string }): string =>
   `Your previous turn stopped before you finished (${reason}). Continue where you stopped: check ${code('git status')} and ${code('git log')} in your worktree to see what is already done, then finish the story and its definition of done, committing with the prefix your rules give.\n`;
 
 /** The follow-up turn that delivers collision warnings raised while the story was working. */
-export const feedbackPrompt = ({ warnings, storyId }: { readonly warnings: readonly PromptWarning[]; readonly storyId?: string }): string =>
+export const feedbackPrompt = ({
+  warnings,
+  storyId,
+}: {
+  readonly warnings: readonly PromptWarning[];
+  readonly storyId?: string;
+}): string =>
   `baro noticed other stories working on files you touched:\n\n${warningList(warnings, storyId)}\n\nAdjust your work if needed, then continue with your story and its definition of done.\n`;

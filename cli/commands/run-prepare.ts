@@ -31,7 +31,9 @@ async function gitRepoRoot(cwd: string): Promise<string> {
     return await repoRoot(cwd);
   } catch (error) {
     if (error instanceof NotAGitRepoError) {
-      throw new UsageError(`${cwd} is not inside a git repository: run baro from the repository it should work on.`, { cause: error });
+      throw new UsageError(`${cwd} is not inside a git repository: run baro from the repository it should work on.`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -41,7 +43,8 @@ async function readPlan(path: string): Promise<Plan> {
   try {
     return await loadPlan(path);
   } catch (error) {
-    if (error instanceof PlanError) throw new UsageError(error.message, { option: '--plan', value: path, cause: error });
+    if (error instanceof PlanError)
+      throw new UsageError(error.message, { option: '--plan', value: path, cause: error });
     throw error;
   }
 }
@@ -53,7 +56,9 @@ async function findBase(repoDir: string, base: string | undefined): Promise<Reso
   } catch (error) {
     if (!(error instanceof BaseBranchError)) throw error;
     if ((await commitOf(repoDir, 'HEAD')) === undefined) {
-      throw new UsageError(`${repoDir} has no commits yet: commit something to start from, then run baro again.`, { cause: error });
+      throw new UsageError(`${repoDir} has no commits yet: commit something to start from, then run baro again.`, {
+        cause: error,
+      });
     }
     throw new UsageError(error.message, { option: '--base', value: base, cause: error });
   }
@@ -63,7 +68,9 @@ async function findBase(repoDir: string, base: string | undefined): Promise<Reso
 function refuseHomeInside(repoDir: string, home: string): void {
   const rel = relative(repoDir, resolve(home));
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
-    throw new UsageError(`BARO_HOME (${home}) is inside the repository ${repoDir}: baro keeps its worktrees out of your checkout. Point BARO_HOME elsewhere, or unset it to use ~/.baro.`);
+    throw new UsageError(
+      `BARO_HOME (${home}) is inside the repository ${repoDir}: baro keeps its worktrees out of your checkout. Point BARO_HOME elsewhere, or unset it to use ~/.baro.`,
+    );
   }
 }
 
@@ -77,8 +84,16 @@ async function freeBranch(repoDir: string, wanted: string): Promise<string> {
 
 /** Options of the contract that this version cannot honour yet: said plainly rather than silently ignored. */
 function refuseUnbuilt(options: RunOptions): void {
-  if (options.inspect) throw new UsageError('--inspect is not available yet in this version of baro: run without it (the events are in --json).', { option: '--inspect' });
-  if (options.config !== undefined) throw new UsageError('--config is not available yet in this version of baro: run without it.', { option: '--config', value: options.config });
+  if (options.inspect)
+    throw new UsageError(
+      '--inspect is not available yet in this version of baro: run without it (the events are in --json).',
+      { option: '--inspect' },
+    );
+  if (options.config !== undefined)
+    throw new UsageError('--config is not available yet in this version of baro: run without it.', {
+      option: '--config',
+      value: options.config,
+    });
 }
 
 export async function prepareRun(input: {
@@ -92,7 +107,9 @@ export async function prepareRun(input: {
   refuseUnbuilt(options);
   const repoDir = await gitRepoRoot(cwd);
   if (options.plan === undefined) {
-    throw new UsageError('baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.');
+    throw new UsageError(
+      'baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.',
+    );
   }
   const plan = await readPlan(resolve(cwd, options.plan));
   const base = await findBase(repoDir, options.base);
@@ -111,7 +128,13 @@ export async function prepareRun(input: {
     base: { branch: base.branch, sha: base.sha },
     status: 'running',
     startedAt: startedAt.toISOString(),
-    options: { parallel: options.parallel, push: options.push, pr: options.pr, draft: options.draft, models: options.models },
+    options: {
+      parallel: options.parallel,
+      push: options.push,
+      pr: options.pr,
+      draft: options.draft,
+      models: options.models,
+    },
     plan,
   };
   await saveRun(paths, record);

@@ -38,7 +38,8 @@ function processIo(): RunIo {
     cwd: process.cwd(),
     env: process.env,
     out: process.stdout,
-    terminal: process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
+    terminal:
+      process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
     stopRequested: new Promise((resolveStop) => {
       process.once('SIGINT', () => resolveStop());
       process.once('SIGTERM', () => resolveStop());
@@ -46,7 +47,11 @@ function processIo(): RunIo {
   };
 }
 
-export async function runCommand(goal: string | undefined, options: RunOptions, io: RunIo = processIo()): Promise<number> {
+export async function runCommand(
+  goal: string | undefined,
+  options: RunOptions,
+  io: RunIo = processIo(),
+): Promise<number> {
   const startedAt = new Date();
   const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt });
   const { plan, levels, paths, record, branch, remote, storyBranch } = run;
@@ -56,7 +61,15 @@ export async function runCommand(goal: string | undefined, options: RunOptions, 
   }
 
   const reporter = createReporter({ json: options.json, out: io.out, journal: paths.eventsJsonl });
-  reporter.report({ type: 'run.started', runId: record.runId, goal: record.goal, branch, base: record.base.branch, parallel: options.parallel, runDir: paths.runDir });
+  reporter.report({
+    type: 'run.started',
+    runId: record.runId,
+    goal: record.goal,
+    branch,
+    base: record.base.branch,
+    parallel: options.parallel,
+    runDir: paths.runDir,
+  });
   reporter.report({ type: 'plan.ready', stories: plan.stories.length, levels });
 
   const machine = provideRun({
@@ -76,10 +89,19 @@ export async function runCommand(goal: string | undefined, options: RunOptions, 
       runSession,
       now: Date.now,
     },
-    git: { repoRoot: run.repoDir, paths, integrationBranch: branch, storyBranch, baseSha: record.base.sha, remote, identity: await identityArgs(run.repoDir) },
+    git: {
+      repoRoot: run.repoDir,
+      paths,
+      integrationBranch: branch,
+      storyBranch,
+      baseSha: record.base.sha,
+      remote,
+      identity: await identityArgs(run.repoDir),
+    },
   });
   // Every actor's emitted domain events, children included, reach the reporter from the moment the actor exists.
-  const listen = (ref: ActorRefLike) => (ref as AnyActorRef).on('*', (event) => reporter.report(event as RunReportEvent));
+  const listen = (ref: ActorRefLike) =>
+    (ref as AnyActorRef).on('*', (event) => reporter.report(event as RunReportEvent));
   const actor = createActor(machine, {
     input: {
       runId: record.runId,
@@ -92,7 +114,10 @@ export async function runCommand(goal: string | undefined, options: RunOptions, 
     },
   });
   const finished = new Promise<RunOutput>((resolveDone, rejectDone) => {
-    actor.subscribe({ next: (snapshot) => snapshot.status === 'done' && resolveDone(snapshot.output), error: rejectDone });
+    actor.subscribe({
+      next: (snapshot) => snapshot.status === 'done' && resolveDone(snapshot.output),
+      error: rejectDone,
+    });
   });
   actor.start();
   const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]);
@@ -111,7 +136,11 @@ export async function runCommand(goal: string | undefined, options: RunOptions, 
     prUrl: null,
     pushed: end?.pushed ?? false,
     stories,
-    timing: { wallMs: Date.now() - startedAt.getTime(), planMs: 0, agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0) },
+    timing: {
+      wallMs: Date.now() - startedAt.getTime(),
+      planMs: 0,
+      agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0),
+    },
     error: end?.error ?? end?.pushError,
   });
   const titles = new Map(plan.stories.map((s) => [s.id, s.title]));
@@ -119,7 +148,14 @@ export async function runCommand(goal: string | undefined, options: RunOptions, 
     ...record,
     status,
     finishedAt: new Date().toISOString(),
-    stories: stories.map((s) => ({ id: s.id, title: titles.get(s.id) ?? s.id, status: s.status, attempts: s.attempts, agentMs: s.agentMs, costUsd: s.costUsd })),
+    stories: stories.map((s) => ({
+      id: s.id,
+      title: titles.get(s.id) ?? s.id,
+      status: s.status,
+      attempts: s.attempts,
+      agentMs: s.agentMs,
+      costUsd: s.costUsd,
+    })),
   });
   if (status === 'stopped') return ExitCode.stopped;
   return status === 'succeeded' ? ExitCode.succeeded : ExitCode.failed;

@@ -52,7 +52,8 @@ export function buildArgv(options: ClaudeArgvOptions): ClaudeArgv {
   if (options.allowedTools !== undefined && options.allowedTools.length > 0) {
     args.push(`--allowedTools=${options.allowedTools.join(',')}`);
   }
-  if (options.appendSystemPromptFile !== undefined) args.push('--append-system-prompt-file', options.appendSystemPromptFile);
+  if (options.appendSystemPromptFile !== undefined)
+    args.push('--append-system-prompt-file', options.appendSystemPromptFile);
   if (options.jsonSchema !== undefined) args.push(`--json-schema=${JSON.stringify(options.jsonSchema)}`);
   if (Buffer.byteLength(options.prompt, 'utf8') > MAX_ARGV_PROMPT_BYTES) return { args, stdinPrompt: options.prompt };
   args.push('--', options.prompt);

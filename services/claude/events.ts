@@ -28,16 +28,46 @@ export interface Usage {
 }
 
 export type AgentEvent =
-  | { readonly type: 'session.started'; readonly sessionId: string; readonly model: string; readonly tools: readonly string[]; readonly cliVersion: string; readonly cwd: string; readonly permissionMode: string }
+  | {
+      readonly type: 'session.started';
+      readonly sessionId: string;
+      readonly model: string;
+      readonly tools: readonly string[];
+      readonly cliVersion: string;
+      readonly cwd: string;
+      readonly permissionMode: string;
+    }
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'tool.call'; readonly call: ToolCall }
   /** The result of an earlier call, with that call attached (undefined when its tool_use was never seen). */
-  | { readonly type: 'tool.result'; readonly toolUseId: string; readonly call: ToolCall | undefined; readonly ok: boolean; readonly text: string; readonly exitCode?: number; readonly files?: readonly string[]; readonly fileSize?: number }
+  | {
+      readonly type: 'tool.result';
+      readonly toolUseId: string;
+      readonly call: ToolCall | undefined;
+      readonly ok: boolean;
+      readonly text: string;
+      readonly exitCode?: number;
+      readonly files?: readonly string[];
+      readonly fileSize?: number;
+    }
   | { readonly type: 'rate_limit'; readonly info: RateLimitInfo }
-  | { readonly type: 'api.retry'; readonly attempt: number; readonly maxRetries: number; readonly delayMs: number; readonly status: number | null; readonly error: string }
+  | {
+      readonly type: 'api.retry';
+      readonly attempt: number;
+      readonly maxRetries: number;
+      readonly delayMs: number;
+      readonly status: number | null;
+      readonly error: string;
+    }
   | { readonly type: 'model.fallback'; readonly from: string; readonly to: string; readonly trigger: string }
   | { readonly type: 'permission.denied'; readonly tool: string; readonly toolUseId: string; readonly message: string }
-  | { readonly type: 'result'; readonly subtype: string; readonly isError: boolean; readonly text: string; readonly sessionId: string }
+  | {
+      readonly type: 'result';
+      readonly subtype: string;
+      readonly isError: boolean;
+      readonly text: string;
+      readonly sessionId: string;
+    }
   | { readonly type: 'unknown'; readonly messageType: string; readonly subtype?: string }
   | { readonly type: 'malformed'; readonly line: string; readonly reason: string };
 

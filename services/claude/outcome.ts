@@ -26,7 +26,12 @@ const LIMIT_PREFIXES = [
   'Usage limit reached',
 ];
 
-const AUTH_ERRORS = new Set(['authentication_failed', 'oauth_org_not_allowed', 'account_on_hold', 'verification_required']);
+const AUTH_ERRORS = new Set([
+  'authentication_failed',
+  'oauth_org_not_allowed',
+  'account_on_hold',
+  'verification_required',
+]);
 // Typed api_error kinds that say the request never completed, so a later retry may succeed.
 const TRANSIENT_API_ERRORS = new Set(['connection_failed', 'stream_idle_timeout', 'no_response']);
 
@@ -37,7 +42,10 @@ function isLimitText(text: string): boolean {
 
 function usageLimit(text: string, info: RateLimitInfo | undefined): Outcome {
   if (info === undefined) return { kind: 'usage_limit', text };
-  const outcome: { kind: 'usage_limit'; resetsAt?: number; limitKind?: string; text: string } = { kind: 'usage_limit', text };
+  const outcome: { kind: 'usage_limit'; resetsAt?: number; limitKind?: string; text: string } = {
+    kind: 'usage_limit',
+    text,
+  };
   if (info.resetsAt !== undefined) outcome.resetsAt = info.resetsAt;
   if (info.limitType !== undefined) outcome.limitKind = info.limitType;
   return outcome;
@@ -53,7 +61,11 @@ function errorText(result: ResultMessage): string {
 }
 
 function denials(result: ResultMessage): PermissionDenial[] {
-  return result.permission_denials.map((denial) => ({ tool: denial.tool_name, toolUseId: denial.tool_use_id, input: denial.tool_input }));
+  return result.permission_denials.map((denial) => ({
+    tool: denial.tool_name,
+    toolUseId: denial.tool_use_id,
+    input: denial.tool_input,
+  }));
 }
 
 function isStartupFailure(result: ResultMessage): boolean {
@@ -77,11 +89,16 @@ function classifyError(result: ResultMessage, stream: StreamSummary): Outcome {
     isLimitText(text);
   if (limited) return usageLimit(text, stream.assistantRateLimit ?? stream.lastRejected);
   const assistantError = stream.assistantError;
-  if (status === 401 || (assistantError !== undefined && AUTH_ERRORS.has(assistantError)) || text.startsWith('Not logged in')) {
+  if (
+    status === 401 ||
+    (assistantError !== undefined && AUTH_ERRORS.has(assistantError)) ||
+    text.startsWith('Not logged in')
+  ) {
     return { kind: 'auth', text };
   }
   if (status === 429 || (status !== null && status >= 500)) return { kind: 'transient', status, text };
-  if (typeof result.api_error === 'string' && TRANSIENT_API_ERRORS.has(result.api_error)) return { kind: 'transient', status, text };
+  if (typeof result.api_error === 'string' && TRANSIENT_API_ERRORS.has(result.api_error))
+    return { kind: 'transient', status, text };
   return { kind: 'error', text };
 }
 
@@ -94,9 +111,13 @@ function killed(exit: ProcessExit): Outcome {
 
 // An argv or startup error exits non-zero with empty stdout; stderr then holds the only explanation.
 function classifyWithoutResult(stream: StreamSummary, exit: ProcessExit): Outcome {
-  if (exit.signal !== undefined || exit.exitCode === undefined || exit.exitCode === 0 || stream.lines > 0) return killed(exit);
+  if (exit.signal !== undefined || exit.exitCode === undefined || exit.exitCode === 0 || stream.lines > 0)
+    return killed(exit);
   const stderr = exit.stderr.trim();
-  return { kind: 'startup_failure', text: stderr === '' ? `claude exited with code ${exit.exitCode} and printed nothing` : stderr };
+  return {
+    kind: 'startup_failure',
+    text: stderr === '' ? `claude exited with code ${exit.exitCode} and printed nothing` : stderr,
+  };
 }
 
 /**

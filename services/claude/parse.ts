@@ -102,13 +102,15 @@ export function createStreamParser(): StreamParser {
       const call = calls.get(block.tool_use_id);
       // Each tool_use gets exactly one result, so the entry is no longer needed and the map stays small.
       calls.delete(block.tool_use_id);
-      events.push(toToolResult({
-        toolUseId: block.tool_use_id,
-        call,
-        isError: block.is_error,
-        content: block.content,
-        toolUseResult: results === 1 ? message.tool_use_result : undefined,
-      }));
+      events.push(
+        toToolResult({
+          toolUseId: block.tool_use_id,
+          call,
+          isError: block.is_error,
+          content: block.content,
+          toolUseResult: results === 1 ? message.tool_use_result : undefined,
+        }),
+      );
     }
     return events;
   }
@@ -117,7 +119,15 @@ export function createStreamParser(): StreamParser {
     result = message;
     if (message.session_id !== undefined) sessionId ??= message.session_id;
     const text = message.result ?? message.errors?.join('\n') ?? '';
-    return [{ type: 'result', subtype: message.subtype, isError: message.is_error, text, sessionId: message.session_id ?? sessionId ?? '' }];
+    return [
+      {
+        type: 'result',
+        subtype: message.subtype,
+        isError: message.is_error,
+        text,
+        sessionId: message.session_id ?? sessionId ?? '',
+      },
+    ];
   }
 
   function onSystem(raw: Record<string, unknown>, line: string): AgentEvent[] {
@@ -127,23 +137,56 @@ export function createStreamParser(): StreamParser {
         if (!parsed.success) return malformed(line, issueText(parsed.error));
         const init = parsed.data;
         sessionId = init.session_id;
-        return [{ type: 'session.started', sessionId: init.session_id, model: init.model, tools: init.tools, cliVersion: init.claude_code_version, cwd: init.cwd, permissionMode: init.permissionMode }];
+        return [
+          {
+            type: 'session.started',
+            sessionId: init.session_id,
+            model: init.model,
+            tools: init.tools,
+            cliVersion: init.claude_code_version,
+            cwd: init.cwd,
+            permissionMode: init.permissionMode,
+          },
+        ];
       }
       case 'api_retry': {
         const parsed = apiRetrySchema.safeParse(raw);
         if (!parsed.success) return malformed(line, issueText(parsed.error));
         const retry = parsed.data;
-        return [{ type: 'api.retry', attempt: retry.attempt, maxRetries: retry.max_retries, delayMs: retry.retry_delay_ms, status: retry.error_status, error: retry.error }];
+        return [
+          {
+            type: 'api.retry',
+            attempt: retry.attempt,
+            maxRetries: retry.max_retries,
+            delayMs: retry.retry_delay_ms,
+            status: retry.error_status,
+            error: retry.error,
+          },
+        ];
       }
       case 'model_fallback': {
         const parsed = modelFallbackSchema.safeParse(raw);
         if (!parsed.success) return malformed(line, issueText(parsed.error));
-        return [{ type: 'model.fallback', from: parsed.data.original_model, to: parsed.data.fallback_model, trigger: parsed.data.trigger }];
+        return [
+          {
+            type: 'model.fallback',
+            from: parsed.data.original_model,
+            to: parsed.data.fallback_model,
+            trigger: parsed.data.trigger,
+          },
+        ];
       }
       case 'permission_denied': {
         const parsed = permissionDeniedSchema.safeParse(raw);
         if (!parsed.success) return malformed(line, issueText(parsed.error));
-        return [{ type: 'permission.denied', tool: parsed.data.tool_name, toolUseId: parsed.data.tool_use_id, message: parsed.data.message }];
+        return [
+          {
+            type: 'permission.denied',
+            tool: parsed.data.tool_name,
+            toolUseId: parsed.data.tool_use_id,
+            message: parsed.data.message,
+          },
+        ];
       }
       default:
         return [unknownEvent('system', raw['subtype'])];

@@ -6,7 +6,10 @@ export class RawLogError extends Error {
   readonly path: string;
 
   constructor(path: string, action: string, cause: unknown) {
-    super(`Could not ${action} the agent log ${path}: ${cause instanceof Error ? cause.message : String(cause)}. Check that the baro state directory is writable (BARO_HOME).`, { cause });
+    super(
+      `Could not ${action} the agent log ${path}: ${cause instanceof Error ? cause.message : String(cause)}. Check that the baro state directory is writable (BARO_HOME).`,
+      { cause },
+    );
     this.name = 'RawLogError';
     this.path = path;
   }

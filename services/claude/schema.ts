@@ -62,10 +62,7 @@ export const assistantSchema = z.object({
     .catch(undefined),
 });
 
-const toolResultContentSchema = z.union([
-  z.string(),
-  z.array(z.object({ type: z.string(), text: optionalString })),
-]);
+const toolResultContentSchema = z.union([z.string(), z.array(z.object({ type: z.string(), text: optionalString }))]);
 
 const userBlockSchema = z.union([
   z.object({

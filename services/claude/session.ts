@@ -54,12 +54,23 @@ async function isDirectory(path: string): Promise<boolean> {
 async function spawnFailure(options: SessionOptions, error: unknown): Promise<Outcome> {
   const code = error instanceof ExecaError && typeof error.code === 'string' ? error.code : 'unknown error';
   if (!(await isDirectory(options.cwd))) {
-    return { kind: 'startup_failure', text: `Could not start ${options.bin}: the working directory ${options.cwd} does not exist (${code}). Recreate the worktree, then retry.` };
+    return {
+      kind: 'startup_failure',
+      text: `Could not start ${options.bin}: the working directory ${options.cwd} does not exist (${code}). Recreate the worktree, then retry.`,
+    };
   }
-  return { kind: 'startup_failure', text: `Could not start ${options.bin} (${code}). Install Claude Code or set BARO_CLAUDE_BIN to the claude executable.` };
+  return {
+    kind: 'startup_failure',
+    text: `Could not start ${options.bin} (${code}). Install Claude Code or set BARO_CLAUDE_BIN to the claude executable.`,
+  };
 }
 
-function sessionResult(parser: StreamParser, outcome: Outcome, exitCode: number | undefined, startedAt: number): SessionResult {
+function sessionResult(
+  parser: StreamParser,
+  outcome: Outcome,
+  exitCode: number | undefined,
+  startedAt: number,
+): SessionResult {
   const summary = parser.summary();
   const totals = resultTotals(summary.result);
   const result = summary.result;
@@ -93,13 +104,26 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   }
 }
 
-async function spawnAndRead(options: SessionOptions, parser: StreamParser, log: RawLog | undefined, startedAt: number): Promise<SessionResult> {
+async function spawnAndRead(
+  options: SessionOptions,
+  parser: StreamParser,
+  log: RawLog | undefined,
+  startedAt: number,
+): Promise<SessionResult> {
   const { args, stdinPrompt } = buildArgv(options);
-  const common = { cwd: options.cwd, env: buildEnv(options), extendEnv: false, buffer: false, reject: false, detached: true } as const;
+  const common = {
+    cwd: options.cwd,
+    env: buildEnv(options),
+    extendEnv: false,
+    buffer: false,
+    reject: false,
+    detached: true,
+  } as const;
   // An open but silent stdin costs a 3 s wait in the CLI, so stdin is closed unless it carries the prompt.
-  const subprocess = stdinPrompt === undefined
-    ? execa(options.bin, args, { ...common, stdin: 'ignore' })
-    : execa(options.bin, args, { ...common, input: stdinPrompt });
+  const subprocess =
+    stdinPrompt === undefined
+      ? execa(options.bin, args, { ...common, stdin: 'ignore' })
+      : execa(options.bin, args, { ...common, input: stdinPrompt });
   const pid = subprocess.pid;
   const stderr = captureTail(subprocess.stderr);
   let cancelKill: (() => void) | undefined;

@@ -34,7 +34,8 @@ export function toToolCall(id: string, name: string, input: ToolInput): ToolCall
   return call;
 }
 
-export type ToolResultContent = string | readonly { readonly type: string; readonly text?: string | undefined }[] | undefined;
+export type ToolResultContent =
+  string | readonly { readonly type: string; readonly text?: string | undefined }[] | undefined;
 
 function contentText(content: ToolResultContent): string {
   if (content === undefined) return '';

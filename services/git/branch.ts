@@ -13,15 +13,25 @@ export type DeleteBranchResult =
  * Deletes refs/heads/<branch> only when every commit on it is reachable from `into` and no worktree has it checked
  * out; otherwise keeps it and says why. A branch that does not exist is `absent`.
  */
-export async function deleteBranchIfMerged(input: { readonly repoDir: string; readonly branch: string; readonly into: string }): Promise<DeleteBranchResult> {
+export async function deleteBranchIfMerged(input: {
+  readonly repoDir: string;
+  readonly branch: string;
+  readonly into: string;
+}): Promise<DeleteBranchResult> {
   const { repoDir, branch, into } = input;
   const ref = `refs/heads/${branch}`;
   const sha = await commitOf(repoDir, ref);
   if (sha === undefined) return { status: 'absent' };
-  if (!(await isAncestor({ cwd: repoDir, ancestor: sha, descendant: into }))) return { status: 'kept', reason: 'unmerged' };
-  if ((await listWorktrees(repoDir)).some((worktree) => worktree.branch === branch)) return { status: 'kept', reason: 'checked-out' };
+  if (!(await isAncestor({ cwd: repoDir, ancestor: sha, descendant: into })))
+    return { status: 'kept', reason: 'unmerged' };
+  if ((await listWorktrees(repoDir)).some((worktree) => worktree.branch === branch))
+    return { status: 'kept', reason: 'checked-out' };
   // The expected old value makes git refuse if the branch moved since the check above.
-  await git(repoDir, ['update-ref', '-d', ref, sha], `check '${branch}' by hand (git log ${into}..${branch}) before deleting it`);
+  await git(
+    repoDir,
+    ['update-ref', '-d', ref, sha],
+    `check '${branch}' by hand (git log ${into}..${branch}) before deleting it`,
+  );
   return { status: 'deleted', sha };
 }
 
@@ -30,13 +40,28 @@ export async function deleteBranchIfMerged(input: { readonly repoDir: string; re
  * the branch moves forward to HEAD, so the commits made meanwhile are the ones baro merges. A HEAD that does not
  * contain the branch's commits is a GitError naming where the work is: moving the branch would drop commits.
  */
-export async function returnToBranch({ cwd, branch }: { readonly cwd: string; readonly branch: string }): Promise<void> {
+export async function returnToBranch({
+  cwd,
+  branch,
+}: {
+  readonly cwd: string;
+  readonly branch: string;
+}): Promise<void> {
   if ((await currentBranch(cwd)) === branch) return;
   const head = await revParse(cwd, 'HEAD');
   const args = ['merge-base', '--is-ancestor', `refs/heads/${branch}`, head];
   if (!(await isAncestor({ cwd, ancestor: `refs/heads/${branch}`, descendant: head }))) {
     const stderr = `HEAD (${head}) is not on '${branch}' and does not contain its commits`;
-    throw failure(cwd, args, { exitCode: 1, stdout: '', stderr }, `the agent left its worktree off its branch; its work is at ${head}`);
+    throw failure(
+      cwd,
+      args,
+      { exitCode: 1, stdout: '', stderr },
+      `the agent left its worktree off its branch; its work is at ${head}`,
+    );
   }
-  await git(cwd, ['switch', '--quiet', '-C', branch], `put ${cwd} back on '${branch}' by hand (git switch -C ${branch})`);
+  await git(
+    cwd,
+    ['switch', '--quiet', '-C', branch],
+    `put ${cwd} back on '${branch}' by hand (git switch -C ${branch})`,
+  );
 }

@@ -13,7 +13,9 @@ export async function identityArgs(cwd: string): Promise<string[]> {
   // git config exits 1 when no key matches.
   if (output.exitCode !== 0 && output.exitCode !== 1) throw failure(cwd, args, output, 'check the git configuration');
   const configured = new Set(output.stdout.split('\n').map((line) => line.split(' ', 1)[0]));
-  return Object.entries(FALLBACK_IDENTITY).flatMap(([key, value]) => (configured.has(key) ? [] : ['-c', `${key}=${value}`]));
+  return Object.entries(FALLBACK_IDENTITY).flatMap(([key, value]) =>
+    configured.has(key) ? [] : ['-c', `${key}=${value}`],
+  );
 }
 
 export interface CommitResult {
@@ -33,7 +35,9 @@ export interface CommitInput {
 
 /** HEAD's commit and branch in one git call. */
 async function headOf(cwd: string): Promise<{ sha: string; branch: string | undefined }> {
-  const [sha = '', ref = ''] = (await git(cwd, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'], `check ${cwd}`)).split('\n');
+  const [sha = '', ref = ''] = (
+    await git(cwd, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'], `check ${cwd}`)
+  ).split('\n');
   return { sha, branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined };
 }
 
@@ -44,7 +48,16 @@ const NOTHING_TO_COMMIT = /^nothing (added )?to commit/m;
 export async function commitAll({ cwd, message, identity }: CommitInput): Promise<CommitResult> {
   await git(cwd, ['add', '-A'], `check the files in ${cwd} (permissions, .gitignore, a stale index.lock)`);
   // Unattended: no hook that needs the worktree's dependencies installed, no signing prompt; the checks run separately.
-  const args = [...(identity ?? (await identityArgs(cwd))), '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '-m', message];
+  const args = [
+    ...(identity ?? (await identityArgs(cwd))),
+    '-c',
+    'commit.gpgSign=false',
+    'commit',
+    '--quiet',
+    '--no-verify',
+    '-m',
+    message,
+  ];
   const output = await runGit(cwd, args);
   const nothing = output.exitCode === 1 && NOTHING_TO_COMMIT.test(output.stdout);
   if (output.exitCode !== 0 && !nothing) throw failure(cwd, args, output, 'check the git identity of the repository');

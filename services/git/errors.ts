@@ -28,7 +28,10 @@ export class GitError extends Error {
   readonly exitCode: number | undefined;
 
   constructor(details: GitErrorDetails) {
-    super(`${details.command} failed in ${details.cwd}: ${firstLine(details.stderr) || '(no output)'} — ${details.next}`, { cause: details.cause });
+    super(
+      `${details.command} failed in ${details.cwd}: ${firstLine(details.stderr) || '(no output)'} — ${details.next}`,
+      { cause: details.cause },
+    );
     this.command = details.command;
     this.cwd = details.cwd;
     this.stderr = details.stderr;
@@ -42,7 +45,10 @@ export class NotAGitRepoError extends Error {
   readonly cwd: string;
 
   constructor(cwd: string, options: { readonly cause: GitError }) {
-    super(`Not inside a git working tree: ${cwd} (${firstLine(options.cause.stderr) || 'no output'}) — run baro from a checkout of your repository`, options);
+    super(
+      `Not inside a git working tree: ${cwd} (${firstLine(options.cause.stderr) || 'no output'}) — run baro from a checkout of your repository`,
+      options,
+    );
     this.cwd = cwd;
   }
 }
@@ -58,7 +64,9 @@ export class BaseBranchError extends Error {
       branch === undefined
         ? 'no base branch: HEAD is detached and the remote has no default branch'
         : `base branch '${branch}' exists neither locally nor as a remote-tracking branch`;
-    super(`${what} in ${repoDir} — pass --base <branch> with an existing branch (fetch it first if it is only on the remote)`);
+    super(
+      `${what} in ${repoDir} — pass --base <branch> with an existing branch (fetch it first if it is only on the remote)`,
+    );
     this.repoDir = repoDir;
     this.branch = branch;
   }

@@ -5,7 +5,11 @@ import { failure, git, runGit } from './run.js';
 export const splitNul = (text: string): string[] => text.split('\0').filter((part) => part !== '');
 
 /** Whether `ancestor` is reachable from `descendant` (true when they are the same commit). */
-export async function isAncestor(input: { readonly cwd: string; readonly ancestor: string; readonly descendant: string }): Promise<boolean> {
+export async function isAncestor(input: {
+  readonly cwd: string;
+  readonly ancestor: string;
+  readonly descendant: string;
+}): Promise<boolean> {
   const args = ['merge-base', '--is-ancestor', input.ancestor, input.descendant];
   const output = await runGit(input.cwd, args);
   if (output.exitCode === 0) return true;

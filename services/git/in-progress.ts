@@ -13,7 +13,11 @@ const STATES = [
 
 /** The git command whose operation is unfinished in the worktree at cwd (`merge`, `rebase`…), or undefined: one git call. */
 export async function unfinishedOperation(cwd: string): Promise<string | undefined> {
-  const out = await git(cwd, ['rev-parse', ...STATES.flatMap(([name]) => ['--git-path', name])], 'check that this is a git worktree');
+  const out = await git(
+    cwd,
+    ['rev-parse', ...STATES.flatMap(([name]) => ['--git-path', name])],
+    'check that this is a git worktree',
+  );
   const paths = out.split('\n').map((path) => resolve(cwd, path));
   for (const [index, [, command]] of STATES.entries()) {
     const path = paths[index];

@@ -28,7 +28,11 @@ const abortMerge = (cwd: string): Promise<string> =>
 
 /** HEAD and, when HEAD is a merge, the files it changed against its first parent: one git call. */
 async function headAndFiles(cwd: string): Promise<{ sha: string; files: string[] }> {
-  const out = await git(cwd, ['log', '-1', '-z', '--format=%H', '--name-only', '--diff-merges=first-parent', 'HEAD'], `check ${cwd}`);
+  const out = await git(
+    cwd,
+    ['log', '-1', '-z', '--format=%H', '--name-only', '--diff-merges=first-parent', 'HEAD'],
+    `check ${cwd}`,
+  );
   // `<sha>\0\n<file>\0<file>\0`: the blank line git puts between the header and the file list follows the first NUL.
   const [sha = '', ...files] = splitNul(out).map((part) => part.replace(/^\n/, ''));
   return { sha, files };
@@ -42,7 +46,18 @@ async function headAndFiles(cwd: string): Promise<{ sha: string; files: string[]
 export async function mergeNoFf(input: MergeInput): Promise<MergeResult> {
   const { cwd, branch, message } = input;
   const identity = input.identity ?? (await identityArgs(cwd));
-  const args = [...identity, '-c', 'commit.gpgSign=false', 'merge', '--no-ff', '--no-edit', '--no-verify', '-m', message, branch];
+  const args = [
+    ...identity,
+    '-c',
+    'commit.gpgSign=false',
+    'merge',
+    '--no-ff',
+    '--no-edit',
+    '--no-verify',
+    '-m',
+    message,
+    branch,
+  ];
   let output = await runGit(cwd, args);
   // A conflict of this merge exits 1; a refusal to start (an earlier merge never concluded) exits 128.
   if (output.exitCode > 1 && (await mergeInProgress(cwd))) {

@@ -6,13 +6,18 @@ import { readIfExists, statIfExists } from './files.js';
 import { failure, git, runGit } from './run.js';
 import type { GitOutput } from './run.js';
 
-export type RebaseResult = { readonly status: 'clean' } | { readonly status: 'conflict'; readonly files: readonly string[] };
+export type RebaseResult =
+  { readonly status: 'clean' } | { readonly status: 'conflict'; readonly files: readonly string[] };
 
 export type ContinueResult = RebaseResult | { readonly status: 'unresolved'; readonly files: readonly string[] };
 
 const rebaseStatePaths = async (cwd: string, file?: string): Promise<string[]> => {
   const names = ['rebase-merge', 'rebase-apply'].map((dir) => (file === undefined ? dir : `${dir}/${file}`));
-  const out = await git(cwd, ['rev-parse', ...names.flatMap((name) => ['--git-path', name])], 'check that this is a git worktree');
+  const out = await git(
+    cwd,
+    ['rev-parse', ...names.flatMap((name) => ['--git-path', name])],
+    'check that this is a git worktree',
+  );
   return out.split('\n').map((path) => resolve(cwd, path));
 };
 
@@ -45,11 +50,22 @@ async function outcome(cwd: string, args: readonly string[], output: GitOutput, 
  * `git rebase <onto>` in a story worktree. A conflict is left in progress, with the unmerged paths returned, for
  * someone to resolve and then call continueRebase (or abortRebase). A rebase already stopped here is reported as is.
  */
-export async function rebaseOnto({ cwd, onto }: { readonly cwd: string; readonly onto: string }): Promise<RebaseResult> {
+export async function rebaseOnto({
+  cwd,
+  onto,
+}: {
+  readonly cwd: string;
+  readonly onto: string;
+}): Promise<RebaseResult> {
   if (await rebaseInProgress(cwd)) return { status: 'conflict', files: await unmergedFiles(cwd) };
   // --no-autostash: an autostash that fails to re-apply lands in the stash list, which is shared with the user's checkout.
   const args = [...(await identityArgs(cwd)), 'rebase', '--no-autostash', onto];
-  return outcome(cwd, args, await runGit(cwd, args), `commit or discard the changes in ${cwd}, and check that '${onto}' exists`);
+  return outcome(
+    cwd,
+    args,
+    await runGit(cwd, args),
+    `commit or discard the changes in ${cwd}, and check that '${onto}' exists`,
+  );
 }
 
 /**

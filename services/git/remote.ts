@@ -5,10 +5,17 @@ import { runGit } from './run.js';
 export type FetchResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 /** `git fetch <remote>`; a failure (offline, unknown remote, no access) comes back as data for the caller to warn about. */
-export async function fetchRemote(input: { readonly repoDir: string; readonly remote: string; readonly signal?: AbortSignal }): Promise<FetchResult> {
+export async function fetchRemote(input: {
+  readonly repoDir: string;
+  readonly remote: string;
+  readonly signal?: AbortSignal;
+}): Promise<FetchResult> {
   const output = await runGit(input.repoDir, ['fetch', '--quiet', input.remote], { signal: input.signal });
   if (output.exitCode === 0) return { ok: true };
-  return { ok: false, message: `git fetch ${input.remote} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}` };
+  return {
+    ok: false,
+    message: `git fetch ${input.remote} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}`,
+  };
 }
 
 export type PushResult =
@@ -29,13 +36,22 @@ export async function pushBranch(input: {
   readonly signal?: AbortSignal;
 }): Promise<PushResult> {
   const ref = `refs/heads/${input.branch}`;
-  const output = await runGit(input.cwd, ['push', '--porcelain', input.remote, `${ref}:${ref}`], { signal: input.signal });
+  const output = await runGit(input.cwd, ['push', '--porcelain', input.remote, `${ref}:${ref}`], {
+    signal: input.signal,
+  });
   const line = output.stdout
     .split('\n')
     .map((text) => PORCELAIN.exec(text))
     .find((match) => match?.[2] === `${ref}:${ref}`);
   const [, flag, , summary] = line ?? [];
-  if (flag === '!') return { status: 'rejected', message: `git push ${input.remote} ${input.branch} was rejected: ${summary ?? ''}`.trim() };
+  if (flag === '!')
+    return {
+      status: 'rejected',
+      message: `git push ${input.remote} ${input.branch} was rejected: ${summary ?? ''}`.trim(),
+    };
   if (output.exitCode === 0) return { status: flag === '=' ? 'up-to-date' : 'pushed' };
-  return { status: 'failed', message: `git push ${input.remote} ${input.branch} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}` };
+  return {
+    status: 'failed',
+    message: `git push ${input.remote} ${input.branch} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}`,
+  };
 }

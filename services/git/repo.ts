@@ -65,7 +65,8 @@ export async function remoteDefaultBranch(repoDir: string, remote = 'origin'): P
   const args = ['symbolic-ref', '--quiet', `refs/remotes/${remote}/HEAD`];
   const output = await runGit(repoDir, args);
   if (output.exitCode !== 0 && output.stderr.trim() === '') return undefined;
-  if (output.exitCode !== 0) throw failure(repoDir, args, output, `check refs/remotes/${remote}/HEAD (git remote set-head ${remote} --auto)`);
+  if (output.exitCode !== 0)
+    throw failure(repoDir, args, output, `check refs/remotes/${remote}/HEAD (git remote set-head ${remote} --auto)`);
   const prefix = `refs/remotes/${remote}/`;
   const target = output.stdout.trim();
   return target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
@@ -83,7 +84,11 @@ export interface ResolvedBase {
  * Its commit comes from the remote-tracking branch when one exists (that is what the pull request targets),
  * else from the local branch. BaseBranchError when neither exists.
  */
-export async function resolveBase(input: { readonly repoDir: string; readonly base?: string; readonly remote?: string }): Promise<ResolvedBase> {
+export async function resolveBase(input: {
+  readonly repoDir: string;
+  readonly base?: string;
+  readonly remote?: string;
+}): Promise<ResolvedBase> {
   const { repoDir } = input;
   const remote = input.remote ?? 'origin';
   const branch = input.base ?? (await remoteDefaultBranch(repoDir, remote)) ?? (await currentBranch(repoDir));

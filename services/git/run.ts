@@ -50,21 +50,45 @@ export function runGit(cwd: string, args: readonly string[], options: RunOptions
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error) => {
-      const next = options.signal?.aborted ? 'it was cancelled; run it again' : 'check that git is installed and on PATH and that the directory exists';
-      reject(new GitError({ command: commandLine(args), cwd, stderr: Buffer.concat(stderr).toString() || error.message, exitCode: undefined, next, cause: error }));
+      const next = options.signal?.aborted
+        ? 'it was cancelled; run it again'
+        : 'check that git is installed and on PATH and that the directory exists';
+      reject(
+        new GitError({
+          command: commandLine(args),
+          cwd,
+          stderr: Buffer.concat(stderr).toString() || error.message,
+          exitCode: undefined,
+          next,
+          cause: error,
+        }),
+      );
     });
     child.on('close', (code, signal) => {
       const out = { stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
       if (code !== null) return resolve({ exitCode: code, ...out });
       // An abort was already reported by 'error'; rejecting twice is harmless.
       const stderrText = out.stderr || `git was stopped by ${signal ?? 'a signal'}`;
-      reject(new GitError({ command: commandLine(args), cwd, stderr: stderrText, exitCode: undefined, next: 'run it again' }));
+      reject(
+        new GitError({
+          command: commandLine(args),
+          cwd,
+          stderr: stderrText,
+          exitCode: undefined,
+          next: 'run it again',
+        }),
+      );
     });
   });
 }
 
 /** Runs git and returns its trimmed stdout; any non-zero exit is a GitError that ends with `next`. */
-export async function git(cwd: string, args: readonly string[], next: string, options: RunOptions = {}): Promise<string> {
+export async function git(
+  cwd: string,
+  args: readonly string[],
+  next: string,
+  options: RunOptions = {},
+): Promise<string> {
   const output = await runGit(cwd, args, options);
   if (output.exitCode !== 0) throw failure(cwd, args, output, next);
   return output.stdout.trim();
@@ -72,5 +96,11 @@ export async function git(cwd: string, args: readonly string[], next: string, op
 
 /** The GitError for a finished command whose exit code the caller did not expect. */
 export function failure(cwd: string, args: readonly string[], output: GitOutput, next: string): GitError {
-  return new GitError({ command: commandLine(args), cwd, stderr: output.stderr || output.stdout, exitCode: output.exitCode, next });
+  return new GitError({
+    command: commandLine(args),
+    cwd,
+    stderr: output.stderr || output.stdout,
+    exitCode: output.exitCode,
+    next,
+  });
 }

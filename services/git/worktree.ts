@@ -19,7 +19,9 @@ const BRANCH_PREFIX = 'refs/heads/';
 const exists = async (path: string): Promise<boolean> => (await statIfExists(path)) !== undefined;
 
 const parseEntry = (block: string): WorktreeEntry => {
-  const fields = new Map(block.split('\n').map((line) => [line.split(' ', 1)[0] ?? '', line.slice(line.indexOf(' ') + 1)]));
+  const fields = new Map(
+    block.split('\n').map((line) => [line.split(' ', 1)[0] ?? '', line.slice(line.indexOf(' ') + 1)]),
+  );
   const ref = fields.get('branch');
   return {
     path: fields.get('worktree') ?? '',
@@ -37,7 +39,9 @@ export async function listWorktrees(repoDir: string): Promise<WorktreeEntry[]> {
     .map(parseEntry);
   return Promise.all(
     entries.map(async (entry) =>
-      entry.branch === undefined && (await exists(entry.path)) ? { ...entry, branch: await rebasingBranch(entry.path) } : entry,
+      entry.branch === undefined && (await exists(entry.path))
+        ? { ...entry, branch: await rebasingBranch(entry.path) }
+        : entry,
     ),
   );
 }
@@ -78,7 +82,8 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
   // Nothing on disk is the usual case: no need to list every worktree (one git process fewer on a story's start).
   const existing = (await exists(path)) ? await findWorktree(repoDir, path) : undefined;
   if (existing !== undefined) {
-    if (existing.branch !== branch) throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
+    if (existing.branch !== branch)
+      throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
     return { path, branch, head: await revParse(path, 'HEAD'), created: false };
   }
   const next = `check that ${path} is free and '${branch}' is not checked out in another worktree`;
@@ -98,17 +103,33 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
  * Deletes worktrees whose work is already merged, then forgets them with one `git worktree prune`: far fewer git
  * processes than removing them one by one. Never for a worktree that may hold unmerged work.
  */
-export async function discardMergedWorktrees({ repoDir, paths }: { readonly repoDir: string; readonly paths: readonly string[] }): Promise<void> {
+export async function discardMergedWorktrees({
+  repoDir,
+  paths,
+}: {
+  readonly repoDir: string;
+  readonly paths: readonly string[];
+}): Promise<void> {
   await Promise.all(paths.map((path) => rm(path, { recursive: true, force: true })));
   await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
 }
 
 /** Removes the worktree at path even with uncommitted changes; nothing to do when it is gone. Then prunes stale entries. */
-export async function removeWorktree({ repoDir, path }: { readonly repoDir: string; readonly path: string }): Promise<{ readonly removed: boolean }> {
+export async function removeWorktree({
+  repoDir,
+  path,
+}: {
+  readonly repoDir: string;
+  readonly path: string;
+}): Promise<{ readonly removed: boolean }> {
   const existing = await findWorktree(repoDir, path);
   const present = existing !== undefined && (await exists(existing.path));
   if (present) {
-    await git(repoDir, ['worktree', 'remove', '--force', existing.path], `remove ${path} by hand, then run git worktree prune`);
+    await git(
+      repoDir,
+      ['worktree', 'remove', '--force', existing.path],
+      `remove ${path} by hand, then run git worktree prune`,
+    );
   }
   await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
   return { removed: present };

@@ -7,7 +7,10 @@ export class StoreError extends Error {
   readonly path: string;
   readonly reason: StoreErrorReason;
 
-  constructor(message: string, options: { readonly path: string; readonly reason: StoreErrorReason; readonly cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { readonly path: string; readonly reason: StoreErrorReason; readonly cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.path = options.path;
     this.reason = options.reason;

@@ -10,20 +10,26 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 const codeOf = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);
 
 const writeFailed = (path: string, error: unknown): StoreError =>
-  new StoreError(`Cannot write ${path}: ${messageOf(error)}. Check that ${dirname(path)} is writable and that the disk has space.`, {
-    path,
-    reason: 'write-failed',
-    cause: error,
-  });
+  new StoreError(
+    `Cannot write ${path}: ${messageOf(error)}. Check that ${dirname(path)} is writable and that the disk has space.`,
+    {
+      path,
+      reason: 'write-failed',
+      cause: error,
+    },
+  );
 
 // JSON.stringify returns undefined for functions and undefined, and throws on cycles and bigints.
 const serialize = (path: string, value: unknown, indent: number | undefined): string => {
   const failure = (cause?: unknown): StoreError =>
-    new StoreError(`Cannot write ${path}: the value cannot be represented as JSON${cause === undefined ? '' : ` (${messageOf(cause)})`}. This is a bug in baro; please report it.`, {
-      path,
-      reason: 'invalid',
-      cause,
-    });
+    new StoreError(
+      `Cannot write ${path}: the value cannot be represented as JSON${cause === undefined ? '' : ` (${messageOf(cause)})`}. This is a bug in baro; please report it.`,
+      {
+        path,
+        reason: 'invalid',
+        cause,
+      },
+    );
   let text: string | undefined;
   try {
     text = JSON.stringify(value, null, indent);
@@ -79,13 +85,20 @@ const readText = async (path: string): Promise<string> => {
     return await readFile(path, 'utf8');
   } catch (error) {
     if (codeOf(error) === 'ENOENT') {
-      throw new StoreError(`Cannot read ${path}: the file does not exist. Check the run id (\`baro runs\` lists them) and BARO_HOME.`, {
-        path,
-        reason: 'missing',
-        cause: error,
-      });
+      throw new StoreError(
+        `Cannot read ${path}: the file does not exist. Check the run id (\`baro runs\` lists them) and BARO_HOME.`,
+        {
+          path,
+          reason: 'missing',
+          cause: error,
+        },
+      );
     }
-    throw new StoreError(`Cannot read ${path}: ${messageOf(error)}. Check the file's permissions.`, { path, reason: 'unreadable', cause: error });
+    throw new StoreError(`Cannot read ${path}: ${messageOf(error)}. Check the file's permissions.`, {
+      path,
+      reason: 'unreadable',
+      cause: error,
+    });
   }
 };
 

@@ -66,7 +66,15 @@ export interface RunPaths {
 }
 
 /** Every path of one run; nothing is created on disk. */
-export const runPaths = ({ home, repoRoot, runId }: { readonly home: string; readonly repoRoot: string; readonly runId: string }): RunPaths => {
+export const runPaths = ({
+  home,
+  repoRoot,
+  runId,
+}: {
+  readonly home: string;
+  readonly repoRoot: string;
+  readonly runId: string;
+}): RunPaths => {
   const repoDir = repoFolder({ home, repoRoot });
   const runsDir = join(repoDir, 'runs');
   const runDir = join(runsDir, segment('run id', runId, runsDir));

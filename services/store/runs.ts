@@ -51,16 +51,20 @@ export type RunRecord = z.infer<typeof RunRecordSchema>;
 export const saveRun = async (paths: Pick<RunPaths, 'runJson'>, record: RunRecord): Promise<void> => {
   const parsed = RunRecordSchema.safeParse(record);
   if (!parsed.success) {
-    throw new StoreError(`Refusing to write ${paths.runJson}: the run record is invalid:\n${z.prettifyError(parsed.error)}\nThis is a bug in baro; please report it.`, {
-      path: paths.runJson,
-      reason: 'invalid',
-      cause: parsed.error,
-    });
+    throw new StoreError(
+      `Refusing to write ${paths.runJson}: the run record is invalid:\n${z.prettifyError(parsed.error)}\nThis is a bug in baro; please report it.`,
+      {
+        path: paths.runJson,
+        reason: 'invalid',
+        cause: parsed.error,
+      },
+    );
   }
   await writeJsonAtomic(paths.runJson, parsed.data);
 };
 
-export const loadRun = (paths: Pick<RunPaths, 'runJson'>): Promise<RunRecord> => readJson(paths.runJson, RunRecordSchema);
+export const loadRun = (paths: Pick<RunPaths, 'runJson'>): Promise<RunRecord> =>
+  readJson(paths.runJson, RunRecordSchema);
 
 export interface UnreadableRun {
   readonly runId: string;
@@ -81,15 +85,19 @@ const listFoldersIfExists = async (dir: string): Promise<string[]> => {
     return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
-    throw new StoreError(`Cannot list ${dir}: ${error instanceof Error ? error.message : String(error)}. Check the folder's permissions.`, {
-      path: dir,
-      reason: 'unreadable',
-      cause: error,
-    });
+    throw new StoreError(
+      `Cannot list ${dir}: ${error instanceof Error ? error.message : String(error)}. Check the folder's permissions.`,
+      {
+        path: dir,
+        reason: 'unreadable',
+        cause: error,
+      },
+    );
   }
 };
 
-type Loaded = { readonly ok: true; readonly record: RunRecord } | { readonly ok: false; readonly unreadable: UnreadableRun };
+type Loaded =
+  { readonly ok: true; readonly record: RunRecord } | { readonly ok: false; readonly unreadable: UnreadableRun };
 
 const loadOne = async (home: string, repoRoot: string, runId: string): Promise<Loaded> => {
   try {
@@ -104,7 +112,13 @@ const newestFirst = (a: RunRecord, b: RunRecord): number =>
   Date.parse(b.startedAt) - Date.parse(a.startedAt) || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0);
 
 /** The runs of one repository, newest first. */
-export const listRuns = async ({ home, repoRoot }: { readonly home: string; readonly repoRoot: string }): Promise<RunListing> => {
+export const listRuns = async ({
+  home,
+  repoRoot,
+}: {
+  readonly home: string;
+  readonly repoRoot: string;
+}): Promise<RunListing> => {
   const runIds = await listFoldersIfExists(join(repoFolder({ home, repoRoot }), 'runs'));
   const loaded = await Promise.all(runIds.map((runId) => loadOne(home, repoRoot, runId)));
   const runs = loaded.flatMap((item) => (item.ok ? [item.record] : []));

@@ -6,7 +6,10 @@ import { sleepUntilLogic } from '../../actors/sleep.js';
 
 describe('sleepUntilLogic', () => {
   it('keeps sleeping when the deadline is beyond the largest timer delay', async () => {
-    const actor = createActor(sleepUntilLogic(() => 0), { input: { until: 2 ** 31 + 60_000 } });
+    const actor = createActor(
+      sleepUntilLogic(() => 0),
+      { input: { until: 2 ** 31 + 60_000 } },
+    );
     let woke = false;
     const done = toPromise(actor).then(() => {
       woke = true;
@@ -20,7 +23,10 @@ describe('sleepUntilLogic', () => {
   });
 
   it('wakes on a deadline already past', async () => {
-    const actor = createActor(sleepUntilLogic(() => 1_000), { input: { until: 10 } });
+    const actor = createActor(
+      sleepUntilLogic(() => 1_000),
+      { input: { until: 10 } },
+    );
     actor.start();
     await toPromise(actor);
     expect(actor.getSnapshot().status).toBe('done');

@@ -61,15 +61,29 @@ describe('baro doctor', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     const report = doctorJson.parse(JSON.parse(result.stdout));
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.id)).toEqual(['node', 'git', 'repo', 'claude', 'login', 'github-token', 'origin']);
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'node',
+      'git',
+      'repo',
+      'claude',
+      'login',
+      'github-token',
+      'origin',
+    ]);
     expect(report.checks.find((c) => c.id === 'claude')?.detail).toContain('2.1.332 (Claude Code)');
     expect(report.checks.find((c) => c.id === 'origin')).toMatchObject({ status: 'ok', detail: 'github.com/acme/api' });
-    expect(report.checks.find((c) => c.id === 'github-token')).toMatchObject({ status: 'ok', detail: 'found in GITHUB_TOKEN' });
+    expect(report.checks.find((c) => c.id === 'github-token')).toMatchObject({
+      status: 'ok',
+      detail: 'found in GITHUB_TOKEN',
+    });
   });
 
   it('never prints the GitHub token', async () => {
     for (const args of [['doctor'], ['doctor', '--json']]) {
-      const result = await runBaro(args, { cwd: repo, env: { ...env, GITHUB_TOKEN: 'ghp_secret123', GH_TOKEN: 'ghp_secret123' } });
+      const result = await runBaro(args, {
+        cwd: repo,
+        env: { ...env, GITHUB_TOKEN: 'ghp_secret123', GH_TOKEN: 'ghp_secret123' },
+      });
       expect(result.stdout + result.stderr).not.toContain('ghp_secret123');
     }
   });
@@ -90,7 +104,10 @@ describe('baro doctor', () => {
     expect(result.exitCode).toBe(1);
     const report = doctorJson.parse(JSON.parse(result.stdout));
     expect(report.ok).toBe(false);
-    expect(report.checks.find((c) => c.id === 'claude')).toMatchObject({ status: 'fail', detail: `${missing} not found` });
+    expect(report.checks.find((c) => c.id === 'claude')).toMatchObject({
+      status: 'fail',
+      detail: `${missing} not found`,
+    });
 
     const human = await runBaro(['doctor'], { cwd: repo, env: { ...env, BARO_CLAUDE_BIN: missing } });
     expect(human.exitCode).toBe(1);

@@ -14,7 +14,11 @@ describe('describeError', () => {
   const outer = new Error('merge of S1 failed', { cause: inner });
 
   it('shows a UsageError as its message alone', () => {
-    const error = new UsageError('Invalid value for --parallel: "0".', { option: '--parallel', value: '0', cause: inner });
+    const error = new UsageError('Invalid value for --parallel: "0".', {
+      option: '--parallel',
+      value: '0',
+      cause: inner,
+    });
     expect(describeError(error, { debug: false })).toBe('Invalid value for --parallel: "0".');
   });
 

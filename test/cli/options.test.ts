@@ -55,16 +55,26 @@ describe('parseRunOptions', () => {
     expect(parseRunOptions({ push: false, pr: true })).toMatchObject({ push: false, pr: false });
   });
 
-  it.each([['1', 1], ['32', 32], [' 4 ', 4], [5, 5]])('accepts --parallel %j', (value, expected) => {
+  it.each([
+    ['1', 1],
+    ['32', 32],
+    [' 4 ', 4],
+    [5, 5],
+  ])('accepts --parallel %j', (value, expected) => {
     expect(parseRunOptions({ parallel: value }).parallel).toBe(expected);
   });
 
-  it.each([['0'], ['33'], ['-1'], ['1.5'], ['abc'], [''], [2.5]])('refuses --parallel %j with option, value and range', (value) => {
-    const error = catchUsageError(() => parseRunOptions({ parallel: value }));
-    expect(error.option).toBe('--parallel');
-    expect(error.value).toBe(value);
-    expect(error.message).toBe(`Invalid value for --parallel: ${JSON.stringify(value)}. Expected an integer from 1 to 32.`);
-  });
+  it.each([['0'], ['33'], ['-1'], ['1.5'], ['abc'], [''], [2.5]])(
+    'refuses --parallel %j with option, value and range',
+    (value) => {
+      const error = catchUsageError(() => parseRunOptions({ parallel: value }));
+      expect(error.option).toBe('--parallel');
+      expect(error.value).toBe(value);
+      expect(error.message).toBe(
+        `Invalid value for --parallel: ${JSON.stringify(value)}. Expected an integer from 1 to 32.`,
+      );
+    },
+  );
 
   it.each([
     [{ plan: '' }, '--plan'],

@@ -17,7 +17,9 @@ afterAll(async () => {
 
 describe('baro --version and --help', () => {
   it('--version prints the package version', async () => {
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const result = await runBaro(['--version'], { cwd });
     expect(result).toMatchObject({ exitCode: 0, stdout: pkg.version });
   });
@@ -39,7 +41,18 @@ describe('baro --version and --help', () => {
     const result = await runBaro(['run', '--help'], { cwd });
     expect(result.exitCode).toBe(0);
     const help = result.stdout.replace(/\s+/g, ' ');
-    for (const flag of ['--plan <file>', '--parallel <n>', '--yes', '--base <branch>', '--no-push', '--no-pr', '--draft', '--json', '--inspect', '--config <file>']) {
+    for (const flag of [
+      '--plan <file>',
+      '--parallel <n>',
+      '--yes',
+      '--base <branch>',
+      '--no-push',
+      '--no-pr',
+      '--draft',
+      '--json',
+      '--inspect',
+      '--config <file>',
+    ]) {
       expect(help).toContain(flag);
     }
     const defaults = parseRunOptions({});
@@ -71,11 +84,16 @@ describe('usage errors exit 2', () => {
     expect(result.stderr).toContain('too many arguments');
   });
 
-  it.each([['0'], ['33'], ['two'], ['1.5']])('a bare goal with --parallel %s names the option, value and range', async (value) => {
-    const result = await runBaro(['Add rate limiting', '--parallel', value], { cwd });
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim()).toBe(`error: Invalid value for --parallel: "${value}". Expected an integer from 1 to 32.`);
-  });
+  it.each([['0'], ['33'], ['two'], ['1.5']])(
+    'a bare goal with --parallel %s names the option, value and range',
+    async (value) => {
+      const result = await runBaro(['Add rate limiting', '--parallel', value], { cwd });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        `error: Invalid value for --parallel: "${value}". Expected an integer from 1 to 32.`,
+      );
+    },
+  );
 
   it('no goal and no plan', async () => {
     const result = await runBaro([], { cwd });

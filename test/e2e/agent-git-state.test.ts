@@ -14,7 +14,10 @@ describe('an agent that moves its worktree off the story branch', () => {
   it('switched to a branch of its own: the work reaches the run branch', async () => {
     const repo = await makeTempRepo();
     const scripts: FakeScript[] = [
-      { match: { storyId: 'A' }, steps: [{ bash: 'git switch -q -c my-side-branch' }, { write: 'src/A.txt', content: 'A\n' }] },
+      {
+        match: { storyId: 'A' },
+        steps: [{ bash: 'git switch -q -c my-side-branch' }, { write: 'src/A.txt', content: 'A\n' }],
+      },
     ];
     const run = await runPlan(repo, planOf('Switch demo', [{ id: 'A' }]), { scripts });
     expect(run.result.exitCode).toBe(0);
@@ -63,7 +66,10 @@ describe('a resolver that ignores the rules', () => {
         ],
       },
       { match: { storyId: 'S1' }, steps: [{ edit: 'shared.txt', old: 'hello', new: 'hello from S1' }, { sleep: 300 }] },
-      { match: { storyId: 'S2' }, steps: [{ sleep: 100 }, { edit: 'shared.txt', old: 'hello', new: 'hello from S2' }, { sleep: 300 }] },
+      {
+        match: { storyId: 'S2' },
+        steps: [{ sleep: 100 }, { edit: 'shared.txt', old: 'hello', new: 'hello from S2' }, { sleep: 300 }],
+      },
     ];
     const run = await runPlan(repo, plan, { scripts });
 
@@ -83,7 +89,10 @@ describe('an agent that leaves a merge of its own unfinished', () => {
       'git merge side; true',
     ].join(' && ');
     const run = await runPlan(repo, planOf('Half merge', [{ id: 'A' }, { id: 'B' }]), {
-      scripts: [{ match: { storyId: 'A' }, steps: [{ bash: merge }] }, { match: { storyId: 'B' }, steps: [{ write: 'b.txt', content: 'b\n' }] }],
+      scripts: [
+        { match: { storyId: 'A' }, steps: [{ bash: merge }] },
+        { match: { storyId: 'B' }, steps: [{ write: 'b.txt', content: 'b\n' }] },
+      ],
     });
 
     expect(run.result.exitCode).toBe(1);

@@ -17,7 +17,9 @@ describe('a background process started by an agent', () => {
   it('is ended when the agent session ends', async () => {
     const repo = await makeTempRepo();
     const pidFile = join(dirname(repo), 'bg.pid');
-    const scripts = [{ steps: [{ bash: `sleep 300 >/dev/null 2>&1 & echo $! > ${pidFile}` }, { write: 'src/A.txt', content: 'A\n' }] }];
+    const scripts = [
+      { steps: [{ bash: `sleep 300 >/dev/null 2>&1 & echo $! > ${pidFile}` }, { write: 'src/A.txt', content: 'A\n' }] },
+    ];
     const run = await runPlan(repo, planOf('Orphan demo', [{ id: 'A' }]), { scripts });
     expect(run.result.exitCode).toBe(0);
     expect(await git(repo, 'show', 'baro/orphan-demo:src/A.txt')).toBe('A');

@@ -56,7 +56,10 @@ describe('where baro keeps its state', () => {
     const repo = await makeTempRepo();
     const planPath = join(repo, '..', 'plan.json');
     await writeFile(planPath, JSON.stringify(planOf('Home inside', [{ id: 'A' }])));
-    const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push'], { cwd: repo, env: { ...(await isolatedGitEnv()), BARO_HOME: join(repo, '.baro') } });
+    const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push'], {
+      cwd: repo,
+      env: { ...(await isolatedGitEnv()), BARO_HOME: join(repo, '.baro') },
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('is inside the repository');
     expect(await git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe('');

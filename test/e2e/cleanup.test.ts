@@ -7,15 +7,22 @@ import { eventsOf, planOf, runPlan } from './helpers.js';
 useGitSandbox();
 
 describe('the end-of-run cleanup', () => {
-  it('keeps every other failed story\'s work and lets go of the worktrees when one salvage fails', async () => {
+  it("keeps every other failed story's work and lets go of the worktrees when one salvage fails", async () => {
     const repo = await makeTempRepo();
     const scripts: FakeScript[] = [
       { match: { storyId: 'A' }, steps: [{ write: 'src/A.txt', content: 'A\n' }] },
       // An empty repository inside the worktree: `git add -A` refuses it, so B's commit and its salvage both fail.
       { match: { storyId: 'B' }, steps: [{ bash: 'git init -q sub' }, { write: 'src/B.txt', content: 'B\n' }] },
-      { match: { storyId: 'C' }, steps: [{ sleep: 300 }, { write: 'src/C.txt', content: 'half\n' }], result: { type: 'max_turns' } },
+      {
+        match: { storyId: 'C' },
+        steps: [{ sleep: 300 }, { write: 'src/C.txt', content: 'half\n' }],
+        result: { type: 'max_turns' },
+      },
     ];
-    const run = await runPlan(repo, planOf('Cleanup demo', [{ id: 'A' }, { id: 'B' }, { id: 'C' }]), { scripts }, ['--parallel', '3']);
+    const run = await runPlan(repo, planOf('Cleanup demo', [{ id: 'A' }, { id: 'B' }, { id: 'C' }]), { scripts }, [
+      '--parallel',
+      '3',
+    ]);
 
     expect(run.result.exitCode).toBe(1);
     expect(eventsOf(run.events, 'story.merged').map((e) => e.storyId)).toEqual(['A']);

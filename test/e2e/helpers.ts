@@ -39,7 +39,12 @@ export interface E2eRun {
 }
 
 /** Runs `baro run --plan … --json --no-push` in repoDir with the fake claude playing `scenario`. */
-export async function runPlan(repoDir: string, plan: unknown, scenario: FakeScenario, args: readonly string[] = []): Promise<E2eRun> {
+export async function runPlan(
+  repoDir: string,
+  plan: unknown,
+  scenario: FakeScenario,
+  args: readonly string[] = [],
+): Promise<E2eRun> {
   const dir = dirname(repoDir);
   const planPath = join(dir, 'plan.json');
   await writeFile(planPath, JSON.stringify(plan, null, 2));

@@ -10,7 +10,9 @@ describe('story ids that the plan schema accepts but git or the run folder canno
   for (const id of ['api.lock', 'v1..v2', 'v2.', 'integration']) {
     it(`refuses "${id}" before any agent starts, with exit 2 naming the story`, async () => {
       const repo = await makeTempRepo();
-      const run = await runPlan(repo, planOf('Bad id', [{ id: 'A' }, { id }]), { scripts: [{ steps: [{ write: 'x.txt', content: 'x\n' }] }] });
+      const run = await runPlan(repo, planOf('Bad id', [{ id: 'A' }, { id }]), {
+        scripts: [{ steps: [{ write: 'x.txt', content: 'x\n' }] }],
+      });
       expect(run.result.exitCode).toBe(2);
       expect(run.result.stderr).toContain(id);
       expect(readInvocations(run.fake.logPath)).toHaveLength(0);

@@ -37,7 +37,15 @@ describe('baro run --plan', () => {
     ]);
     const scripts = ['A', 'B', 'C', 'D', 'E', 'F'].map((id) =>
       // A commits its own work; the others leave it for baro to commit.
-      id === 'A' ? work(id, { steps: [{ write: 'src/A.txt', content: 'A\n' }, { sleep: 150 }, { bash: "git add -A && git commit -qm 'A: story A'" }] }) : work(id),
+      id === 'A'
+        ? work(id, {
+            steps: [
+              { write: 'src/A.txt', content: 'A\n' },
+              { sleep: 150 },
+              { bash: "git add -A && git commit -qm 'A: story A'" },
+            ],
+          })
+        : work(id),
     );
     const run = await runPlan(repo, plan, { scripts }, ['--parallel', '2']);
 
@@ -45,8 +53,16 @@ describe('baro run --plan', () => {
     expect(run.result.exitCode).toBe(0);
     const completed = eventsOf(run.events, 'run.completed')[0];
     expect(completed).toMatchObject({ status: 'succeeded', branch: 'baro/diamond-demo' });
-    expect(eventsOf(run.events, 'story.merged').map((e) => e.storyId).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
-    expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([['A', 'B'], ['C', 'D'], ['E', 'F']]);
+    expect(
+      eventsOf(run.events, 'story.merged')
+        .map((e) => e.storyId)
+        .sort(),
+    ).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([
+      ['A', 'B'],
+      ['C', 'D'],
+      ['E', 'F'],
+    ]);
 
     for (const id of ['A', 'B', 'C', 'D', 'E', 'F']) {
       expect(await git(repo, 'show', `baro/diamond-demo:src/${id}.txt`)).toBe(id);
@@ -77,8 +93,22 @@ describe('baro run --plan', () => {
 
   it('blocks the dependents of a story that fails for good, merges the rest and exits 1 with partial', async () => {
     const repo = await makeTempRepo();
-    const plan = planOf('Partial demo', [{ id: 'A' }, { id: 'B' }, { id: 'C', dependsOn: ['B'] }, { id: 'D', dependsOn: ['C'] }]);
-    const scripts = [work('A'), { match: { storyId: 'B' }, steps: [{ write: 'src/B.txt', content: 'half\n' }], result: { type: 'max_turns' as const } }, work('C'), work('D')];
+    const plan = planOf('Partial demo', [
+      { id: 'A' },
+      { id: 'B' },
+      { id: 'C', dependsOn: ['B'] },
+      { id: 'D', dependsOn: ['C'] },
+    ]);
+    const scripts = [
+      work('A'),
+      {
+        match: { storyId: 'B' },
+        steps: [{ write: 'src/B.txt', content: 'half\n' }],
+        result: { type: 'max_turns' as const },
+      },
+      work('C'),
+      work('D'),
+    ];
     const run = await runPlan(repo, plan, { scripts });
 
     expect(run.result.exitCode).toBe(1);
@@ -91,7 +121,11 @@ describe('baro run --plan', () => {
       expect.objectContaining({ id: 'D', status: 'blocked' }),
     ]);
     expect(eventsOf(run.events, 'story.blocked').map((e) => e.storyId)).toEqual(['C', 'D']);
-    expect(readInvocations(run.fake.logPath).map((inv) => inv.env.BARO_STORY_ID).sort()).toEqual(['A', 'B']);
+    expect(
+      readInvocations(run.fake.logPath)
+        .map((inv) => inv.env.BARO_STORY_ID)
+        .sort(),
+    ).toEqual(['A', 'B']);
     expect(await git(repo, 'show', 'baro/partial-demo:src/A.txt')).toBe('A');
     // The failed story's work is kept on its branch, never deleted.
     const branches = await git(repo, 'branch', '--list', '--format=%(refname:short)');
@@ -100,14 +134,20 @@ describe('baro run --plan', () => {
     expect(await git(repo, 'show', `${failedBranch}:src/B.txt`)).toBe('half');
   });
 
-  it('warns both stories that edit one file and hands the merge conflict back to the second story\'s own session', async () => {
+  it("warns both stories that edit one file and hands the merge conflict back to the second story's own session", async () => {
     const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', 'shared.txt': 'greeting = hello\n' } });
-    const plan = planOf('Collision demo', [{ id: 'S1', writes: ['shared.txt'] }, { id: 'S2', writes: ['shared.txt'] }]);
+    const plan = planOf('Collision demo', [
+      { id: 'S1', writes: ['shared.txt'] },
+      { id: 'S2', writes: ['shared.txt'] },
+    ]);
     const resolved = 'greeting = hello from S1 and S2\n';
     const scripts: FakeScript[] = [
       { match: { role: 'resolver' }, steps: [{ read: 'shared.txt' }, { write: 'shared.txt', content: resolved }] },
       { match: { storyId: 'S1' }, steps: [{ edit: 'shared.txt', old: 'hello', new: 'hello from S1' }, { sleep: 400 }] },
-      { match: { storyId: 'S2' }, steps: [{ sleep: 150 }, { edit: 'shared.txt', old: 'hello', new: 'hello from S2' }, { sleep: 400 }] },
+      {
+        match: { storyId: 'S2' },
+        steps: [{ sleep: 150 }, { edit: 'shared.txt', old: 'hello', new: 'hello from S2' }, { sleep: 400 }],
+      },
     ];
     const run = await runPlan(repo, plan, { scripts });
 
@@ -124,7 +164,9 @@ describe('baro run --plan', () => {
 
     const invocations = readInvocations(run.fake.logPath);
     const resolver = invocations.find((inv) => inv.env.BARO_ROLE === 'resolver');
-    const first = invocations.find((inv) => inv.env.BARO_ROLE === 'story' && inv.env.BARO_STORY_ID === conflict?.storyId);
+    const first = invocations.find(
+      (inv) => inv.env.BARO_ROLE === 'story' && inv.env.BARO_STORY_ID === conflict?.storyId,
+    );
     expect(resolver?.env.BARO_STORY_ID).toBe(conflict?.storyId);
     expect(resolver?.argv).toContain('--resume');
     expect(resolver?.sessionId).toBe(first?.sessionId);

@@ -15,7 +15,9 @@ it('stops every agent on SIGINT, saves the run as stopped and exits 3', async ()
   const dir = dirname(repo);
   const planPath = join(dir, 'plan.json');
   await writeFile(planPath, JSON.stringify(planOf('Stop demo', [{ id: 'A' }, { id: 'B' }])));
-  const fake = setupFakeClaude(dir, { scripts: [{ steps: [{ write: 'started.txt', content: 'x\n' }, { sleep: 60_000 }] }] });
+  const fake = setupFakeClaude(dir, {
+    scripts: [{ steps: [{ write: 'started.txt', content: 'x\n' }, { sleep: 60_000 }] }],
+  });
   const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push'], {
     cwd: repo,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
@@ -25,7 +27,10 @@ it('stops every agent on SIGINT, saves the run as stopped and exits 3', async ()
   const result = await baro;
 
   expect(result.exitCode).toBe(3);
-  const lines = String(result.stdout).trim().split('\n').map((line) => JSON.parse(line) as { type: string; status?: string; runDir?: string });
+  const lines = String(result.stdout)
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; status?: string; runDir?: string });
   expect(lines.at(-1)).toMatchObject({ type: 'run.completed', status: 'stopped' });
   const pids = readInvocations(fake.logPath).map((inv) => inv.pid);
   await until(() => pids.every((pid) => !alive(pid)), 'the agents to be gone');

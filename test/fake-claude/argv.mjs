@@ -24,17 +24,40 @@
 
 /** @typedef {{ ok: true, options: CliOptions } | { ok: false, stderr: string }} ParsedArgv */
 
-const FLAGS = new Map([['-p', 'print'], ['--print', 'print'], ['--verbose', 'verbose'], ['--version', 'version'], ['-v', 'version'], ['--dangerously-skip-permissions', 'skipPermissions']]);
+const FLAGS = new Map([
+  ['-p', 'print'],
+  ['--print', 'print'],
+  ['--verbose', 'verbose'],
+  ['--version', 'version'],
+  ['-v', 'version'],
+  ['--dangerously-skip-permissions', 'skipPermissions'],
+]);
 const VALUES = new Map([
-  ['--output-format', 'outputFormat'], ['--model', 'model'], ['--fallback-model', 'fallbackModel'],
-  ['--session-id', 'sessionId'], ['--resume', 'resume'], ['-r', 'resume'], ['--max-turns', 'maxTurns'],
-  ['--permission-mode', 'permissionMode'], ['--append-system-prompt-file', 'appendSystemPromptFile'],
+  ['--output-format', 'outputFormat'],
+  ['--model', 'model'],
+  ['--fallback-model', 'fallbackModel'],
+  ['--session-id', 'sessionId'],
+  ['--resume', 'resume'],
+  ['-r', 'resume'],
+  ['--max-turns', 'maxTurns'],
+  ['--permission-mode', 'permissionMode'],
+  ['--append-system-prompt-file', 'appendSystemPromptFile'],
   ['--json-schema', 'jsonSchema'],
 ]);
-const VARIADIC = new Map([['--allowedTools', 'allowedTools'], ['--allowed-tools', 'allowedTools'], ['--tools', 'tools']]);
+const VARIADIC = new Map([
+  ['--allowedTools', 'allowedTools'],
+  ['--allowed-tools', 'allowedTools'],
+  ['--tools', 'tools'],
+]);
 const CHOICES = new Map([
   ['outputFormat', { flag: '--output-format <format>', values: ['text', 'json', 'stream-json'] }],
-  ['permissionMode', { flag: '--permission-mode <mode>', values: ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'dontAsk', 'plan'] }],
+  [
+    'permissionMode',
+    {
+      flag: '--permission-mode <mode>',
+      values: ['acceptEdits', 'auto', 'bypassPermissions', 'manual', 'dontAsk', 'plan'],
+    },
+  ],
 ]);
 
 /** @param {string} value */
@@ -89,7 +112,10 @@ export function parseArgv(argv) {
   for (const [key, choice] of CHOICES) {
     const given = raw[key];
     if (typeof given === 'string' && !choice.values.includes(given)) {
-      return { ok: false, stderr: `error: option '${choice.flag}' argument '${given}' is invalid. Allowed choices are ${choice.values.join(', ')}.` };
+      return {
+        ok: false,
+        stderr: `error: option '${choice.flag}' argument '${given}' is invalid. Allowed choices are ${choice.values.join(', ')}.`,
+      };
     }
   }
   if (positional.length > 1) {
@@ -97,7 +123,10 @@ export function parseArgv(argv) {
   }
   const maxTurns = raw['maxTurns'] === undefined ? undefined : Number(raw['maxTurns']);
   if (maxTurns !== undefined && !(Number.isInteger(maxTurns) && maxTurns > 0)) {
-    return { ok: false, stderr: `error: option '--max-turns <turns>' argument '${String(raw['maxTurns'])}' is invalid.` };
+    return {
+      ok: false,
+      stderr: `error: option '--max-turns <turns>' argument '${String(raw['maxTurns'])}' is invalid.`,
+    };
   }
   /** @param {string} key */
   const str = (key) => (typeof raw[key] === 'string' ? /** @type {string} */ (raw[key]) : undefined);
@@ -107,11 +136,22 @@ export function parseArgv(argv) {
   return {
     ok: true,
     options: {
-      print: raw['print'] === true, verbose: raw['verbose'] === true, version: raw['version'] === true,
-      skipPermissions: raw['skipPermissions'] === true, outputFormat: str('outputFormat') ?? 'text',
-      model: str('model'), fallbackModel: str('fallbackModel'), sessionId: str('sessionId'), resume: str('resume'),
-      maxTurns, permissionMode: str('permissionMode'), allowedTools: list('allowedTools') ?? [], tools: list('tools'),
-      appendSystemPromptFile: str('appendSystemPromptFile'), jsonSchema: str('jsonSchema'), prompt,
+      print: raw['print'] === true,
+      verbose: raw['verbose'] === true,
+      version: raw['version'] === true,
+      skipPermissions: raw['skipPermissions'] === true,
+      outputFormat: str('outputFormat') ?? 'text',
+      model: str('model'),
+      fallbackModel: str('fallbackModel'),
+      sessionId: str('sessionId'),
+      resume: str('resume'),
+      maxTurns,
+      permissionMode: str('permissionMode'),
+      allowedTools: list('allowedTools') ?? [],
+      tools: list('tools'),
+      appendSystemPromptFile: str('appendSystemPromptFile'),
+      jsonSchema: str('jsonSchema'),
+      prompt,
       swallowed: prompt === undefined ? lastVariadicValue : undefined,
     },
   };

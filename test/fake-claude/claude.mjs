@@ -10,8 +10,39 @@ import { loadScenario, selectScript } from './script.mjs';
 import { readStdinPrompt, waitForStdinEof } from './stdin.mjs';
 import { runTurn } from './turn.mjs';
 
-const DEFAULT_TOOLS = ['Task', 'Bash', 'CronCreate', 'CronDelete', 'CronList', 'Edit', 'EnterWorktree', 'ExitWorktree', 'ListAgents', 'Monitor', 'NotebookEdit', 'Read', 'RemoteTrigger', 'ReportFindings', 'ScheduleWakeup', 'SendMessage', 'Skill', 'TaskStop', 'ToolSearch', 'WebFetch', 'WebSearch', 'Workflow', 'Write'];
-const MODELS = new Map([['sonnet', 'claude-sonnet-5-5'], ['opus', 'claude-opus-5-5'], ['haiku', 'claude-haiku-5-5'], ['fable', 'claude-fable-5-2'], ['best', 'claude-opus-5-5'], ['opusplan', 'claude-sonnet-5-5']]);
+const DEFAULT_TOOLS = [
+  'Task',
+  'Bash',
+  'CronCreate',
+  'CronDelete',
+  'CronList',
+  'Edit',
+  'EnterWorktree',
+  'ExitWorktree',
+  'ListAgents',
+  'Monitor',
+  'NotebookEdit',
+  'Read',
+  'RemoteTrigger',
+  'ReportFindings',
+  'ScheduleWakeup',
+  'SendMessage',
+  'Skill',
+  'TaskStop',
+  'ToolSearch',
+  'WebFetch',
+  'WebSearch',
+  'Workflow',
+  'Write',
+];
+const MODELS = new Map([
+  ['sonnet', 'claude-sonnet-5-5'],
+  ['opus', 'claude-opus-5-5'],
+  ['haiku', 'claude-haiku-5-5'],
+  ['fable', 'claude-fable-5-2'],
+  ['best', 'claude-opus-5-5'],
+  ['opusplan', 'claude-sonnet-5-5'],
+]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const env = process.env;
@@ -26,7 +57,8 @@ const sessionId = opts?.resume ?? opts?.sessionId ?? randomUUID();
 let toolProcess;
 
 /** @param {string} text */
-const write = (text) => new Promise((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done(undefined))));
+const write = (text) =>
+  new Promise((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done(undefined))));
 
 /** @param {number} code @returns {never} */
 function exit(code) {
@@ -48,8 +80,18 @@ const resolveModel = (model) => {
 };
 
 appendLog(logPath, {
-  event: 'start', pid: process.pid, argv, cwd, sessionId: opts === undefined ? undefined : sessionId, ts: Date.now(),
-  env: { BARO_RUN_ID: env['BARO_RUN_ID'], BARO_ROLE: env['BARO_ROLE'], BARO_STORY_ID: env['BARO_STORY_ID'], ANTHROPIC_API_KEY: apiKey },
+  event: 'start',
+  pid: process.pid,
+  argv,
+  cwd,
+  sessionId: opts === undefined ? undefined : sessionId,
+  ts: Date.now(),
+  env: {
+    BARO_RUN_ID: env['BARO_RUN_ID'],
+    BARO_ROLE: env['BARO_ROLE'],
+    BARO_STORY_ID: env['BARO_STORY_ID'],
+    ANTHROPIC_API_KEY: apiKey,
+  },
 });
 process.on('SIGTERM', () => {
   toolProcess?.kill('SIGTERM');
@@ -64,19 +106,28 @@ async function main() {
     return exit(0);
   }
   if (!o.print) return refuse('fake-claude: only print mode (-p) is scripted; pass -p');
-  if (o.outputFormat === 'stream-json' && !o.verbose) return refuse('Error: When using --print, --output-format=stream-json requires --verbose');
+  if (o.outputFormat === 'stream-json' && !o.verbose)
+    return refuse('Error: When using --print, --output-format=stream-json requires --verbose');
   const prompt = o.prompt ?? (await readStdinPrompt());
   if (prompt === undefined || prompt.trim() === '') {
     const { swallowed } = o;
-    if (swallowed !== undefined) process.stderr.write(`"${swallowed.value}" was read as a value of ${swallowed.option}, not as a prompt · put a prompt before ${swallowed.option} or after --\n`);
+    if (swallowed !== undefined)
+      process.stderr.write(
+        `"${swallowed.value}" was read as a value of ${swallowed.option}, not as a prompt · put a prompt before ${swallowed.option} or after --\n`,
+      );
     return refuse('Error: Input must be provided either through stdin or as a prompt argument when using --print');
   }
-  if (o.prompt !== undefined && !(await waitForStdinEof(3000))) process.stderr.write('Warning: no stdin data received in 3s, proceeding without it…\n');
-  if (o.sessionId !== undefined && o.resume === undefined && !UUID.test(o.sessionId)) return refuse('Error: Invalid session ID. Must be a valid UUID.');
-  if (o.appendSystemPromptFile !== undefined && !existsSync(o.appendSystemPromptFile)) return refuse(`Error: Append system prompt file not found: ${o.appendSystemPromptFile}`);
-  if (o.jsonSchema !== undefined && !isJson(o.jsonSchema)) return refuse(`Error: Invalid JSON provided to --json-schema: ${o.jsonSchema}`);
+  if (o.prompt !== undefined && !(await waitForStdinEof(3000)))
+    process.stderr.write('Warning: no stdin data received in 3s, proceeding without it…\n');
+  if (o.sessionId !== undefined && o.resume === undefined && !UUID.test(o.sessionId))
+    return refuse('Error: Invalid session ID. Must be a valid UUID.');
+  if (o.appendSystemPromptFile !== undefined && !existsSync(o.appendSystemPromptFile))
+    return refuse(`Error: Append system prompt file not found: ${o.appendSystemPromptFile}`);
+  if (o.jsonSchema !== undefined && !isJson(o.jsonSchema))
+    return refuse(`Error: Invalid JSON provided to --json-schema: ${o.jsonSchema}`);
   const bypass = o.skipPermissions || o.permissionMode === 'bypassPermissions';
-  if (bypass && process.getuid?.() === 0 && env['IS_SANDBOX'] !== '1') return refuse('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons');
+  if (bypass && process.getuid?.() === 0 && env['IS_SANDBOX'] !== '1')
+    return refuse('--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons');
 
   const dir = stateDir(env);
   if (o.resume !== undefined) {
@@ -91,10 +142,17 @@ async function main() {
 
   const scenario = loadScenario(env['BARO_FAKE_CLAUDE_SCENARIO']);
   const storyId = env['BARO_STORY_ID'];
-  const invocation = { storyId, role: env['BARO_ROLE'], resume: o.resume !== undefined, attempt: () => attemptOf(storyId) };
+  const invocation = {
+    storyId,
+    role: env['BARO_ROLE'],
+    resume: o.resume !== undefined,
+    attempt: () => attemptOf(storyId),
+  };
   const script = selectScript(scenario, invocation);
   if (script === undefined) {
-    process.stderr.write(`fake-claude: no script of ${env['BARO_FAKE_CLAUDE_SCENARIO']} matches storyId=${storyId} role=${invocation.role} resume=${invocation.resume}\n`);
+    process.stderr.write(
+      `fake-claude: no script of ${env['BARO_FAKE_CLAUDE_SCENARIO']} matches storyId=${storyId} role=${invocation.role} resume=${invocation.resume}\n`,
+    );
     return exit(2);
   }
 
@@ -102,7 +160,11 @@ async function main() {
   const ctx = { sessionId, model };
   const tools = o.tools === undefined || o.tools.includes('default') ? [...DEFAULT_TOOLS] : [...o.tools].sort();
   if (o.jsonSchema !== undefined) tools.push('StructuredOutput');
-  const permissionMode = bypass ? 'bypassPermissions' : (o.permissionMode === 'manual' ? 'default' : (o.permissionMode ?? 'default'));
+  const permissionMode = bypass
+    ? 'bypassPermissions'
+    : o.permissionMode === 'manual'
+      ? 'default'
+      : (o.permissionMode ?? 'default');
   const stream = o.outputFormat === 'stream-json';
   /** @param {Record<string, unknown>} line */
   const emit = async (line) => (stream ? write(`${JSON.stringify(line)}\n`) : undefined);
@@ -114,8 +176,19 @@ async function main() {
   await new Promise((done) => setTimeout(done, script.startDelayMs ?? 0));
   await emit(initLine(ctx, { cwd, tools, permissionMode, apiKeySource: apiKey ? 'ANTHROPIC_API_KEY' : 'none' }));
   const result = await runTurn({
-    ctx, script, cwd, tools, maxTurns: o.maxTurns, jsonSchema: o.jsonSchema !== undefined, subscriber: !apiKey,
-    startedAt: Date.now(), emit, die, track: (child) => { toolProcess = child; },
+    ctx,
+    script,
+    cwd,
+    tools,
+    maxTurns: o.maxTurns,
+    jsonSchema: o.jsonSchema !== undefined,
+    subscriber: !apiKey,
+    startedAt: Date.now(),
+    emit,
+    die,
+    track: (child) => {
+      toolProcess = child;
+    },
   });
   if (o.outputFormat === 'json') await write(`${JSON.stringify(result)}\n`);
   if (o.outputFormat === 'text') await write(`${textOf(result, o.maxTurns)}\n`);
@@ -135,7 +208,8 @@ function isJson(text) {
 
 /** `match.attempt` counts this story's earlier invocations, so it needs the log. @param {string | undefined} storyId */
 function attemptOf(storyId) {
-  if (logPath === undefined) throw new Error('fake-claude: a script matches on "attempt", which needs BARO_FAKE_CLAUDE_LOG');
+  if (logPath === undefined)
+    throw new Error('fake-claude: a script matches on "attempt", which needs BARO_FAKE_CLAUDE_LOG');
   // The start record of this process is already in the log.
   return countStoryInvocations(logPath, storyId);
 }
@@ -150,12 +224,13 @@ async function die(signal) {
 
 /** @param {Record<string, unknown>} result @param {number | undefined} maxTurns */
 function textOf(result, maxTurns) {
-  if (result['subtype'] === 'error_max_turns') return `Error: Reached max turns (${maxTurns ?? Number(result['num_turns']) - 1})`;
+  if (result['subtype'] === 'error_max_turns')
+    return `Error: Reached max turns (${maxTurns ?? Number(result['num_turns']) - 1})`;
   if (typeof result['result'] === 'string') return result['result'];
   return Array.isArray(result['errors']) ? result['errors'].join('\n') : '';
 }
 
 main().catch((error) => {
-  process.stderr.write(`fake-claude: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`fake-claude: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   exit(2);
 });

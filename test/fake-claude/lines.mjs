@@ -32,7 +32,12 @@ const OUTPUT_TOKENS_PER_REQUEST = 80;
 
 /** @param {LineContext} ctx */
 function envelope(ctx) {
-  return { parent_tool_use_id: null, session_id: ctx.sessionId, uuid: randomUUID(), timestamp: new Date().toISOString() };
+  return {
+    parent_tool_use_id: null,
+    session_id: ctx.sessionId,
+    uuid: randomUUID(),
+    timestamp: new Date().toISOString(),
+  };
 }
 
 /**
@@ -41,14 +46,32 @@ function envelope(ctx) {
  */
 export function initLine(ctx, init) {
   return {
-    type: 'system', subtype: 'init', cwd: init.cwd, session_id: ctx.sessionId, tools: init.tools, mcp_servers: [],
-    model: ctx.model, permissionMode: init.permissionMode,
+    type: 'system',
+    subtype: 'init',
+    cwd: init.cwd,
+    session_id: ctx.sessionId,
+    tools: init.tools,
+    mcp_servers: [],
+    model: ctx.model,
+    permissionMode: init.permissionMode,
     slash_commands: ['debug', 'code-review', 'simplify', 'compact', 'context', 'init', 'model', 'review', 'usage'],
-    apiKeySource: init.apiKeySource, claude_code_version: CLI_VERSION, output_style: 'default',
-    agents: ['claude', 'Explore', 'general-purpose', 'Plan', 'statusline-setup'], skills: [], plugins: [],
-    analytics_disabled: true, product_feedback_disabled: true, served_by_anthropic: true, uuid: randomUUID(),
-    sandbox_enabled: false, original_cwd: init.cwd, additional_directories: [], fast_mode_state: 'off',
-    fast_mode_disabled_reason: 'sdk_opt_in_required', per_turn_effort_active: true, view_mode: 'default',
+    apiKeySource: init.apiKeySource,
+    claude_code_version: CLI_VERSION,
+    output_style: 'default',
+    agents: ['claude', 'Explore', 'general-purpose', 'Plan', 'statusline-setup'],
+    skills: [],
+    plugins: [],
+    analytics_disabled: true,
+    product_feedback_disabled: true,
+    served_by_anthropic: true,
+    uuid: randomUUID(),
+    sandbox_enabled: false,
+    original_cwd: init.cwd,
+    additional_directories: [],
+    fast_mode_state: 'off',
+    fast_mode_disabled_reason: 'sdk_opt_in_required',
+    per_turn_effort_active: true,
+    view_mode: 'default',
   };
 }
 
@@ -60,8 +83,15 @@ export function initLine(ctx, init) {
  */
 export function assistantLine(ctx, request, block) {
   const message = {
-    id: request.messageId, type: 'message', role: 'assistant', model: ctx.model, content: [block],
-    stop_reason: null, stop_sequence: null, usage: REQUEST_USAGE, context_management: null,
+    id: request.messageId,
+    type: 'message',
+    role: 'assistant',
+    model: ctx.model,
+    content: [block],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: REQUEST_USAGE,
+    context_management: null,
   };
   return { type: 'assistant', message, ...envelope(ctx), request_id: request.requestId };
 }
@@ -75,12 +105,20 @@ export function toolResultLine(ctx, toolUseId, result) {
   const block = result.isError
     ? { type: 'tool_result', content: result.content, is_error: true, tool_use_id: toolUseId }
     : { tool_use_id: toolUseId, type: 'tool_result', content: result.content };
-  const meta = result.rejected === true
-    ? { id: toolUseId, non_execution_kind: 'user-rejected', permission_decision: { decision: 'reject', source: 'config' } }
-    : { id: toolUseId, permission_decision: { decision: 'accept', source: 'config', reason_type: 'mode' } };
+  const meta =
+    result.rejected === true
+      ? {
+          id: toolUseId,
+          non_execution_kind: 'user-rejected',
+          permission_decision: { decision: 'reject', source: 'config' },
+        }
+      : { id: toolUseId, permission_decision: { decision: 'accept', source: 'config', reason_type: 'mode' } };
   return {
-    type: 'user', message: { role: 'user', content: [block] }, ...envelope(ctx),
-    tool_use_result: result.toolUseResult, tool_result_meta: [meta],
+    type: 'user',
+    message: { role: 'user', content: [block] },
+    ...envelope(ctx),
+    tool_use_result: result.toolUseResult,
+    tool_result_meta: [meta],
   };
 }
 
@@ -100,10 +138,18 @@ export function rateLimitLine(ctx, info) {
 }
 
 const ZERO_MESSAGE_USAGE = {
-  output_tokens_details: null, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0,
-  cache_read_input_tokens: 0, server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 }, service_tier: null,
-  cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 0 }, inference_geo: null,
-  iterations: null, speed: null, fallback_credit: null,
+  output_tokens_details: null,
+  input_tokens: 0,
+  output_tokens: 0,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
+  service_tier: null,
+  cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 0 },
+  inference_geo: null,
+  iterations: null,
+  speed: null,
+  fallback_credit: null,
 };
 
 /**
@@ -114,9 +160,18 @@ const ZERO_MESSAGE_USAGE = {
  */
 export function syntheticErrorLine(ctx, text, fields) {
   const message = {
-    diagnostics: null, id: randomUUID(), container: null, model: '<synthetic>', role: 'assistant',
-    stop_details: null, stop_reason: 'stop_sequence', stop_sequence: '', type: 'message', usage: ZERO_MESSAGE_USAGE,
-    content: [{ type: 'text', text }], context_management: null,
+    diagnostics: null,
+    id: randomUUID(),
+    container: null,
+    model: '<synthetic>',
+    role: 'assistant',
+    stop_details: null,
+    stop_reason: 'stop_sequence',
+    stop_sequence: '',
+    type: 'message',
+    usage: ZERO_MESSAGE_USAGE,
+    content: [{ type: 'text', text }],
+    context_management: null,
   };
   return { type: 'assistant', message, ...envelope(ctx), is_api_error_message: true, ...fields };
 }
@@ -125,12 +180,18 @@ export function syntheticErrorLine(ctx, text, fields) {
 function usageTotals(requests) {
   const cacheCreation = REQUEST_USAGE.cache_creation_input_tokens * requests;
   return {
-    input_tokens: REQUEST_USAGE.input_tokens * requests, cache_creation_input_tokens: cacheCreation,
+    input_tokens: REQUEST_USAGE.input_tokens * requests,
+    cache_creation_input_tokens: cacheCreation,
     cache_read_input_tokens: REQUEST_USAGE.cache_read_input_tokens * requests,
-    output_tokens: OUTPUT_TOKENS_PER_REQUEST * requests, output_tokens_details: { thinking_tokens: 0 },
-    server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 }, service_tier: 'standard',
+    output_tokens: OUTPUT_TOKENS_PER_REQUEST * requests,
+    output_tokens_details: { thinking_tokens: 0 },
+    server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
+    service_tier: 'standard',
     cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: cacheCreation },
-    inference_geo: '', iterations: [], speed: 'standard', fallback_credit: null,
+    inference_geo: '',
+    iterations: [],
+    speed: 'standard',
+    fallback_credit: null,
   };
 }
 
@@ -138,11 +199,20 @@ function usageTotals(requests) {
 function modelUsage(model, usage, costUsd) {
   return {
     [model]: {
-      inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheReadInputTokens: usage.cache_read_input_tokens,
-      cacheCreationInputTokens: usage.cache_creation_input_tokens, webSearchRequests: 0, costUSD: costUsd,
-      contextWindow: 1000000, maxOutputTokens: 128000, thinkingTokens: 0,
-      cacheCreationEphemeral5mInputTokens: usage.cache_creation_input_tokens, cacheCreationEphemeral1hInputTokens: 0,
-      canonicalModel: model, provider: 'firstParty', costBasis: 'list',
+      inputTokens: usage.input_tokens,
+      outputTokens: usage.output_tokens,
+      cacheReadInputTokens: usage.cache_read_input_tokens,
+      cacheCreationInputTokens: usage.cache_creation_input_tokens,
+      webSearchRequests: 0,
+      costUSD: costUsd,
+      contextWindow: 1000000,
+      maxOutputTokens: 128000,
+      thinkingTokens: 0,
+      cacheCreationEphemeral5mInputTokens: usage.cache_creation_input_tokens,
+      cacheCreationEphemeral1hInputTokens: 0,
+      canonicalModel: model,
+      provider: 'firstParty',
+      costBasis: 'list',
     },
   };
 }
@@ -169,25 +239,54 @@ export function resultLine(ctx, spec) {
   const usage = usageTotals(spec.requests);
   const cost = spec.costUsd ?? Math.round(spec.requests * 5000) / 1e6;
   const models = spec.requests === 0 && spec.costUsd === undefined ? {} : modelUsage(ctx.model, usage, cost);
-  const outcome = spec.subtype === 'success'
-    ? { api_error_status: null, ...spec.apiError, result: spec.result ?? '' }
-    : { errors: spec.errors ?? [] };
+  const outcome =
+    spec.subtype === 'success'
+      ? { api_error_status: null, ...spec.apiError, result: spec.result ?? '' }
+      : { errors: spec.errors ?? [] };
   const structured = spec.structuredOutput === undefined ? {} : { structured_output: spec.structuredOutput };
   return {
-    duration_api_ms: 40 * spec.requests, stop_reason: spec.stopReason, session_id: ctx.sessionId, total_cost_usd: cost,
-    usage, modelUsage: models, permission_denials: spec.denials, terminal_reason: spec.terminalReason,
-    fast_mode_state: 'off', fast_mode_disabled_reason: 'sdk_opt_in_required', safety_stops: 0,
-    is_error: spec.isError, num_turns: spec.numTurns, subtype: spec.subtype, ...outcome, ...structured,
-    type: 'result', duration_ms: Date.now() - spec.startedAt, uuid: randomUUID(), queued_turn_count: 0,
-    result_index: 0, model_usage_since_last_result: models,
+    duration_api_ms: 40 * spec.requests,
+    stop_reason: spec.stopReason,
+    session_id: ctx.sessionId,
+    total_cost_usd: cost,
+    usage,
+    modelUsage: models,
+    permission_denials: spec.denials,
+    terminal_reason: spec.terminalReason,
+    fast_mode_state: 'off',
+    fast_mode_disabled_reason: 'sdk_opt_in_required',
+    safety_stops: 0,
+    is_error: spec.isError,
+    num_turns: spec.numTurns,
+    subtype: spec.subtype,
+    ...outcome,
+    ...structured,
+    type: 'result',
+    duration_ms: Date.now() - spec.startedAt,
+    uuid: randomUUID(),
+    queued_turn_count: 0,
+    result_index: 0,
+    model_usage_since_last_result: models,
   };
 }
 
 /** The single line of a startup failure such as an unknown `--resume` id. @param {string} sessionId @param {string} error */
 export function startupFailureLine(sessionId, error) {
   return {
-    type: 'result', subtype: 'error_during_execution', duration_ms: 0, duration_api_ms: 0, is_error: true,
-    num_turns: 0, stop_reason: null, session_id: sessionId, total_cost_usd: 0, usage: usageTotals(0), modelUsage: {},
-    permission_denials: [], uuid: randomUUID(), errors: [error], result_index: 0,
+    type: 'result',
+    subtype: 'error_during_execution',
+    duration_ms: 0,
+    duration_api_ms: 0,
+    is_error: true,
+    num_turns: 0,
+    stop_reason: null,
+    session_id: sessionId,
+    total_cost_usd: 0,
+    usage: usageTotals(0),
+    modelUsage: {},
+    permission_denials: [],
+    uuid: randomUUID(),
+    errors: [error],
+    result_index: 0,
   };
 }

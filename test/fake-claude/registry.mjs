@@ -9,7 +9,9 @@ export function stateDir(env) {
   const explicit = env['BARO_FAKE_CLAUDE_STATE'];
   if (explicit !== undefined && explicit !== '') return explicit;
   const log = env['BARO_FAKE_CLAUDE_LOG'];
-  return log !== undefined && log !== '' ? join(dirname(log), 'fake-claude-state') : join(tmpdir(), 'fake-claude-state');
+  return log !== undefined && log !== ''
+    ? join(dirname(log), 'fake-claude-state')
+    : join(tmpdir(), 'fake-claude-state');
 }
 
 /** @param {unknown} error @param {string} code */
@@ -48,7 +50,8 @@ export function sessionCwd(dir, id) {
     throw error;
   }
   const record = /** @type {unknown} */ (JSON.parse(text));
-  if (typeof record === 'object' && record !== null && 'cwd' in record && typeof record.cwd === 'string') return record.cwd;
+  if (typeof record === 'object' && record !== null && 'cwd' in record && typeof record.cwd === 'string')
+    return record.cwd;
   throw new Error(`fake-claude: session record ${sessionFile(dir, id)} has no cwd; delete it or the state directory`);
 }
 

@@ -58,7 +58,11 @@ export interface FakeScript {
   /** `total_cost_usd` of the result; default 0.005 per completed model request. */
   readonly costUsd?: number;
   /** The `rate_limit_event` a subscriber gets after the first request (default `allowed`). */
-  readonly rateLimit?: { readonly status?: 'allowed' | 'allowed_warning'; readonly utilization?: number; readonly resetsAt?: number };
+  readonly rateLimit?: {
+    readonly status?: 'allowed' | 'allowed_warning';
+    readonly utilization?: number;
+    readonly resetsAt?: number;
+  };
 }
 
 export interface FakeScenario {
@@ -87,7 +91,11 @@ export function setupFakeClaude(dir: string, scenario: FakeScenario): FakeClaude
   const scenarioPath = writeScenario(dir, scenario);
   const logPath = join(dir, 'fake-claude-log.jsonl');
   const stateDir = join(dir, 'fake-claude-state');
-  const env = { BARO_FAKE_CLAUDE_SCENARIO: scenarioPath, BARO_FAKE_CLAUDE_LOG: logPath, BARO_FAKE_CLAUDE_STATE: stateDir };
+  const env = {
+    BARO_FAKE_CLAUDE_SCENARIO: scenarioPath,
+    BARO_FAKE_CLAUDE_LOG: logPath,
+    BARO_FAKE_CLAUDE_STATE: stateDir,
+  };
   return { bin: fakeClaudePath, scenarioPath, logPath, stateDir, env };
 }
 
@@ -145,7 +153,8 @@ export function readInvocations(logPath: string): FakeInvocation[] {
     }
     const at = open.get(record.pid);
     const started = at === undefined ? undefined : invocations[at];
-    if (at === undefined || started === undefined) throw new Error(`End record without a start for pid ${record.pid} on line ${index + 1} of ${logPath}`);
+    if (at === undefined || started === undefined)
+      throw new Error(`End record without a start for pid ${record.pid} on line ${index + 1} of ${logPath}`);
     invocations[at] = { ...started, endTs: record.ts, exitCode: record.exitCode };
     open.delete(record.pid);
   }
@@ -158,10 +167,12 @@ export function readInvocations(logPath: string): FakeInvocation[] {
  */
 export function maxConcurrent(invocations: readonly FakeInvocation[]): number {
   // At equal timestamps an end sorts before a start: those two processes did not overlap.
-  const edges = invocations.flatMap((inv) => [
-    { ts: inv.startTs, delta: 1 },
-    { ts: inv.endTs ?? Number.POSITIVE_INFINITY, delta: -1 },
-  ]).sort((a, b) => a.ts - b.ts || a.delta - b.delta);
+  const edges = invocations
+    .flatMap((inv) => [
+      { ts: inv.startTs, delta: 1 },
+      { ts: inv.endTs ?? Number.POSITIVE_INFINITY, delta: -1 },
+    ])
+    .sort((a, b) => a.ts - b.ts || a.delta - b.delta);
   let alive = 0;
   let max = 0;
   for (const edge of edges) {

@@ -31,7 +31,15 @@ const RESULTS = {
   auth: { type: 'string' },
 };
 /** @type {Shape} */
-const SCRIPT = { match: 'object?', steps: 'array?', result: 'object?', stepDelayMs: 'number?', startDelayMs: 'number?', costUsd: 'number?', rateLimit: 'object?' };
+const SCRIPT = {
+  match: 'object?',
+  steps: 'array?',
+  result: 'object?',
+  stepDelayMs: 'number?',
+  startDelayMs: 'number?',
+  costUsd: 'number?',
+  rateLimit: 'object?',
+};
 /** @type {Shape} */
 const MATCH = { storyId: 'string?', role: 'string?', resume: 'boolean?', attempt: 'number?' };
 /** @type {Shape} */
@@ -39,7 +47,8 @@ const RATE_LIMIT = { status: 'string?', utilization: 'number?', resetsAt: 'numbe
 
 /** @param {unknown} value @param {Shape} shape @param {string} where @returns {Record<string, unknown>} */
 function checkShape(value, shape, where) {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where} must be an object`);
   const record = /** @type {Record<string, unknown>} */ (value);
   const unknown = Object.keys(record).find((key) => !(key in shape));
   if (unknown !== undefined) throw new Error(`${where} has an unknown field "${unknown}"`);
@@ -61,7 +70,8 @@ function checkStep(step, where) {
   const kind = typeof step === 'object' && step !== null ? Object.keys(STEPS).find((key) => key in step) : undefined;
   if (kind === undefined) throw new Error(`${where} must have one of: ${Object.keys(STEPS).join(', ')}`);
   const record = checkShape(step, STEPS[kind] ?? {}, where);
-  if (kind === 'die' && !(String(record['die']) in constants.signals)) throw new Error(`${where}.die is not a signal name`);
+  if (kind === 'die' && !(String(record['die']) in constants.signals))
+    throw new Error(`${where}.die is not a signal name`);
 }
 
 /** @param {unknown} script @param {string} where */
@@ -72,7 +82,10 @@ function checkScript(script, where) {
   const steps = /** @type {unknown[]} */ (record['steps'] ?? []);
   steps.forEach((step, index) => checkStep(step, `${where}.steps[${index}]`));
   if (record['result'] === undefined) return;
-  const type = typeof record['result'] === 'object' && record['result'] !== null && 'type' in record['result'] ? String(record['result'].type) : '';
+  const type =
+    typeof record['result'] === 'object' && record['result'] !== null && 'type' in record['result']
+      ? String(record['result'].type)
+      : '';
   const shape = RESULTS[type];
   if (shape === undefined) throw new Error(`${where}.result.type must be one of: ${Object.keys(RESULTS).join(', ')}`);
   checkShape(record['result'], shape, `${where}.result`);
@@ -91,16 +104,20 @@ export function loadScenario(path) {
     return /** @type {FakeScenario} */ (value);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`invalid scenario ${path}: ${reason}; fix the file (see test/fake-claude/scenario.ts)`, { cause: error });
+    throw new Error(`invalid scenario ${path}: ${reason}; fix the file (see test/fake-claude/scenario.ts)`, {
+      cause: error,
+    });
   }
 }
 
 /** @param {FakeScenario} scenario @param {Invocation} invocation @returns {FakeScript | undefined} */
 export function selectScript(scenario, invocation) {
-  return scenario.scripts.find(({ match }) => match === undefined || (
-    (match.storyId === undefined || match.storyId === invocation.storyId)
-    && (match.role === undefined || match.role === invocation.role)
-    && (match.resume === undefined || match.resume === invocation.resume)
-    && (match.attempt === undefined || match.attempt === invocation.attempt())
-  ));
+  return scenario.scripts.find(
+    ({ match }) =>
+      match === undefined ||
+      ((match.storyId === undefined || match.storyId === invocation.storyId) &&
+        (match.role === undefined || match.role === invocation.role) &&
+        (match.resume === undefined || match.resume === invocation.resume) &&
+        (match.attempt === undefined || match.attempt === invocation.attempt())),
+  );
 }

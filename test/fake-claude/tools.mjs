@@ -16,7 +16,10 @@ function toolError(message) {
 
 /** @param {string} text */
 function readNumbered(text) {
-  return text.split('\n').map((line, index) => `${index + 1}\t${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line, index) => `${index + 1}\t${line}`)
+    .join('\n');
 }
 
 /**
@@ -32,16 +35,19 @@ export function structuredPatch(before, after) {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail += 1;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail])
+    tail += 1;
   const from = Math.max(0, head - 3);
   const aEnd = a.length - tail;
   const bEnd = b.length - tail;
   const to = Math.min(a.length, aEnd + 3);
   const hunk = [
-    ...a.slice(from, head).map((line) => ` ${line}`), ...a.slice(head, aEnd).map((line) => `-${line}`),
-    ...b.slice(head, bEnd).map((line) => `+${line}`), ...a.slice(aEnd, to).map((line) => ` ${line}`),
+    ...a.slice(from, head).map((line) => ` ${line}`),
+    ...a.slice(head, aEnd).map((line) => `-${line}`),
+    ...b.slice(head, bEnd).map((line) => `+${line}`),
+    ...a.slice(aEnd, to).map((line) => ` ${line}`),
   ];
-  const newLines = (head - from) + (bEnd - head) + (to - aEnd);
+  const newLines = head - from + (bEnd - head) + (to - aEnd);
   return [{ oldStart: from + 1, oldLines: to - from, newStart: from + 1, newLines, lines: hunk }];
 }
 
@@ -49,15 +55,26 @@ export function structuredPatch(before, after) {
 export function writeCall(cwd, file, content) {
   const filePath = resolve(cwd, file);
   return {
-    name: 'Write', input: { file_path: filePath, content },
+    name: 'Write',
+    input: { file_path: filePath, content },
     run: async () => {
       const original = existsSync(filePath) ? readFileSync(filePath, 'utf8') : null;
       mkdirSync(dirname(filePath), { recursive: true });
       writeFileSync(filePath, content);
       if (original === null) {
-        return { content: `File created successfully at: ${filePath}`, isError: false, toolUseResult: { type: 'create', filePath, content, structuredPatch: [], originalFile: null } };
+        return {
+          content: `File created successfully at: ${filePath}`,
+          isError: false,
+          toolUseResult: { type: 'create', filePath, content, structuredPatch: [], originalFile: null },
+        };
       }
-      const toolUseResult = { type: 'update', filePath, content, structuredPatch: structuredPatch(original, content), originalFile: original };
+      const toolUseResult = {
+        type: 'update',
+        filePath,
+        content,
+        structuredPatch: structuredPatch(original, content),
+        originalFile: original,
+      };
       return { content: `The file ${filePath} has been updated successfully.`, isError: false, toolUseResult };
     },
   };
@@ -70,16 +87,23 @@ export function writeCall(cwd, file, content) {
  */
 function editFile(filePath, oldString, newString, apply) {
   if (!existsSync(filePath)) {
-    if (oldString !== '') return toolError(`File does not exist. Note: your current working directory is ${process.cwd()}.`);
+    if (oldString !== '')
+      return toolError(`File does not exist. Note: your current working directory is ${process.cwd()}.`);
     mkdirSync(dirname(filePath), { recursive: true });
   }
   const original = existsSync(filePath) ? readFileSync(filePath, 'utf8') : '';
-  if (oldString !== '' && !original.includes(oldString)) return toolError(`String to replace not found in file.\nString: ${oldString}`);
+  if (oldString !== '' && !original.includes(oldString))
+    return toolError(`String to replace not found in file.\nString: ${oldString}`);
   const updated = apply(original);
   writeFileSync(filePath, updated);
   const toolUseResult = {
-    filePath, oldString, newString, originalFile: original, structuredPatch: structuredPatch(original, updated),
-    userModified: false, replaceAll: false,
+    filePath,
+    oldString,
+    newString,
+    originalFile: original,
+    structuredPatch: structuredPatch(original, updated),
+    userModified: false,
+    replaceAll: false,
   };
   const content = `The file ${filePath} has been updated successfully. (file state is current in your context — no need to Read it back)`;
   return { content, isError: false, toolUseResult };
@@ -89,8 +113,10 @@ function editFile(filePath, oldString, newString, apply) {
 export function editCall(cwd, file, oldString, newString) {
   const filePath = resolve(cwd, file);
   return {
-    name: 'Edit', input: { replace_all: false, file_path: filePath, old_string: oldString, new_string: newString },
-    run: async () => editFile(filePath, oldString, newString, (original) => original.replace(oldString, () => newString)),
+    name: 'Edit',
+    input: { replace_all: false, file_path: filePath, old_string: oldString, new_string: newString },
+    run: async () =>
+      editFile(filePath, oldString, newString, (original) => original.replace(oldString, () => newString)),
   };
 }
 
@@ -102,9 +128,11 @@ export function appendCall(cwd, file, content) {
   const filePath = resolve(cwd, file);
   const original = existsSync(filePath) ? readFileSync(filePath, 'utf8') : '';
   const body = original.endsWith('\n') ? original.slice(0, -1) : original;
-  const lastLine = original === '' ? '' : `${body.slice(body.lastIndexOf('\n') + 1)}${original.endsWith('\n') ? '\n' : ''}`;
+  const lastLine =
+    original === '' ? '' : `${body.slice(body.lastIndexOf('\n') + 1)}${original.endsWith('\n') ? '\n' : ''}`;
   return {
-    name: 'Edit', input: { replace_all: false, file_path: filePath, old_string: lastLine, new_string: lastLine + content },
+    name: 'Edit',
+    input: { replace_all: false, file_path: filePath, old_string: lastLine, new_string: lastLine + content },
     run: async () => editFile(filePath, lastLine, lastLine + content, (current) => current + content),
   };
 }
@@ -113,9 +141,11 @@ export function appendCall(cwd, file, content) {
 export function readCall(cwd, file) {
   const filePath = resolve(cwd, file);
   return {
-    name: 'Read', input: { file_path: filePath },
+    name: 'Read',
+    input: { file_path: filePath },
     run: async () => {
-      if (!existsSync(filePath)) return toolError(`File does not exist. Note: your current working directory is ${cwd}.`);
+      if (!existsSync(filePath))
+        return toolError(`File does not exist. Note: your current working directory is ${cwd}.`);
       const content = readFileSync(filePath, 'utf8');
       const numLines = content.split('\n').length;
       const file = { filePath, content, numLines, startLine: 1, totalLines: numLines };
@@ -136,7 +166,8 @@ function listFiles(root, dir) {
 /** @param {string} cwd @param {string} pattern @returns {ToolCall} */
 export function grepCall(cwd, pattern) {
   return {
-    name: 'Grep', input: { pattern, path: cwd, output_mode: 'files_with_matches' },
+    name: 'Grep',
+    input: { pattern, path: cwd, output_mode: 'files_with_matches' },
     run: async () => {
       let regex;
       try {
@@ -144,10 +175,22 @@ export function grepCall(cwd, pattern) {
       } catch (error) {
         return toolError(`Invalid regular expression: ${error instanceof Error ? error.message : String(error)}`);
       }
-      const filenames = listFiles(cwd, cwd).filter((file) => regex.test(readFileSync(join(cwd, file), 'utf8'))).sort();
+      const filenames = listFiles(cwd, cwd)
+        .filter((file) => regex.test(readFileSync(join(cwd, file), 'utf8')))
+        .sort();
       const n = filenames.length;
       const content = n === 0 ? 'No files found' : `Found ${n} file${n === 1 ? '' : 's'}\n${filenames.join('\n')}`;
-      return { content, isError: false, toolUseResult: { mode: 'files_with_matches', numFiles: n, filenames, content: filenames.join('\n'), numLines: n } };
+      return {
+        content,
+        isError: false,
+        toolUseResult: {
+          mode: 'files_with_matches',
+          numFiles: n,
+          filenames,
+          content: filenames.join('\n'),
+          numLines: n,
+        },
+      };
     },
   };
 }
@@ -155,30 +198,46 @@ export function grepCall(cwd, pattern) {
 /** @param {string} cwd @param {string} command @param {ChildTracker} track @returns {ToolCall} */
 export function bashCall(cwd, command, track) {
   return {
-    name: 'Bash', input: { command },
-    run: () => new Promise((done, fail) => {
-      const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-      track(child);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
-      child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
-      child.on('error', fail);
-      child.on('close', (code, signal) => {
-        track(undefined);
-        const out = stdout.replace(/\n+$/, '');
-        const err = stderr.replace(/\n+$/, '');
-        const combined = [out, err].filter((text) => text !== '').join('\n');
-        if (code === 0) {
-          const toolUseResult = { stdout: out, stderr: err, interrupted: false, isImage: false, noOutputExpected: false };
-          done({ content: combined === '' ? '(Bash completed with no output)' : combined, isError: false, toolUseResult });
-          return;
-        }
-        const status = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
-        const text = `Exit code ${status}${combined === '' ? '' : `\n${combined}`}`;
-        done({ content: text, isError: true, toolUseResult: `Error: ${text}` });
-      });
-    }),
+    name: 'Bash',
+    input: { command },
+    run: () =>
+      new Promise((done, fail) => {
+        const child = spawn('/bin/sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+        track(child);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk) => {
+          stdout += chunk;
+        });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => {
+          stderr += chunk;
+        });
+        child.on('error', fail);
+        child.on('close', (code, signal) => {
+          track(undefined);
+          const out = stdout.replace(/\n+$/, '');
+          const err = stderr.replace(/\n+$/, '');
+          const combined = [out, err].filter((text) => text !== '').join('\n');
+          if (code === 0) {
+            const toolUseResult = {
+              stdout: out,
+              stderr: err,
+              interrupted: false,
+              isImage: false,
+              noOutputExpected: false,
+            };
+            done({
+              content: combined === '' ? '(Bash completed with no output)' : combined,
+              isError: false,
+              toolUseResult,
+            });
+            return;
+          }
+          const status = code ?? 128 + (signal === null ? 0 : constants.signals[signal]);
+          const text = `Exit code ${status}${combined === '' ? '' : `\n${combined}`}`;
+          done({ content: text, isError: true, toolUseResult: `Error: ${text}` });
+        });
+      }),
   };
 }
 
@@ -187,7 +246,10 @@ export function bashCall(cwd, command, track) {
  * @param {string} name @returns {ToolOutcome}
  */
 export function unavailableTool(name) {
-  const hint = name === 'Grep' ? '. Grep is not available in this session — search file contents with `grep` via the Bash tool instead.' : '';
+  const hint =
+    name === 'Grep'
+      ? '. Grep is not available in this session — search file contents with `grep` via the Bash tool instead.'
+      : '';
   const message = `Error: No such tool available: ${name}${hint}`;
   return { content: `<tool_use_error>${message}</tool_use_error>`, isError: true, toolUseResult: message };
 }

@@ -37,15 +37,23 @@ function allowedRateLimit(script) {
   const resetsAt = script.rateLimit?.resetsAt ?? Math.ceil(Date.now() / 3_600_000) * 3600 + 3 * 3600;
   const warning = status === 'allowed' ? {} : { utilization, surpassedThreshold: 0.9 };
   return {
-    status, resetsAt, rateLimitType: 'five_hour', ...warning, isUsingOverage: false,
-    unifiedWindows: { five_hour: { utilization, resetsAt, ...(status === 'allowed' ? {} : { surpassedThreshold: 0.9 }) }, seven_day: { utilization: 0.18, resetsAt: resetsAt + 334800 } },
+    status,
+    resetsAt,
+    rateLimitType: 'five_hour',
+    ...warning,
+    isUsingOverage: false,
+    unifiedWindows: {
+      five_hour: { utilization, resetsAt, ...(status === 'allowed' ? {} : { surpassedThreshold: 0.9 }) },
+      seven_day: { utilization: 0.18, resetsAt: resetsAt + 334800 },
+    },
   };
 }
 
 /** @param {string} tool @param {string} path */
 function denialMessage(tool, path) {
   if (tool === 'Bash') return 'This command requires approval';
-  if (tool === 'Edit' || tool === 'Write') return `Claude requested permissions to write to ${path}, but you haven't granted it yet.`;
+  if (tool === 'Edit' || tool === 'Write')
+    return `Claude requested permissions to write to ${path}, but you haven't granted it yet.`;
   if (tool === 'Read') return `Claude requested permissions to read from ${path}, but you haven't granted it yet.`;
   return `Claude requested permissions to use ${tool}, but you haven't granted it yet.`;
 }
@@ -111,8 +119,22 @@ export async function runTurn(input) {
       const id = await callTool(call.name, call.input);
       if ('denied' in call) {
         const reason = call.name === 'Bash' ? { decision_reason_type: 'other', decision_reason: call.denied } : {};
-        await emit(systemLine(ctx, 'permission_denied', { tool_name: call.name, tool_use_id: id, ...reason, message: call.denied }));
-        await emit(toolResultLine(ctx, id, { content: call.denied, isError: true, toolUseResult: `Error: ${call.denied}`, rejected: true }));
+        await emit(
+          systemLine(ctx, 'permission_denied', {
+            tool_name: call.name,
+            tool_use_id: id,
+            ...reason,
+            message: call.denied,
+          }),
+        );
+        await emit(
+          toolResultLine(ctx, id, {
+            content: call.denied,
+            isError: true,
+            toolUseResult: `Error: ${call.denied}`,
+            rejected: true,
+          }),
+        );
         denials.push({ tool_name: call.name, tool_use_id: id, tool_input: call.input });
         continue;
       }
@@ -121,12 +143,16 @@ export async function runTurn(input) {
     }
   }
   const result = script.result ?? { type: 'success' };
-  if (!turnsLeft() || result.type === 'max_turns') return close([maxTurnsLine(ctx, stats, input.maxTurns ?? stats.toolRequests)]);
+  if (!turnsLeft() || result.type === 'max_turns')
+    return close([maxTurnsLine(ctx, stats, input.maxTurns ?? stats.toolRequests)]);
   if (result.type === 'budget') return close([budgetLine(ctx, stats, result.limitUsd ?? 0.01)]);
   if (result.type === 'auth') return close(authLines(ctx, stats));
-  if (result.type === 'api_error') return close(apiErrorLines(ctx, stats, { status: result.status, retries: result.retries ?? 2 }));
+  if (result.type === 'api_error')
+    return close(apiErrorLines(ctx, stats, { status: result.status, retries: result.retries ?? 2 }));
   if (result.type === 'usage_limit') {
-    return close(usageLimitLines(ctx, stats, { resetsAt: result.resetsAt, limitType: result.limitType ?? 'five_hour' }));
+    return close(
+      usageLimitLines(ctx, stats, { resetsAt: result.resetsAt, limitType: result.limitType ?? 'five_hour' }),
+    );
   }
   const structured = result.structuredOutput;
   if (structured !== undefined && input.jsonSchema) {
@@ -135,7 +161,8 @@ export async function runTurn(input) {
     await emit(toolResultLine(ctx, id, { content: done, isError: false, toolUseResult: done }));
     return close([successLine(ctx, stats, JSON.stringify(structured), structured)]);
   }
-  const text = result.text ?? (structured === undefined ? undefined : JSON.stringify(structured)) ?? trailingSay ?? 'Done.';
+  const text =
+    result.text ?? (structured === undefined ? undefined : JSON.stringify(structured)) ?? trailingSay ?? 'Done.';
   if (text !== trailingSay) await emit(assistantLine(ctx, openRequest(), { type: 'text', text }));
   if (stats.toolRequests === 0 && input.subscriber) await emit(rateLimitLine(ctx, allowedRateLimit(script)));
   return close([successLine(ctx, stats, text)]);

@@ -25,7 +25,9 @@ const tsxLoader = pathToFileURL(createRequire(`${repoRoot}package.json`).resolve
 const INHERITED_ENV_DROPPED = /^(BARO_|GIT_|GITHUB_|GH_|ANTHROPIC_|CLAUDE_CODE_)/;
 
 function baroEnv(env: Record<string, string> | undefined): Record<string, string | undefined> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_ENV_DROPPED.test(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !INHERITED_ENV_DROPPED.test(name)),
+  );
   return { ...inherited, ...env };
 }
 

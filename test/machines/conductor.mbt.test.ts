@@ -30,7 +30,7 @@ const settled = (s: Status) => s === 'merged' || s === 'failed' || s === 'blocke
 /** The spec, written independently of machines/dag.ts: block, move past settled levels, fill free slots in plan order. */
 function advance(before: ModelContext): ModelContext {
   const status: Record<Id, Status> = { ...before.status };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const id of IDS) {
       if (status[id] === 'pending' && DEPS[id].some((dep) => status[dep] === 'failed' || status[dep] === 'blocked')) {
@@ -73,7 +73,10 @@ const conductorModel = setup({
         IDS.flatMap((id) =>
           (['OK', 'FAIL'] as const).map((finish) => [
             `FINISH_${id}_${finish}`,
-            { guard: { type: 'isRunning' as const, params: { id } }, actions: { type: 'finish' as const, params: { id, finish } } },
+            {
+              guard: { type: 'isRunning' as const, params: { id } },
+              actions: { type: 'finish' as const, params: { id, finish } },
+            },
           ]),
         ),
       ),
@@ -85,7 +88,11 @@ const conductorModel = setup({
 type ModelSnapshot = SnapshotFrom<typeof conductorModel>;
 
 async function startConductor(): Promise<Harness> {
-  const h = startRun({ stories: PLAN, parallel: PARALLEL, agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }) });
+  const h = startRun({
+    stories: PLAN,
+    parallel: PARALLEL,
+    agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }),
+  });
   await h.settle();
   return h;
 }
@@ -95,7 +102,9 @@ function driversFor(h: Harness) {
     h.agents.current(id).exit(finish === 'OK' ? outcomes.ok : outcomes.error);
     await h.settle();
   };
-  return Object.fromEntries(IDS.flatMap((id) => (['OK', 'FAIL'] as const).map((finish) => [`FINISH_${id}_${finish}`, drive(id, finish)])));
+  return Object.fromEntries(
+    IDS.flatMap((id) => (['OK', 'FAIL'] as const).map((finish) => [`FINISH_${id}_${finish}`, drive(id, finish)])),
+  );
 }
 
 function assertionsFor(h: Harness) {
@@ -105,7 +114,12 @@ function assertionsFor(h: Harness) {
       expect(h.conductor().value).toBe('running');
       expect(h.conductor().context.status).toEqual(model.context.status);
       expect(h.conductor().context.level).toBe(model.context.level);
-      expect(h.agents.alive().map((turn) => turn.storyId).sort()).toEqual(running(model));
+      expect(
+        h.agents
+          .alive()
+          .map((turn) => turn.storyId)
+          .sort(),
+      ).toEqual(running(model));
       expect(h.agents.maxAlive()).toBeLessThanOrEqual(PARALLEL);
     },
     finished: async (model: ModelSnapshot) => {

@@ -33,7 +33,11 @@ describe('conductor: levels and slots', () => {
   });
 
   it('never has more than `parallel` agents alive, and refills a slot as soon as one frees', async () => {
-    const h = startRun({ stories: independent(5), parallel: 2, agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }) });
+    const h = startRun({
+      stories: independent(5),
+      parallel: 2,
+      agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }),
+    });
     await h.settle();
     expect(h.agents.alive().map((t) => t.storyId)).toEqual(['S1', 'S2']);
 
@@ -67,7 +71,10 @@ describe('conductor: levels and slots', () => {
 
     h.agents.current('S2').exit(outcomes.ok);
     await h.settle();
-    expect(h.agents.alive().map((t) => [t.storyId, t.input.purpose])).toEqual([['S3', 'story'], ['S1', 'resolve']]);
+    expect(h.agents.alive().map((t) => [t.storyId, t.input.purpose])).toEqual([
+      ['S3', 'story'],
+      ['S1', 'resolve'],
+    ]);
     await drainHeld(h, 2);
     const output = await h.done();
     expect(h.agents.maxAlive()).toBe(2);
@@ -75,7 +82,11 @@ describe('conductor: levels and slots', () => {
   });
 
   it('keeps to the slot limit across levels, and starts the next level only when this one settled', async () => {
-    const h = startRun({ stories: [...independent(4), story('T', ['S1', 'S2', 'S3', 'S4'])], parallel: 3, agent: () => ({ hold: true }) });
+    const h = startRun({
+      stories: [...independent(4), story('T', ['S1', 'S2', 'S3', 'S4'])],
+      parallel: 3,
+      agent: () => ({ hold: true }),
+    });
     await drainHeld(h, 3);
     await h.done();
 
@@ -86,7 +97,11 @@ describe('conductor: levels and slots', () => {
 
 describe('conductor: failures', () => {
   it('blocks every story that depends on a failed one, and still runs the others', async () => {
-    const h = startRun({ stories: plan, parallel: 2, agent: (input) => ({ outcome: input.storyId === 'B' ? outcomes.error : outcomes.ok }) });
+    const h = startRun({
+      stories: plan,
+      parallel: 2,
+      agent: (input) => ({ outcome: input.storyId === 'B' ? outcomes.error : outcomes.ok }),
+    });
     const output = await h.done();
 
     expect(output.outcome?.status).toEqual({ A: 'merged', B: 'failed', C: 'merged', D: 'merged', E: 'blocked' });
@@ -96,31 +111,53 @@ describe('conductor: failures', () => {
   });
 
   it('blocks the whole graph behind a failed root, transitively', async () => {
-    const h = startRun({ stories: plan, parallel: 2, agent: (input) => ({ outcome: input.storyId === 'A' ? outcomes.error : outcomes.ok }) });
+    const h = startRun({
+      stories: plan,
+      parallel: 2,
+      agent: (input) => ({ outcome: input.storyId === 'A' ? outcomes.error : outcomes.ok }),
+    });
     const output = await h.done();
 
     expect(output.outcome?.status).toEqual({ A: 'failed', B: 'blocked', C: 'blocked', D: 'blocked', E: 'blocked' });
     expect(h.agents.turns.map((t) => t.storyId)).toEqual(['A']);
-    expect(h.emitted('story.blocked').map((e) => [e.storyId, e.by])).toEqual([['B', ['A']], ['C', ['A']], ['D', ['A']], ['E', ['B', 'C']]]);
+    expect(h.emitted('story.blocked').map((e) => [e.storyId, e.by])).toEqual([
+      ['B', ['A']],
+      ['C', ['A']],
+      ['D', ['A']],
+      ['E', ['B', 'C']],
+    ]);
   });
 
   it('survives a story actor that crashes: the story fails, its dependents are blocked, the rest merge', async () => {
     const stories = [story('A'), story('B'), story('C', ['A']), story('D', ['B'])];
-    const h = startRun({ stories, parallel: 2, agent: (input) => (input.storyId === 'A' ? { crash: 'agent adapter exploded' } : { outcome: outcomes.ok }) });
+    const h = startRun({
+      stories,
+      parallel: 2,
+      agent: (input) => (input.storyId === 'A' ? { crash: 'agent adapter exploded' } : { outcome: outcomes.ok }),
+    });
     const output = await h.done();
 
     expect(output.error).toBeUndefined();
     expect(output.outcome?.status).toEqual({ A: 'failed', B: 'merged', C: 'blocked', D: 'merged' });
-    expect(h.emitted('story.failed')).toEqual([{ type: 'story.failed', storyId: 'A', reason: 'story actor crashed: agent adapter exploded' }]);
+    expect(h.emitted('story.failed')).toEqual([
+      { type: 'story.failed', storyId: 'A', reason: 'story actor crashed: agent adapter exploded' },
+    ]);
     expect(h.emitted('story.blocked')).toEqual([{ type: 'story.blocked', storyId: 'C', by: ['A'] }]);
   });
 
   it('keeps the work of a crashed story at cleanup, like that of any failed story', async () => {
-    const h = startRun({ stories: [story('A'), story('B')], agent: (input) => (input.storyId === 'A' ? { crash: 'agent adapter exploded' } : { outcome: outcomes.ok }) });
+    const h = startRun({
+      stories: [story('A'), story('B')],
+      agent: (input) => (input.storyId === 'A' ? { crash: 'agent adapter exploded' } : { outcome: outcomes.ok }),
+    });
     await h.done();
 
     const cleanup = h.git.calls.find((call) => call.op.kind === 'cleanup');
-    expect(cleanup?.op).toEqual({ kind: 'cleanup', merged: ['B'], failed: [{ storyId: 'A', reason: 'story actor crashed: agent adapter exploded' }] });
+    expect(cleanup?.op).toEqual({
+      kind: 'cleanup',
+      merged: ['B'],
+      failed: [{ storyId: 'A', reason: 'story actor crashed: agent adapter exploded' }],
+    });
   });
 
   it('does not warn a later story about a file only a crashed story touched', async () => {
@@ -149,7 +186,9 @@ describe('conductor: usage-limit pause', () => {
     const h = startRun({
       ...limitFirstTurnOfS1,
       agent: (input, n) =>
-        input.storyId === 'S1' && n === 1 ? { events: [sessionEvent('S1')], outcome: outcomes.usageLimit(resetsAt) } : { events: [sessionEvent(input.storyId)], hold: true },
+        input.storyId === 'S1' && n === 1
+          ? { events: [sessionEvent('S1')], outcome: outcomes.usageLimit(resetsAt) }
+          : { events: [sessionEvent(input.storyId)], hold: true },
     });
     await h.settle();
     expect(h.story('S1').value).toBe('waitingForQuota');
@@ -175,7 +214,8 @@ describe('conductor: usage-limit pause', () => {
   it('lifts the pause when the paused story crashes, so the run does not stall', async () => {
     const h = startRun({
       ...limitFirstTurnOfS1,
-      agent: (input, n) => (input.storyId === 'S1' && n === 1 ? { outcome: outcomes.usageLimit(resetsAt) } : { outcome: outcomes.ok }),
+      agent: (input, n) =>
+        input.storyId === 'S1' && n === 1 ? { outcome: outcomes.usageLimit(resetsAt) } : { outcome: outcomes.ok },
     });
     await h.settle();
     expect(h.conductor().context.paused).toEqual({ S1: until });

@@ -40,18 +40,33 @@ describe('validatePlanGraph', () => {
       { storyId: 'S1', rule: 'duplicate-id', message: 'story S1: id "S1" is used by 2 stories; ids must be unique' },
       { storyId: 'S2', rule: 'unknown-dependency', message: 'story S2: dependsOn names unknown story "S9"' },
       { storyId: 'S3', rule: 'self-dependency', message: 'story S3: dependsOn names the story itself' },
-      { storyId: 'S4', rule: 'empty-acceptance', message: 'story S4: acceptance is empty; give at least one criterion' },
-      { storyId: 'S5', rule: 'empty-acceptance', message: 'story S5: acceptance is empty; give at least one criterion' },
+      {
+        storyId: 'S4',
+        rule: 'empty-acceptance',
+        message: 'story S4: acceptance is empty; give at least one criterion',
+      },
+      {
+        storyId: 'S5',
+        rule: 'empty-acceptance',
+        message: 'story S5: acceptance is empty; give at least one criterion',
+      },
     ]);
   });
 
   it('names a two-story cycle once', () => {
     const issues = validatePlanGraph([story('S1', ['S2']), story('S2', ['S1'])]);
-    expect(issues).toEqual([{ storyId: 'S1', rule: 'cycle', message: 'story S1: dependsOn forms a cycle S1 → S2 → S1' }]);
+    expect(issues).toEqual([
+      { storyId: 'S1', rule: 'cycle', message: 'story S1: dependsOn forms a cycle S1 → S2 → S1' },
+    ]);
   });
 
   it('names a longer cycle behind an acyclic prefix', () => {
-    const issues = validatePlanGraph([story('S0'), story('S1', ['S0', 'S3']), story('S2', ['S1']), story('S3', ['S2'])]);
+    const issues = validatePlanGraph([
+      story('S0'),
+      story('S1', ['S0', 'S3']),
+      story('S2', ['S1']),
+      story('S3', ['S2']),
+    ]);
     expect(issues.map((issue) => issue.message)).toEqual(['story S1: dependsOn forms a cycle S1 → S3 → S2 → S1']);
   });
 
@@ -87,14 +102,38 @@ describe('dependents and failure propagation', () => {
   });
 
   it('blocks pending stories two hops away from a failure and leaves others alone', () => {
-    const status: Record<string, StoryStatus> = { S1: 'failed', S2: 'pending', S3: 'pending', S4: 'merged', S5: 'pending' };
-    expect(propagateFailure(status, chain)).toEqual({ S1: 'failed', S2: 'blocked', S3: 'blocked', S4: 'merged', S5: 'blocked' });
+    const status: Record<string, StoryStatus> = {
+      S1: 'failed',
+      S2: 'pending',
+      S3: 'pending',
+      S4: 'merged',
+      S5: 'pending',
+    };
+    expect(propagateFailure(status, chain)).toEqual({
+      S1: 'failed',
+      S2: 'blocked',
+      S3: 'blocked',
+      S4: 'merged',
+      S5: 'blocked',
+    });
     expect(status.S2).toBe('pending');
   });
 
   it('propagates from an already blocked story and never touches running ones', () => {
-    const status: Record<string, StoryStatus> = { S1: 'merged', S2: 'blocked', S3: 'running', S4: 'pending', S5: 'pending' };
-    expect(propagateFailure(status, chain)).toEqual({ S1: 'merged', S2: 'blocked', S3: 'running', S4: 'pending', S5: 'blocked' });
+    const status: Record<string, StoryStatus> = {
+      S1: 'merged',
+      S2: 'blocked',
+      S3: 'running',
+      S4: 'pending',
+      S5: 'pending',
+    };
+    expect(propagateFailure(status, chain)).toEqual({
+      S1: 'merged',
+      S2: 'blocked',
+      S3: 'running',
+      S4: 'pending',
+      S5: 'blocked',
+    });
   });
 });
 
@@ -102,20 +141,46 @@ describe('slots and settling', () => {
   it('fills the slots agents leave free, in level order', () => {
     const level = ['A', 'B', 'C', 'D'];
     const none = { holding: [], waiting: [] };
-    expect(assignSlots({ level, status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending' }, parallel: 2, ...none })).toEqual({ grant: [], start: ['A', 'B'] });
-    expect(assignSlots({ level, status: { A: 'running', B: 'pending', C: 'merged', D: 'pending' }, parallel: 2, holding: ['A'], waiting: [] })).toEqual({ grant: [], start: ['B'] });
-    expect(assignSlots({ level, status: { A: 'running', B: 'pending', X: 'running' }, parallel: 2, holding: ['A', 'X'], waiting: [] })).toEqual({ grant: [], start: [] });
+    expect(
+      assignSlots({ level, status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending' }, parallel: 2, ...none }),
+    ).toEqual({ grant: [], start: ['A', 'B'] });
+    expect(
+      assignSlots({
+        level,
+        status: { A: 'running', B: 'pending', C: 'merged', D: 'pending' },
+        parallel: 2,
+        holding: ['A'],
+        waiting: [],
+      }),
+    ).toEqual({ grant: [], start: ['B'] });
+    expect(
+      assignSlots({
+        level,
+        status: { A: 'running', B: 'pending', X: 'running' },
+        parallel: 2,
+        holding: ['A', 'X'],
+        waiting: [],
+      }),
+    ).toEqual({ grant: [], start: [] });
     expect(assignSlots({ level: ['A'], status: {}, parallel: 0, ...none })).toEqual({ grant: [], start: [] });
   });
 
   it('gives a free slot to a story waiting to resolve a conflict before starting a new one', () => {
     const status = { A: 'running', B: 'running', C: 'pending' } as const;
-    expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 2, holding: ['B'], waiting: ['A'] })).toEqual({ grant: ['A'], start: [] });
-    expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 3, holding: ['B'], waiting: ['A'] })).toEqual({ grant: ['A'], start: ['C'] });
+    expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 2, holding: ['B'], waiting: ['A'] })).toEqual({
+      grant: ['A'],
+      start: [],
+    });
+    expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 3, holding: ['B'], waiting: ['A'] })).toEqual({
+      grant: ['A'],
+      start: ['C'],
+    });
   });
 
   it('treats a story missing from the map as pending, not as a prototype key', () => {
-    expect(assignSlots({ level: ['constructor'], status: {}, parallel: 1, holding: [], waiting: [] }).start).toEqual(['constructor']);
+    expect(assignSlots({ level: ['constructor'], status: {}, parallel: 1, holding: [], waiting: [] }).start).toEqual([
+      'constructor',
+    ]);
     expect(levelSettled(['constructor'], {})).toBe(false);
   });
 

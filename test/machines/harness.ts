@@ -78,7 +78,13 @@ function createAgentFake(script: AgentScript, sequence: () => number) {
         if (turn.alive) sendBack(event);
       },
       exit: (outcome, options = {}) => {
-        const result: SessionSummary = { outcome, sessionId: options.sessionId, costUsd: 0.01, durationMs: 1000, usage: { inputTokens: 10, outputTokens: 5 } };
+        const result: SessionSummary = {
+          outcome,
+          sessionId: options.sessionId,
+          costUsd: 0.01,
+          durationMs: 1000,
+          usage: { inputTokens: 10, outputTokens: 5 },
+        };
         turn.send({ type: 'agent.exited', result, endedAt: options.endedAt ?? NOW });
       },
     };
@@ -127,7 +133,8 @@ function storyOf(op: GitOp): string | undefined {
 function defaultGitAnswer(op: GitOp): GitOpResult {
   const id = storyOf(op) ?? '';
   if (op.kind === 'story.commit') return { kind: 'committed', sha: `c-${id}`, files: [`${id}.txt`] };
-  if (op.kind === 'story.merge' || op.kind === 'story.continue') return { kind: 'merged', sha: `m-${id}`, files: [`${id}.txt`] };
+  if (op.kind === 'story.merge' || op.kind === 'story.continue')
+    return { kind: 'merged', sha: `m-${id}`, files: [`${id}.txt`] };
   return op.kind === 'push' ? { kind: 'skipped', reason: 'no remote' } : { kind: 'ok' };
 }
 
@@ -171,7 +178,8 @@ export function createGitFake(hold: (op: GitOp) => boolean = () => false) {
     /** The single held call; throws unless exactly one is waiting, so drivers cannot answer the wrong op. */
     held(): GitCall {
       const waiting = calls.filter((call) => !call.answered);
-      if (waiting.length !== 1 || !waiting[0]) throw new Error(`expected one held git op, found ${waiting.map((c) => c.op.kind).join(', ') || 'none'}`);
+      if (waiting.length !== 1 || !waiting[0])
+        throw new Error(`expected one held git op, found ${waiting.map((c) => c.op.kind).join(', ') || 'none'}`);
       return waiting[0];
     },
   };
@@ -193,7 +201,12 @@ function createSleepFake(hold: boolean) {
           sleep.done = true;
           how();
         };
-        const sleep: Sleep = { until: input.until, done: false, wake: end(resolve), fail: (error) => end(() => reject(error))() };
+        const sleep: Sleep = {
+          until: input.until,
+          done: false,
+          wake: end(resolve),
+          fail: (error) => end(() => reject(error))(),
+        };
         sleeps.push(sleep);
         if (!hold) queueMicrotask(sleep.wake);
       }),

@@ -6,14 +6,27 @@ import { utf8Length } from '../../machines/knowledge-text.js';
 import { emptyKnowledge, observe, renderBrief } from '../../machines/knowledge.js';
 import type { Fact, Knowledge, ToolObservation } from '../../machines/knowledge.js';
 
-const ROOTS: Record<string, string> = { S1: '/runs/r1/worktrees/S1', S2: '/runs/r1/worktrees/S2', S3: '/runs/r1/worktrees/S3' };
+const ROOTS: Record<string, string> = {
+  S1: '/runs/r1/worktrees/S1',
+  S2: '/runs/r1/worktrees/S2',
+  S3: '/runs/r1/worktrees/S3',
+};
 
 function root(storyId: string): string {
   return ROOTS[storyId] ?? `/runs/r1/worktrees/${storyId}`;
 }
 
 function read(storyId: string, path: string, text: string, extra: Partial<ToolObservation> = {}): ToolObservation {
-  return { storyId, root: root(storyId), kind: 'read', name: 'Read', paths: [`${root(storyId)}/${path}`], ok: true, text, ...extra };
+  return {
+    storyId,
+    root: root(storyId),
+    kind: 'read',
+    name: 'Read',
+    paths: [`${root(storyId)}/${path}`],
+    ok: true,
+    text,
+    ...extra,
+  };
 }
 
 function bash(storyId: string, command: string, ok: boolean, extra: Partial<ToolObservation> = {}): ToolObservation {
@@ -21,15 +34,43 @@ function bash(storyId: string, command: string, ok: boolean, extra: Partial<Tool
 }
 
 function edit(storyId: string, path: string, extra: Partial<ToolObservation> = {}): ToolObservation {
-  return { storyId, root: root(storyId), kind: 'edit', name: 'Edit', paths: [`${root(storyId)}/${path}`], ok: true, text: 'updated', ...extra };
+  return {
+    storyId,
+    root: root(storyId),
+    kind: 'edit',
+    name: 'Edit',
+    paths: [`${root(storyId)}/${path}`],
+    ok: true,
+    text: 'updated',
+    ...extra,
+  };
 }
 
-function search(storyId: string, pattern: string, files: string[], extra: Partial<ToolObservation> = {}): ToolObservation {
-  return { storyId, root: root(storyId), kind: 'search', name: 'Grep', paths: [], pattern, files, ok: true, text: '', ...extra };
+function search(
+  storyId: string,
+  pattern: string,
+  files: string[],
+  extra: Partial<ToolObservation> = {},
+): ToolObservation {
+  return {
+    storyId,
+    root: root(storyId),
+    kind: 'search',
+    name: 'Grep',
+    paths: [],
+    pattern,
+    files,
+    ok: true,
+    text: '',
+    ...extra,
+  };
 }
 
 // Folds observations in order, collecting every added fact.
-function fold(observations: readonly ToolObservation[], start: Knowledge = emptyKnowledge()): { knowledge: Knowledge; added: Fact[] } {
+function fold(
+  observations: readonly ToolObservation[],
+  start: Knowledge = emptyKnowledge(),
+): { knowledge: Knowledge; added: Fact[] } {
   let knowledge = start;
   const added: Fact[] = [];
   for (const obs of observations) {
@@ -61,7 +102,9 @@ describe('paths relative to the story worktree', () => {
     ]);
     expect(Object.keys(knowledge.files)).toEqual(['src/math.ts']);
     expect(knowledge.files['src/math.ts']).toEqual({ size: 25, declarations: ['add'], readBy: ['S1', 'S2'] });
-    expect(added).toEqual([{ kind: 'file', key: 'src/math.ts', summary: 'src/math.ts (25 B) declares add', storyId: 'S1' }]);
+    expect(added).toEqual([
+      { kind: 'file', key: 'src/math.ts', summary: 'src/math.ts (25 B) declares add', storyId: 'S1' },
+    ]);
   });
 });
 
@@ -74,7 +117,9 @@ describe('observe', () => {
   });
 
   it('reads declarations through line-number prefixes and prefers the reported file size', () => {
-    const { knowledge } = fold([read('S1', 'src/math.js', '1\texport function add(a, b) {\n2\t  return a + b;\n3\t}\n4\t', { fileSize: 1234 })]);
+    const { knowledge } = fold([
+      read('S1', 'src/math.js', '1\texport function add(a, b) {\n2\t  return a + b;\n3\t}\n4\t', { fileSize: 1234 }),
+    ]);
     expect(knowledge.files['src/math.js']).toEqual({ size: 1234, declarations: ['add'], readBy: ['S1'] });
   });
 
@@ -98,14 +143,20 @@ describe('observe', () => {
     const { knowledge, added } = fold([
       search('S1', 'createLimiter', [`${root('S1')}/src/limiter.ts`, '/elsewhere/x.ts']),
       search('S2', 'createLimiter', [`${root('S2')}/src/limiter.ts`]),
-      search('S2', 'add', [], { paths: [`${root('S2')}/src`], text: 'src/math.js:1:export function add(a, b) {\nsrc/math.js:7:add(1, 2)' }),
+      search('S2', 'add', [], {
+        paths: [`${root('S2')}/src`],
+        text: 'src/math.js:1:export function add(a, b) {\nsrc/math.js:7:add(1, 2)',
+      }),
       search('S3', 'x', [], { paths: ['/usr/lib'], text: '/usr/lib/a:1:x' }),
     ]);
     expect(knowledge.searches).toEqual({
       createLimiter: { pattern: 'createLimiter', files: ['src/limiter.ts'], by: ['S1', 'S2'] },
       'add in src': { pattern: 'add', scope: 'src', files: ['src/math.js'], by: ['S2'] },
     });
-    expect(added.map((fact) => fact.summary)).toEqual(['search "createLimiter" → 1 file: src/limiter.ts', 'search "add" in src → 1 file: src/math.js']);
+    expect(added.map((fact) => fact.summary)).toEqual([
+      'search "createLimiter" → 1 file: src/limiter.ts',
+      'search "add" in src → 1 file: src/math.js',
+    ]);
   });
 
   it('records who changed which file, once per story', () => {
@@ -131,13 +182,28 @@ describe('observe', () => {
       bash('S3', 'ls -la', true),
     ]);
     expect(knowledge.commands).toEqual({
-      'npm test': { label: 'test runner', reveals: 'test runner: npm test', ok: false, exitCode: 1, by: ['S1', 'S2'], lastBy: 'S2' },
+      'npm test': {
+        label: 'test runner',
+        reveals: 'test runner: npm test',
+        ok: false,
+        exitCode: 1,
+        by: ['S1', 'S2'],
+        lastBy: 'S2',
+      },
     });
-    expect(added.map((fact) => fact.summary)).toEqual(['test runner: npm test → passed (exit 0)', 'test runner: npm test → failed (exit 1)']);
+    expect(added.map((fact) => fact.summary)).toEqual([
+      'test runner: npm test → passed (exit 0)',
+      'test runner: npm test → failed (exit 1)',
+    ]);
   });
 
   it('stays plain JSON', () => {
-    const { knowledge } = fold([read('S1', 'a.ts', 'export const a = 1;'), search('S1', 'a', ['a.ts']), bash('S1', 'npx vitest run', true), edit('S1', 'a.ts')]);
+    const { knowledge } = fold([
+      read('S1', 'a.ts', 'export const a = 1;'),
+      search('S1', 'a', ['a.ts']),
+      bash('S1', 'npx vitest run', true),
+      edit('S1', 'a.ts'),
+    ]);
     expect(JSON.parse(JSON.stringify(knowledge))).toEqual(knowledge);
   });
 });
@@ -158,25 +224,56 @@ describe('extractDeclarations', () => {
       'const local = 1;',
       'export default {};',
     ].join('\n');
-    expect(extractDeclarations('src/plan.ts', ts)).toEqual(['loadPlan', 'walk', 'slugify', 'Planner', 'Plan', 'Story', 'Tier', 'Base', 'helper', 'renamed', 'Shape', 'default']);
-    expect(extractDeclarations('lib/a.cjs', 'module.exports = { parse, format: fmt, run() {} };')).toEqual(['parse', 'format', 'run']);
-    expect(extractDeclarations('lib/b.js', 'module.exports = function build() {};\nexports.extra = 1;')).toEqual(['build', 'extra']);
+    expect(extractDeclarations('src/plan.ts', ts)).toEqual([
+      'loadPlan',
+      'walk',
+      'slugify',
+      'Planner',
+      'Plan',
+      'Story',
+      'Tier',
+      'Base',
+      'helper',
+      'renamed',
+      'Shape',
+      'default',
+    ]);
+    expect(extractDeclarations('lib/a.cjs', 'module.exports = { parse, format: fmt, run() {} };')).toEqual([
+      'parse',
+      'format',
+      'run',
+    ]);
+    expect(extractDeclarations('lib/b.js', 'module.exports = function build() {};\nexports.extra = 1;')).toEqual([
+      'build',
+      'extra',
+    ]);
     expect(extractDeclarations('lib/c.js', "module.exports = require('./d');")).toEqual(['module.exports']);
   });
 
   it('finds Python definitions at column 0 only', () => {
-    const py = 'import os\nclass Limiter:\n    def refill(self):\n        pass\ndef create_limiter():\n    pass\nasync def serve():\n    pass\n';
+    const py =
+      'import os\nclass Limiter:\n    def refill(self):\n        pass\ndef create_limiter():\n    pass\nasync def serve():\n    pass\n';
     expect(extractDeclarations('app/limiter.py', py)).toEqual(['Limiter', 'create_limiter', 'serve']);
   });
 
   it('finds Go functions, methods and types', () => {
-    const go = 'package x\n\ntype Bucket struct{}\n\nfunc New() *Bucket { return nil }\n\nfunc (b *Bucket) Take() bool { return true }\nfunc (Stack[T]) Push() {}\n';
+    const go =
+      'package x\n\ntype Bucket struct{}\n\nfunc New() *Bucket { return nil }\n\nfunc (b *Bucket) Take() bool { return true }\nfunc (Stack[T]) Push() {}\n';
     expect(extractDeclarations('bucket.go', go)).toEqual(['Bucket', 'New', 'Bucket.Take', 'Stack.Push']);
   });
 
   it('finds public Rust items only', () => {
-    const rs = 'pub struct Bucket;\nfn private() {}\npub(crate) fn helper() {}\npub async fn serve() {}\npub const fn limit() -> u32 { 1 }\npub const MAX: u32 = 3;\npub trait Take {}\npub enum Mode { A }\n';
-    expect(extractDeclarations('src/lib.rs', rs)).toEqual(['Bucket', 'helper', 'serve', 'limit', 'MAX', 'Take', 'Mode']);
+    const rs =
+      'pub struct Bucket;\nfn private() {}\npub(crate) fn helper() {}\npub async fn serve() {}\npub const fn limit() -> u32 { 1 }\npub const MAX: u32 = 3;\npub trait Take {}\npub enum Mode { A }\n';
+    expect(extractDeclarations('src/lib.rs', rs)).toEqual([
+      'Bucket',
+      'helper',
+      'serve',
+      'limit',
+      'MAX',
+      'Take',
+      'Mode',
+    ]);
   });
 
   it('knows nothing about other files and stops at 20 names', () => {
@@ -212,19 +309,27 @@ describe('commandReveals', () => {
     expect(commandReveals(command)).toBe(reveals);
   });
 
-  it.each(['ls -la', 'cat package.json', 'git status', 'npm run dev', 'grep -rn foo src', 'make deploy'])('%s reveals nothing', (command) => {
-    expect(commandReveals(command)).toBeUndefined();
-  });
+  it.each(['ls -la', 'cat package.json', 'git status', 'npm run dev', 'grep -rn foo src', 'make deploy'])(
+    '%s reveals nothing',
+    (command) => {
+      expect(commandReveals(command)).toBeUndefined();
+    },
+  );
 });
 
 describe('renderBrief', () => {
   it('is empty for empty knowledge and for facts only the story itself produced', () => {
     expect(renderBrief(emptyKnowledge(), { forStory: 'S1' })).toBe('');
-    const { knowledge } = fold([read('S1', 'a.ts', 'export const a = 1;'), bash('S1', 'npm test', true), edit('S1', 'a.ts'), search('S1', 'a', ['a.ts'])]);
+    const { knowledge } = fold([
+      read('S1', 'a.ts', 'export const a = 1;'),
+      bash('S1', 'npm test', true),
+      edit('S1', 'a.ts'),
+      search('S1', 'a', ['a.ts']),
+    ]);
     expect(renderBrief(knowledge, { forStory: 'S1' })).toBe('');
   });
 
-  it('lists what other stories learned, commands first, without the reader\'s own facts', () => {
+  it("lists what other stories learned, commands first, without the reader's own facts", () => {
     const { knowledge } = fold([
       read('S2', 'src/limiter.ts', 'export function createLimiter() {}\n'),
       read('S1', 'src/own.ts', 'export const mine = 1;\n'),
@@ -254,7 +359,13 @@ describe('renderBrief', () => {
   });
 
   it('stays within 4 KB on a line boundary and counts what it left out', () => {
-    const observations = Array.from({ length: 300 }, (_, i) => read(`S${(i % 3) + 2}`, `src/module-${i}/index.ts`, `export function handler${i}() {}\nexport const config${i} = {};\n`));
+    const observations = Array.from({ length: 300 }, (_, i) =>
+      read(
+        `S${(i % 3) + 2}`,
+        `src/module-${i}/index.ts`,
+        `export function handler${i}() {}\nexport const config${i} = {};\n`,
+      ),
+    );
     const { knowledge } = fold(observations);
     const brief = renderBrief(knowledge, { forStory: 'S1' });
     expect(utf8Length(brief)).toBeLessThanOrEqual(4096);
@@ -263,7 +374,11 @@ describe('renderBrief', () => {
     const lines = brief.trimEnd().split('\n');
     const shown = lines.filter((line) => line.startsWith('- ')).length;
     expect(lines.at(-1)).toBe(`…and ${300 - shown} more facts`);
-    expect(lines.filter((line) => line.startsWith('- ')).every((line) => /^- `src\/module-\d+\/index\.ts` \(\d+ B\): handler\d+, config\d+$/.test(line))).toBe(true);
+    expect(
+      lines
+        .filter((line) => line.startsWith('- '))
+        .every((line) => /^- `src\/module-\d+\/index\.ts` \(\d+ B\): handler\d+, config\d+$/.test(line)),
+    ).toBe(true);
   });
 
   it('honours a smaller budget and returns nothing when not even one fact fits', () => {

@@ -22,7 +22,8 @@ describe('operator', () => {
   function startOperator() {
     const git = createGitFake(() => true);
     const actor = createActor(operatorMachine.provide({ actors: { gitOp: git.logic } })).start();
-    const request = (requestId: string, op: GitOp, replyTo: AnyActorRef) => actor.send({ type: 'operator.request', requestId, op, replyTo });
+    const request = (requestId: string, op: GitOp, replyTo: AnyActorRef) =>
+      actor.send({ type: 'operator.request', requestId, op, replyTo });
     return { git, actor, request };
   }
 
@@ -35,7 +36,10 @@ describe('operator', () => {
     request('c1', { kind: 'story.worktree', storyId: 'C' }, b.ref);
     request('d1', { kind: 'story.commit', storyId: 'D', message: 'D: x' }, b.ref);
 
-    const running = () => git.calls.filter((call) => !call.answered).map((call) => 'storyId' in call.op && `${call.op.kind}:${call.op.storyId}`);
+    const running = () =>
+      git.calls
+        .filter((call) => !call.answered)
+        .map((call) => 'storyId' in call.op && `${call.op.kind}:${call.op.storyId}`);
     expect(running()).toEqual(['story.merge:A', 'story.worktree:C', 'story.commit:D']);
     expect(actor.getSnapshot().context.queue.map((r) => r.requestId)).toEqual(['a1', 'b1']);
 
@@ -47,7 +51,9 @@ describe('operator', () => {
 
     git.held().answer({ kind: 'merged', sha: 'm1', files: ['a'] });
     await flush();
-    expect(a.received).toEqual([{ type: 'operator.done', requestId: 'a1', result: { kind: 'merged', sha: 'm1', files: ['a'] } }]);
+    expect(a.received).toEqual([
+      { type: 'operator.done', requestId: 'a1', result: { kind: 'merged', sha: 'm1', files: ['a'] } },
+    ]);
     expect(running()).toEqual(['story.merge:B']);
     git.held().answer({ kind: 'merged', sha: 'm2', files: ['b'] });
     await flush();
@@ -123,7 +129,9 @@ describe('librarian', () => {
     actor.send({ type: 'librarian.brief.request', storyId: 'S1', replyTo: s1.ref });
     actor.send({ type: 'librarian.brief.request', storyId: 'S2', replyTo: s2.ref });
 
-    expect(added).toMatchObject([{ type: 'knowledge.added', storyId: 'S1', fact: { kind: 'file', key: 'src/util.ts' } }]);
+    expect(added).toMatchObject([
+      { type: 'knowledge.added', storyId: 'S1', fact: { kind: 'file', key: 'src/util.ts' } },
+    ]);
     expect(s1.received).toEqual([{ type: 'librarian.brief', storyId: 'S1', brief: '' }]);
     expect(s2.received).toMatchObject([{ type: 'librarian.brief', storyId: 'S2' }]);
     const brief = s2.received[0]?.brief ?? '';
@@ -133,7 +141,11 @@ describe('librarian', () => {
 
   it('emits nothing for an observation that teaches nothing new, and keeps briefs within briefBytes', () => {
     const { actor, added } = startLibrarian(200);
-    for (let i = 0; i < 20; i += 1) actor.send({ type: 'librarian.observe', observation: read('S1', `src/file${i}.ts`, `export const value${i} = ${i};\n`) });
+    for (let i = 0; i < 20; i += 1)
+      actor.send({
+        type: 'librarian.observe',
+        observation: read('S1', `src/file${i}.ts`, `export const value${i} = ${i};\n`),
+      });
     actor.send({ type: 'librarian.observe', observation: read('S1', 'src/file0.ts', 'export const value0 = 0;\n') });
     const s2 = inbox<LibrarianReply>();
     actor.send({ type: 'librarian.brief.request', storyId: 'S2', replyTo: s2.ref });
@@ -150,7 +162,9 @@ describe('sentry', () => {
     types: { context: {} as { warnings: CollisionWarning[] }, events: {} as StoryWarningEvent },
   }).createMachine({
     context: { warnings: [] },
-    on: { 'story.warning': { actions: assign({ warnings: ({ context, event }) => [...context.warnings, event.warning] }) } },
+    on: {
+      'story.warning': { actions: assign({ warnings: ({ context, event }) => [...context.warnings, event.warning] }) },
+    },
   });
 
   /** The Sentry plus stand-ins for live stories A and B, all in one actor system. */
@@ -167,7 +181,8 @@ describe('sentry', () => {
     const sentry = root.system.get('sentry') as AnyActorRef;
     const emitted: SentryEmitted[] = [];
     sentry.on('*', (event: SentryEmitted) => emitted.push(event));
-    const warningsOf = (id: string): CollisionWarning[] => (root.system.get(`story:${id}`) as AnyActorRef).getSnapshot().context.warnings;
+    const warningsOf = (id: string): CollisionWarning[] =>
+      (root.system.get(`story:${id}`) as AnyActorRef).getSnapshot().context.warnings;
     return { send: (event: SentryEvent) => sentry.send(event), emitted, warningsOf };
   }
 

@@ -88,7 +88,10 @@ const storyModel = setup({
       on: {
         MERGE_OK: 'done',
         MERGE_CONFLICT: [{ guard: 'canResolve', target: 'resolving', actions: 'countRound' }, { target: 'failed' }],
-        CONTINUE_UNRESOLVED: [{ guard: 'canResolve', target: 'resolving', actions: 'countRound' }, { target: 'failed' }],
+        CONTINUE_UNRESOLVED: [
+          { guard: 'canResolve', target: 'resolving', actions: 'countRound' },
+          { target: 'failed' },
+        ],
         GIT_FAIL: 'failed',
       },
     },
@@ -181,7 +184,11 @@ function assertionsFor(h: Harness) {
     },
     resolving: (model: ModelSnapshot) => {
       common(model, 'resolving');
-      expect(h.agents.current('S1').input).toMatchObject({ purpose: 'resolve', sessionId: 'sess-S1', conflict: { files: ['src/a.ts'] } });
+      expect(h.agents.current('S1').input).toMatchObject({
+        purpose: 'resolve',
+        sessionId: 'sess-S1',
+        conflict: { files: ['src/a.ts'] },
+      });
     },
     done: async (model: ModelSnapshot) => {
       common(model, 'done');
@@ -210,7 +217,16 @@ describe('story model: shortest path to every state', () => {
 });
 
 describe('story model: every simple path through the conflict rounds', () => {
-  const conflictLoop = new Set<ModelEvent['type']>(['WORKTREE_OK', 'WORK_OK', 'COMMIT_OK', 'MERGE_OK', 'MERGE_CONFLICT', 'CONTINUE_UNRESOLVED', 'RESOLVED', 'RESOLVE_FAILED']);
+  const conflictLoop = new Set<ModelEvent['type']>([
+    'WORKTREE_OK',
+    'WORK_OK',
+    'COMMIT_OK',
+    'MERGE_OK',
+    'MERGE_CONFLICT',
+    'CONTINUE_UNRESOLVED',
+    'RESOLVED',
+    'RESOLVE_FAILED',
+  ]);
   const paths = model.getSimplePaths({ filterEvents: (_snapshot, event) => conflictLoop.has(event.type) });
   for (const path of paths) {
     it(path.description, async () => {

@@ -19,22 +19,46 @@ describe('story: the happy path', () => {
     expect(storyOps(h, 'S1')).toEqual(['story.worktree', 'story.commit', 'story.merge']);
     const [turn] = h.agents.turns;
     expect(h.agents.turns).toHaveLength(1);
-    expect(turn?.input).toMatchObject({ storyId: 'S1', purpose: 'story', attempt: 1, sessionId: undefined, brief: '', dependencies: [], warnings: [] });
-    expect(h.log.filter((e) => e.source === 'S1').map((e) => e.event.type)).toEqual(['story.started', 'story.committed', 'story.merged']);
+    expect(turn?.input).toMatchObject({
+      storyId: 'S1',
+      purpose: 'story',
+      attempt: 1,
+      sessionId: undefined,
+      brief: '',
+      dependencies: [],
+      warnings: [],
+    });
+    expect(h.log.filter((e) => e.source === 'S1').map((e) => e.event.type)).toEqual([
+      'story.started',
+      'story.committed',
+      'story.merged',
+    ]);
     expect(output.outcome?.status).toEqual({ S1: 'merged' });
-    expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', attempts: 1, sha: 'm-S1', files: ['S1.txt'], sessionId: 'sess-S1', costUsd: 0.01 });
+    expect(output.outcome?.results.S1).toMatchObject({
+      status: 'merged',
+      attempts: 1,
+      sha: 'm-S1',
+      files: ['S1.txt'],
+      sessionId: 'sess-S1',
+      costUsd: 0.01,
+    });
     expect(h.story('S1').value).toBe('done');
   });
 
   it('counts a turn whose tools were denied as done, and reports each denial', async () => {
     const h = startRun({
       stories: [story('S1')],
-      agent: () => ({ events: [{ type: 'agent.denied', tool: 'Bash', message: 'npm publish is not allowed' }], outcome: { kind: 'denied', denials: [{ tool: 'Bash' }] } }),
+      agent: () => ({
+        events: [{ type: 'agent.denied', tool: 'Bash', message: 'npm publish is not allowed' }],
+        outcome: { kind: 'denied', denials: [{ tool: 'Bash' }] },
+      }),
     });
     const output = await h.done();
 
     expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', denials: ['Bash'] });
-    expect(h.emitted('story.denied')).toEqual([{ type: 'story.denied', storyId: 'S1', tool: 'Bash', message: 'npm publish is not allowed' }]);
+    expect(h.emitted('story.denied')).toEqual([
+      { type: 'story.denied', storyId: 'S1', tool: 'Bash', message: 'npm publish is not allowed' },
+    ]);
   });
 });
 
@@ -42,32 +66,60 @@ describe('story: transient failures', () => {
   it('backs off until a deadline and resumes the same session', async () => {
     const h = startRun({
       stories: [story('S1')],
-      agent: (_input, n) => (n === 1 ? { events: [sessionEvent('S1')], outcome: outcomes.transient } : { outcome: outcomes.ok }),
+      agent: (_input, n) =>
+        n === 1 ? { events: [sessionEvent('S1')], outcome: outcomes.transient } : { outcome: outcomes.ok },
     });
     const output = await h.done();
 
     const [, retry] = h.agents.of('S1');
-    expect(retry?.input).toMatchObject({ purpose: 'retry', sessionId: 'sess-S1', attempt: 2, reason: 'transient: Overloaded' });
+    expect(retry?.input).toMatchObject({
+      purpose: 'retry',
+      sessionId: 'sess-S1',
+      attempt: 2,
+      reason: 'transient: Overloaded',
+    });
     expect(h.sleeps.sleeps.map((s) => s.until)).toEqual([NOW + retryDelayMs(0)]);
-    expect(h.emitted('story.retry')).toEqual([{ type: 'story.retry', storyId: 'S1', reason: 'transient: Overloaded', at: NOW + retryDelayMs(0) }]);
-    expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', attempts: 2, sessionId: 'sess-S1', agentMs: 2000 });
+    expect(h.emitted('story.retry')).toEqual([
+      { type: 'story.retry', storyId: 'S1', reason: 'transient: Overloaded', at: NOW + retryDelayMs(0) },
+    ]);
+    expect(output.outcome?.results.S1).toMatchObject({
+      status: 'merged',
+      attempts: 2,
+      sessionId: 'sess-S1',
+      agentMs: 2000,
+    });
   });
 
   it('starts a fresh session when the failed turn never said which session it was', async () => {
-    const h = startRun({ stories: [story('S1')], agent: (_input, n) => ({ outcome: n === 1 ? { kind: 'killed', signal: 'SIGKILL' } : outcomes.ok }) });
+    const h = startRun({
+      stories: [story('S1')],
+      agent: (_input, n) => ({ outcome: n === 1 ? { kind: 'killed', signal: 'SIGKILL' } : outcomes.ok }),
+    });
     await h.done();
 
-    expect(h.agents.of('S1')[1]?.input).toMatchObject({ purpose: 'story', sessionId: undefined, reason: 'agent process ended without a result (SIGKILL)' });
+    expect(h.agents.of('S1')[1]?.input).toMatchObject({
+      purpose: 'story',
+      sessionId: undefined,
+      reason: 'agent process ended without a result (SIGKILL)',
+    });
   });
 
   it('fails after limits.transientRetries retries, each backing off longer', async () => {
-    const h = startRun({ stories: [story('S1')], limits: { transientRetries: 2, conflictRounds: 2 }, agent: () => ({ outcome: outcomes.transient }) });
+    const h = startRun({
+      stories: [story('S1')],
+      limits: { transientRetries: 2, conflictRounds: 2 },
+      agent: () => ({ outcome: outcomes.transient }),
+    });
     const output = await h.done();
 
     expect(h.agents.of('S1')).toHaveLength(3);
     expect(h.sleeps.sleeps.map((s) => s.until)).toEqual([NOW + retryDelayMs(0), NOW + retryDelayMs(1)]);
     expect(storyOps(h, 'S1')).toEqual(['story.worktree']);
-    expect(output.outcome?.results.S1).toMatchObject({ status: 'failed', attempts: 3, reason: 'transient: Overloaded' });
+    expect(output.outcome?.results.S1).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      reason: 'transient: Overloaded',
+    });
     expect(h.story('S1').value).toBe('failed');
   });
 
@@ -87,7 +139,8 @@ describe('story: usage limits', () => {
     const h = startRun({
       stories: [story('S1')],
       holdSleep: true,
-      agent: (_input, n) => (n === 1 ? { events: [sessionEvent('S1')], outcome: outcomes.usageLimit(resetsAt) } : { outcome: outcomes.ok }),
+      agent: (_input, n) =>
+        n === 1 ? { events: [sessionEvent('S1')], outcome: outcomes.usageLimit(resetsAt) } : { outcome: outcomes.ok },
     });
     await h.settle();
 
@@ -122,7 +175,10 @@ describe('story: commits and merges', () => {
     const output = await h.done();
 
     expect(storyOps(h, 'S1')).toEqual(['story.worktree', 'story.commit']);
-    expect(output.outcome?.results.S1).toMatchObject({ status: 'failed', reason: 'the agent finished without changing any file' });
+    expect(output.outcome?.results.S1).toMatchObject({
+      status: 'failed',
+      reason: 'the agent finished without changing any file',
+    });
   });
 
   it('fails with the git message when the operator cannot do an op', async () => {
@@ -140,8 +196,14 @@ describe('story: commits and merges', () => {
     const output = await h.done();
 
     expect(storyOps(h, 'S1')).toEqual(['story.worktree', 'story.commit', 'story.merge', 'story.continue']);
-    expect(h.agents.of('S1')[1]?.input).toMatchObject({ purpose: 'resolve', sessionId: 'sess-S1', conflict: { files: ['src/a.ts'], onto: 'abc123' } });
-    expect(h.emitted('story.conflict')).toEqual([{ type: 'story.conflict', storyId: 'S1', files: ['src/a.ts'], round: 1 }]);
+    expect(h.agents.of('S1')[1]?.input).toMatchObject({
+      purpose: 'resolve',
+      sessionId: 'sess-S1',
+      conflict: { files: ['src/a.ts'], onto: 'abc123' },
+    });
+    expect(h.emitted('story.conflict')).toEqual([
+      { type: 'story.conflict', storyId: 'S1', files: ['src/a.ts'], round: 1 },
+    ]);
     expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', sha: 'm-S1', attempts: 2 });
   });
 
@@ -152,12 +214,27 @@ describe('story: commits and merges', () => {
     const output = await h.done();
 
     expect(h.agents.of('S1').map((t) => t.input.purpose)).toEqual(['story', 'resolve', 'resolve']);
-    expect(storyOps(h, 'S1')).toEqual(['story.worktree', 'story.commit', 'story.merge', 'story.continue', 'story.continue']);
-    expect(output.outcome?.results.S1).toMatchObject({ status: 'failed', reason: 'merge conflict not resolved after the allowed rounds: src/a.ts' });
+    expect(storyOps(h, 'S1')).toEqual([
+      'story.worktree',
+      'story.commit',
+      'story.merge',
+      'story.continue',
+      'story.continue',
+    ]);
+    expect(output.outcome?.results.S1).toMatchObject({
+      status: 'failed',
+      reason: 'merge conflict not resolved after the allowed rounds: src/a.ts',
+    });
   });
 
   it('fails when the resolver turn itself fails', async () => {
-    const h = startRun({ stories: [story('S1')], agent: (input) => ({ events: [sessionEvent('S1')], outcome: input.purpose === 'resolve' ? outcomes.error : outcomes.ok }) });
+    const h = startRun({
+      stories: [story('S1')],
+      agent: (input) => ({
+        events: [sessionEvent('S1')],
+        outcome: input.purpose === 'resolve' ? outcomes.error : outcomes.ok,
+      }),
+    });
     h.git.script('story.merge', 'S1', conflict);
     const output = await h.done();
 
@@ -167,12 +244,19 @@ describe('story: commits and merges', () => {
   it('backs off and retries a resolver turn that hit a transient API error, then continues the rebase', async () => {
     const h = startRun({
       stories: [story('S1')],
-      agent: (input, n) => ({ events: [sessionEvent('S1')], outcome: input.purpose === 'resolve' && n === 2 ? outcomes.transient : outcomes.ok }),
+      agent: (input, n) => ({
+        events: [sessionEvent('S1')],
+        outcome: input.purpose === 'resolve' && n === 2 ? outcomes.transient : outcomes.ok,
+      }),
     });
     h.git.script('story.merge', 'S1', conflict);
     const output = await h.done();
 
-    expect(h.agents.of('S1')[2]?.input).toMatchObject({ purpose: 'resolve', sessionId: 'sess-S1', conflict: { files: ['src/a.ts'], onto: 'abc123' } });
+    expect(h.agents.of('S1')[2]?.input).toMatchObject({
+      purpose: 'resolve',
+      sessionId: 'sess-S1',
+      conflict: { files: ['src/a.ts'], onto: 'abc123' },
+    });
     expect(storyOps(h, 'S1')).toEqual(['story.worktree', 'story.commit', 'story.merge', 'story.continue']);
     expect(output.outcome?.results.S1).toMatchObject({ status: 'merged' });
   });
@@ -184,7 +268,8 @@ describe('story: the shared services', () => {
     const h = startRun({
       stories: [story('S1'), story('S2')],
       parallel: 2,
-      agent: (input, n) => (n === 1 ? { events: [sessionEvent(input.storyId), touch], hold: true } : { outcome: outcomes.ok }),
+      agent: (input, n) =>
+        n === 1 ? { events: [sessionEvent(input.storyId), touch], hold: true } : { outcome: outcomes.ok },
     });
     await h.settle();
 
@@ -214,7 +299,10 @@ describe('story: the shared services', () => {
     };
     const h = startRun({
       stories: [story('S1'), story('S2', ['S1'])],
-      agent: (input) => ({ events: input.storyId === 'S1' ? [{ type: 'agent.tool', observation }] : [], outcome: outcomes.ok }),
+      agent: (input) => ({
+        events: input.storyId === 'S1' ? [{ type: 'agent.tool', observation }] : [],
+        outcome: outcomes.ok,
+      }),
     });
     await h.done();
 
@@ -225,6 +313,16 @@ describe('story: the shared services', () => {
     expect(s2?.input.brief).toContain('helper');
     expect(s2?.input.dependencies).toEqual([{ id: 'S1', title: 'Story S1', files: ['S1.txt'] }]);
     expect(h.emitted('knowledge.added').map((e) => e.storyId)).toEqual(['S1']);
-    expect(h.emitted('story.tool')).toEqual([{ type: 'story.tool', storyId: 'S1', kind: 'read', name: 'Read', paths: ['/wt/S1/src/util.ts'], command: undefined, ok: true }]);
+    expect(h.emitted('story.tool')).toEqual([
+      {
+        type: 'story.tool',
+        storyId: 'S1',
+        kind: 'read',
+        name: 'Read',
+        paths: ['/wt/S1/src/util.ts'],
+        command: undefined,
+        ok: true,
+      },
+    ]);
   });
 });

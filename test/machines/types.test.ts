@@ -17,11 +17,20 @@ import type { RunEmitted, RunEvent, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted, SentryEvent, StoryWarningEvent } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
 import type { StoryInput } from '../../machines/story-context.js';
-import type { AgentSessionEvent, AgentSessionInput, StoryEmitted, StoryEvent, StoryParentEvent, StoryResult } from '../../machines/story-events.js';
+import type {
+  AgentSessionEvent,
+  AgentSessionInput,
+  StoryEmitted,
+  StoryEvent,
+  StoryParentEvent,
+  StoryResult,
+} from '../../machines/story-events.js';
 import type { GitOp, GitOpResult, OperatorReply } from '../../machines/types.js';
 import { story } from './harness.js';
 
-type Slots<T extends { provide: (impl: never) => unknown }> = NonNullable<NonNullable<Parameters<T['provide']>[0]>['actors']>;
+type Slots<T extends { provide: (impl: never) => unknown }> = NonNullable<
+  NonNullable<Parameters<T['provide']>[0]>['actors']
+>;
 type StorySlots = Slots<typeof storyMachine>;
 type OperatorSlots = Slots<typeof operatorMachine>;
 type ConductorSlots = Slots<typeof conductorMachine>;
@@ -79,7 +88,9 @@ describe('event unions', () => {
     expectTypeOf<EventFromLogic<typeof operatorMachine>>().toEqualTypeOf<OperatorEvent>();
     expectTypeOf<EventFromLogic<typeof librarianMachine>>().toEqualTypeOf<LibrarianEvent>();
     expectTypeOf<Extract<SentryEvent, { type: 'sentry.touch' }>['paths']>().toEqualTypeOf<readonly string[]>();
-    expectTypeOf<'story.worktree' | 'story.commit' | 'story.merge' | 'story.continue' | 'push'>().toExtend<GitOp['kind']>();
+    expectTypeOf<'story.worktree' | 'story.commit' | 'story.merge' | 'story.continue' | 'push'>().toExtend<
+      GitOp['kind']
+    >();
   });
 
   it('refuses events outside the union at the send site', () => {
@@ -106,7 +117,9 @@ describe('emitted events', () => {
     expectTypeOf<EmittedFrom<typeof storyMachine>>().toEqualTypeOf<StoryEmitted>();
     expectTypeOf<EmittedFrom<typeof conductorMachine>>().toEqualTypeOf<ConductorEmitted>();
     expectTypeOf<EmittedFrom<typeof librarianMachine>>().toEqualTypeOf<LibrarianEmitted>();
-    expectTypeOf<StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted>().toExtend<RunReportEvent>();
+    expectTypeOf<
+      StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted
+    >().toExtend<RunReportEvent>();
   });
 
   it('types listeners by event name', () => {

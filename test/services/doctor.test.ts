@@ -67,7 +67,10 @@ describe('runDoctorChecks', () => {
     const checks = await runDoctorChecks(input({ extraEnv: { GITHUB_TOKEN: 'ghp_secret123' } }));
     expect(checks.map((c) => c.id)).toEqual(['node', 'git', 'repo', 'claude', 'login', 'github-token', 'origin']);
     expect(byId(checks, 'repo')).toMatchObject({ status: 'ok', detail: repo });
-    expect(byId(checks, 'claude')).toMatchObject({ status: 'ok', detail: `2.1.332 (Claude Code) (${join(bin, 'claude')})` });
+    expect(byId(checks, 'claude')).toMatchObject({
+      status: 'ok',
+      detail: `2.1.332 (Claude Code) (${join(bin, 'claude')})`,
+    });
     expect(byId(checks, 'git').detail).toMatch(/^git version \d+\.\d+/);
     expect(JSON.stringify(checks)).not.toContain('ghp_secret123');
   });
@@ -88,7 +91,10 @@ describe('runDoctorChecks', () => {
   it('fails an agent executable that is not executable', async () => {
     const path = join(bin, 'plain-file');
     await writeFile(path, 'not a program');
-    expect(byId(await runDoctorChecks(input({ claudeBin: path })), 'claude')).toMatchObject({ status: 'fail', detail: `${path} is not executable` });
+    expect(byId(await runDoctorChecks(input({ claudeBin: path })), 'claude')).toMatchObject({
+      status: 'fail',
+      detail: `${path} is not executable`,
+    });
   });
 
   it('fails an agent that exits non-zero, quoting its stderr', async () => {
@@ -167,8 +173,14 @@ describe('runDoctorChecks', () => {
   it('warns about a non-github.com host unless GITHUB_API_URL is set', async () => {
     await git(repo, 'remote', 'add', 'origin', 'ssh://git@ghe.example.com/acme/api.git');
     expect(byId(await runDoctorChecks(input()), 'origin').status).toBe('warn');
-    const withApi = byId(await runDoctorChecks(input({ extraEnv: { GITHUB_API_URL: 'https://ghe.example.com/api/v3' } })), 'origin');
-    expect(withApi).toMatchObject({ status: 'ok', detail: 'ghe.example.com/acme/api (API https://ghe.example.com/api/v3)' });
+    const withApi = byId(
+      await runDoctorChecks(input({ extraEnv: { GITHUB_API_URL: 'https://ghe.example.com/api/v3' } })),
+      'origin',
+    );
+    expect(withApi).toMatchObject({
+      status: 'ok',
+      detail: 'ghe.example.com/acme/api (API https://ghe.example.com/api/v3)',
+    });
   });
 
   it('fails git and the repository check when git is missing', async () => {

@@ -38,7 +38,9 @@ describe('parseGitHubRemote', () => {
 
 describe('redactRemoteUrl', () => {
   it('drops the user and password of URL forms', () => {
-    expect(redactRemoteUrl('https://x-access-token:ghp_abc@github.com/acme/api.git')).toBe('https://github.com/acme/api.git');
+    expect(redactRemoteUrl('https://x-access-token:ghp_abc@github.com/acme/api.git')).toBe(
+      'https://github.com/acme/api.git',
+    );
   });
 
   it('leaves scp-like forms, which carry no password', () => {

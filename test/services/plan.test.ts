@@ -45,7 +45,10 @@ describe('loadPlan', () => {
         goal: 'Add rate limiting to all API endpoints',
         branch: 'rate-limiting',
         generatedBy: 'someone',
-        stories: [{ ...story('S1'), writes: ['src/limiter.ts'], tier: 'standard', notes: 'extra' }, story('S2', ['S1'])],
+        stories: [
+          { ...story('S1'), writes: ['src/limiter.ts'], tier: 'standard', notes: 'extra' },
+          story('S2', ['S1']),
+        ],
       }),
     );
     const plan = await loadPlan(path);
@@ -73,10 +76,15 @@ describe('loadPlan', () => {
   it('names the path of every schema error and the story it sits in', async () => {
     const path = await planFile(
       'schema.json',
-      JSON.stringify({ goal: '', stories: [story('S1'), { ...story('S2'), acceptance: 'tests pass' }, { ...story('S3'), tier: 'huge' }] }),
+      JSON.stringify({
+        goal: '',
+        stories: [story('S1'), { ...story('S2'), acceptance: 'tests pass' }, { ...story('S3'), tier: 'huge' }],
+      }),
     );
     const error = await planErrorOf(loadPlan(path));
-    expect(error.issues.map((issue) => [issue.storyId, issue.rule, issue.message.split(':').slice(0, 2).join(':')])).toEqual([
+    expect(
+      error.issues.map((issue) => [issue.storyId, issue.rule, issue.message.split(':').slice(0, 2).join(':')]),
+    ).toEqual([
       [undefined, 'schema', 'goal: must not be empty'],
       ['S2', 'schema', 'story S2: stories[1].acceptance'],
       ['S3', 'schema', 'story S3: stories[2].tier'],
@@ -84,15 +92,25 @@ describe('loadPlan', () => {
   });
 
   it('refuses a story id that cannot name a branch', async () => {
-    const path = await planFile('id.json', JSON.stringify({ goal: 'g', stories: [{ ...story('S1'), id: 'a b/../c' }] }));
+    const path = await planFile(
+      'id.json',
+      JSON.stringify({ goal: 'g', stories: [{ ...story('S1'), id: 'a b/../c' }] }),
+    );
     const error = await planErrorOf(loadPlan(path));
-    expect(error.issues).toEqual([{ rule: 'schema', message: expect.stringMatching(/^stories\[0\]\.id: must be 1-64 letters/) }]);
+    expect(error.issues).toEqual([
+      { rule: 'schema', message: expect.stringMatching(/^stories\[0\]\.id: must be 1-64 letters/) },
+    ]);
   });
 
   it('applies the graph rules with the message of CLI.md', async () => {
-    const path = await planFile('graph.json', JSON.stringify({ goal: 'g', stories: [story('S1'), story('S3', ['S9'])] }));
+    const path = await planFile(
+      'graph.json',
+      JSON.stringify({ goal: 'g', stories: [story('S1'), story('S3', ['S9'])] }),
+    );
     const error = await planErrorOf(loadPlan(path));
-    expect(error.issues).toEqual([{ storyId: 'S3', rule: 'unknown-dependency', message: 'story S3: dependsOn names unknown story "S9"' }]);
+    expect(error.issues).toEqual([
+      { storyId: 'S3', rule: 'unknown-dependency', message: 'story S3: dependsOn names unknown story "S9"' },
+    ]);
     expect(error.message).toBe(
       `Invalid plan ${path}: story S3: dependsOn names unknown story "S9" — fix the plan or run without --plan to let baro plan`,
     );
@@ -108,7 +126,10 @@ describe('loadPlan', () => {
 
 describe('checkPlan and parsePlan', () => {
   it('returns issues as data for the planner to repair', () => {
-    expect(checkPlan({ goal: 'g', stories: [] })).toEqual({ ok: false, issues: [{ rule: 'no-stories', message: 'the plan has no stories' }] });
+    expect(checkPlan({ goal: 'g', stories: [] })).toEqual({
+      ok: false,
+      issues: [{ rule: 'no-stories', message: 'the plan has no stories' }],
+    });
     expect(checkPlan({ goal: 'g', stories: [story('S1')] }).ok).toBe(true);
   });
 

@@ -81,7 +81,12 @@ describe('storyRules', () => {
 
 describe('resolverPrompt', () => {
   it('names the base, the conflicting files, and leaves the rebase to baro', () => {
-    const text = resolverPrompt({ story: { id: 'S3', title: 'Auth' }, onto: 'abc1234', files: ['src/app.ts', 'src/routes.ts'], warnings: [] });
+    const text = resolverPrompt({
+      story: { id: 'S3', title: 'Auth' },
+      onto: 'abc1234',
+      files: ['src/app.ts', 'src/routes.ts'],
+      warnings: [],
+    });
     expect(text).toContain('rebased your branch onto `abc1234`');
     expect(text).toContain('- `src/app.ts`\n- `src/routes.ts`');
     expect(text).toContain("keeping BOTH sides' intent");
@@ -92,7 +97,12 @@ describe('resolverPrompt', () => {
   });
 
   it('carries collision warnings when given', () => {
-    const text = resolverPrompt({ story: { id: 'S3', title: 'Auth' }, onto: 'baro/x', files: ['a.ts'], warnings: [{ path: 'a.ts', stories: ['S1', 'S3'] }] });
+    const text = resolverPrompt({
+      story: { id: 'S3', title: 'Auth' },
+      onto: 'baro/x',
+      files: ['a.ts'],
+      warnings: [{ path: 'a.ts', stories: ['S1', 'S3'] }],
+    });
     expect(text).toContain('Another story (S1) is also changing `a.ts`');
   });
 });
@@ -105,7 +115,13 @@ describe('follow-up turns', () => {
   });
 
   it('feedbackPrompt delivers every warning', () => {
-    const text = feedbackPrompt({ warnings: [{ path: 'a.ts', stories: ['S1', 'S2'] }, { path: 'b.ts', stories: ['S1', 'S4'] }], storyId: 'S1' });
+    const text = feedbackPrompt({
+      warnings: [
+        { path: 'a.ts', stories: ['S1', 'S2'] },
+        { path: 'b.ts', stories: ['S1', 'S4'] },
+      ],
+      storyId: 'S1',
+    });
     expect(text).toContain('Another story (S2) is also changing `a.ts`');
     expect(text).toContain('Another story (S4) is also changing `b.ts`');
   });

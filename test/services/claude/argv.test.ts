@@ -17,23 +17,42 @@ describe('buildArgv', () => {
       jsonSchema: { type: 'object', properties: { status: { type: 'string' } } },
     });
     expect(args).toEqual([
-      '-p', '--output-format', 'stream-json', '--verbose',
-      '--model', 'sonnet',
-      '--fallback-model', 'haiku',
-      '--session-id', SESSION,
-      '--max-turns', '200',
-      '--permission-mode', 'acceptEdits',
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--model',
+      'sonnet',
+      '--fallback-model',
+      'haiku',
+      '--session-id',
+      SESSION,
+      '--max-turns',
+      '200',
+      '--permission-mode',
+      'acceptEdits',
       '--allowedTools=Bash(npm test:*),Bash(git status)',
-      '--append-system-prompt-file', '/state/rules/s1.md',
+      '--append-system-prompt-file',
+      '/state/rules/s1.md',
       '--json-schema={"type":"object","properties":{"status":{"type":"string"}}}',
-      '--', 'Fix the add function',
+      '--',
+      'Fix the add function',
     ]);
     expect(stdinPrompt).toBeUndefined();
   });
 
   it('keeps only the required flags when nothing optional is given', () => {
     expect(buildArgv({ prompt: 'hi', model: 'opus', sessionId: SESSION }).args).toEqual([
-      '-p', '--output-format', 'stream-json', '--verbose', '--model', 'opus', '--session-id', SESSION, '--', 'hi',
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--model',
+      'opus',
+      '--session-id',
+      SESSION,
+      '--',
+      'hi',
     ]);
   });
 
@@ -46,13 +65,24 @@ describe('buildArgv', () => {
   });
 
   it('replaces the permission mode with --dangerously-skip-permissions', () => {
-    const { args } = buildArgv({ prompt: 'x', model: 'sonnet', sessionId: SESSION, permissionMode: 'acceptEdits', skipPermissions: true });
+    const { args } = buildArgv({
+      prompt: 'x',
+      model: 'sonnet',
+      sessionId: SESSION,
+      permissionMode: 'acceptEdits',
+      skipPermissions: true,
+    });
     expect(args).toContain('--dangerously-skip-permissions');
     expect(args).not.toContain('--permission-mode');
   });
 
   it('omits an empty allowlist and keeps a prompt that starts with a dash after --', () => {
-    const { args } = buildArgv({ prompt: '--help is not a flag here', model: 'sonnet', sessionId: SESSION, allowedTools: [] });
+    const { args } = buildArgv({
+      prompt: '--help is not a flag here',
+      model: 'sonnet',
+      sessionId: SESSION,
+      allowedTools: [],
+    });
     expect(args.some((arg) => arg.startsWith('--allowedTools'))).toBe(false);
     expect(args.slice(-2)).toEqual(['--', '--help is not a flag here']);
   });
@@ -67,7 +97,13 @@ describe('buildArgv', () => {
 });
 
 describe('buildEnv', () => {
-  const baseEnv = { PATH: '/usr/bin', HOME: '/home/dev', ANTHROPIC_API_KEY: 'sk-test', UNSET: undefined, BARO_STORY_ID: 'outer' };
+  const baseEnv = {
+    PATH: '/usr/bin',
+    HOME: '/home/dev',
+    ANTHROPIC_API_KEY: 'sk-test',
+    UNSET: undefined,
+    BARO_STORY_ID: 'outer',
+  };
 
   it('drops the API key, adds the headless switches and the baro labels, and leaves the base untouched', () => {
     const env = buildEnv({ baseEnv, runId: 'r1', role: 'story', storyId: 's1' });

@@ -15,16 +15,26 @@ function parseLines(lines: readonly string[]): AgentEvent[] {
   return lines.flatMap((line) => parser.push(line));
 }
 
-function ofType<T extends AgentEvent['type']>(events: readonly AgentEvent[], type: T): Extract<AgentEvent, { type: T }>[] {
+function ofType<T extends AgentEvent['type']>(
+  events: readonly AgentEvent[],
+  type: T,
+): Extract<AgentEvent, { type: T }>[] {
   return events.filter((event): event is Extract<AgentEvent, { type: T }> => event.type === type);
 }
 
 function assistantToolUse(id: string, name: string, input: Record<string, unknown>): string {
-  return JSON.stringify({ type: 'assistant', session_id: 's', message: { content: [{ type: 'tool_use', id, name, input }] } });
+  return JSON.stringify({
+    type: 'assistant',
+    session_id: 's',
+    message: { content: [{ type: 'tool_use', id, name, input }] },
+  });
 }
 
 function toolResult(id: string, content: unknown, extra: Record<string, unknown> = {}, isError?: boolean): string {
-  const block = isError === undefined ? { type: 'tool_result', tool_use_id: id, content } : { type: 'tool_result', tool_use_id: id, content, is_error: isError };
+  const block =
+    isError === undefined
+      ? { type: 'tool_result', tool_use_id: id, content }
+      : { type: 'tool_result', tool_use_id: id, content, is_error: isError };
   return JSON.stringify({ type: 'user', message: { role: 'user', content: [block] }, ...extra });
 }
 
@@ -46,12 +56,22 @@ describe('createStreamParser on success.jsonl', () => {
   it('maps each tool call to its kind, paths, pattern and command', () => {
     const calls = ofType(events, 'tool.call').map((event) => event.call);
     expect(calls.map((call) => [call.name, call.kind])).toEqual([
-      ['Read', 'read'], ['Grep', 'search'], ['Read', 'read'], ['Edit', 'edit'], ['Bash', 'bash'],
+      ['Read', 'read'],
+      ['Grep', 'search'],
+      ['Read', 'read'],
+      ['Edit', 'edit'],
+      ['Bash', 'bash'],
     ]);
     expect(calls[0]?.paths).toEqual(['/home/dev/calc-demo/package.json']);
     expect(calls[1]).toMatchObject({ paths: ['/home/dev/calc-demo/src'], pattern: 'function add' });
     expect(calls[3]?.paths).toEqual(['/home/dev/calc-demo/src/math.js']);
-    expect(calls[4]).toEqual({ id: 'toolu_01UskknxPMb9xbsLDTSuMrWa', name: 'Bash', kind: 'bash', paths: [], command: 'npm test' });
+    expect(calls[4]).toEqual({
+      id: 'toolu_01UskknxPMb9xbsLDTSuMrWa',
+      name: 'Bash',
+      kind: 'bash',
+      paths: [],
+      command: 'npm test',
+    });
   });
 
   it('attaches each result to its call and derives read, search and bash facts', () => {
@@ -67,22 +87,49 @@ describe('createStreamParser on success.jsonl', () => {
   });
 
   it('reports rate-limit info, text and the final result', () => {
-    expect(ofType(events, 'rate_limit')).toEqual([{ type: 'rate_limit', info: { status: 'allowed', resetsAt: 1795935600, limitType: 'five_hour' } }]);
-    expect(ofType(events, 'text').at(-1)?.text).toBe('Fixed `add` in src/math.js (it subtracted instead of adding). `npm test` now passes.');
-    expect(ofType(events, 'result')).toEqual([{
-      type: 'result', subtype: 'success', isError: false, sessionId: 'e3cc7770-9088-4175-a643-62986d9c1078',
-      text: 'Fixed `add` in src/math.js (it subtracted instead of adding). `npm test` now passes.',
-    }]);
+    expect(ofType(events, 'rate_limit')).toEqual([
+      { type: 'rate_limit', info: { status: 'allowed', resetsAt: 1795935600, limitType: 'five_hour' } },
+    ]);
+    expect(ofType(events, 'text').at(-1)?.text).toBe(
+      'Fixed `add` in src/math.js (it subtracted instead of adding). `npm test` now passes.',
+    );
+    expect(ofType(events, 'result')).toEqual([
+      {
+        type: 'result',
+        subtype: 'success',
+        isError: false,
+        sessionId: 'e3cc7770-9088-4175-a643-62986d9c1078',
+        text: 'Fixed `add` in src/math.js (it subtracted instead of adding). `npm test` now passes.',
+      },
+    ]);
   });
 });
 
 describe('createStreamParser on other fixtures', () => {
   it('reports retries, the model fallback and denials', () => {
     const events = parseLines(fixtureLines('overloaded-fallback-model.jsonl'));
-    expect(ofType(events, 'api.retry')[0]).toEqual({ type: 'api.retry', attempt: 1, maxRetries: 10, delayMs: 577, status: 529, error: 'overloaded' });
-    expect(ofType(events, 'model.fallback')).toEqual([{ type: 'model.fallback', from: 'claude-sonnet-5-5', to: 'claude-haiku-5-5', trigger: 'overloaded' }]);
-    expect(ofType(events, 'permission.denied')).toEqual([{ type: 'permission.denied', tool: 'Bash', toolUseId: 'toolu_01nmvXpZPzmKoipuil3n9Q7f', message: 'This command requires approval' }]);
-    const denied = ofType(events, 'tool.result').find((result) => result.toolUseId === 'toolu_01nmvXpZPzmKoipuil3n9Q7f');
+    expect(ofType(events, 'api.retry')[0]).toEqual({
+      type: 'api.retry',
+      attempt: 1,
+      maxRetries: 10,
+      delayMs: 577,
+      status: 529,
+      error: 'overloaded',
+    });
+    expect(ofType(events, 'model.fallback')).toEqual([
+      { type: 'model.fallback', from: 'claude-sonnet-5-5', to: 'claude-haiku-5-5', trigger: 'overloaded' },
+    ]);
+    expect(ofType(events, 'permission.denied')).toEqual([
+      {
+        type: 'permission.denied',
+        tool: 'Bash',
+        toolUseId: 'toolu_01nmvXpZPzmKoipuil3n9Q7f',
+        message: 'This command requires approval',
+      },
+    ]);
+    const denied = ofType(events, 'tool.result').find(
+      (result) => result.toolUseId === 'toolu_01nmvXpZPzmKoipuil3n9Q7f',
+    );
     // A denied command never ran, so it has no exit code.
     expect(denied).toMatchObject({ ok: false, text: 'This command requires approval' });
     expect(denied?.exitCode).toBeUndefined();
@@ -101,7 +148,11 @@ describe('createStreamParser on other fixtures', () => {
     for (const line of fixtureLines('usage-limit.jsonl')) parser.push(line);
     const summary = parser.summary();
     expect(summary.lastRejected).toEqual({ status: 'rejected', resetsAt: 1795935600, limitType: 'five_hour' });
-    expect(summary.assistantRateLimit).toMatchObject({ status: 'rejected', resetsAt: 1795935600, limitType: 'five_hour' });
+    expect(summary.assistantRateLimit).toMatchObject({
+      status: 'rejected',
+      resetsAt: 1795935600,
+      limitType: 'five_hour',
+    });
     expect(summary.assistantError).toBe('rate_limit');
     expect(summary.sessionId).toBe('9afc7e92-e22b-42f6-ad0b-b36a546dfb65');
     expect(summary.result?.api_error).toBe('usage_limit_reached');
@@ -148,7 +199,12 @@ describe('tool mapping', () => {
   it('reads the exit code of a failed Bash command', () => {
     const events = parseLines([
       assistantToolUse('t1', 'Bash', { command: 'npm test' }),
-      toolResult('t1', 'Exit code 1\n> calc-demo@1.0.0 test\nnot ok 1 - add', { tool_use_result: 'Error: Exit code 1' }, true),
+      toolResult(
+        't1',
+        'Exit code 1\n> calc-demo@1.0.0 test\nnot ok 1 - add',
+        { tool_use_result: 'Error: Exit code 1' },
+        true,
+      ),
     ]);
     expect(ofType(events, 'tool.result')[0]).toMatchObject({ ok: false, exitCode: 1, call: { command: 'npm test' } });
   });
@@ -156,7 +212,9 @@ describe('tool mapping', () => {
   it('takes Grep files from tool_use_result.filenames', () => {
     const events = parseLines([
       assistantToolUse('t1', 'Grep', { pattern: 'add', output_mode: 'files_with_matches' }),
-      toolResult('t1', 'Found 2 files\nsrc/a.js\nsrc/b.js', { tool_use_result: { mode: 'files_with_matches', filenames: ['src/a.js', 'src/b.js'], numFiles: 2 } }),
+      toolResult('t1', 'Found 2 files\nsrc/a.js\nsrc/b.js', {
+        tool_use_result: { mode: 'files_with_matches', filenames: ['src/a.js', 'src/b.js'], numFiles: 2 },
+      }),
     ]);
     expect(ofType(events, 'tool.result')[0]).toMatchObject({ ok: true, files: ['src/a.js', 'src/b.js'] });
   });
@@ -173,23 +231,41 @@ describe('tool mapping', () => {
   });
 
   it('reports a result whose call was never seen with call undefined', () => {
-    const [event] = parseLines([toolResult('nope', [{ type: 'text', text: 'a' }, { type: 'image' }, { type: 'text', text: 'b' }])]);
+    const [event] = parseLines([
+      toolResult('nope', [{ type: 'text', text: 'a' }, { type: 'image' }, { type: 'text', text: 'b' }]),
+    ]);
     expect(event).toEqual({ type: 'tool.result', toolUseId: 'nope', call: undefined, ok: true, text: 'a\nb' });
   });
 
   it('gives each result of a multi-result line its own call, without guessing the structured output', () => {
     const user = JSON.stringify({
       type: 'user',
-      message: { content: [{ type: 'tool_result', tool_use_id: 'r1', content: 'one' }, { type: 'tool_result', tool_use_id: 'r2', content: 'two' }] },
+      message: {
+        content: [
+          { type: 'tool_result', tool_use_id: 'r1', content: 'one' },
+          { type: 'tool_result', tool_use_id: 'r2', content: 'two' },
+        ],
+      },
       tool_use_result: { file: { content: 'which one?' } },
     });
-    const events = parseLines([assistantToolUse('r1', 'Read', { file_path: 'a' }), assistantToolUse('r2', 'Read', { file_path: 'b' }), user]);
+    const events = parseLines([
+      assistantToolUse('r1', 'Read', { file_path: 'a' }),
+      assistantToolUse('r2', 'Read', { file_path: 'b' }),
+      user,
+    ]);
     const results = ofType(events, 'tool.result');
-    expect(results.map((result) => [result.call?.paths, result.text])).toEqual([[['a'], 'one'], [['b'], 'two']]);
+    expect(results.map((result) => [result.call?.paths, result.text])).toEqual([
+      [['a'], 'one'],
+      [['b'], 'two'],
+    ]);
   });
 
   it('forgets a call once its result arrived', () => {
-    const events = parseLines([assistantToolUse('t1', 'Read', { file_path: 'a' }), toolResult('t1', 'x'), toolResult('t1', 'again')]);
+    const events = parseLines([
+      assistantToolUse('t1', 'Read', { file_path: 'a' }),
+      toolResult('t1', 'x'),
+      toolResult('t1', 'again'),
+    ]);
     const calls = ofType(events, 'tool.result').map((result) => result.call);
     expect(calls).toEqual([expect.objectContaining<Partial<ToolCall>>({ id: 't1' }), undefined]);
   });
@@ -198,7 +274,10 @@ describe('tool mapping', () => {
 describe('unknown and malformed input', () => {
   it.each([
     ['{"type":"keep_alive"}', { type: 'unknown', messageType: 'keep_alive' }],
-    ['{"type":"system","subtype":"hook_started","hook_id":"h"}', { type: 'unknown', messageType: 'system', subtype: 'hook_started' }],
+    [
+      '{"type":"system","subtype":"hook_started","hook_id":"h"}',
+      { type: 'unknown', messageType: 'system', subtype: 'hook_started' },
+    ],
     ['{"type":"stream_event","event":{"type":"message_stop"}}', { type: 'unknown', messageType: 'stream_event' }],
   ])('%s → unknown', (line, event) => {
     expect(parseLines([line])).toEqual([event]);
@@ -225,7 +304,17 @@ describe('unknown and malformed input', () => {
     const parser = createStreamParser();
     expect(parser.push('')).toEqual([]);
     expect(parser.push('   ')).toEqual([]);
-    const line = JSON.stringify({ type: 'assistant', brand_new: { x: 1 }, message: { content: [{ type: 'redacted_thinking', data: 'x' }, { type: 'thinking', thinking: 'hm', signature: 's' }, { type: 'text', text: 'hi' }] } });
+    const line = JSON.stringify({
+      type: 'assistant',
+      brand_new: { x: 1 },
+      message: {
+        content: [
+          { type: 'redacted_thinking', data: 'x' },
+          { type: 'thinking', thinking: 'hm', signature: 's' },
+          { type: 'text', text: 'hi' },
+        ],
+      },
+    });
     expect(parser.push(line)).toEqual([{ type: 'text', text: 'hi' }]);
     expect(parser.summary().lines).toBe(1);
   });

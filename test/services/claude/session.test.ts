@@ -9,7 +9,9 @@ import type { SessionOptions } from '../../../services/claude/session.js';
 import { readInvocations, setupFakeClaude } from '../../fake-claude/scenario.js';
 import type { FakeClaudeSetup, FakeScenario } from '../../fake-claude/scenario.js';
 
-const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(BARO_|ANTHROPIC_|CLAUDE_CODE_)/.test(name)));
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(BARO_|ANTHROPIC_|CLAUDE_CODE_)/.test(name)),
+);
 
 let dir: string;
 let work: string;
@@ -26,8 +28,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function options(scenario: FakeScenario, overrides: Partial<SessionOptions> = {}): SessionOptions {
   fake = setupFakeClaude(dir, scenario);
   return {
-    bin: fake.bin, cwd: work, prompt: 'Fix add', model: 'sonnet', sessionId: randomUUID(), role: 'story', runId: 'run-1',
-    storyId: 'S1', permissionMode: 'acceptEdits', baseEnv: { ...inherited, ...fake.env, ANTHROPIC_API_KEY: 'sk-must-not-leak' },
+    bin: fake.bin,
+    cwd: work,
+    prompt: 'Fix add',
+    model: 'sonnet',
+    sessionId: randomUUID(),
+    role: 'story',
+    runId: 'run-1',
+    storyId: 'S1',
+    permissionMode: 'acceptEdits',
+    baseEnv: { ...inherited, ...fake.env, ANTHROPIC_API_KEY: 'sk-must-not-leak' },
     ...overrides,
   };
 }
@@ -52,48 +62,105 @@ async function goneWithGroup(pid: number): Promise<boolean> {
 
 describe('runSession against the fake claude', () => {
   it('streams typed events and ends ok with the cost of the result', async () => {
-    const steps = [{ say: 'Reading.' }, { read: 'math.js' }, { edit: 'math.js', old: 'a - b', new: 'a + b' }, { bash: 'echo tested' }, { say: 'Fixed.' }];
+    const steps = [
+      { say: 'Reading.' },
+      { read: 'math.js' },
+      { edit: 'math.js', old: 'a - b', new: 'a + b' },
+      { bash: 'echo tested' },
+      { say: 'Fixed.' },
+    ];
     const events: AgentEvent[] = [];
-    const opts = options({ scripts: [{ steps, costUsd: 0.42 }] }, { onEvent: (event) => events.push(event), rawLogPath: join(dir, 'raw', 'attempt-1.jsonl') });
+    const opts = options(
+      { scripts: [{ steps, costUsd: 0.42 }] },
+      { onEvent: (event) => events.push(event), rawLogPath: join(dir, 'raw', 'attempt-1.jsonl') },
+    );
     const result = await runSession(opts);
-    expect(result).toMatchObject({ outcome: { kind: 'ok' }, sessionId: opts.sessionId, costUsd: 0.42, numTurns: 4, exitCode: 0, resultText: 'Fixed.', malformedLines: 0 });
+    expect(result).toMatchObject({
+      outcome: { kind: 'ok' },
+      sessionId: opts.sessionId,
+      costUsd: 0.42,
+      numTurns: 4,
+      exitCode: 0,
+      resultText: 'Fixed.',
+      malformedLines: 0,
+    });
     expect(readFileSync(join(work, 'math.js'), 'utf8')).toContain('a + b');
-    expect(events[0]).toMatchObject({ type: 'session.started', sessionId: opts.sessionId, model: 'claude-sonnet-5-5', cwd: work, permissionMode: 'acceptEdits' });
+    expect(events[0]).toMatchObject({
+      type: 'session.started',
+      sessionId: opts.sessionId,
+      model: 'claude-sonnet-5-5',
+      cwd: work,
+      permissionMode: 'acceptEdits',
+    });
     const calls = events.flatMap((event) => (event.type === 'tool.call' ? [event.call] : []));
-    expect(calls.map((call) => [call.kind, call.paths])).toEqual([['read', [join(work, 'math.js')]], ['edit', [join(work, 'math.js')]], ['bash', []]]);
-    expect(events.filter((event) => event.type === 'tool.result').map((event) => event.type === 'tool.result' && event.ok)).toEqual([true, true, true]);
+    expect(calls.map((call) => [call.kind, call.paths])).toEqual([
+      ['read', [join(work, 'math.js')]],
+      ['edit', [join(work, 'math.js')]],
+      ['bash', []],
+    ]);
+    expect(
+      events.filter((event) => event.type === 'tool.result').map((event) => event.type === 'tool.result' && event.ok),
+    ).toEqual([true, true, true]);
     expect(events.at(-1)).toMatchObject({ type: 'result', subtype: 'success', isError: false, text: 'Fixed.' });
-    expect(readFileSync(join(dir, 'raw', 'attempt-1.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(8);
+    expect(
+      readFileSync(join(dir, 'raw', 'attempt-1.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+    ).toBeGreaterThan(8);
   });
 
   it('classifies a usage limit with its reset time, a 500 as transient, and max turns', async () => {
     const resetsAt = 1_900_000_000;
-    const limited = await runSession(options({ scripts: [{ steps: [{ read: 'math.js' }], result: { type: 'usage_limit', resetsAt } }] }));
-    expect(limited.outcome).toMatchObject({ kind: 'usage_limit', resetsAt, limitKind: 'five_hour', text: expect.stringMatching(/^You've hit your 5-hour limit/) });
+    const limited = await runSession(
+      options({ scripts: [{ steps: [{ read: 'math.js' }], result: { type: 'usage_limit', resetsAt } }] }),
+    );
+    expect(limited.outcome).toMatchObject({
+      kind: 'usage_limit',
+      resetsAt,
+      limitKind: 'five_hour',
+      text: expect.stringMatching(/^You've hit your 5-hour limit/),
+    });
     expect(limited.exitCode).toBe(1);
     const failed = await runSession(options({ scripts: [{ result: { type: 'api_error', status: 500 } }] }));
     expect(failed.outcome).toMatchObject({ kind: 'transient', status: 500 });
-    const long = await runSession(options({ scripts: [{ steps: [{ bash: 'true' }, { bash: 'true' }, { bash: 'true' }] }] }, { maxTurns: 2 }));
+    const long = await runSession(
+      options({ scripts: [{ steps: [{ bash: 'true' }, { bash: 'true' }, { bash: 'true' }] }] }, { maxTurns: 2 }),
+    );
     expect(long.outcome).toMatchObject({ kind: 'max_turns', text: 'Reached maximum number of turns (2)' });
   });
 
   it('resumes an earlier session under the same id, and reports an unknown one as a startup failure', async () => {
-    const scenario: FakeScenario = { scripts: [{ match: { resume: true }, steps: [{ say: 'continued' }] }, { result: { type: 'usage_limit', resetsAt: 1_900_000_000 } }] };
+    const scenario: FakeScenario = {
+      scripts: [
+        { match: { resume: true }, steps: [{ say: 'continued' }] },
+        { result: { type: 'usage_limit', resetsAt: 1_900_000_000 } },
+      ],
+    };
     const first = await runSession(options(scenario));
     expect(first.outcome.kind).toBe('usage_limit');
     const sessionId = first.sessionId ?? 'missing';
     const events: AgentEvent[] = [];
-    const resumed = await runSession(options(scenario, { sessionId, resume: true, prompt: 'continue', onEvent: (event) => events.push(event) }));
+    const resumed = await runSession(
+      options(scenario, { sessionId, resume: true, prompt: 'continue', onEvent: (event) => events.push(event) }),
+    );
     expect(resumed).toMatchObject({ outcome: { kind: 'ok' }, sessionId, resultText: 'continued' });
     expect(events[0]).toMatchObject({ type: 'session.started', sessionId });
     const unknown = await runSession(options(scenario, { sessionId: randomUUID(), resume: true }));
-    expect(unknown.outcome).toMatchObject({ kind: 'startup_failure', text: expect.stringContaining('No conversation found with session ID') });
+    expect(unknown.outcome).toMatchObject({
+      kind: 'startup_failure',
+      text: expect.stringContaining('No conversation found with session ID'),
+    });
   });
 
   it('gives the agent the BARO_* variables and never the API key', async () => {
     await runSession(options({ scripts: [{}] }, { role: 'critic', runId: 'run-7', storyId: 'S3' }));
     const [invocation] = readInvocations(fake.logPath);
-    expect(invocation?.env).toEqual({ BARO_RUN_ID: 'run-7', BARO_ROLE: 'critic', BARO_STORY_ID: 'S3', ANTHROPIC_API_KEY: false });
+    expect(invocation?.env).toEqual({
+      BARO_RUN_ID: 'run-7',
+      BARO_ROLE: 'critic',
+      BARO_STORY_ID: 'S3',
+      ANTHROPIC_API_KEY: false,
+    });
     expect(invocation?.argv.slice(-2)).toEqual(['--', 'Fix add']);
   });
 
@@ -101,10 +168,19 @@ describe('runSession against the fake claude', () => {
     const controller = new AbortController();
     let pid: number | undefined;
     const steps = [{ say: 'working' }, { bash: 'sleep 60' }, { sleep: 60_000 }];
-    const opts = options({ scripts: [{ steps }] }, {
-      signal: controller.signal, killGraceMs: 1000, onSpawn: (spawned) => { pid = spawned; },
-      onEvent: (event) => { if (event.type === 'tool.call') controller.abort(); },
-    });
+    const opts = options(
+      { scripts: [{ steps }] },
+      {
+        signal: controller.signal,
+        killGraceMs: 1000,
+        onSpawn: (spawned) => {
+          pid = spawned;
+        },
+        onEvent: (event) => {
+          if (event.type === 'tool.call') controller.abort();
+        },
+      },
+    );
     const result = await runSession(opts);
     expect(result.outcome.kind).toBe('killed');
     expect(pid).toBeTypeOf('number');

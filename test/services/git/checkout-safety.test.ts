@@ -8,7 +8,14 @@ import { continueRebase, rebaseOnto } from '../../../services/git/rebase.js';
 import { fetchRemote, pushBranch } from '../../../services/git/remote.js';
 import { resolveBase } from '../../../services/git/repo.js';
 import { addWorktree, removeWorktree } from '../../../services/git/worktree.js';
-import { addBareRemote, checkoutFingerprint, git, makeTempRepo, useGitSandbox, writeFiles } from '../../helpers/repo.js';
+import {
+  addBareRemote,
+  checkoutFingerprint,
+  git,
+  makeTempRepo,
+  useGitSandbox,
+  writeFiles,
+} from '../../helpers/repo.js';
 
 useGitSandbox();
 
@@ -73,7 +80,9 @@ describe('a whole run through the git service', () => {
     expect((await mergeNoFf({ cwd: integration, branch: s2.branch, message: 'Merge s2' })).status).toBe('merged');
     for (const story of stories) {
       await removeWorktree({ repoDir: repo, path: story.path });
-      expect((await deleteBranchIfMerged({ repoDir: repo, branch: story.branch, into: 'baro/x' })).status).toBe('deleted');
+      expect((await deleteBranchIfMerged({ repoDir: repo, branch: story.branch, into: 'baro/x' })).status).toBe(
+        'deleted',
+      );
     }
     expect(await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' })).toEqual({ status: 'pushed' });
     await removeWorktree({ repoDir: repo, path: integration });
@@ -98,7 +107,11 @@ describe('variables inherited from a git hook', () => {
     const pushed = await pushBranch({ cwd: story, remote: 'origin', branch: 'baro-stories/x/s1' });
     vi.stubEnv('GIT_DIR', undefined);
     vi.stubEnv('GIT_INDEX_FILE', undefined);
-    expect({ committed: committed.committed, fetched, pushed }).toEqual({ committed: true, fetched: { ok: true }, pushed: { status: 'pushed' } });
+    expect({ committed: committed.committed, fetched, pushed }).toEqual({
+      committed: true,
+      fetched: { ok: true },
+      pushed: { status: 'pushed' },
+    });
     expect(await git(story, 'log', '-1', '--format=%s', 'baro-stories/x/s1')).toBe('story');
     expect(await checkoutFingerprint(repo)).toBe(before);
   });

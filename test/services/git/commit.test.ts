@@ -4,12 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { commitAll, identityArgs } from '../../../services/git/commit.js';
 import { changedFiles, commitsBetween, isAncestor } from '../../../services/git/history.js';
 import { addWorktree } from '../../../services/git/worktree.js';
-import { TEST_IDENTITY, checkoutFingerprint, git, makeTempRepo, useGitSandbox, writeFiles } from '../../helpers/repo.js';
+import {
+  TEST_IDENTITY,
+  checkoutFingerprint,
+  git,
+  makeTempRepo,
+  useGitSandbox,
+  writeFiles,
+} from '../../helpers/repo.js';
 
 useGitSandbox();
 
 async function storyWorktree(options: { readonly identity?: boolean } = {}) {
-  const repo = await makeTempRepo({ files: { 'README.md': '# r\n', 'old.txt': 'old\n', 'keep.txt': 'keep\n' }, ...options });
+  const repo = await makeTempRepo({
+    files: { 'README.md': '# r\n', 'old.txt': 'old\n', 'keep.txt': 'keep\n' },
+    ...options,
+  });
   const path = join(dirname(repo), 'worktrees', 's1');
   await addWorktree({ repoDir: repo, path, branch: 'baro-stories/x/s1', startPoint: 'main' });
   return { repo, path };
@@ -23,16 +33,26 @@ describe('commitAll', () => {
     await rm(join(path, 'old.txt'));
     const result = await commitAll({ cwd: path, message: 'story s1: add a' });
     expect(result).toEqual({ committed: true, sha: await git(path, 'rev-parse', 'HEAD'), branch: 'baro-stories/x/s1' });
-    expect(await git(path, 'log', '-1', '--format=%an <%ae>|%s')).toBe(`${TEST_IDENTITY.name} <${TEST_IDENTITY.email}>|story s1: add a`);
+    expect(await git(path, 'log', '-1', '--format=%an <%ae>|%s')).toBe(
+      `${TEST_IDENTITY.name} <${TEST_IDENTITY.email}>|story s1: add a`,
+    );
     expect(await git(path, 'status', '--porcelain')).toBe('');
-    expect((await changedFiles({ cwd: path, base: 'main', head: 'HEAD' })).sort()).toEqual(['keep.txt', 'new/file.ts', 'old.txt']);
+    expect((await changedFiles({ cwd: path, base: 'main', head: 'HEAD' })).sort()).toEqual([
+      'keep.txt',
+      'new/file.ts',
+      'old.txt',
+    ]);
     expect(await checkoutFingerprint(repo)).toBe(before);
   });
 
   it('makes no commit when nothing changed, and returns the unchanged HEAD', async () => {
     const { path } = await storyWorktree();
     const head = await git(path, 'rev-parse', 'HEAD');
-    expect(await commitAll({ cwd: path, message: 'nothing' })).toEqual({ committed: false, sha: head, branch: 'baro-stories/x/s1' });
+    expect(await commitAll({ cwd: path, message: 'nothing' })).toEqual({
+      committed: false,
+      sha: head,
+      branch: 'baro-stories/x/s1',
+    });
     expect(await git(path, 'rev-parse', 'HEAD')).toBe(head);
   });
 
@@ -41,7 +61,9 @@ describe('commitAll', () => {
     expect(await identityArgs(path)).toEqual(['-c', 'user.name=baro', '-c', 'user.email=baro@localhost']);
     await writeFiles(path, { 'a.txt': 'a\n' });
     expect((await commitAll({ cwd: path, message: 'anonymous' })).committed).toBe(true);
-    expect(await git(path, 'log', '-1', '--format=%an <%ae>|%cn <%ce>')).toBe('baro <baro@localhost>|baro <baro@localhost>');
+    expect(await git(path, 'log', '-1', '--format=%an <%ae>|%cn <%ce>')).toBe(
+      'baro <baro@localhost>|baro <baro@localhost>',
+    );
   });
 
   it('adds no identity settings when the repository has its own', async () => {
@@ -59,7 +81,11 @@ describe('commitsBetween, changedFiles and isAncestor', () => {
     const second = (await commitAll({ cwd: path, message: 'two' })).sha;
     expect(await commitsBetween({ cwd: path, base: 'main', head: 'HEAD' })).toEqual([first, second]);
     expect(await commitsBetween({ cwd: path, base: 'HEAD', head: 'HEAD' })).toEqual([]);
-    expect((await changedFiles({ cwd: path, base: 'main', head: 'HEAD' })).sort()).toEqual(['keep.txt', 'kept.txt', 'one.txt']);
+    expect((await changedFiles({ cwd: path, base: 'main', head: 'HEAD' })).sort()).toEqual([
+      'keep.txt',
+      'kept.txt',
+      'one.txt',
+    ]);
     expect(await isAncestor({ cwd: path, ancestor: 'main', descendant: 'HEAD' })).toBe(true);
     expect(await isAncestor({ cwd: path, ancestor: 'HEAD', descendant: 'main' })).toBe(false);
   });

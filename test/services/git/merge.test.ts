@@ -20,7 +20,13 @@ async function run() {
     await addWorktree({ repoDir: repo, path, branch: `baro-stories/x/${id}`, startPoint: 'baro/x' });
     return path;
   };
-  return { repo, integration, s1: await story('s1'), s2: await story('s2'), fingerprint: await checkoutFingerprint(repo) };
+  return {
+    repo,
+    integration,
+    s1: await story('s1'),
+    s2: await story('s2'),
+    fingerprint: await checkoutFingerprint(repo),
+  };
 }
 
 describe('mergeNoFf', () => {
@@ -32,7 +38,10 @@ describe('mergeNoFf', () => {
     const merged = await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s1', message: 'Merge story s1: add a' });
     expect(merged).toEqual({ status: 'merged', sha: await git(integration, 'rev-parse', 'HEAD'), files: ['a.txt'] });
     expect(await git(integration, 'log', '-1', '--format=%P|%s')).toBe(`${before} ${story}|Merge story s1: add a`);
-    expect(await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s1', message: 'again' })).toEqual({ ...merged, files: [] });
+    expect(await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s1', message: 'again' })).toEqual({
+      ...merged,
+      files: [],
+    });
     expect(await checkoutFingerprint(repo)).toBe(fingerprint);
   });
 

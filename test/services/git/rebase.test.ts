@@ -33,8 +33,12 @@ async function conflictingStories() {
     'docs.md': 'Install\n=======\n\nRun it.\n',
   });
   await commitAll({ cwd: s2, message: 's2' });
-  expect((await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s1', message: 'Merge s1' })).status).toBe('merged');
-  expect((await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s2', message: 'Merge s2' })).status).toBe('conflict');
+  expect((await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s1', message: 'Merge s1' })).status).toBe(
+    'merged',
+  );
+  expect((await mergeNoFf({ cwd: integration, branch: 'baro-stories/x/s2', message: 'Merge s2' })).status).toBe(
+    'conflict',
+  );
   return { repo, integration, s2, fingerprint: await checkoutFingerprint(repo) };
 }
 
@@ -65,8 +69,13 @@ describe('a worktree stopped in a rebase (HEAD detached meanwhile)', () => {
     await rebaseOnto({ cwd: s2, onto: 'baro/x' });
     const branch = 'baro-stories/x/s2';
     expect((await listWorktrees(repo)).find((w) => w.branch === branch)).toBeDefined();
-    expect(await addWorktree({ repoDir: repo, path: s2, branch, startPoint: 'baro/x' })).toMatchObject({ created: false });
-    expect(await deleteBranchIfMerged({ repoDir: repo, branch, into: branch })).toEqual({ status: 'kept', reason: 'checked-out' });
+    expect(await addWorktree({ repoDir: repo, path: s2, branch, startPoint: 'baro/x' })).toMatchObject({
+      created: false,
+    });
+    expect(await deleteBranchIfMerged({ repoDir: repo, branch, into: branch })).toEqual({
+      status: 'kept',
+      reason: 'checked-out',
+    });
     expect(await rebaseInProgress(s2)).toBe(true);
   });
 });

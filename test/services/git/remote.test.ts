@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { commitAll } from '../../../services/git/commit.js';
 import { fetchRemote, pushBranch } from '../../../services/git/remote.js';
 import { addWorktree } from '../../../services/git/worktree.js';
-import { addBareRemote, checkoutFingerprint, git, makeTempRepo, useGitSandbox, writeFiles } from '../../helpers/repo.js';
+import {
+  addBareRemote,
+  checkoutFingerprint,
+  git,
+  makeTempRepo,
+  useGitSandbox,
+  writeFiles,
+} from '../../helpers/repo.js';
 
 useGitSandbox();
 
@@ -13,7 +20,18 @@ describe('fetchRemote', () => {
     const bare = await addBareRemote(repo);
     const other = join(dirname(repo), 'other');
     await git(dirname(repo), 'clone', '--quiet', bare, other);
-    await git(other, '-c', 'user.name=o', '-c', 'user.email=o@example.invalid', 'commit', '--quiet', '--allow-empty', '-m', 'upstream work');
+    await git(
+      other,
+      '-c',
+      'user.name=o',
+      '-c',
+      'user.email=o@example.invalid',
+      'commit',
+      '--quiet',
+      '--allow-empty',
+      '-m',
+      'upstream work',
+    );
     await git(other, 'push', '--quiet', 'origin', 'main');
     const before = await checkoutFingerprint(repo);
     expect(await fetchRemote({ repoDir: repo, remote: 'origin' })).toEqual({ ok: true });
@@ -46,7 +64,9 @@ describe('pushBranch', () => {
     const before = await checkoutFingerprint(repo);
     expect(await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' })).toEqual({ status: 'pushed' });
     expect(await git(bare, 'rev-parse', 'refs/heads/baro/x')).toBe(sha);
-    expect(await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' })).toEqual({ status: 'up-to-date' });
+    expect(await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' })).toEqual({
+      status: 'up-to-date',
+    });
     expect(await checkoutFingerprint(repo)).toBe(before);
   });
 
@@ -55,7 +75,18 @@ describe('pushBranch', () => {
     await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' });
     const other = join(dirname(bare), 'other');
     await git(dirname(bare), 'clone', '--quiet', '--branch', 'baro/x', bare, other);
-    await git(other, '-c', 'user.name=o', '-c', 'user.email=o@example.invalid', 'commit', '--quiet', '--allow-empty', '-m', 'someone else');
+    await git(
+      other,
+      '-c',
+      'user.name=o',
+      '-c',
+      'user.email=o@example.invalid',
+      'commit',
+      '--quiet',
+      '--allow-empty',
+      '-m',
+      'someone else',
+    );
     await git(other, 'push', '--quiet', 'origin', 'baro/x');
     const theirs = await git(other, 'rev-parse', 'HEAD');
     await writeFiles(integration, { 'b.txt': 'b\n' });
@@ -68,7 +99,11 @@ describe('pushBranch', () => {
 
   it('reports a remote it cannot reach as failed', async () => {
     const { integration } = await pushed();
-    const result = await pushBranch({ cwd: integration, remote: 'file:///nonexistent/baro-remote.git', branch: 'baro/x' });
+    const result = await pushBranch({
+      cwd: integration,
+      remote: 'file:///nonexistent/baro-remote.git',
+      branch: 'baro/x',
+    });
     expect(result).toMatchObject({ status: 'failed' });
     expect(result.status === 'failed' ? result.message : '').toMatch(/^git push .* baro\/x failed: /);
   });

@@ -93,14 +93,21 @@ describe('resolveBase', () => {
     await git(repo, 'checkout', '--quiet', 'main');
     await git(repo, 'commit', '--quiet', '--allow-empty', '-m', 'local only');
     await git(repo, 'checkout', '--quiet', 'feature');
-    expect(await resolveBase({ repoDir: repo })).toEqual({ branch: 'main', sha: pushed, ref: 'refs/remotes/origin/main' });
+    expect(await resolveBase({ repoDir: repo })).toEqual({
+      branch: 'main',
+      sha: pushed,
+      ref: 'refs/remotes/origin/main',
+    });
   });
 
   it('takes a given base, locally when the remote does not have it', async () => {
     const repo = await makeTempRepo();
     await addBareRemote(repo);
     await git(repo, 'branch', 'develop');
-    expect(await resolveBase({ repoDir: repo, base: 'develop' })).toMatchObject({ branch: 'develop', ref: 'refs/heads/develop' });
+    expect(await resolveBase({ repoDir: repo, base: 'develop' })).toMatchObject({
+      branch: 'develop',
+      ref: 'refs/heads/develop',
+    });
   });
 
   it('throws BaseBranchError for a base that does not exist, and on a detached HEAD with nothing else to go on', async () => {

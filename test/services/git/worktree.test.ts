@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorktreeMismatchError } from '../../../services/git/errors.js';
 import { addWorktree, discardMergedWorktrees, listWorktrees, removeWorktree } from '../../../services/git/worktree.js';
-import { addBareRemote, checkoutFingerprint, git, makeTempRepo, useGitSandbox, writeFiles } from '../../helpers/repo.js';
+import {
+  addBareRemote,
+  checkoutFingerprint,
+  git,
+  makeTempRepo,
+  useGitSandbox,
+  writeFiles,
+} from '../../helpers/repo.js';
 
 useGitSandbox();
 
@@ -13,10 +20,11 @@ async function setup() {
   return { repo, worktrees, main: await git(repo, 'rev-parse', 'HEAD') };
 }
 
-const exists = (path: string) => stat(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 describe('addWorktree', () => {
   it('creates the branch at the start point and a worktree on it, creating parent folders', async () => {
@@ -68,9 +76,12 @@ describe('addWorktree', () => {
     const { repo, worktrees } = await setup();
     const path = join(worktrees, 's4');
     await addWorktree({ repoDir: repo, path, branch: 'baro-stories/feature/s4', startPoint: 'main' });
-    const error: unknown = await addWorktree({ repoDir: repo, path, branch: 'baro-stories/feature/other', startPoint: 'main' }).catch(
-      (e: unknown) => e,
-    );
+    const error: unknown = await addWorktree({
+      repoDir: repo,
+      path,
+      branch: 'baro-stories/feature/other',
+      startPoint: 'main',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorktreeMismatchError);
     expect((error as WorktreeMismatchError).actual).toBe('baro-stories/feature/s4');
   });
@@ -106,11 +117,14 @@ describe('discardMergedWorktrees', () => {
     const { repo, worktrees } = await setup();
     const before = await checkoutFingerprint(repo);
     const paths = [join(worktrees, 'a'), join(worktrees, 'b')];
-    for (const [index, path] of paths.entries()) await addWorktree({ repoDir: repo, path, branch: `baro-stories/feature/${index}`, startPoint: 'main' });
+    for (const [index, path] of paths.entries())
+      await addWorktree({ repoDir: repo, path, branch: `baro-stories/feature/${index}`, startPoint: 'main' });
     await discardMergedWorktrees({ repoDir: repo, paths: [...paths, join(worktrees, 'never-made')] });
     expect(await Promise.all(paths.map(exists))).toEqual([false, false]);
     expect((await listWorktrees(repo)).map((w) => w.branch)).toEqual(['main']);
-    expect(await git(repo, 'branch', '--list', 'baro-stories/feature/*', '--format=%(refname:short)')).toBe('baro-stories/feature/0\nbaro-stories/feature/1');
+    expect(await git(repo, 'branch', '--list', 'baro-stories/feature/*', '--format=%(refname:short)')).toBe(
+      'baro-stories/feature/0\nbaro-stories/feature/1',
+    );
     expect(await checkoutFingerprint(repo)).toBe(before);
   });
 });

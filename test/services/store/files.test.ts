@@ -88,7 +88,10 @@ describe('appendJsonLine and writeText', () => {
     const lines = (await readFile(path, 'utf8')).split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
-    expect(lines.slice(0, 2).map((line) => JSON.parse(line))).toEqual([{ type: 'a', n: 1 }, { type: 'b', text: 'line\nbreak' }]);
+    expect(lines.slice(0, 2).map((line) => JSON.parse(line))).toEqual([
+      { type: 'a', n: 1 },
+      { type: 'b', text: 'line\nbreak' },
+    ]);
   });
 
   it('writes text as given', async () => {

@@ -28,8 +28,14 @@ describe('newRunId', () => {
   });
 
   it('sorts by start time', () => {
-    const ids = ['2026-11-29T06:24:06Z', '2026-01-02T03:04:05Z', '2027-01-01T00:00:00Z'].map((iso) => newRunId(new Date(iso)));
-    expect([...ids].sort().map((id) => id.slice(0, 15))).toEqual(['20260102-030405', '20261129-062406', '20270101-000000']);
+    const ids = ['2026-11-29T06:24:06Z', '2026-01-02T03:04:05Z', '2027-01-01T00:00:00Z'].map((iso) =>
+      newRunId(new Date(iso)),
+    );
+    expect([...ids].sort().map((id) => id.slice(0, 15))).toEqual([
+      '20260102-030405',
+      '20261129-062406',
+      '20270101-000000',
+    ]);
   });
 
   it('differs between runs started in the same second', () => {

@@ -26,7 +26,12 @@ const record = (runId: string, startedAt: string): RunRecord => ({
   base: { branch: 'main', sha: 'a'.repeat(40) },
   status: 'running',
   startedAt,
-  options: { parallel: 3, push: true, pr: true, models: { planner: 'opus', story: 'sonnet', critic: 'haiku', surgeon: 'sonnet' } },
+  options: {
+    parallel: 3,
+    push: true,
+    pr: true,
+    models: { planner: 'opus', story: 'sonnet', critic: 'haiku', surgeon: 'sonnet' },
+  },
   plan: { goal: 'Add rate limiting', stories: [{ id: 'S1' }] },
 });
 
@@ -66,7 +71,12 @@ describe('listRuns', () => {
     await save('20250505-101010-cccc', '2025-05-05T10:10:10.000Z');
     await save('20261129-062406-dddd', '2026-11-29T06:24:06.000Z');
     const { runs, unreadable } = await listRuns({ home, repoRoot });
-    expect(runs.map((run) => run.runId)).toEqual(['20270101-000000-bbbb', '20261129-062406-dddd', '20261129-062406-aaaa', '20250505-101010-cccc']);
+    expect(runs.map((run) => run.runId)).toEqual([
+      '20270101-000000-bbbb',
+      '20261129-062406-dddd',
+      '20261129-062406-aaaa',
+      '20250505-101010-cccc',
+    ]);
     expect(unreadable).toEqual([]);
   });
 
