@@ -225,7 +225,6 @@ describe('fake claude: steps and stream', () => {
       api_error: 'usage_limit_reached',
       result: "You've hit your 5-hour limit · resets 7am (UTC)",
     });
-    expect(usageLimitText('seven_day', 1606795200)).toBe("You've hit your weekly limit · resets Dec 1, 4am (UTC)");
   });
 
   it('reports a 500 as two api_retry lines and an api_error result', async () => {
@@ -438,5 +437,36 @@ describe('fake claude: argv, sessions and scripts', () => {
     expect(maxConcurrent([at(0, 10), at(10, 20), at(20, 30)])).toBe(1);
     expect(maxConcurrent([at(0, 10), at(5, 15), at(6, 7), at(12, 20)])).toBe(3);
     expect(maxConcurrent([at(0, undefined), at(50, 60)])).toBe(2);
+  });
+});
+
+describe('fake claude: the usage-limit text', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const seconds = (iso: string) => at(iso) / 1000;
+  // 1 December is the day a reset on 1 December of another year once read as "today".
+  it.each([
+    ['UTC', '2026-12-01T10:00:00Z', '2020-12-01T04:00:00Z', 'resets Dec 1, 4am (UTC)'],
+    ['UTC', '2026-12-01T02:00:00Z', '2026-12-01T07:30:00Z', 'resets 7:30am (UTC)'],
+    ['UTC', '2026-03-14T23:00:00Z', '2026-03-15T01:00:00Z', 'resets Mar 15, 1am (UTC)'],
+    ['Europe/Berlin', '2026-12-01T02:00:00Z', '2026-12-01T04:00:00Z', 'resets 5am (Europe/Berlin)'],
+    ['Europe/Berlin', '2026-12-01T10:00:00Z', '2020-12-01T04:00:00Z', 'resets Dec 1, 5am (Europe/Berlin)'],
+    ['Europe/Berlin', '2026-07-01T21:30:00Z', '2026-07-01T22:00:00Z', 'resets Jul 2, 12am (Europe/Berlin)'],
+    ['America/New_York', '2026-12-01T02:00:00Z', '2026-12-01T04:00:00Z', 'resets 11pm (America/New_York)'],
+    ['America/New_York', '2026-12-01T12:00:00Z', '2026-12-01T04:00:00Z', 'resets Nov 30, 11pm (America/New_York)'],
+    ['America/New_York', '2026-12-01T15:00:00Z', '2020-12-01T17:00:00Z', 'resets Dec 1, 12pm (America/New_York)'],
+  ])('in %s at %s, a reset at %s reads "%s"', (zone, now, reset, expected) => {
+    expect(usageLimitText('five_hour', seconds(reset), { now: at(now), zone })).toBe(
+      `You've hit your 5-hour limit · ${expected}`,
+    );
+  });
+
+  it('names the limit, and falls back to "usage limit" for an unknown kind', () => {
+    const clock = { now: at('2026-12-01T00:00:00Z'), zone: 'UTC' };
+    expect(usageLimitText('seven_day', seconds('2026-12-03T04:00:00Z'), clock)).toBe(
+      "You've hit your weekly limit · resets Dec 3, 4am (UTC)",
+    );
+    expect(usageLimitText('mystery', seconds('2026-12-01T09:00:00Z'), clock)).toBe(
+      "You've hit your usage limit · resets 9am (UTC)",
+    );
   });
 });

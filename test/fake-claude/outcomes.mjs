@@ -22,20 +22,30 @@ const LIMIT_NAMES = new Map([
 ]);
 
 /**
- * "You've hit your 5-hour limit · resets 7am (UTC)", localised to the process time zone like the real text;
- * the date is added when the reset is on another day ("resets Dec 1, 4am (UTC)").
+ * "You've hit your 5-hour limit · resets 7am (UTC)", localised to a time zone like the real text; the date is added
+ * when the reset falls on another day than now in that zone ("resets Dec 1, 4am (UTC)").
  * @param {string} limitType @param {number} resetsAt epoch seconds
+ * @param {{ now?: number, zone?: string }} [clock] now in epoch ms and an IANA zone; the process's own by default
  */
-export function usageLimitText(limitType, resetsAt) {
-  const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+export function usageLimitText(limitType, resetsAt, clock = {}) {
+  const zone = clock.zone ?? new Intl.DateTimeFormat().resolvedOptions().timeZone;
   const reset = new Date(resetsAt * 1000);
   const time = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: zone })
     .format(reset)
     .replace(':00', '')
     .replace(/\s/g, '')
     .toLowerCase();
-  const day = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: zone });
-  const date = day.format(reset) === day.format(new Date()) ? '' : `${day.format(reset)}, `;
+  // The year counts: a reset on 1 December of another year is not today.
+  const calendarDay = new Intl.DateTimeFormat('en-US', {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    timeZone: zone,
+  });
+  const sameDay = calendarDay.format(reset) === calendarDay.format(new Date(clock.now ?? Date.now()));
+  const date = sameDay
+    ? ''
+    : `${new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: zone }).format(reset)}, `;
   return `You've hit your ${LIMIT_NAMES.get(limitType) ?? 'usage limit'} · resets ${date}${time} (${zone})`;
 }
 
