@@ -1,6 +1,6 @@
 // The Operator: every git mutation of the shared repository. Whatever touches the integration branch runs one at a
-// time in arrival order; work confined to one story's own worktree and branch runs alongside.
-import { assign, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
+// time in arrival order, and so does whatever adds or removes worktrees; work inside one story's worktree runs alongside.
+import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
 import type { GitOp, GitOpResult, OperatorReply, OperatorRequest } from './types.js';
 
 export type OperatorEvent =
@@ -11,24 +11,53 @@ export type OperatorEvent =
 
 export interface OperatorContext {
   /** Requests that touch the integration branch, oldest first; the head one is running. */
-  readonly queue: readonly OperatorRequest[];
+  readonly integration: readonly OperatorRequest[];
+  /** Requests that add a story's worktree, oldest first; the head one is running. */
+  readonly worktrees: readonly OperatorRequest[];
   /** Story-local requests running now, by child actor id. */
   readonly local: Readonly<Record<string, OperatorRequest>>;
 }
 
-// A story's worktree and its commits touch only that story's branch, so they need not wait for other stories' merges.
-const STORY_LOCAL: ReadonlySet<GitOp['kind']> = new Set(['story.worktree', 'story.commit']);
+type Lane = 'integration' | 'worktrees' | 'local';
+
+// git keeps every worktree's registration in one folder of the repository: an add reads its siblings' entries and fails
+// on one half-written by a concurrent add. A story's commits touch only its own worktree and branch.
+const LANES: Readonly<Record<GitOp['kind'], Lane>> = {
+  'integration.create': 'integration',
+  'story.worktree': 'worktrees',
+  'story.commit': 'local',
+  'story.merge': 'integration',
+  'story.continue': 'integration',
+  cleanup: 'integration',
+  push: 'integration',
+};
+// Integration ops that also add or remove worktrees: they never run alongside the worktrees lane.
+const ADMINISTER_WORKTREES: ReadonlySet<GitOp['kind']> = new Set(['integration.create', 'cleanup']);
 const LOCAL_PREFIX = 'local:';
 const DONE_PREFIX = 'xstate.done.actor.';
 const ERROR_PREFIX = 'xstate.error.actor.';
 
-function head(context: OperatorContext): OperatorRequest {
-  const request = context.queue[0];
+function head(queue: readonly OperatorRequest[]): OperatorRequest {
+  const request = queue[0];
   if (!request) throw new Error('Operator: working with an empty queue');
   return request;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The answer to a request from its git op's done or error event. */
+function replyFor(request: OperatorRequest, event: OperatorEvent): OperatorReply {
+  return 'output' in event
+    ? { type: 'operator.done', requestId: request.requestId, result: event.output }
+    : {
+        type: 'operator.failed',
+        requestId: request.requestId,
+        message: 'error' in event ? messageOf(event.error) : 'git operation failed',
+      };
+}
+
+const childId = (event: OperatorEvent) =>
+  event.type.slice((event.type.startsWith(DONE_PREFIX) ? DONE_PREFIX : ERROR_PREFIX).length);
 
 export const operatorMachine = setup({
   types: {
@@ -41,10 +70,17 @@ export const operatorMachine = setup({
     }),
   },
   actions: {
-    enqueue: assign({
-      queue: ({ context, event }) => (event.type === 'operator.request' ? [...context.queue, event] : context.queue),
+    enqueue: assign(({ context, event }) => {
+      if (event.type !== 'operator.request') return {};
+      return LANES[event.op.kind] === 'worktrees'
+        ? { worktrees: [...context.worktrees, event] }
+        : { integration: [...context.integration, event] };
     }),
-    dequeue: assign({ queue: ({ context }) => context.queue.slice(1) }),
+    answerHead: enqueueActions(({ context, event, enqueue }, params: { lane: 'integration' | 'worktrees' }) => {
+      const queue = context[params.lane];
+      enqueue.sendTo(head(queue).replyTo, replyFor(head(queue), event));
+      enqueue.assign(params.lane === 'worktrees' ? { worktrees: queue.slice(1) } : { integration: queue.slice(1) });
+    }),
     startLocal: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'operator.request') return;
       const id = `${LOCAL_PREFIX}${event.requestId}`;
@@ -54,72 +90,75 @@ export const operatorMachine = setup({
       enqueue.assign({ local: { ...context.local, [id]: event } });
     }),
     finishLocal: enqueueActions(({ context, event, enqueue }) => {
-      const done = event.type.startsWith(DONE_PREFIX);
-      const id = event.type.slice((done ? DONE_PREFIX : ERROR_PREFIX).length);
+      const id = childId(event);
       const request = context.local[id];
       if (!request) return;
-      const reply: OperatorReply =
-        'output' in event
-          ? { type: 'operator.done', requestId: request.requestId, result: event.output }
-          : {
-              type: 'operator.failed',
-              requestId: request.requestId,
-              message: 'error' in event ? messageOf(event.error) : 'git operation failed',
-            };
-      enqueue.sendTo(request.replyTo, reply);
+      enqueue.sendTo(request.replyTo, replyFor(request, event));
       const { [id]: _finished, ...local } = context.local;
       enqueue.assign({ local });
     }),
   },
   guards: {
-    hasWork: ({ context }) => context.queue.length > 0,
-    storyLocal: ({ event }) => event.type === 'operator.request' && STORY_LOCAL.has(event.op.kind),
+    storyLocal: ({ event }) => event.type === 'operator.request' && LANES[event.op.kind] === 'local',
+    fromLocalOp: ({ event }) => childId(event).startsWith(LOCAL_PREFIX),
+    hasIntegrationWork: ({ context }) => context.integration.length > 0,
+    hasWorktreeWork: ({ context }) => context.worktrees.length > 0,
+    integrationHeadAdministers: ({ context }) => {
+      const next = context.integration[0];
+      return next !== undefined && ADMINISTER_WORKTREES.has(next.op.kind);
+    },
   },
 }).createMachine({
   id: 'operator',
-  context: { queue: [], local: {} },
-  initial: 'idle',
+  context: { integration: [], worktrees: [], local: {} },
   on: {
     'operator.request': [{ guard: 'storyLocal', actions: 'startLocal' }, { actions: 'enqueue' }],
-    'xstate.done.actor.*': { actions: 'finishLocal' },
-    'xstate.error.actor.*': { actions: 'finishLocal' },
+    'xstate.done.actor.*': { guard: 'fromLocalOp', actions: 'finishLocal' },
+    'xstate.error.actor.*': { guard: 'fromLocalOp', actions: 'finishLocal' },
   },
+  type: 'parallel',
   states: {
-    idle: {
-      always: { guard: 'hasWork', target: 'working' },
-    },
-    working: {
-      invoke: {
-        id: 'gitOp',
-        src: 'gitOp',
-        input: ({ context }) => head(context).op,
-        onDone: {
-          target: 'idle',
-          actions: [
-            sendTo(
-              ({ context }) => head(context).replyTo,
-              ({ context, event }) => ({
-                type: 'operator.done' as const,
-                requestId: head(context).requestId,
-                result: event.output,
-              }),
-            ),
-            'dequeue',
-          ],
+    integration: {
+      initial: 'idle',
+      states: {
+        idle: {
+          always: {
+            // An op that adds or removes worktrees waits for the worktrees lane to drain.
+            guard: and(['hasIntegrationWork', not(and(['integrationHeadAdministers', 'hasWorktreeWork']))]),
+            target: 'working',
+          },
         },
-        onError: {
-          target: 'idle',
-          actions: [
-            sendTo(
-              ({ context }) => head(context).replyTo,
-              ({ context, event }) => ({
-                type: 'operator.failed' as const,
-                requestId: head(context).requestId,
-                message: messageOf(event.error),
-              }),
-            ),
-            'dequeue',
-          ],
+        working: {
+          invoke: {
+            id: 'integrationOp',
+            src: 'gitOp',
+            input: ({ context }) => head(context.integration).op,
+            onDone: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'integration' } } },
+            onError: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'integration' } } },
+          },
+        },
+      },
+    },
+    worktrees: {
+      initial: 'idle',
+      states: {
+        idle: {
+          always: {
+            guard: and([
+              'hasWorktreeWork',
+              not(and([stateIn('#operator.integration.working'), 'integrationHeadAdministers'])),
+            ]),
+            target: 'working',
+          },
+        },
+        working: {
+          invoke: {
+            id: 'worktreeOp',
+            src: 'gitOp',
+            input: ({ context }) => head(context.worktrees).op,
+            onDone: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'worktrees' } } },
+            onError: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'worktrees' } } },
+          },
         },
       },
     },

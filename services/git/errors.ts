@@ -1,11 +1,15 @@
 // The errors of the git service: a failed git command, a directory outside any repository, a base that cannot be used.
 
-/** The first non-blank line of a command's output, trimmed; empty when there is none. */
-export const firstLine = (text: string): string =>
+/**
+ * Every non-blank line of a command's output, trimmed, on one line; empty when there is none. All of it: git often
+ * says what went wrong after a progress line ("Preparing worktree…", then the fatal one).
+ */
+export const outputLine = (text: string): string =>
   text
     .split('\n')
     .map((line) => line.trim())
-    .find((line) => line !== '') ?? '';
+    .filter((line) => line !== '')
+    .join(' | ');
 
 export interface GitErrorDetails {
   /** The git command line as run, without the `-c` settings baro adds, e.g. `git merge --no-ff baro-stories/x/s1`. */
@@ -29,7 +33,7 @@ export class GitError extends Error {
 
   constructor(details: GitErrorDetails) {
     super(
-      `${details.command} failed in ${details.cwd}: ${firstLine(details.stderr) || '(no output)'} — ${details.next}`,
+      `${details.command} failed in ${details.cwd}: ${outputLine(details.stderr) || '(no output)'} — ${details.next}`,
       { cause: details.cause },
     );
     this.command = details.command;
@@ -46,7 +50,7 @@ export class NotAGitRepoError extends Error {
 
   constructor(cwd: string, options: { readonly cause: GitError }) {
     super(
-      `Not inside a git working tree: ${cwd} (${firstLine(options.cause.stderr) || 'no output'}) — run baro from a checkout of your repository`,
+      `Not inside a git working tree: ${cwd} (${outputLine(options.cause.stderr) || 'no output'}) — run baro from a checkout of your repository`,
       options,
     );
     this.cwd = cwd;

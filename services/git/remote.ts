@@ -1,5 +1,5 @@
 // Talking to a remote: a fetch that may fail (offline is not an error) and a push that is never forced.
-import { firstLine } from './errors.js';
+import { outputLine } from './errors.js';
 import { runGit } from './run.js';
 
 export type FetchResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
@@ -14,7 +14,7 @@ export async function fetchRemote(input: {
   if (output.exitCode === 0) return { ok: true };
   return {
     ok: false,
-    message: `git fetch ${input.remote} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}`,
+    message: `git fetch ${input.remote} failed: ${outputLine(output.stderr) || `exit code ${output.exitCode}`}`,
   };
 }
 
@@ -52,6 +52,6 @@ export async function pushBranch(input: {
   if (output.exitCode === 0) return { status: flag === '=' ? 'up-to-date' : 'pushed' };
   return {
     status: 'failed',
-    message: `git push ${input.remote} ${input.branch} failed: ${firstLine(output.stderr) || `exit code ${output.exitCode}`}`,
+    message: `git push ${input.remote} ${input.branch} failed: ${outputLine(output.stderr) || `exit code ${output.exitCode}`}`,
   };
 }

@@ -1,11 +1,12 @@
-// baro's own checkouts: worktrees added next to the user's, never the user's checkout itself.
+// baro's own checkouts: worktrees added next to the user's, never the user's checkout itself. git fails a worktree
+// command that reads a sibling's registration while another one writes it: callers run them one at a time (the Operator).
 import { realpath, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WorktreeMismatchError } from './errors.js';
 import { statIfExists } from './files.js';
 import { rebasingBranch } from './rebase.js';
 import { branchExists, revParse } from './repo.js';
-import { git, runGit } from './run.js';
+import { failure, git, runGit } from './run.js';
 
 export interface WorktreeEntry {
   readonly path: string;
@@ -86,17 +87,36 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
       throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
     return { path, branch, head: await revParse(path, 'HEAD'), created: false };
   }
-  const next = `check that ${path} is free and '${branch}' is not checked out in another worktree`;
   // The branch is new and the path free in the usual case: try that first, and look closer only when it fails.
   // --no-track: a remote-tracking start point must not become the new branch's upstream.
   const fresh = ['worktree', 'add', '--no-track', '-b', branch, path, startPoint];
+  const next = `check that ${path} is free and '${branch}' is not checked out in another worktree`;
   const created = await runGit(repoDir, fresh);
   if (created.exitCode !== 0) {
-    // A worktree registered here but deleted from disk (a crash, a manual rm) blocks the path: forget it first.
-    await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
-    await git(repoDir, (await branchExists(repoDir, branch)) ? ['worktree', 'add', path, branch] : fresh, next);
+    const retry = await retryOverLeftovers({ repoDir, path, branch, fresh });
+    if (retry === undefined) throw failure(repoDir, fresh, created, next);
+    await git(repoDir, retry, next);
   }
   return { path, branch, head: await revParse(path, 'HEAD'), created: true };
+}
+
+/**
+ * What to run again after a failed add, for the leftovers of an earlier run: a branch that already exists is checked
+ * out as it is, and a registration whose folder was deleted (a crash, a manual rm) is forgotten first. Undefined when
+ * neither is the case: the first failure is the one to report.
+ */
+async function retryOverLeftovers(input: {
+  readonly repoDir: string;
+  readonly path: string;
+  readonly branch: string;
+  readonly fresh: readonly string[];
+}): Promise<readonly string[] | undefined> {
+  const { repoDir, path, branch, fresh } = input;
+  const registered = (await findWorktree(repoDir, path)) !== undefined;
+  const kept = await branchExists(repoDir, branch);
+  if (!registered && !kept) return undefined;
+  if (registered) await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
+  return kept ? ['worktree', 'add', path, branch] : fresh;
 }
 
 /**

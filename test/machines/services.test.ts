@@ -10,6 +10,7 @@ import { sentryMachine } from '../../machines/sentry.js';
 import type { SentryEmitted, SentryEvent, StoryWarningEvent } from '../../machines/sentry.js';
 import type { CollisionWarning, GitOp, OperatorReply } from '../../machines/types.js';
 import { createGitFake } from './harness.js';
+import type { GitAnswer } from './harness.js';
 
 /** A started actor that only records what it receives, to stand in for a `replyTo`. */
 function inbox<T extends EventObject>() {
@@ -27,7 +28,7 @@ describe('operator', () => {
     return { git, actor, request };
   }
 
-  it('runs integration ops one at a time in arrival order, and story-local ops alongside them', async () => {
+  it('runs integration ops one at a time in arrival order, and worktree adds and story-local ops alongside them', async () => {
     const { git, actor, request } = startOperator();
     const a = inbox<OperatorReply>();
     const b = inbox<OperatorReply>();
@@ -41,7 +42,7 @@ describe('operator', () => {
         .filter((call) => !call.answered)
         .map((call) => 'storyId' in call.op && `${call.op.kind}:${call.op.storyId}`);
     expect(running()).toEqual(['story.merge:A', 'story.worktree:C', 'story.commit:D']);
-    expect(actor.getSnapshot().context.queue.map((r) => r.requestId)).toEqual(['a1', 'b1']);
+    expect(actor.getSnapshot().context.integration.map((r) => r.requestId)).toEqual(['a1', 'b1']);
 
     git.calls.find((call) => call.op.kind === 'story.worktree')?.answer({ kind: 'ok' });
     git.calls.find((call) => call.op.kind === 'story.commit')?.answer({ kind: 'committed', sha: 's', files: ['x'] });
@@ -59,8 +60,68 @@ describe('operator', () => {
     await flush();
 
     expect(b.received.map((reply) => reply.requestId)).toEqual(['c1', 'd1', 'b1']);
-    expect(actor.getSnapshot().value).toBe('idle');
+    expect(actor.getSnapshot().value).toEqual({ integration: 'idle', worktrees: 'idle' });
     expect(actor.getSnapshot().context.local).toEqual({});
+  });
+
+  const running = (git: ReturnType<typeof startOperator>['git']) =>
+    git.calls.filter((call) => !call.answered).map((call) => ('storyId' in call.op ? call.op.storyId : call.op.kind));
+  const answer = async (git: ReturnType<typeof startOperator>['git'], what: string, result: GitAnswer) => {
+    git.calls
+      .find((call) => !call.answered && ('storyId' in call.op ? call.op.storyId : call.op.kind) === what)
+      ?.answer(result);
+    await flush();
+  };
+
+  it('adds worktrees one at a time in arrival order, with commits and merges alongside', async () => {
+    const { git, request } = startOperator();
+    const a = inbox<OperatorReply>();
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a.ref);
+    request('w2', { kind: 'story.worktree', storyId: 'W2' }, a.ref);
+    request('w3', { kind: 'story.worktree', storyId: 'W3' }, a.ref);
+    request('c1', { kind: 'story.commit', storyId: 'C1', message: 'C1: x' }, a.ref);
+    request('m1', { kind: 'story.merge', storyId: 'M1', message: 'Merge M1' }, a.ref);
+    expect(running(git)).toEqual(['W1', 'C1', 'M1']);
+
+    await answer(git, 'W1', { kind: 'ok' });
+    expect(running(git)).toEqual(['C1', 'M1', 'W2']);
+    await answer(git, 'W2', new Error('fatal: invalid reference: nope'));
+    expect(running(git)).toEqual(['C1', 'M1', 'W3']);
+    await answer(git, 'W3', { kind: 'ok' });
+    expect(a.received.map((reply) => `${reply.requestId} ${reply.type}`)).toEqual([
+      'w1 operator.done',
+      'w2 operator.failed',
+      'w3 operator.done',
+    ]);
+  });
+
+  it('never runs an integration op that adds or removes worktrees alongside a worktree add', async () => {
+    const { git, request } = startOperator();
+    const a = inbox<OperatorReply>();
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a.ref);
+    request('x1', { kind: 'cleanup', merged: ['W0'], failed: [] }, a.ref);
+    request('w2', { kind: 'story.worktree', storyId: 'W2' }, a.ref);
+    // The cleanup waits for the adds already asked for, then holds off the ones asked for after it started.
+    expect(running(git)).toEqual(['W1']);
+    await answer(git, 'W1', { kind: 'ok' });
+    expect(running(git)).toEqual(['W2']);
+    await answer(git, 'W2', { kind: 'ok' });
+    expect(running(git)).toEqual(['cleanup']);
+    request('w3', { kind: 'story.worktree', storyId: 'W3' }, a.ref);
+    request('m1', { kind: 'push' }, a.ref);
+    expect(running(git)).toEqual(['cleanup']);
+    await answer(git, 'cleanup', { kind: 'ok' });
+    expect(running(git)).toEqual(['push', 'W3']);
+  });
+
+  it('starts no worktree add while the integration worktree is being created', async () => {
+    const { git, request } = startOperator();
+    const a = inbox<OperatorReply>();
+    request('i1', { kind: 'integration.create' }, a.ref);
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a.ref);
+    expect(running(git)).toEqual(['integration.create']);
+    await answer(git, 'integration.create', { kind: 'ok' });
+    expect(running(git)).toEqual(['W1']);
   });
 
   it('answers a failed story-local op with operator.failed', async () => {

@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WorktreeMismatchError } from '../../../services/git/errors.js';
+import { GitError, WorktreeMismatchError } from '../../../services/git/errors.js';
 import { addWorktree, discardMergedWorktrees, listWorktrees, removeWorktree } from '../../../services/git/worktree.js';
 import {
   addBareRemote,
@@ -70,6 +70,22 @@ describe('addWorktree', () => {
     const added = await addWorktree({ repoDir: repo, path, branch: 'baro-stories/feature/s3', startPoint: 'main' });
     expect(added).toMatchObject({ head: main, created: true });
     expect(await exists(join(path, 'README.md'))).toBe(true);
+  });
+
+  it('reports everything git said when the path is taken by a folder of the user’s', async () => {
+    const { repo, worktrees } = await setup();
+    const path = join(worktrees, 's5');
+    await writeFiles(path, { 'notes.txt': 'mine\n' });
+    const error: unknown = await addWorktree({
+      repoDir: repo,
+      path,
+      branch: 'baro-stories/feature/s5',
+      startPoint: 'main',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitError);
+    expect((error as GitError).message).toContain(`fatal: '${path}' already exists`);
+    expect((error as GitError).message).toMatch(/ — check that .* is free/);
+    expect(await exists(join(path, 'notes.txt'))).toBe(true);
   });
 
   it('refuses a path that is a worktree on another branch', async () => {

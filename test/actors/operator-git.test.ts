@@ -1,0 +1,93 @@
+// The Operator over real git: many stories starting at once on one repository, the way a wide level starts.
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createActor, fromCallback } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { gitOpLogic } from '../../actors/git-op.js';
+import { operatorMachine } from '../../machines/operator.js';
+import type { GitOp, OperatorReply } from '../../machines/types.js';
+import { runPaths } from '../../services/store/paths.js';
+import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+
+useGitSandbox();
+
+const STORIES = 96;
+
+async function startOperator() {
+  const repo = await makeTempRepo();
+  const paths = runPaths({ home: join(dirname(repo), 'home'), repoRoot: repo, runId: 'stress' });
+  const storyBranch = (storyId: string) => `baro-stories/stress/${storyId}`;
+  const operator = createActor(
+    operatorMachine.provide({
+      actors: {
+        gitOp: gitOpLogic({
+          repoRoot: repo,
+          paths,
+          integrationBranch: 'baro/stress',
+          storyBranch,
+          baseSha: await git(repo, 'rev-parse', 'HEAD'),
+          remote: undefined,
+          identity: [],
+        }),
+      },
+    }),
+  ).start();
+  const replies: OperatorReply[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const inbox = createActor(
+    fromCallback<OperatorReply>(({ receive }) =>
+      receive((reply) => {
+        replies.push(reply);
+        for (const waiter of waiters.filter((w) => replies.length >= w.count)) waiter.resolve();
+      }),
+    ),
+  ).start();
+  let sent = 0;
+  /** Sends every op at once and resolves with their replies, in the order they came. */
+  const request = async (ops: readonly GitOp[]): Promise<OperatorReply[]> => {
+    const from = replies.length;
+    const arrived = new Promise<void>((resolve) => waiters.push({ count: from + ops.length, resolve }));
+    for (const op of ops) {
+      sent += 1;
+      operator.send({ type: 'operator.request', requestId: `r${sent}`, op, replyTo: inbox });
+    }
+    await arrived;
+    return replies.slice(from);
+  };
+  return { repo, paths, storyBranch, request };
+}
+
+const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `S${from + i + 1}`);
+const failures = (replies: readonly OperatorReply[]) =>
+  replies.flatMap((r) => (r.type === 'operator.failed' ? [r] : []));
+
+describe('the Operator on one repository', () => {
+  it(`starts ${STORIES} stories at once, and commits half of them while the others start`, async () => {
+    const { repo, paths, storyBranch, request } = await startOperator();
+    expect(failures(await request([{ kind: 'integration.create' }]))).toEqual([]);
+
+    const first = ids(0, STORIES / 2);
+    expect(failures(await request(first.map((storyId) => ({ kind: 'story.worktree', storyId }))))).toEqual([]);
+    for (const storyId of first) await writeFile(join(paths.storyWorktree(storyId), `${storyId}.txt`), `${storyId}\n`);
+
+    const second = ids(STORIES / 2, STORIES);
+    const mixed = await request([
+      ...second.map((storyId): GitOp => ({ kind: 'story.worktree', storyId })),
+      ...first.map((storyId): GitOp => ({ kind: 'story.commit', storyId, message: `${storyId}: work` })),
+    ]);
+    expect(failures(mixed)).toEqual([]);
+
+    const branches = (await git(repo, 'worktree', 'list', '--porcelain'))
+      .split('\n')
+      .filter((line) => line.startsWith('branch '));
+    expect(branches).toHaveLength(STORIES + 2);
+    for (const storyId of [...first, ...second])
+      expect(await git(paths.storyWorktree(storyId), 'symbolic-ref', '--short', 'HEAD')).toBe(storyBranch(storyId));
+    for (const storyId of first)
+      expect(await git(repo, 'log', '-1', '--format=%s', storyBranch(storyId))).toBe(`${storyId}: work`);
+
+    const cleanup = await request([{ kind: 'cleanup', merged: [...first, ...second], failed: [] }]);
+    expect(failures(cleanup)).toEqual([]);
+    expect(await git(repo, 'worktree', 'list', '--porcelain')).not.toContain('worktrees');
+  });
+});
