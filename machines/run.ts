@@ -1,5 +1,6 @@
 // The Run: the root of the actor tree. Starts the shared services, prepares the branch, conducts, publishes.
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { assign, emit, enqueueActions, raise, setup } from 'xstate';
+import type { ActorRefFrom, ActorSystem, ActorSystemInfo } from 'xstate';
 import { conductorMachine } from './conductor.js';
 import type { ConductorInput, ConductorOutput } from './conductor.js';
 import { librarianMachine } from './librarian.js';
@@ -30,7 +31,7 @@ export interface RunOutput {
   readonly pushError: string | undefined;
 }
 
-export type RunEvent = OperatorReply | { type: 'RESUME' };
+export type RunEvent = OperatorReply | { type: 'RESUME' } | { type: 'run.service.failed' };
 
 export type RunEmitted =
   { type: 'branch.pushed'; branch: string; remote: string } | { type: 'run.error'; message: string };
@@ -45,6 +46,15 @@ function failedStories(context: RunContext) {
     reason: result.reason ?? 'failed',
   }));
 }
+
+/** What the Conductor knows so far (every story's status and the results of finished ones); undefined before it starts. */
+export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
+  const conductor = system.get('conductor') as ActorRefFrom<typeof conductorMachine> | undefined;
+  const context = conductor?.getSnapshot().context;
+  return context && { status: context.status, results: context.results };
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const runMachine = setup({
   types: {
@@ -65,6 +75,12 @@ export const runMachine = setup({
       context.publish !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
   },
   actions: {
+    // Recorded before the run leaves its state, while the Conductor still knows which stories merged.
+    recordServiceFailure: assign(({ context, event, system }, params: { service: string }) => ({
+      error: `the ${params.service} crashed: ${'error' in event ? messageOf(event.error) : 'unknown error'}`,
+      outcome: context.outcome ?? conductorProgress(system),
+    })),
+    abandon: raise({ type: 'run.service.failed' }),
     requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
       const request: OperatorRequest = {
         type: 'operator.request',
@@ -79,11 +95,29 @@ export const runMachine = setup({
   id: 'run',
   context: ({ input }) => ({ ...input, outcome: undefined, error: undefined, pushError: undefined, pushed: false }),
   // Services first: stories look them up by systemId as soon as they start.
+  // A service that crashes ends the run as failed: its work so far is kept, its agents stopped with the tree.
   invoke: [
-    { id: 'operator', systemId: 'operator', src: 'operator' },
-    { id: 'librarian', systemId: 'librarian', src: 'librarian', input: ({ context }) => context.librarian },
-    { id: 'sentry', systemId: 'sentry', src: 'sentry' },
+    {
+      id: 'operator',
+      systemId: 'operator',
+      src: 'operator',
+      onError: { actions: [{ type: 'recordServiceFailure', params: { service: 'Operator' } }, 'abandon'] },
+    },
+    {
+      id: 'librarian',
+      systemId: 'librarian',
+      src: 'librarian',
+      input: ({ context }) => context.librarian,
+      onError: { actions: [{ type: 'recordServiceFailure', params: { service: 'Librarian' } }, 'abandon'] },
+    },
+    {
+      id: 'sentry',
+      systemId: 'sentry',
+      src: 'sentry',
+      onError: { actions: [{ type: 'recordServiceFailure', params: { service: 'Sentry' } }, 'abandon'] },
+    },
   ],
+  on: { 'run.service.failed': '.failed' },
   initial: 'preparing',
   states: {
     preparing: {

@@ -4,6 +4,7 @@ import { createActor } from 'xstate';
 import type { ActorRefFrom, ActorRefLike, AnyActorRef } from 'xstate';
 import { provideRun } from '../../actors/runtime.js';
 import type { librarianMachine } from '../../machines/librarian.js';
+import { conductorProgress } from '../../machines/run.js';
 import type { RunOutput } from '../../machines/run.js';
 import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
@@ -31,7 +32,11 @@ export interface RunIo {
   readonly terminal?: { readonly input: Readable; readonly output: Writable } | undefined;
   /** Resolves when the person (or `baro stop`) asks the run to stop. */
   readonly stopRequested: Promise<void>;
+  /** Changes the actor tree before it starts (tests: a service that crashes); the tree as composed otherwise. */
+  readonly adaptTree?: ((tree: RunTree) => RunTree) | undefined;
 }
+
+type RunTree = ReturnType<typeof provideRun>;
 
 function processIo(): RunIo {
   return {
@@ -102,7 +107,7 @@ export async function runCommand(
   // Every actor's emitted domain events, children included, reach the reporter from the moment the actor exists.
   const listen = (ref: ActorRefLike) =>
     (ref as AnyActorRef).on('*', (event) => reporter.report(event as RunReportEvent));
-  const actor = createActor(machine, {
+  const actor = createActor(io.adaptTree?.(machine) ?? machine, {
     input: {
       runId: record.runId,
       conductor: { stories: plan.stories, levels, parallel: options.parallel, limits: LIMITS },
@@ -122,11 +127,13 @@ export async function runCommand(
   actor.start();
   const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]);
   const librarian = actor.system.get('librarian') as ActorRefFrom<typeof librarianMachine> | undefined;
+  // A stopped run reports what the Conductor had reached, read before the tree goes.
+  const outcome = end === undefined ? conductorProgress(actor.system) : end.outcome;
   // Stopping the tree stops every agent process; their worktrees stay for `baro resume`.
   if (end === undefined) actor.stop();
   if (librarian) await writeJsonAtomic(paths.libraryJson, librarian.getSnapshot().context.knowledge);
 
-  const stories = storySummaries(plan.stories, end);
+  const stories = storySummaries(plan.stories, outcome);
   const status = finalStatus(end, stories);
   reporter.report({
     type: 'run.completed',

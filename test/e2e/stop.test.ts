@@ -37,3 +37,46 @@ it('stops every agent on SIGINT, saves the run as stopped and exits 3', async ()
   const runDir = lines.find((line) => line.type === 'run.started')?.runDir ?? '';
   expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'stopped' });
 });
+
+it('reports what the stories had reached when stopped: the merged one merged, the one at work running', async () => {
+  const repo = await makeTempRepo();
+  const dir = dirname(repo);
+  const planPath = join(dir, 'plan.json');
+  await writeFile(planPath, JSON.stringify(planOf('Stop later', [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }])));
+  const fake = setupFakeClaude(dir, {
+    scripts: [
+      { match: { storyId: 'A' }, steps: [{ write: 'a.txt', content: 'a\n' }] },
+      { match: { storyId: 'B' }, steps: [{ write: 'b.txt', content: 'b\n' }, { sleep: 60_000 }] },
+    ],
+  });
+  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push'], {
+    cwd: repo,
+    env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
+  });
+  await until(() => readInvocations(fake.logPath).length === 2, "B's agent to start after A merged");
+  baro.kill('SIGINT');
+  const result = await baro;
+
+  expect(result.exitCode).toBe(3);
+  const lines = String(result.stdout)
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; runDir?: string; stories?: unknown });
+  const completed = lines.at(-1);
+  expect(completed).toMatchObject({
+    type: 'run.completed',
+    status: 'stopped',
+    stories: [
+      { id: 'A', status: 'merged', attempts: 1 },
+      { id: 'B', status: 'running' },
+    ],
+  });
+  const runDir = lines.find((line) => line.type === 'run.started')?.runDir ?? '';
+  expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({
+    status: 'stopped',
+    stories: [
+      { id: 'A', status: 'merged' },
+      { id: 'B', status: 'running' },
+    ],
+  });
+});

@@ -1,7 +1,7 @@
 // The real actor tree with fakes of our own actor slots: scripted or test-driven agents, git answers and sleeps.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createActor, fromCallback, fromPromise, toPromise } from 'xstate';
-import type { Actor, ActorRefFrom, AnyActorRef, SnapshotFrom } from 'xstate';
+import type { Actor, ActorRefFrom, AnyActorRef, CallbackActorLogic, EventObject, SnapshotFrom } from 'xstate';
 import { computeLevels } from '../../machines/dag.js';
 import { conductorMachine } from '../../machines/conductor.js';
 import type { ConductorEmitted } from '../../machines/conductor.js';
@@ -130,7 +130,7 @@ function storyOf(op: GitOp): string | undefined {
 }
 
 /** Every story commits and merges one file named after it; every other op just succeeds. */
-function defaultGitAnswer(op: GitOp): GitOpResult {
+export function defaultGitAnswer(op: GitOp): GitOpResult {
   const id = storyOf(op) ?? '';
   if (op.kind === 'story.commit') return { kind: 'committed', sha: `c-${id}`, files: [`${id}.txt`] };
   if (op.kind === 'story.merge' || op.kind === 'story.continue')
@@ -222,7 +222,16 @@ interface HarnessOptions {
   readonly agent?: AgentScript;
   readonly holdGit?: (op: GitOp) => boolean;
   readonly holdSleep?: boolean;
+  /** Stand-ins for the run's shared services (one that crashes); the real machines otherwise. */
+  readonly services?: {
+    readonly operator?: ServiceLogic;
+    readonly librarian?: ServiceLogic;
+    readonly sentry?: ServiceLogic;
+  };
 }
+
+type ServiceLogic = CallbackActorLogic<EventObject>;
+type RunActors = NonNullable<Parameters<typeof runMachine.provide>[0]['actors']>;
 
 interface LoggedEvent {
   readonly source: string;
@@ -247,6 +256,8 @@ export function startRun(options: HarnessOptions) {
     actors: {
       conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
+      // A stand-in speaks its service's protocol, not its context: no callback can have the slot's machine type.
+      ...(options.services as Partial<RunActors> | undefined),
     },
   });
   const listen = (ref: AnyActorRef) => {
