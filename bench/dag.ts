@@ -24,14 +24,14 @@ const TARGET_RATIO = 1.15;
 const TARGET_OVERHEAD_MS = 250;
 const CALIBRATION_STORIES = 4;
 
-const levelIds = (level: number): string[] =>
-  Array.from({ length: WIDTHS[level] ?? 0 }, (_, i) => `L${level + 1}S${i + 1}`);
+const levelIds = (widths: readonly number[], level: number): string[] =>
+  Array.from({ length: widths[level] ?? 0 }, (_, i) => `L${level + 1}S${i + 1}`);
 
 /** Story i of level k > 0 depends on story i of level k-1 (modulo its width), odd ones also on the next one. */
-function dagPlan() {
-  const stories = WIDTHS.flatMap((_, level) =>
-    levelIds(level).map((id, i) => {
-      const previous = level === 0 ? [] : levelIds(level - 1);
+export function dagPlan(widths: readonly number[] = WIDTHS) {
+  const stories = widths.flatMap((_, level) =>
+    levelIds(widths, level).map((id, i) => {
+      const previous = level === 0 ? [] : levelIds(widths, level - 1);
       const deps =
         previous.length === 0
           ? []
@@ -50,7 +50,7 @@ function dagPlan() {
 }
 
 /** The fixed-duration agent: a shell script, so no runtime's boot time is counted as baro's. */
-const FAKE_AGENT = fileURLToPath(new URL('./fake-agent.sh', import.meta.url));
+export const FAKE_AGENT = fileURLToPath(new URL('./fake-agent.sh', import.meta.url));
 
 const ts = z.iso.datetime().transform((value) => Date.parse(value));
 const eventSchema = z.union([
@@ -141,7 +141,7 @@ function readyTimes(events: readonly BenchEvent[], invocations: Measured['invoca
   return ready;
 }
 
-async function makeRepo(root: string, env: Record<string, string>): Promise<string> {
+export async function makeRepo(root: string, env: Record<string, string>): Promise<string> {
   const repo = join(root, 'repo');
   await execa('git', ['init', '--quiet', '--initial-branch=main', repo], { env, stdin: 'ignore' });
   await writeFile(join(repo, 'README.md'), '# dag benchmark\n');
@@ -212,7 +212,7 @@ async function calibrate(root: string, repo: string, env: Record<string, string>
   return { ops, fakeProcess: stats(fakeMs).p50 };
 }
 
-function collector(lines: string[]): Writable {
+export function collector(lines: string[]): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(chunk.toString('utf8'));
