@@ -95,7 +95,7 @@ export const runMachine = setup({
   id: 'run',
   context: ({ input }) => ({ ...input, outcome: undefined, error: undefined, pushError: undefined, pushed: false }),
   // Services first: stories look them up by systemId as soon as they start.
-  // A service that crashes ends the run as failed: its work so far is kept, its agents stopped with the tree.
+  // A service that crashes ends the run as failed: merged stories stay merged, every agent stops with the tree.
   invoke: [
     {
       id: 'operator',
