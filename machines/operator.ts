@@ -144,6 +144,7 @@ export const operatorMachine = setup({
       states: {
         idle: {
           always: {
+            // No add while the integration lane adds or removes a worktree.
             guard: and([
               'hasWorktreeWork',
               not(and([stateIn('#operator.integration.working'), 'integrationHeadAdministers'])),
