@@ -8,7 +8,10 @@ import type { MergedDependency, StoryDef } from './types.js';
 
 export interface ConductorInput {
   readonly stories: readonly StoryDef[];
-  /** The levels the user approved; the Conductor recomputes each next level from the plan, which gives these. */
+  /**
+   * The levels shown to the user. Each next level is recomputed from the plan as it stands, which gives these same
+   * levels until a replan changes the plan.
+   */
   readonly levels: readonly (readonly string[])[];
   readonly parallel: number;
   readonly limits: StoryLimits;

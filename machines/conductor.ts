@@ -217,10 +217,7 @@ export const conductorMachine = setup({
         // A story waits for a usage-limit reset: no new story starts until every paused one resumed.
         paused: {
           on: {
-            'story.quota.resumed': [
-              { guard: 'lastPauseLifted', target: 'open', actions: 'unpause' },
-              { actions: 'unpause' },
-            ],
+            'story.quota.resumed': { guard: 'lastPauseLifted', target: 'open', actions: 'unpause' },
             'xstate.error.actor.*': { guard: 'crashLiftsLastPause', target: 'open', actions: crashActions },
           },
         },
