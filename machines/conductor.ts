@@ -52,8 +52,10 @@ export const conductorMachine = setup({
   guards: {
     levelSettled: ({ context }) => levelSettled(context.current, context.status),
     storiesRemain: ({ context }) => context.stories.some((story) => !Object.hasOwn(context.levelOf, story.id)),
-    slotForWaitingStory: ({ context }) => freeSlots(context).grant.length > 0,
-    slotForPendingStory: ({ context }) => freeSlots(context).start.length > 0,
+    // Checked after every event: the slot count first, so that a full house costs no walk of the level.
+    slotForWaitingStory: ({ context }) => context.holding.length < context.parallel && context.waiting.length > 0,
+    slotForPendingStory: ({ context }) =>
+      context.holding.length < context.parallel && freeSlots(context).start.length > 0,
     lastPauseLifted: ({ context, event }) =>
       event.type === 'story.quota.resumed' && Object.keys(withoutStory(context, event.storyId).paused).length === 0,
     crashedWhileRunning: ({ context, event }) => {
