@@ -1,110 +1,41 @@
-// The Conductor: runs the plan's DAG level by level, at most `parallel` stories at once, and survives story crashes.
-import { and, assign, enqueueActions, setup } from 'xstate';
-import type { AnyEventObject } from 'xstate';
-import { assignSlots, levelSettled, propagateFailure, writeOverlaps } from './dag.js';
-import type { StoryStatus } from './dag.js';
+// The Conductor: runs the plan level by level, at most `parallel` stories at once, and survives story crashes.
+import { assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
+import { levelSettled, nextLevel, propagateFailure, writeOverlaps } from './dag.js';
+import { replan } from './replan.js';
 import type { SentryEvent } from './sentry.js';
 import type { storyMachine } from './story.js';
-import type { StoryLimits } from './story-context.js';
-import type { StoryParentEvent, StoryResult } from './story-events.js';
-import type { MergedDependency, StoryDef } from './types.js';
+import {
+  byId,
+  crashedResult,
+  crashOf,
+  finishedResult,
+  freeSlots,
+  mergedDependencies,
+  newlyBlocked,
+  withoutStory,
+} from './conductor-context.js';
+import type {
+  ConductorContext,
+  ConductorEmitted,
+  ConductorEvent,
+  ConductorInput,
+  ConductorOutput,
+} from './conductor-context.js';
 
-export interface ConductorInput {
-  readonly stories: readonly StoryDef[];
-  readonly levels: readonly (readonly string[])[];
-  readonly parallel: number;
-  readonly limits: StoryLimits;
-}
+export type {
+  ConductorContext,
+  ConductorEmitted,
+  ConductorEvent,
+  ConductorInput,
+  ConductorOutput,
+} from './conductor-context.js';
 
-export interface ConductorContext extends ConductorInput {
-  readonly level: number;
-  readonly status: Readonly<Record<string, StoryStatus>>;
-  readonly results: Readonly<Record<string, StoryResult>>;
-  /** Stories waiting for a usage-limit reset → until when (epoch ms); no new story starts meanwhile. */
-  readonly paused: Readonly<Record<string, number>>;
-  /** Stories whose agent holds one of the `parallel` slots. */
-  readonly holding: readonly string[];
-  /** Stories waiting for a slot to run their agent again, oldest first. */
-  readonly waiting: readonly string[];
-}
+// What a story crash does, wherever the schedule stands: the story fails and lets go of what it held.
+const crashActions = ['emitCrash', 'stopStory', 'releaseFiles', 'recordCrash'] as const;
 
-export interface ConductorOutput {
-  readonly status: Readonly<Record<string, StoryStatus>>;
-  readonly results: Readonly<Record<string, StoryResult>>;
-}
-
-export type ConductorEvent =
-  | StoryParentEvent
-  | { type: `xstate.done.actor.${string}`; output: StoryResult }
-  | { type: `xstate.error.actor.${string}`; error: unknown }
-  | { type: 'RESUME' };
-
-export type ConductorEmitted =
-  | { type: 'level.started'; level: number; stories: readonly string[] }
-  | {
-      type: 'level.completed';
-      level: number;
-      merged: readonly string[];
-      failed: readonly string[];
-      blocked: readonly string[];
-    }
-  | { type: 'story.blocked'; storyId: string; by: readonly string[] }
-  | { type: 'story.failed'; storyId: string; reason: string };
-
-const DONE_PREFIX = 'xstate.done.actor.';
-const ERROR_PREFIX = 'xstate.error.actor.';
-
-function byId(stories: readonly StoryDef[], id: string): StoryDef {
-  const story = stories.find((s) => s.id === id);
-  if (!story) throw new Error(`Conductor: no story ${id} in the plan`);
-  return story;
-}
-
-function currentLevel(context: ConductorContext): readonly string[] {
-  return context.levels[context.level] ?? [];
-}
-
-function mergedDependencies(context: ConductorContext, story: StoryDef): MergedDependency[] {
-  return story.dependsOn.map((id) => ({
-    id,
-    title: byId(context.stories, id).title,
-    files: context.results[id]?.files ?? [],
-  }));
-}
-
-/** A finished story holds no slot and waits for none. */
-function withoutSlot(context: ConductorContext, storyId: string) {
-  return {
-    holding: context.holding.filter((id) => id !== storyId),
-    waiting: context.waiting.filter((id) => id !== storyId),
-  };
-}
-
-function crashedResult(storyId: string, reason: string): StoryResult {
-  return {
-    storyId,
-    status: 'failed',
-    reason,
-    attempts: 0,
-    agentMs: 0,
-    costUsd: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    files: [],
-    denials: [],
-  };
-}
-
-/** Marks the dependents of failed stories blocked, and says which became blocked by whom. */
-function settle(stories: readonly StoryDef[], before: Readonly<Record<string, StoryStatus>>) {
-  const status = propagateFailure(before, stories);
-  const blocked = stories
-    .filter((story) => status[story.id] === 'blocked' && before[story.id] !== 'blocked')
-    .map((story) => ({
-      storyId: story.id,
-      by: story.dependsOn.filter((dep) => status[dep] === 'failed' || status[dep] === 'blocked'),
-    }));
-  return { status, blocked };
+function replanned(context: ConductorContext, event: ConductorEvent) {
+  if (event.type !== 'conductor.replan') return undefined;
+  return replan({ stories: context.stories, status: context.status, level: context.current }, event.change);
 }
 
 export const conductorMachine = setup({
@@ -119,38 +50,68 @@ export const conductorMachine = setup({
     story: {} as typeof storyMachine,
   },
   guards: {
-    levelDone: ({ context }) => levelSettled(currentLevel(context), context.status),
-    hasNextLevel: ({ context }) => context.level + 1 < context.levels.length,
+    levelSettled: ({ context }) => levelSettled(context.current, context.status),
+    storiesRemain: ({ context }) => context.stories.some((story) => !Object.hasOwn(context.levelOf, story.id)),
+    // Checked after every event: the slot count first, so that a full house costs no walk of the level.
+    slotForWaitingStory: ({ context }) => context.holding.length < context.parallel && context.waiting.length > 0,
+    slotForPendingStory: ({ context }) =>
+      context.holding.length < context.parallel && freeSlots(context).start.length > 0,
+    lastPauseLifted: ({ context, event }) =>
+      event.type === 'story.quota.resumed' && Object.keys(withoutStory(context, event.storyId).paused).length === 0,
+    crashedWhileRunning: ({ context, event }) => {
+      const crash = crashOf(event);
+      return crash !== undefined && context.status[crash.storyId] === 'running';
+    },
+    crashLiftsLastPause: ({ context, event }) => {
+      const crash = crashOf(event);
+      if (!crash || context.status[crash.storyId] !== 'running' || !Object.hasOwn(context.paused, crash.storyId))
+        return false;
+      return Object.keys(withoutStory(context, crash.storyId).paused).length === 0;
+    },
+    replanApplies: ({ context, event }) => replanned(context, event)?.ok === true,
   },
   actions: {
-    fillSlots: enqueueActions(({ context, enqueue }) => {
-      if (Object.keys(context.paused).length > 0) return;
-      const { grant, start } = assignSlots({
-        level: currentLevel(context),
-        status: context.status,
-        holding: context.holding,
-        waiting: context.waiting,
-        parallel: context.parallel,
+    placeNextLevel: assign(({ context }) => {
+      const current = nextLevel(context.stories, (id) => Object.hasOwn(context.levelOf, id));
+      const level = context.level + 1;
+      return {
+        level,
+        current,
+        levelOf: { ...context.levelOf, ...Object.fromEntries(current.map((id) => [id, level])) },
+      };
+    }),
+    emitLevelStarted: emit(({ context }) => ({
+      type: 'level.started' as const,
+      level: context.level,
+      stories: context.current,
+    })),
+    // Stories of one level that plan to write the same file are told about it as the level starts.
+    declareOverlaps: sendTo(
+      ({ system }) => system.get('sentry'),
+      ({ context }): SentryEvent => ({
+        type: 'sentry.declare',
+        overlaps: writeOverlaps(context.current.map((id) => byId(context.stories, id))),
+      }),
+    ),
+    grantSlot: sendTo(({ context }) => context.waiting[0] ?? '', { type: 'story.slot.granted' }),
+    holdGrantedSlot: assign(({ context }) => ({
+      holding: [...context.holding, ...context.waiting.slice(0, 1)],
+      waiting: context.waiting.slice(1),
+    })),
+    startStory: enqueueActions(({ context, enqueue }) => {
+      const id = freeSlots(context).start[0];
+      if (id === undefined) return;
+      const story = byId(context.stories, id);
+      enqueue.spawnChild('story', {
+        id,
+        systemId: `story:${id}`,
+        input: { story, dependencies: mergedDependencies(context, story), limits: context.limits },
       });
-      if (grant.length === 0 && start.length === 0) return;
-      for (const id of grant) enqueue.sendTo(id, { type: 'story.slot.granted' });
-      for (const id of start) {
-        const story = byId(context.stories, id);
-        enqueue.spawnChild('story', {
-          id,
-          systemId: `story:${id}`,
-          input: { story, dependencies: mergedDependencies(context, story), limits: context.limits },
-        });
-      }
-      enqueue.assign({
-        status: { ...context.status, ...Object.fromEntries(start.map((id) => [id, 'running' as const])) },
-        holding: [...context.holding, ...grant, ...start],
-        waiting: context.waiting.filter((id) => !grant.includes(id)),
-      });
+      enqueue.assign({ status: { ...context.status, [id]: 'running' }, holding: [...context.holding, id] });
     }),
     releaseSlot: assign({
       holding: ({ context, event }) =>
-        'storyId' in event ? context.holding.filter((id) => id !== event.storyId) : context.holding,
+        event.type === 'story.slot.released' ? context.holding.filter((id) => id !== event.storyId) : context.holding,
     }),
     queueForSlot: assign({
       waiting: ({ context, event }) =>
@@ -158,111 +119,134 @@ export const conductorMachine = setup({
           ? [...context.waiting, event.storyId]
           : context.waiting,
     }),
-    recordFinished: enqueueActions(({ context, event, enqueue }) => {
-      if (!event.type.startsWith(DONE_PREFIX) || !('output' in event)) return;
-      const result = event.output;
-      const status = {
-        ...context.status,
-        [result.storyId]: result.status === 'merged' ? ('merged' as const) : ('failed' as const),
-      };
-      enqueue.stopChild(result.storyId);
-      enqueue.assign({
+    recordFinished: assign(({ context, event }) => {
+      const result = finishedResult(event);
+      if (!result) return {};
+      return {
+        status: { ...context.status, [result.storyId]: result.status },
         results: { ...context.results, [result.storyId]: result },
-        ...withoutSlot(context, result.storyId),
-      });
-      const settled = settle(context.stories, status);
-      for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
-      enqueue.assign({ status: settled.status });
+        ...withoutStory(context, result.storyId),
+      };
     }),
-    recordCrash: enqueueActions(({ context, event, system, enqueue }) => {
-      if (!event.type.startsWith(ERROR_PREFIX)) return;
-      const storyId = event.type.slice(ERROR_PREFIX.length);
-      if (context.status[storyId] !== 'running') return;
-      const error = (event as AnyEventObject).error;
-      const reason = `story actor crashed: ${error instanceof Error ? error.message : String(error)}`;
-      enqueue.emit({ type: 'story.failed', storyId, reason });
-      enqueue.stopChild(storyId);
-      // A crashed story can no longer release what it held: its files, its pause.
-      const release: SentryEvent = { type: 'sentry.release', storyId };
-      enqueue.sendTo(system.get('sentry'), release);
-      const { [storyId]: _crashed, ...paused } = context.paused;
-      const settled = settle(context.stories, { ...context.status, [storyId]: 'failed' as const });
-      for (const blocked of settled.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
-      enqueue.assign({
-        status: settled.status,
-        paused,
-        results: { ...context.results, [storyId]: crashedResult(storyId, reason) },
-        ...withoutSlot(context, storyId),
-      });
-    }),
-    completeLevel: enqueueActions(({ context, enqueue }) => {
-      const ids = currentLevel(context);
-      const having = (s: StoryStatus) => ids.filter((id) => context.status[id] === s);
-      enqueue.emit({
-        type: 'level.completed',
-        level: context.level,
-        merged: having('merged'),
-        failed: having('failed'),
-        blocked: having('blocked'),
-      });
-    }),
-    startLevel: enqueueActions(({ context, enqueue }, params: { level: number }) => {
-      enqueue.assign({ level: params.level });
-      enqueue.emit({ type: 'level.started', level: params.level, stories: context.levels[params.level] ?? [] });
-    }),
-    declareOverlaps: enqueueActions(({ context, system, enqueue }) => {
-      const overlaps = context.levels.flatMap((level) => writeOverlaps(level.map((id) => byId(context.stories, id))));
-      if (overlaps.length === 0) return;
-      const declare: SentryEvent = { type: 'sentry.declare', overlaps };
-      enqueue.sendTo(system.get('sentry'), declare);
+    stopStory: stopChild(({ event }) => finishedResult(event)?.storyId ?? crashOf(event)?.storyId ?? ''),
+    emitCrash: emit(({ event }) => ({
+      type: 'story.failed' as const,
+      storyId: crashOf(event)?.storyId ?? '',
+      reason: crashOf(event)?.reason ?? '',
+    })),
+    // A crashed story can no longer release the files it touched.
+    releaseFiles: sendTo(
+      ({ system }) => system.get('sentry'),
+      ({ event }): SentryEvent => ({ type: 'sentry.release', storyId: crashOf(event)?.storyId ?? '' }),
+    ),
+    recordCrash: assign(({ context, event }) => {
+      const crash = crashOf(event);
+      if (!crash) return {};
+      return {
+        status: { ...context.status, [crash.storyId]: 'failed' as const },
+        results: { ...context.results, [crash.storyId]: crashedResult(crash.storyId, crash.reason) },
+        ...withoutStory(context, crash.storyId),
+      };
     }),
     pause: assign({
       paused: ({ context, event }) =>
         event.type === 'story.quota.paused' ? { ...context.paused, [event.storyId]: event.until } : context.paused,
     }),
     unpause: assign({
-      paused: ({ context, event }) => {
-        if (event.type !== 'story.quota.resumed') return context.paused;
-        const { [event.storyId]: _resumed, ...rest } = context.paused;
-        return rest;
-      },
+      paused: ({ context, event }) =>
+        event.type === 'story.quota.resumed' ? withoutStory(context, event.storyId).paused : context.paused,
+    }),
+    blockDependents: enqueueActions(({ context, enqueue }) => {
+      const status = propagateFailure(context.status, context.stories);
+      for (const blocked of newlyBlocked(context.stories, context.status, status))
+        enqueue.emit({ type: 'story.blocked', ...blocked });
+      enqueue.assign({ status });
+    }),
+    emitLevelCompleted: emit(({ context }) => {
+      const having = (s: string) => context.current.filter((id) => context.status[id] === s);
+      return {
+        type: 'level.completed' as const,
+        level: context.level,
+        merged: having('merged'),
+        failed: having('failed'),
+        blocked: having('blocked'),
+      };
+    }),
+    applyReplan: enqueueActions(({ context, event, enqueue }) => {
+      const result = replanned(context, event);
+      if (!result?.ok) return;
+      for (const blocked of newlyBlocked(result.stories, context.status, result.status))
+        enqueue.emit({ type: 'story.blocked', ...blocked });
+      // A story the replan reopens waits for a later level, wherever it stood before.
+      const placed = (id: string) => result.status[id] !== 'pending' || context.current.includes(id);
+      const results = Object.fromEntries(Object.entries(context.results).filter(([id]) => placed(id)));
+      const levelOf = Object.fromEntries(Object.entries(context.levelOf).filter(([id]) => placed(id)));
+      enqueue.assign({ stories: result.stories, status: result.status, results, levelOf });
     }),
   },
 }).createMachine({
   id: 'conductor',
   context: ({ input }) => ({
-    ...input,
-    level: 0,
+    stories: input.stories,
+    parallel: input.parallel,
+    limits: input.limits,
+    level: -1,
+    current: [],
+    levelOf: {},
     status: Object.fromEntries(input.stories.map((s) => [s.id, 'pending' as const])),
     results: {},
     paused: {},
     holding: [],
     waiting: [],
   }),
-  initial: 'running',
+  initial: 'startingLevel',
   states: {
+    startingLevel: {
+      entry: ['placeNextLevel', 'emitLevelStarted', 'declareOverlaps'],
+      always: 'running',
+    },
     running: {
-      entry: ['declareOverlaps', { type: 'startLevel', params: { level: 0 } }, 'fillSlots'],
-      always: [
-        {
-          guard: and(['levelDone', 'hasNextLevel']),
-          actions: [
-            'completeLevel',
-            { type: 'startLevel', params: ({ context }) => ({ level: context.level + 1 }) },
-            'fillSlots',
+      initial: 'open',
+      always: { guard: 'levelSettled', target: 'settling' },
+      states: {
+        // Free slots go to stories waiting to resume their agent first, then to the level's pending stories.
+        open: {
+          always: [
+            { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
+            { guard: 'slotForPendingStory', actions: 'startStory' },
           ],
         },
-        { guard: 'levelDone', target: 'finished', actions: 'completeLevel' },
-      ],
-      on: {
-        'xstate.done.actor.*': { actions: ['recordFinished', 'fillSlots'] },
-        'story.slot.released': { actions: ['releaseSlot', 'fillSlots'] },
-        'story.slot.requested': { actions: ['queueForSlot', 'fillSlots'] },
-        'story.quota.paused': { actions: 'pause' },
-        'story.quota.resumed': { actions: ['unpause', 'fillSlots'] },
-        'xstate.error.actor.*': { actions: ['recordCrash', 'fillSlots'] },
-        RESUME: { actions: 'fillSlots' },
+        // A story waits for a usage-limit reset: no new story starts until every paused one resumed.
+        paused: {
+          on: {
+            'story.quota.resumed': { guard: 'lastPauseLifted', target: 'open', actions: 'unpause' },
+            'xstate.error.actor.*': { guard: 'crashLiftsLastPause', target: 'open', actions: crashActions },
+          },
+        },
       },
+      on: {
+        'xstate.done.actor.*': { actions: ['stopStory', 'recordFinished'] },
+        'xstate.error.actor.*': [
+          { guard: 'crashedWhileRunning', actions: crashActions },
+          // Handled, so that a late error from a story already settled never fails the Conductor.
+          {},
+        ],
+        'story.slot.released': { actions: 'releaseSlot' },
+        'story.slot.requested': { actions: 'queueForSlot' },
+        'story.quota.paused': { target: '.paused', actions: 'pause' },
+        'story.quota.resumed': { actions: 'unpause' },
+        'conductor.replan': { guard: 'replanApplies', actions: 'applyReplan' },
+        // A restored Conductor looks for free slots again: eventless transitions follow any event.
+        RESUME: {},
+      },
+    },
+    settling: {
+      entry: ['blockDependents', 'emitLevelCompleted'],
+      always: 'betweenLevels',
+    },
+    // The level boundary: where the integration gate and the Surgeon's replan will sit.
+    betweenLevels: {
+      always: [{ guard: 'storiesRemain', target: 'startingLevel' }, { target: 'finished' }],
     },
     finished: { type: 'final' },
   },

@@ -147,35 +147,65 @@ export function computeLevels(stories: readonly DagStory[]): string[][] {
   return levels.filter((ids) => ids.length > 0);
 }
 
+// Direct dependents of each story: the dependency edges turned around, in plan order.
+function dependentsIndex(byId: ReadonlyMap<string, DagStory>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [id, deps] of edges(byId)) {
+    for (const dep of deps) {
+      const ids = out.get(dep) ?? [];
+      ids.push(id);
+      out.set(dep, ids);
+    }
+  }
+  return out;
+}
+
+// Every story reachable from `from` along dependents (`from` itself only through a cycle).
+function reachable(from: readonly string[], dependents: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const found = new Set<string>();
+  const queue = [...from];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    for (const id of dependents.get(next) ?? []) {
+      if (found.has(id)) continue;
+      found.add(id);
+      queue.push(id);
+    }
+  }
+  return found;
+}
+
 /** Stories that depend on `storyId` directly or through others, in plan order. */
 export function dependentsOf(storyId: string, stories: readonly DagStory[]): string[] {
   const byId = uniqueStories(stories);
-  const deps = edges(byId);
-  const found = new Set<string>();
-  const queue = [storyId];
-  while (queue.length > 0) {
-    const current = queue.shift() ?? '';
-    for (const [id, ids] of deps) {
-      if (ids.includes(current) && !found.has(id) && id !== storyId) {
-        found.add(id);
-        queue.push(id);
-      }
-    }
-  }
-  return [...byId.keys()].filter((id) => found.has(id));
+  const found = reachable([storyId], dependentsIndex(byId));
+  return [...byId.keys()].filter((id) => found.has(id) && id !== storyId);
 }
 
-/** Blocks every pending story that depends, transitively, on a failed or blocked one. */
+/** Blocks every pending story that depends, transitively, on a failed or blocked one; one walk of the graph. */
 export function propagateFailure(status: StatusMap, stories: readonly DagStory[]): Record<string, StoryStatus> {
+  const byId = uniqueStories(stories);
+  const broken = [...byId.keys()].filter(
+    (id) => statusOf(status, id) === 'failed' || statusOf(status, id) === 'blocked',
+  );
   const next: Record<string, StoryStatus> = { ...status };
-  for (const story of uniqueStories(stories).values()) {
-    const current = statusOf(status, story.id);
-    if (current !== 'failed' && current !== 'blocked') continue;
-    for (const id of dependentsOf(story.id, stories)) {
-      if (statusOf(next, id) === 'pending') next[id] = 'blocked';
-    }
+  if (broken.length === 0) return next;
+  for (const id of reachable(broken, dependentsIndex(byId))) {
+    if (statusOf(next, id) === 'pending') next[id] = 'blocked';
   }
   return next;
+}
+
+/**
+ * The next level of a plan in progress: the stories not yet placed in a level whose dependencies all were, in plan
+ * order. Level by level this gives `computeLevels` of the plan, and after a replan the levels of the changed plan.
+ */
+export function nextLevel(stories: readonly DagStory[], placed: (id: string) => boolean): string[] {
+  const byId = uniqueStories(stories);
+  const unplaced = [...byId.keys()].filter((id) => !placed(id));
+  const deps = edges(byId);
+  const ready = unplaced.filter((id) => (deps.get(id) ?? []).every(placed));
+  // Stories on or behind a cycle never become ready; like computeLevels, they share one last level.
+  return ready.length > 0 ? ready : unplaced;
 }
 
 export interface SlotInput {

@@ -1,85 +1,136 @@
-// Model-based tests of the conductor: every interleaving of story outcomes on a small DAG, replayed on the real tree.
+// Model-based tests of the conductor: story outcomes, a usage-limit pause and a replan on a small DAG, replayed on the real tree.
 import { describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { createTestModel } from 'xstate/graph';
+import type { ConductorEvent } from '../../machines/conductor.js';
 import type { StoryDef } from '../../machines/types.js';
-import { outcomes, sessionEvent, startRun, story } from './harness.js';
+import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
 import type { Harness } from './harness.js';
 
-type Id = 'A' | 'B' | 'C' | 'D' | 'E';
+type Id = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
 type Status = 'pending' | 'running' | 'merged' | 'failed' | 'blocked';
 type Finish = 'OK' | 'FAIL';
 
 // A → (B, C, D) → E, where E needs B and C only; three stories in the middle level compete for two slots.
-const IDS: readonly Id[] = ['A', 'B', 'C', 'D', 'E'];
-const DEPS: Readonly<Record<Id, readonly Id[]>> = { A: [], B: ['A'], C: ['A'], D: ['A'], E: ['B', 'C'] };
+// A replan may add F, which needs D: it runs in the level after the one running when it was added, E's at the earliest.
+const PLANNED: readonly Id[] = ['A', 'B', 'C', 'D', 'E'];
+const DEPS: Readonly<Record<Id, readonly Id[]>> = { A: [], B: ['A'], C: ['A'], D: ['A'], E: ['B', 'C'], F: ['D'] };
 const LEVELS: readonly (readonly Id[])[] = [['A'], ['B', 'C', 'D'], ['E']];
 const PARALLEL = 2;
-const PLAN: StoryDef[] = IDS.map((id) => story(id, DEPS[id]));
+const PLAN: StoryDef[] = PLANNED.map((id) => story(id, DEPS[id]));
+const ADD_F: ConductorEvent = { type: 'conductor.replan', change: { stories: [story('F', ['D'])], drop: [] } };
+const RESETS_AT = NOW / 1000 + 600;
 
 interface ModelContext {
   readonly level: number;
-  readonly status: Readonly<Record<Id, Status>>;
+  readonly status: Readonly<Partial<Record<Id, Status>>>;
+  /** The level F runs in, once a replan added it. */
+  readonly levelOfF: number | undefined;
+  /** B waits for a usage-limit reset. */
+  readonly paused: boolean;
 }
 
-type ModelEvent = { type: `FINISH_${Id}_${Finish}` };
+type ModelEvent = { type: `FINISH_${Id}_${Finish}` | 'LIMIT_B' | 'WAKE_B' | 'ADD_F' };
 
-const settled = (s: Status) => s === 'merged' || s === 'failed' || s === 'blocked';
+const settled = (s: Status | undefined) => s === 'merged' || s === 'failed' || s === 'blocked';
+const idsOf = (context: ModelContext) => Object.keys(context.status) as Id[];
 
-/** The spec, written independently of machines/dag.ts: block, move past settled levels, fill free slots in plan order. */
-function advance(before: ModelContext): ModelContext {
-  const status: Record<Id, Status> = { ...before.status };
+function levelsOf(context: ModelContext): Id[][] {
+  const levels = LEVELS.map((level) => [...level]);
+  if (context.levelOfF !== undefined) {
+    while (levels.length <= context.levelOfF) levels.push([]);
+    levels[context.levelOfF]?.push('F');
+  }
+  return levels;
+}
+
+/** Pending stories behind a failed or blocked one, transitively. */
+function block(status: Partial<Record<Id, Status>>): void {
   for (let changed = true; changed;) {
     changed = false;
-    for (const id of IDS) {
+    for (const id of Object.keys(status) as Id[]) {
       if (status[id] === 'pending' && DEPS[id].some((dep) => status[dep] === 'failed' || status[dep] === 'blocked')) {
         status[id] = 'blocked';
         changed = true;
       }
     }
   }
+}
+
+/** The spec, written independently of machines/dag.ts: a settled level blocks, the next starts, free slots fill in order. */
+function advance(before: ModelContext): ModelContext {
+  const status = { ...before.status };
+  const levels = levelsOf(before);
   let level = before.level;
-  while (level < LEVELS.length - 1 && (LEVELS[level] ?? []).every((id) => settled(status[id]))) level += 1;
-  let free = PARALLEL - IDS.filter((id) => status[id] === 'running').length;
-  for (const id of LEVELS[level] ?? []) {
+  while (level < levels.length - 1 && (levels[level] ?? []).every((id) => settled(status[id]))) {
+    block(status);
+    level += 1;
+  }
+  if ((levels[level] ?? []).every((id) => settled(status[id]))) block(status);
+  let free = PARALLEL - idsOf(before).filter((id) => status[id] === 'running').length;
+  for (const id of before.paused ? [] : (levels[level] ?? [])) {
     if (free > 0 && status[id] === 'pending') {
       status[id] = 'running';
       free -= 1;
     }
   }
-  return { level, status };
+  return { ...before, level, status };
 }
+
+const finishes = PLANNED.concat('F').flatMap((id) =>
+  (['OK', 'FAIL'] as const).map((finish) => [
+    `FINISH_${id}_${finish}`,
+    {
+      guard: { type: 'isWorking' as const, params: { id } },
+      actions: { type: 'finish' as const, params: { id, finish } },
+    },
+  ]),
+);
 
 const conductorModel = setup({
   types: { context: {} as ModelContext, events: {} as ModelEvent },
   guards: {
-    isRunning: ({ context }, params: { id: Id }) => context.status[params.id] === 'running',
-    allSettled: ({ context }) => IDS.every((id) => settled(context.status[id])),
+    isWorking: ({ context }, params: { id: Id }) =>
+      context.status[params.id] === 'running' && !(params.id === 'B' && context.paused),
+    allSettled: ({ context }) => idsOf(context).every((id) => settled(context.status[id])),
+    canAddF: ({ context }) => context.levelOfF === undefined,
   },
   actions: {
     finish: assign(({ context }, params: { id: Id; finish: Finish }) =>
       advance({ ...context, status: { ...context.status, [params.id]: params.finish === 'OK' ? 'merged' : 'failed' } }),
     ),
+    pauseB: assign({ paused: true }),
+    wakeB: assign(({ context }) => advance({ ...context, paused: false })),
+    // A replan takes effect from the next level and blocks at once what a failure already lies behind.
+    addF: assign(({ context }) => {
+      const status = { ...context.status, F: 'pending' as const };
+      block(status);
+      return { ...context, status, levelOfF: Math.max(2, context.level + 1) };
+    }),
   },
 }).createMachine({
   id: 'conductorModel',
-  context: advance({ level: 0, status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending', E: 'pending' } }),
+  context: advance({
+    level: 0,
+    status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending', E: 'pending' },
+    levelOfF: undefined,
+    paused: false,
+  }),
   initial: 'running',
   states: {
     running: {
+      initial: 'open',
       always: { guard: 'allSettled', target: 'finished' },
-      on: Object.fromEntries(
-        IDS.flatMap((id) =>
-          (['OK', 'FAIL'] as const).map((finish) => [
-            `FINISH_${id}_${finish}`,
-            {
-              guard: { type: 'isRunning' as const, params: { id } },
-              actions: { type: 'finish' as const, params: { id, finish } },
-            },
-          ]),
-        ),
-      ),
+      on: { ...Object.fromEntries(finishes), ADD_F: { guard: 'canAddF', actions: 'addF' } },
+      states: {
+        open: {
+          on: {
+            LIMIT_B: { guard: { type: 'isWorking', params: { id: 'B' } }, target: 'paused', actions: 'pauseB' },
+          },
+        },
+        paused: { on: { WAKE_B: { target: 'open', actions: 'wakeB' } } },
+      },
     },
     finished: { type: 'final' },
   },
@@ -91,6 +142,7 @@ async function startConductor(): Promise<Harness> {
   const h = startRun({
     stories: PLAN,
     parallel: PARALLEL,
+    holdSleep: true,
     agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }),
   });
   await h.settle();
@@ -98,37 +150,63 @@ async function startConductor(): Promise<Harness> {
 }
 
 function driversFor(h: Harness) {
-  const drive = (id: Id, finish: Finish) => async () => {
-    h.agents.current(id).exit(finish === 'OK' ? outcomes.ok : outcomes.error);
+  const act = (what: () => void) => async () => {
+    what();
     await h.settle();
   };
-  return Object.fromEntries(
-    IDS.flatMap((id) => (['OK', 'FAIL'] as const).map((finish) => [`FINISH_${id}_${finish}`, drive(id, finish)])),
-  );
+  const finish = (id: Id, outcome: Finish) =>
+    act(() => h.agents.current(id).exit(outcome === 'OK' ? outcomes.ok : outcomes.error));
+  return {
+    ...Object.fromEntries(
+      PLANNED.concat('F').flatMap((id) =>
+        (['OK', 'FAIL'] as const).map((outcome) => [`FINISH_${id}_${outcome}`, finish(id, outcome)]),
+      ),
+    ),
+    LIMIT_B: act(() => h.agents.current('B').exit(outcomes.usageLimit(RESETS_AT))),
+    WAKE_B: act(() => h.sleeps.pending()[0]?.wake()),
+    ADD_F: act(() => h.actor.system.get('conductor').send(ADD_F)),
+  };
 }
 
 function assertionsFor(h: Harness) {
-  const running = (model: ModelSnapshot) => IDS.filter((id) => model.context.status[id] === 'running');
+  const working = (model: ModelSnapshot) =>
+    idsOf(model.context).filter(
+      (id) => model.context.status[id] === 'running' && !(id === 'B' && model.context.paused),
+    );
+  const running = (model: ModelSnapshot) => {
+    expect(h.conductor().context.status).toEqual(model.context.status);
+    expect(h.conductor().context.level).toBe(model.context.level);
+    expect(Object.keys(h.conductor().context.paused)).toEqual(model.context.paused ? ['B'] : []);
+    expect(h.emitted('level.started').map((e) => e.stories)).toEqual(
+      levelsOf(model.context).slice(0, model.context.level + 1),
+    );
+    expect(h.emitted('level.completed').map((e) => e.level)).toEqual([...Array(model.context.level).keys()]);
+    expect(
+      h.agents
+        .alive()
+        .map((turn) => turn.storyId)
+        .sort(),
+    ).toEqual(working(model).sort());
+    expect(h.agents.maxAlive()).toBeLessThanOrEqual(PARALLEL);
+  };
   return {
-    running: (model: ModelSnapshot) => {
-      expect(h.conductor().value).toBe('running');
-      expect(h.conductor().context.status).toEqual(model.context.status);
-      expect(h.conductor().context.level).toBe(model.context.level);
-      expect(
-        h.agents
-          .alive()
-          .map((turn) => turn.storyId)
-          .sort(),
-      ).toEqual(running(model));
-      expect(h.agents.maxAlive()).toBeLessThanOrEqual(PARALLEL);
+    'running.open': (model: ModelSnapshot) => {
+      expect(h.conductor().value).toEqual({ running: 'open' });
+      running(model);
+    },
+    'running.paused': (model: ModelSnapshot) => {
+      expect(h.conductor().value).toEqual({ running: 'paused' });
+      running(model);
     },
     finished: async (model: ModelSnapshot) => {
       const output = await h.done();
+      const levels = levelsOf(model.context);
       expect(output.outcome?.status).toEqual(model.context.status);
       expect(h.agents.alive()).toEqual([]);
       expect(h.agents.maxAlive()).toBeLessThanOrEqual(PARALLEL);
-      expect(h.emitted('level.completed').map((e) => e.level)).toEqual([0, 1, 2]);
-      for (const id of IDS) {
+      expect(h.emitted('level.started').map((e) => e.stories)).toEqual(levels);
+      expect(h.emitted('level.completed').map((e) => e.level)).toEqual([...levels.keys()]);
+      for (const id of idsOf(model.context)) {
         const started = h.agents.of(id)[0]?.seq ?? Infinity;
         if (started === Infinity) expect(model.context.status[id]).toBe('blocked');
         else for (const dep of DEPS[id]) expect(h.seqOf('story.merged', dep)).toBeLessThan(started);
@@ -137,9 +215,10 @@ function assertionsFor(h: Harness) {
   };
 }
 
-const model = createTestModel(conductorModel);
+// States by value and context only: a guarded-out event is no step to a new state.
+const model = createTestModel(conductorModel, { serializeTransition: () => '' });
 
-describe('conductor model: shortest path to every outcome', () => {
+describe('conductor model: shortest path to every state, pauses and replans included', () => {
   for (const path of model.getShortestPaths()) {
     it(path.description, async () => {
       const h = await startConductor();
@@ -148,8 +227,8 @@ describe('conductor model: shortest path to every outcome', () => {
   }
 });
 
-describe('conductor model: every order in which stories can finish', () => {
-  for (const path of model.getSimplePaths()) {
+describe('conductor model: every order in which the planned stories can finish', () => {
+  for (const path of model.getSimplePaths({ filterEvents: (_, event) => event.type.startsWith('FINISH_') })) {
     it(path.description, async () => {
       const h = await startConductor();
       await path.test({ states: assertionsFor(h), events: driversFor(h) });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUOTA_MARGIN_MS } from '../../machines/story-policy.js';
+import type { PlanChange } from '../../machines/replan.js';
 import type { StoryDef } from '../../machines/types.js';
 import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
 import type { Harness } from './harness.js';
@@ -224,5 +225,72 @@ describe('conductor: usage-limit pause', () => {
     await h.settle();
     expect(h.conductor().context.paused).toEqual({});
     expect(h.conductor().context.status).toEqual({ S1: 'failed', S2: 'merged', S3: 'merged' });
+  });
+});
+
+describe('conductor: replan', () => {
+  const replanWith = (h: Harness, change: PlanChange<StoryDef>) =>
+    h.actor.system.get('conductor').send({ type: 'conductor.replan', change });
+
+  it('runs stories a replan adds in the next level, and warns about their shared writes as it starts', async () => {
+    const h = startRun({
+      stories: [story('A'), story('B')],
+      agent: (input) => (input.storyId === 'A' ? { hold: true } : { outcome: outcomes.ok }),
+    });
+    await h.settle();
+    replanWith(h, {
+      stories: [story('C', ['A'], { writes: ['src/x.ts'] }), story('D', [], { writes: ['./src/x.ts'] })],
+      drop: [],
+    });
+    await h.settle();
+    expect(h.spawned('D')).toBe(false);
+    h.agents.current('A').exit(outcomes.ok);
+    const output = await h.done();
+
+    expect(h.emitted('level.started').map((e) => e.stories)).toEqual([
+      ['A', 'B'],
+      ['C', 'D'],
+    ]);
+    expect(output.outcome?.status).toEqual({ A: 'merged', B: 'merged', C: 'merged', D: 'merged' });
+    expect(output.outcome?.results.C?.status).toBe('merged');
+    expect(h.emitted('collision.warning')).toEqual([
+      { type: 'collision.warning', path: 'src/x.ts', stories: ['C', 'D'], source: 'plan' },
+    ]);
+    const levelOneStarted = h.log.find(({ event }) => event.type === 'level.started' && event.level === 1)?.seq ?? 0;
+    expect(h.agents.of('C')[0]?.seq).toBeGreaterThan(levelOneStarted);
+  });
+
+  it('retries a failed story of an earlier level that the replan redefines, and reopens its blocked dependent', async () => {
+    const h = startRun({
+      stories: [story('A'), story('X'), story('Y', ['X']), story('B', ['A', 'Y'])],
+      agent: (input, n) => {
+        if (input.storyId === 'Y') return { hold: true };
+        return { outcome: input.storyId === 'A' && n === 1 ? outcomes.error : outcomes.ok };
+      },
+    });
+    await h.settle();
+    expect(h.conductor().context.status).toEqual({ A: 'failed', X: 'merged', Y: 'running', B: 'blocked' });
+    replanWith(h, { stories: [story('A', [], { description: 'Do A, carefully' })], drop: [] });
+    await h.settle();
+    expect(h.conductor().context.status).toEqual({ A: 'pending', X: 'merged', Y: 'running', B: 'pending' });
+    h.agents.current('Y').exit(outcomes.ok);
+    const output = await h.done();
+
+    expect(h.emitted('level.started').map((e) => e.stories)).toEqual([['A', 'X'], ['Y'], ['A'], ['B']]);
+    expect(output.outcome?.status).toEqual({ A: 'merged', X: 'merged', Y: 'merged', B: 'merged' });
+    expect(h.agents.of('A').map((turn) => turn.input.story.description)).toEqual(['Do A', 'Do A, carefully']);
+    expect(h.emitted('story.blocked')).toEqual([{ type: 'story.blocked', storyId: 'B', by: ['A'] }]);
+  });
+
+  it('ignores a replan that would change a story of the running level', async () => {
+    const h = startRun({ stories: [story('A'), story('B', ['A'])], agent: () => ({ hold: true }) });
+    await h.settle();
+    replanWith(h, { stories: [], drop: ['A'] });
+    replanWith(h, { stories: [story('C', ['nope'])], drop: [] });
+    await h.settle();
+    expect(h.conductor().context.stories.map((s) => s.id)).toEqual(['A', 'B']);
+    h.agents.current('A').exit(outcomes.ok);
+    await drainHeld(h, 2);
+    expect((await h.done()).outcome?.status).toEqual({ A: 'merged', B: 'merged' });
   });
 });

@@ -3,6 +3,7 @@ import {
   computeLevels,
   dependentsOf,
   levelSettled,
+  nextLevel,
   propagateFailure,
   runStatus,
   assignSlots,
@@ -135,6 +136,15 @@ describe('dependents and failure propagation', () => {
       S5: 'blocked',
     });
   });
+  it('walks a cycle once: its members block each other, the failed story stays failed', () => {
+    const cycle = [story('S1', ['S2']), story('S2', ['S1']), story('S3', ['S2'])];
+    expect(dependentsOf('S1', cycle)).toEqual(['S2', 'S3']);
+    expect(propagateFailure({ S1: 'failed', S2: 'pending', S3: 'pending' }, cycle)).toEqual({
+      S1: 'failed',
+      S2: 'blocked',
+      S3: 'blocked',
+    });
+  });
 });
 
 describe('slots and settling', () => {
@@ -214,5 +224,39 @@ describe('writeOverlaps', () => {
 
   it('is empty when nothing is shared', () => {
     expect(writeOverlaps([story('S1', [], { writes: ['a'] }), story('S2', [], { writes: ['b'] })])).toEqual([]);
+  });
+});
+
+describe('nextLevel', () => {
+  const placedIn =
+    (...ids: string[]) =>
+    (id: string) =>
+      ids.includes(id);
+
+  it('gives the levels of computeLevels one after the other as stories are placed', () => {
+    const stories = [...diamond, story('S5'), story('S6', ['S4', 'S5'])];
+    const placed: string[] = [];
+    const levels: string[][] = [];
+    for (
+      let level = nextLevel(stories, placedIn());
+      level.length > 0;
+      level = nextLevel(stories, placedIn(...placed))
+    ) {
+      levels.push(level);
+      placed.push(...level);
+    }
+    expect(levels).toEqual(computeLevels(stories));
+  });
+
+  it('places a story added later once its dependencies were placed, whatever they became', () => {
+    const stories = [...diamond, story('S5', ['S2'])];
+    expect(nextLevel(stories, placedIn('S1', 'S2', 'S3', 'S4'))).toEqual(['S5']);
+    expect(nextLevel(stories, placedIn('S1'))).toEqual(['S2', 'S3']);
+  });
+
+  it('puts stories on or behind a cycle in one last level, like computeLevels', () => {
+    const stories = [story('S1'), story('S2', ['S3']), story('S3', ['S2']), story('S4', ['S2'])];
+    expect(nextLevel(stories, placedIn('S1'))).toEqual(['S2', 'S3', 'S4']);
+    expect(nextLevel(stories, placedIn('S1', 'S2', 'S3', 'S4'))).toEqual([]);
   });
 });
