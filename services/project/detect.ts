@@ -21,7 +21,7 @@ export interface ProjectDetection {
   readonly commands: ProjectCommands;
   /** Every check in gate order: each kind's Makefile target, else every ecosystem's command for that kind. */
   readonly checks: readonly string[];
-  /** Every command an agent may run unprompted: installs, checks and the ecosystems' extras. */
+  /** Every command an agent may run unprompted: each ecosystem's installs, checks and extras. */
   readonly runnable: readonly string[];
   readonly ecosystems: readonly string[];
 }
@@ -60,11 +60,7 @@ export function detectProject(files: ProjectFiles): ProjectDetection {
     manifests: all.flatMap((found) => found.manifests),
     commands,
     checks,
-    runnable: unique([
-      ...all.map((found) => found.commands.install),
-      ...checks,
-      ...all.flatMap((found) => found.extra),
-    ]),
+    runnable: unique(all.flatMap((found) => [...Object.values(found.commands), ...found.extra])),
     ecosystems: all.map((found) => found.name),
   };
 }

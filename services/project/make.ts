@@ -4,7 +4,7 @@ import type { Ecosystem } from './ecosystem.js';
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 
 // A rule line: one or more target names, then `:` or `::`, but not a `:=` or `::=` assignment.
-const RULE = /^([A-Za-z0-9_][\w./-]*(?:[ \t]+[A-Za-z0-9_][\w./-]*)*)[ \t]*::?(?!=)/gm;
+const RULE = /^([A-Za-z0-9_][\w./-]*(?:[ \t]+[A-Za-z0-9_][\w./-]*)*)[ \t]*::?(?![:=])/gm;
 
 /** Every explicit target of a Makefile, in order. */
 export function makeTargets(text: string): string[] {

@@ -12,7 +12,7 @@ export const SUMMARY_BYTES = 8 * 1024;
 const OUTLINE_CHARS = 2600;
 const MANIFEST_LINES = 16;
 const LANGUAGES = 8;
-const DOC_CHARS = 3500;
+const DOC_BYTES = 3500;
 const COMMAND_KINDS = ['install', 'build', 'typecheck', 'lint', 'test'] as const;
 
 export interface SummaryInput {
@@ -70,16 +70,27 @@ function commandSection({ commands, checks }: SummaryInput): string {
   ].join('\n');
 }
 
-// Excerpts share what the fixed sections leave, none taking more than DOC_CHARS.
+// Excerpts share what the fixed sections leave, in bytes, none taking more than DOC_BYTES.
 function docSections(docs: readonly DocExcerpt[], budget: number): string[] {
   let left = budget;
   return docs.map((doc, index) => {
-    const heading = `## ${doc.path} (excerpt)`;
-    const share = Math.min(DOC_CHARS, Math.floor(left / (docs.length - index))) - heading.length - 1;
-    const section = `${heading}\n${excerpt(doc.text, Math.max(share, 0))}`;
-    left -= section.length + 2;
+    const share = Math.min(DOC_BYTES, Math.floor(left / (docs.length - index)));
+    const section = docSection(doc, share);
+    left -= Buffer.byteLength(section) + 2;
     return section;
   });
+}
+
+// Multi-byte text takes fewer characters for the same bytes: shrink the excerpt until it fits.
+function docSection(doc: DocExcerpt, maxBytes: number): string {
+  const heading = `## ${doc.path} (excerpt)\n`;
+  let chars = maxBytes - heading.length;
+  let section = `${heading}${excerpt(doc.text, Math.max(chars, 0))}`;
+  while (chars > 0 && Buffer.byteLength(section) > maxBytes) {
+    chars = Math.floor((chars * maxBytes) / Buffer.byteLength(section)) - 16;
+    section = `${heading}${excerpt(doc.text, Math.max(chars, 0))}`;
+  }
+  return section;
 }
 
 // A last guard for multi-byte text: whole characters off the end until the bytes fit.
@@ -99,7 +110,7 @@ export function renderSummary(input: SummaryInput): string {
     manifestSection(input),
     commandSection(input),
   ];
-  const used = fixed.reduce((total, section) => total + section.length + 2, 0);
+  const used = fixed.reduce((total, section) => total + Buffer.byteLength(section) + 2, 0);
   const docs = docSections(input.docs, SUMMARY_BYTES - used - 64);
   return fitBytes([...fixed, ...docs].join('\n\n'), SUMMARY_BYTES);
 }
