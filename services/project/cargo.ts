@@ -9,7 +9,7 @@ function workspaceMembers(text: string): string[] {
 }
 
 export const cargo: Ecosystem = {
-  reads: () => ['Cargo.toml'],
+  reads: ['Cargo.toml'],
   detect(files) {
     if (!files.paths.includes('Cargo.toml')) return undefined;
     const workspaces = workspaceMembers(files.text('Cargo.toml') ?? '');

@@ -27,9 +27,7 @@ export interface ProjectDetection {
 }
 
 /** The root files detection reads, so a loader can read them all at once. */
-export const filesToRead = (paths: readonly string[]): string[] => [
-  ...new Set([...LANGUAGES, make].flatMap((ecosystem) => ecosystem.reads(paths))),
-];
+export const filesToRead = (): string[] => [...new Set([...LANGUAGES, make].flatMap((ecosystem) => ecosystem.reads))];
 
 const unique = (values: readonly (string | undefined)[]): string[] => [
   ...new Set(values.filter((value): value is string => value !== undefined)),

@@ -23,7 +23,7 @@ function target(solutions: readonly string[], projects: readonly string[]): stri
 }
 
 export const dotnet: Ecosystem = {
-  reads: () => [],
+  reads: [],
   detect(files) {
     const solutions = files.paths.filter((path) => SOLUTION.test(path));
     const projects = files.paths.filter((path) => PROJECT.test(path));

@@ -24,7 +24,7 @@ export interface EcosystemDetection {
 }
 
 export interface Ecosystem {
-  /** Root files the detector reads, given every path; the loader reads them before `detect`. */
-  readonly reads: (paths: readonly string[]) => readonly string[];
+  /** Root files the detector reads; a loader reads them all before `detect`. */
+  readonly reads: readonly string[];
   readonly detect: (files: ProjectFiles) => EcosystemDetection | undefined;
 }

@@ -10,7 +10,7 @@ function workModules(text: string | undefined): string[] {
 }
 
 export const go: Ecosystem = {
-  reads: () => ['go.mod', 'go.work'],
+  reads: ['go.work'],
   detect(files) {
     if (!files.paths.includes('go.mod')) return undefined;
     const workspaces = workModules(files.text('go.work'));

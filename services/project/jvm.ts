@@ -4,7 +4,7 @@ import type { Ecosystem } from './ecosystem.js';
 const GRADLE_FILES = ['build.gradle', 'build.gradle.kts', 'settings.gradle', 'settings.gradle.kts'];
 
 export const maven: Ecosystem = {
-  reads: () => [],
+  reads: [],
   detect(files) {
     if (!files.paths.includes('pom.xml')) return undefined;
     const mvn = files.paths.includes('mvnw') ? './mvnw' : 'mvn';
@@ -18,7 +18,7 @@ export const maven: Ecosystem = {
 };
 
 export const gradle: Ecosystem = {
-  reads: () => [],
+  reads: [],
   detect(files) {
     const manifests = GRADLE_FILES.filter((path) => files.paths.includes(path));
     if (manifests.length === 0) return undefined;

@@ -12,7 +12,7 @@ export function makeTargets(text: string): string[] {
 }
 
 export const make: Ecosystem = {
-  reads: () => MAKEFILES,
+  reads: MAKEFILES,
   detect(files) {
     const path = MAKEFILES.find((name) => files.paths.includes(name));
     if (path === undefined) return undefined;

@@ -37,7 +37,7 @@ export async function buildRepoMap({ repoDir, commit }: { repoDir: string; commi
   const files = await listTree(repoDir, commit);
   const paths = files.map((file) => file.path);
   const guides = docPaths(paths);
-  const texts = await readTexts(repoDir, files, [...filesToRead(paths), ...guides]);
+  const texts = await readTexts(repoDir, files, [...filesToRead(), ...guides]);
   const detection = detectProject(filesFrom(paths, texts));
   const manifests = allManifests(paths, detection.manifests, MANIFESTS);
   const languages = languageMix(files);

@@ -51,7 +51,7 @@ const scriptsOf = (pkg: PackageJson): Map<string, string> =>
   );
 
 /** The package manager the lock file names, else package.json's `packageManager`, else npm. */
-export function packageManager(files: ProjectFiles, pkg: PackageJson = {}): PackageManager {
+function packageManager(files: ProjectFiles, pkg: PackageJson = {}): PackageManager {
   const paths = new Set(files.paths);
   const locked = LOCKS.find(([lock]) => paths.has(lock));
   if (locked) return locked[1];
@@ -82,7 +82,7 @@ function workspacesOf(pkg: PackageJson, files: ProjectFiles): string[] {
 }
 
 export const node: Ecosystem = {
-  reads: () => ['package.json', 'pnpm-workspace.yaml'],
+  reads: ['package.json', 'pnpm-workspace.yaml'],
   detect(files) {
     const text = files.text('package.json');
     if (text === undefined) return undefined;

@@ -35,7 +35,7 @@ const configuredIn = (files: ProjectFiles, paths: ReadonlySet<string>, tool: str
   new RegExp(`^\\[${tool}\\]`, 'm').test(files.text('setup.cfg') ?? '');
 
 export const python: Ecosystem = {
-  reads: () => CONFIGS,
+  reads: CONFIGS,
   detect(files) {
     const paths = new Set(files.paths);
     const rootFiles = files.paths.filter(atRoot);

@@ -30,7 +30,7 @@ export async function detectInWorktree(dir: string): Promise<ProjectDetection> {
   const paths = await worktreePaths(dir);
   const present = new Set(paths);
   const texts = new Map<string, string>();
-  for (const path of filesToRead(paths).filter((candidate) => present.has(candidate))) {
+  for (const path of filesToRead().filter((candidate) => present.has(candidate))) {
     const text = await readIfPresent(join(dir, path));
     if (text !== undefined) texts.set(path, text);
   }
