@@ -1,8 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createActor, toPromise } from 'xstate';
+import { assign, createActor, setup, toPromise } from 'xstate';
 import { provideCartographer } from '../../actors/cartographer.js';
+import { cartographerMachine } from '../../machines/cartographer.js';
+import type { RepoMap } from '../../machines/repo-map.js';
 import { mapCachePath } from '../../services/project/map-cache.js';
 import { makeEcosystemRepo } from '../helpers/ecosystems.js';
 import { git, makeTempDir, useGitSandbox, writeFiles } from '../helpers/repo.js';
@@ -72,6 +74,31 @@ describe('the Cartographer with its effects', () => {
       createActor(provideCartographer({ home }), { input: { repoDir: join(repoDir, 'internal') } }).start(),
     );
     expect(fromSub).toEqual(first);
+  });
+
+  it("fills an invoker's `cartographer` slot, input { repoDir }, output the RepoMap", async () => {
+    const { repoDir, home } = await setUp();
+    const parent = setup({
+      types: { context: {} as { map: RepoMap | undefined }, output: {} as RepoMap | undefined },
+      actors: { cartographer: cartographerMachine },
+    }).createMachine({
+      context: { map: undefined },
+      initial: 'mapping',
+      states: {
+        mapping: {
+          invoke: {
+            src: 'cartographer',
+            input: { repoDir },
+            onDone: { target: 'planning', actions: assign({ map: ({ event }) => event.output }) },
+          },
+        },
+        planning: { type: 'final' },
+      },
+      output: ({ context }) => context.map,
+    });
+    const provided = parent.provide({ actors: { cartographer: provideCartographer({ home }) } });
+    const map = await toPromise(createActor(provided).start());
+    expect(map?.commands.test).toBe('go test ./...');
   });
 
   it('fails outside a git repository', async () => {
