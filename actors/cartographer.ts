@@ -1,4 +1,4 @@
-// The Cartographer's effects: HEAD from git, the per-commit cache under the baro home, the scan of the tree.
+// The Cartographer's effects: the commit from git, the per-commit cache under the baro home, the scan of the tree.
 import { fromPromise } from 'xstate';
 import { cartographerMachine } from '../machines/cartographer.js';
 import type { MapHead } from '../machines/cartographer.js';
@@ -15,13 +15,13 @@ export interface CartographerDeps {
 const cachePath = (home: string, head: MapHead): string =>
   mapCachePath({ home, repoRoot: head.repoRoot, commit: head.commit });
 
-/** The Cartographer machine with its effects: invoke it with input `{ repoDir }`; its output is the RepoMap. */
+/** The Cartographer machine with its effects: invoke it with input `{ repoDir, ref? }`; its output is the RepoMap. */
 export function provideCartographer(deps: CartographerDeps) {
   return cartographerMachine.provide({
     actors: {
-      readHead: fromPromise<MapHead, { repoDir: string }>(async ({ input }) => {
+      readHead: fromPromise<MapHead, { repoDir: string; ref: string }>(async ({ input }) => {
         const root = await repoRoot(input.repoDir);
-        return { repoRoot: root, commit: await revParse(root, 'HEAD') };
+        return { repoRoot: root, commit: await revParse(root, input.ref) };
       }),
       readCache: fromPromise<RepoMap | undefined, MapHead>(({ input }) =>
         readCachedMap(cachePath(deps.home, input), input.commit),

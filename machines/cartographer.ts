@@ -1,4 +1,4 @@
-// The Cartographer: the repository map of HEAD, from the cache when this commit was mapped before, else scanned and saved.
+// The Cartographer: the repository map of a commit, from the cache when this commit was mapped before, else scanned and saved.
 import { assign, fromPromise, setup } from 'xstate';
 import type { CartographerInput, RepoMap } from './repo-map.js';
 
@@ -10,6 +10,7 @@ export interface MapHead {
 
 export interface CartographerContext {
   readonly repoDir: string;
+  readonly ref: string;
   readonly head: MapHead | undefined;
   readonly map: RepoMap | undefined;
 }
@@ -36,7 +37,7 @@ export const cartographerMachine = setup({
     output: {} as RepoMap,
   },
   actors: {
-    readHead: fromPromise<MapHead, { repoDir: string }>(notProvided('readHead')),
+    readHead: fromPromise<MapHead, { repoDir: string; ref: string }>(notProvided('readHead')),
     /** The cached map of the commit; undefined when none; rejects when the cache file cannot be trusted. */
     readCache: fromPromise<RepoMap | undefined, MapHead>(notProvided('readCache')),
     scan: fromPromise<RepoMap, MapHead>(notProvided('scan')),
@@ -51,13 +52,13 @@ export const cartographerMachine = setup({
   },
 }).createMachine({
   id: 'cartographer',
-  context: ({ input }) => ({ repoDir: input.repoDir, head: undefined, map: undefined }),
+  context: ({ input }) => ({ repoDir: input.repoDir, ref: input.ref ?? 'HEAD', head: undefined, map: undefined }),
   initial: 'readingHead',
   states: {
     readingHead: {
       invoke: {
         src: 'readHead',
-        input: ({ context }) => ({ repoDir: context.repoDir }),
+        input: ({ context }) => ({ repoDir: context.repoDir, ref: context.ref }),
         onDone: { target: 'checkingCache', actions: { type: 'rememberHead', params: ({ event }) => event.output } },
       },
     },

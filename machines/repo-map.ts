@@ -31,4 +31,6 @@ export interface RepoMap {
 
 export interface CartographerInput {
   readonly repoDir: string;
+  /** The commit or ref to map (a run maps its base); default `HEAD`. */
+  readonly ref?: string | undefined;
 }

@@ -49,6 +49,16 @@ describe('the Cartographer with its effects', () => {
     expect(second.manifests.map((m) => m.path)).toEqual(['package.json', 'go.mod']);
   });
 
+  it('maps the ref it is given rather than HEAD', async () => {
+    const { repoDir, home, map } = await setUp();
+    const base = await map();
+    await writeFiles(repoDir, { 'Cargo.toml': '[package]\nname = "x"\n' });
+    await git(repoDir, 'add', '-A');
+    await git(repoDir, 'commit', '-qm', 'add Cargo.toml');
+    const input = { repoDir, ref: 'HEAD~1' };
+    expect(await toPromise(createActor(provideCartographer({ home }), { input }).start())).toEqual(base);
+  });
+
   it('rebuilds a corrupt, foreign or mismatched cache file and saves a good one in its place', async () => {
     const { map, cacheOf } = await setUp();
     const first = await map();
