@@ -1,6 +1,6 @@
 // Error classes the CLI maps to exit codes, and how an error is shown to the person at the terminal.
 
-/** Exit codes of CLI.md "Exit codes". */
+/** Exit codes of docs/cli.md "Exit codes". */
 export const ExitCode = {
   succeeded: 0,
   failed: 1,

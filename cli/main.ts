@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point: runs the program and turns its outcome into the process exit code (CLI.md "Exit codes").
+// Entry point: runs the program and turns its outcome into the process exit code (docs/cli.md "Exit codes").
 import { CommanderError } from 'commander';
 import { describeError, ExitCode, exitCodeForError } from './errors.js';
 import { buildProgram } from './program.js';

@@ -1,4 +1,4 @@
-// Every domain event a run reports (CLI.md "JSON events"), and how each reads as one plain line.
+// Every domain event a run reports (docs/cli.md "JSON events"), and how each reads as one plain line.
 import type { ConductorEmitted } from '../machines/conductor.js';
 import type { StoryStatus } from '../machines/dag.js';
 import type { LibrarianEmitted } from '../machines/librarian.js';

@@ -75,7 +75,7 @@ function findCycles(byId: ReadonlyMap<string, DagStory>): string[][] {
   return cycles;
 }
 
-/** Every rule of CLI.md "Plan file" the story graph breaks; empty when the plan can run. */
+/** Every rule of docs/cli.md "Plan file" the story graph breaks; empty when the plan can run. */
 export function validatePlanGraph(stories: readonly DagStory[]): GraphIssue[] {
   if (stories.length === 0) return [{ rule: 'no-stories', message: 'the plan has no stories' }];
   const issues: GraphIssue[] = [];

@@ -16,7 +16,12 @@ export interface RepoMap {
   /** Languages by bytes, largest first. */
   readonly languages: readonly { readonly name: string; readonly files: number; readonly bytes: number }[];
   /** Manifests found (path and kind, e.g. `package.json` / `npm`, `Cargo.toml` / `cargo`). */
-  readonly manifests: readonly { readonly path: string; readonly kind: string }[];
+  readonly manifests: readonly {
+    readonly path: string;
+    readonly kind: string;
+    /** Workspace members or patterns a root manifest declares (package.json, pnpm-workspace.yaml, Cargo, go.work). */
+    readonly workspaces?: readonly string[] | undefined;
+  }[];
   readonly commands: ProjectCommands;
   /** Every check the project implies, in the order a gate runs them (build, typecheck, lint, test). */
   readonly checks: readonly string[];
@@ -26,4 +31,6 @@ export interface RepoMap {
 
 export interface CartographerInput {
   readonly repoDir: string;
+  /** The commit or ref to map (a run maps its base); default `HEAD`. */
+  readonly ref?: string | undefined;
 }

@@ -1,4 +1,4 @@
-// Reads OWNER/REPO out of a git remote URL, in the forms CLI.md "Environment" lists.
+// Reads OWNER/REPO out of a git remote URL, in the forms docs/cli.md "Environment" lists.
 
 export interface GitHubRemote {
   /** Host name without user or port, e.g. `github.com` or a GitHub Enterprise host. */

@@ -1,38 +1,29 @@
 // The Bash allowlist for unattended agents: the project's own commands and read-only or committing git, never push.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
+import { detectInWorktree } from './project/worktree.js';
 
 const SAFE_GIT = ['git status', 'git diff', 'git log', 'git show', 'git add', 'git commit'];
 
-const packageJsonSchema = z.looseObject({ scripts: z.record(z.string(), z.string()).optional() });
+// A rule is `Bash(<prefix>:*)`; a command with other characters (from a script name) could break out of it.
+const RULE_SAFE = /^[\w ./:@=+,-]+$/;
 
-/** Scripts of the repository's package.json, or none when it has no readable one. */
-async function npmScripts(repoDir: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(join(repoDir, 'package.json'), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const parsed = packageJsonSchema.safeParse(parseJsonOrUndefined(text));
-  return parsed.success ? Object.keys(parsed.data.scripts ?? {}) : [];
+// Words naming a file or folder, which an agent will vary: `./...`, `.`, `src/x`, `App.sln`, `requirements.txt`.
+const PATH_LIKE = /^\.|\/|\.(sln|slnx|csproj|fsproj|vbproj|txt)$/;
+
+/** The prefixes a command allows: itself, and itself without trailing paths (`go test ./...` also as `go test`). */
+function prefixes(command: string): string[] {
+  const words = command.split(' ');
+  let end = words.length;
+  while (end > 1 && PATH_LIKE.test(words[end - 1] ?? '')) end -= 1;
+  return end === words.length ? [command] : [command, words.slice(0, end).join(' ')];
 }
 
-// A broken package.json is the agent's problem to fix, not a reason to refuse the run.
-function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+/** `Bash(<command>:*)` rules for `--allowedTools`: safe git, then each command and its path-free prefix. */
+export function allowedToolsFor(commands: readonly string[]): string[] {
+  const allowed = [...SAFE_GIT, ...commands.filter((command) => RULE_SAFE.test(command))].flatMap(prefixes);
+  return [...new Set(allowed)].map((command) => `Bash(${command}:*)`);
 }
 
-/** `Bash(<command>:*)` rules for `--allowedTools`. */
+/** The rules for the project in repoDir's working tree: its checks, installs and package scripts. */
 export async function defaultAllowedTools(repoDir: string): Promise<string[]> {
-  const scripts = await npmScripts(repoDir);
-  const npm = scripts.length > 0 ? ['npm install', 'npm ci', 'npm test', ...scripts.map((s) => `npm run ${s}`)] : [];
-  return [...SAFE_GIT, ...npm].map((command) => `Bash(${command}:*)`);
+  return allowedToolsFor((await detectInWorktree(repoDir)).runnable);
 }

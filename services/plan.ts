@@ -1,4 +1,4 @@
-// The plan file of CLI.md "Plan file": schema, loading, the graph rules, and the run branch named after it.
+// The plan file of docs/cli.md "Plan file": schema, loading, the graph rules, and the run branch named after it.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { validatePlanGraph } from '../machines/dag.js';

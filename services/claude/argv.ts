@@ -1,4 +1,4 @@
-// The argv and environment of one `claude -p` process (claude-cli.md §2, §3.3, §5).
+// The argv and environment of one `claude -p` process (docs/claude-cli.md §1, §2).
 import { Buffer } from 'node:buffer';
 
 export type AgentRole = 'planner' | 'story' | 'critic' | 'surgeon' | 'resolver';
@@ -37,7 +37,7 @@ export const MAX_ARGV_PROMPT_BYTES = 100 * 1024;
 
 /**
  * List flags use the `--flag=value` form and the prompt comes last after `--`, so no variadic option can
- * swallow it (claude-cli.md §3.3).
+ * swallow it (docs/claude-cli.md §1).
  * @example buildArgv({ prompt: 'Fix it', model: 'sonnet', sessionId }).args
  * // ['-p', '--output-format', 'stream-json', '--verbose', '--model', 'sonnet', '--session-id', sessionId, '--', 'Fix it']
  */
@@ -77,13 +77,13 @@ export function buildEnv(options: ClaudeEnvOptions): Record<string, string> {
   for (const [key, value] of Object.entries(options.baseEnv)) {
     if (value !== undefined) env[key] = value;
   }
-  // When set, the API key wins over the subscription login (claude-cli.md §5).
+  // When set, the API key wins over the subscription login (docs/claude-cli.md §2).
   if (options.apiKeyMode !== true) delete env['ANTHROPIC_API_KEY'];
   env['CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC'] = '1';
   env['DISABLE_AUTOUPDATER'] = '1';
   env['DISABLE_TELEMETRY'] = '1';
   env['DISABLE_ERROR_REPORTING'] = '1';
-  // As root, bypass mode refuses to start unless the process declares a sandbox (claude-cli.md §4.3).
+  // As root, bypass mode refuses to start unless the process declares a sandbox (docs/claude-cli.md §2).
   if (options.skipPermissions === true) env['IS_SANDBOX'] = '1';
   env['BARO_RUN_ID'] = options.runId;
   env['BARO_ROLE'] = options.role;

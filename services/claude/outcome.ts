@@ -1,4 +1,4 @@
-// Classifies one finished `claude` process into an Outcome (claude-cli.md §9 exit codes, §10.4 usage limits).
+// Classifies one finished `claude` process into an Outcome (docs/claude-cli.md §5 outcomes, §6 usage limits).
 import type { Outcome, PermissionDenial, RateLimitInfo } from './events.js';
 import type { StreamSummary } from './parse.js';
 import type { ResultMessage } from './schema.js';
@@ -136,7 +136,7 @@ export function classifyOutcome(stream: StreamSummary, exit: ProcessExit): Outco
   return denied.length > 0 ? { kind: 'denied', denials: denied } : { kind: 'ok' };
 }
 
-/** Classifies `--output-format text` output, which carries no reset time (claude-cli.md §6). */
+/** Classifies `--output-format text` output, which carries no reset time (docs/claude-cli.md §6). */
 export function classifyText(text: string, exitCode: number): Outcome {
   const trimmed = text.trim();
   const legacy = legacyLimit(trimmed);

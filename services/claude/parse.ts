@@ -14,7 +14,7 @@ import {
 import type { AssistantMessage, RateLimitInfoMessage, ResultMessage, UserMessage } from './schema.js';
 import { toToolCall, toToolResult } from './tool-events.js';
 
-/** What the outcome classifier needs from the whole stream (claude-cli.md §10.4). */
+/** What the outcome classifier needs from the whole stream (docs/claude-cli.md §6). */
 export interface StreamSummary {
   readonly sessionId: string | undefined;
   /** The last `result` line; a multi-turn stream reports cumulative totals there. */

@@ -1,4 +1,4 @@
-// zod schemas for the stream-json lines of `claude -p` (reference: claude-cli.md §7); one schema per message kind.
+// zod schemas for the stream-json lines of `claude -p` (reference: docs/claude-cli.md §3); one schema per message kind.
 import { z } from 'zod';
 
 // Objects strip unknown keys (never reject them): the CLI adds fields every release, and stripping is the fast path.

@@ -1,4 +1,4 @@
-// Cost and token accounting of one run, read from its final `result` line (claude-cli.md §7.4, §8.6).
+// Cost and token accounting of one run, read from its final `result` line (docs/claude-cli.md §3).
 import type { Usage } from './events.js';
 import type { ResultMessage } from './schema.js';
 

@@ -32,6 +32,9 @@ const ENV = {
   GIT_PREFIX: undefined,
 };
 
+/** The environment every git child gets, for the few callers that spawn git themselves (to feed its stdin). */
+export const gitEnv = (): NodeJS.ProcessEnv => ({ ...process.env, ...ENV });
+
 const commandLine = (args: readonly string[]): string => `git ${args.join(' ')}`;
 
 /** Runs `git <args>` in cwd; resolves for every exit code, rejects only when git could not run. */

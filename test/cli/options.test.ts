@@ -3,7 +3,7 @@ import { UsageError } from '../../cli/errors.js';
 import { assertGoalOrPlan, parseRunOptions } from '../../cli/options.js';
 
 describe('parseRunOptions', () => {
-  it('fills the defaults of CLI.md', () => {
+  it('fills the defaults of docs/cli.md', () => {
     expect(parseRunOptions({})).toEqual({
       plan: undefined,
       parallel: 3,

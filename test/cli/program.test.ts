@@ -37,7 +37,7 @@ describe('baro --version and --help', () => {
     expect(result.stdout).toContain('baro run --plan plan.json --yes');
   });
 
-  it('run --help lists every option of CLI.md with the defaults parseRunOptions applies', async () => {
+  it('run --help lists every option of docs/cli.md with the defaults parseRunOptions applies', async () => {
     const result = await runBaro(['run', '--help'], { cwd });
     expect(result.exitCode).toBe(0);
     const help = result.stdout.replace(/\s+/g, ' ');

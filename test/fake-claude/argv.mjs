@@ -1,5 +1,5 @@
 // @ts-check
-// The subset of claude's argv that baro uses, parsed and refused the way the real CLI does (claude-cli.md §3).
+// The subset of claude's argv that baro uses, parsed and refused the way the real CLI does (docs/claude-cli.md §1).
 
 /**
  * @typedef {object} CliOptions

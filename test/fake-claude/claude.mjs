@@ -66,7 +66,7 @@ function exit(code) {
   process.exit(code);
 }
 
-/** Argv errors print on stderr only, with empty stdout and exit 1 (claude-cli.md §9). @param {string} message */
+/** Argv errors print on stderr only, with empty stdout and exit 1 (docs/claude-cli.md §7). @param {string} message */
 function refuse(message) {
   process.stderr.write(`${message}\n`);
   return exit(1);

@@ -1,5 +1,5 @@
 // @ts-check
-// The closing lines of a turn: success, max turns, budget, and the API failures of claude-cli.md §7.4 and §10.
+// The closing lines of a turn: success, max turns, budget, and the API failures of docs/claude-cli.md §5 and §6.
 import { randomId, rateLimitLine, resultLine, syntheticErrorLine, systemLine } from './lines.mjs';
 
 /** @typedef {import('./lines.mjs').LineContext} LineContext */

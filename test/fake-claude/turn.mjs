@@ -1,5 +1,5 @@
 // @ts-check
-// One scripted turn after system/init: the steps as assistant/user lines, then the closing lines (claude-cli.md §7, §8).
+// One scripted turn after system/init: the steps as assistant/user lines, then the closing lines (docs/claude-cli.md §3).
 import { resolve } from 'node:path';
 import { assistantLine, randomId, rateLimitLine, systemLine, toolResultLine } from './lines.mjs';
 import { apiErrorLines, authLines, budgetLine, maxTurnsLine, successLine, usageLimitLines } from './outcomes.mjs';

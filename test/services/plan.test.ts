@@ -38,7 +38,7 @@ async function planErrorOf(promise: Promise<unknown>): Promise<PlanError> {
 }
 
 describe('loadPlan', () => {
-  it('loads the example of CLI.md, ignoring unknown keys', async () => {
+  it('loads the example of docs/cli.md, ignoring unknown keys', async () => {
     const path = await planFile(
       'ok.json',
       JSON.stringify({
@@ -102,7 +102,7 @@ describe('loadPlan', () => {
     ]);
   });
 
-  it('applies the graph rules with the message of CLI.md', async () => {
+  it('applies the graph rules with the message of docs/cli.md', async () => {
     const path = await planFile(
       'graph.json',
       JSON.stringify({ goal: 'g', stories: [story('S1'), story('S3', ['S9'])] }),
