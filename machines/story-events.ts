@@ -20,6 +20,9 @@ export interface AgentSessionInput {
   readonly reason: string | undefined;
 }
 
+/** What readying a new worktree (copied files, setup commands) came to; `reason` carries the output's tail. */
+export type WorktreeSetupOutput = { readonly kind: 'ok' } | { readonly kind: 'failed'; readonly reason: string };
+
 export type AgentSessionEvent =
   | { type: 'agent.session'; sessionId: string }
   | { type: 'agent.tool'; observation: ToolObservation }

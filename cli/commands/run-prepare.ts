@@ -12,6 +12,7 @@ import type { RunPaths } from '../../services/store/paths.js';
 import { saveRun } from '../../services/store/runs.js';
 import type { RunRecord } from '../../services/store/runs.js';
 import { UsageError } from '../errors.js';
+import { assertAgentRuns } from '../preflight.js';
 import type { RunOptions } from '../options.js';
 
 export interface PreparedRun {
@@ -89,11 +90,6 @@ function refuseUnbuilt(options: RunOptions): void {
       '--inspect is not available yet in this version of baro: run without it (the events are in --json).',
       { option: '--inspect' },
     );
-  if (options.config !== undefined)
-    throw new UsageError('--config is not available yet in this version of baro: run without it.', {
-      option: '--config',
-      value: options.config,
-    });
 }
 
 export async function prepareRun(input: {
@@ -106,6 +102,7 @@ export async function prepareRun(input: {
   const { options, cwd, startedAt } = input;
   refuseUnbuilt(options);
   const repoDir = await gitRepoRoot(cwd);
+  await assertAgentRuns({ cwd: repoDir, env: input.env });
   if (options.plan === undefined) {
     throw new UsageError(
       'baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.',
