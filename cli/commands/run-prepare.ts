@@ -40,12 +40,15 @@ async function gitRepoRoot(cwd: string): Promise<string> {
   }
 }
 
+// True once `baro "goal"` plans with a model (issue 7): the file can be fixed, or left to baro.
+const PLAN_NEXT_STEP = 'Fix the plan file and run again, or leave out --plan to let baro plan the goal itself.';
+
 async function readPlan(path: string): Promise<Plan> {
   try {
     return await loadPlan(path);
   } catch (error) {
     if (error instanceof PlanError)
-      throw new UsageError(error.message, { option: '--plan', value: path, cause: error });
+      throw new UsageError(`${error.message}\n${PLAN_NEXT_STEP}`, { option: '--plan', value: path, cause: error });
     throw error;
   }
 }
