@@ -1,11 +1,12 @@
 // Resolves what a run works with: flags over baro.config.json over the defaults; config problems are bad input (exit 2).
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../services/config/load.js';
 import type { BaroConfig } from '../services/config/schema.js';
 import { keysNotActedOn, settingsFrom } from '../services/config/settings.js';
 import type { RunSettings } from '../services/config/settings.js';
 import { NotAGitRepoError } from '../services/git/errors.js';
+import { notIgnored } from '../services/git/ignored.js';
 import { repoRoot } from '../services/git/repo.js';
 import { UsageError } from './errors.js';
 import type { ConfigurableOption, RunOptions } from './options.js';
@@ -46,9 +47,28 @@ export function mergeOptions(options: RunOptions, config: BaroConfig): RunOption
 }
 
 /**
+ * Files copied into worktrees are usually local secrets (`.env`): one git would not ignore would be committed with
+ * each story and pushed, so it is refused; one missing is skipped (it often exists on one machine and not another).
+ */
+async function checkCopies(repoDir: string, copy: readonly string[], file: string, warn: (line: string) => void) {
+  const present = copy.filter((path) => existsSync(join(repoDir, path)));
+  for (const path of copy) {
+    if (!present.includes(path))
+      warn(`baro: worktree.copy: ${path} is not in ${repoDir}; story worktrees will not have it.`);
+  }
+  const exposed = await notIgnored(repoDir, present);
+  if (exposed.length > 0) {
+    throw new UsageError(
+      `worktree.copy in ${file}: git does not ignore ${exposed.join(', ')}, so every story would commit the copy to its branch. Add each to .gitignore, or take it out of worktree.copy.`,
+      { option: '--config', value: file },
+    );
+  }
+}
+
+/**
  * Reads `--config FILE` (relative to `cwd`) or `baro.config.json` in the repository root, validates it and merges
  * it. `warn` receives one line per accepted key this version does not act on, and per `worktree.copy` path missing
- * from the repository (copying skips it: such files, like `.env`, often exist on one machine and not another).
+ * from the repository.
  */
 export async function configureRun(input: {
   readonly options: RunOptions;
@@ -78,10 +98,6 @@ export async function configureRun(input: {
   for (const key of keysNotActedOn(loaded.config)) {
     input.warn(`baro: ${key} in ${loaded.file} is accepted, but this version does not act on it yet.`);
   }
-  for (const path of settings.worktree.copy) {
-    if (repoDir !== undefined && !isAbsolute(path) && !existsSync(join(repoDir, path))) {
-      input.warn(`baro: worktree.copy: ${path} is not in ${repoDir}; story worktrees will not have it.`);
-    }
-  }
+  if (repoDir !== undefined) await checkCopies(repoDir, settings.worktree.copy, loaded.file, input.warn);
   return { options: mergeOptions(options, loaded.config), settings };
 }

@@ -126,6 +126,15 @@ describe('worktree setup', () => {
     expect(readInvocations(run.fake.logPath)).toHaveLength(0);
   });
 
+  it('refuses to copy a file git does not ignore, which every story would commit', async () => {
+    const repo = await repoWithConfig({ worktree: { copy: ['.env'] } });
+    await writeFile(join(repo, '.env'), 'SECRET=42\n');
+    const run = await runPlan(repo, planOf('Leak', [{ id: 'A' }]), { scripts: [slow('A')] });
+    expect(run.result.exitCode).toBe(2);
+    expect(run.result.stderr).toContain('git does not ignore .env');
+    expect(readInvocations(run.fake.logPath)).toHaveLength(0);
+  });
+
   it('warns once about a configured copy file missing from the repository and runs anyway', async () => {
     const repo = await repoWithConfig({ worktree: { copy: ['.env.local'] } });
     const run = await runPlan(repo, planOf('No env', [{ id: 'A' }]), { scripts: [slow('A')] });
