@@ -124,6 +124,8 @@ export function agentSessionLogic(deps: AgentDeps) {
         maxTurns: deps.maxTurns,
         maxBudgetUsd: deps.maxBudgetUsd,
         permissionMode: deps.permissionMode,
+        // As root, claude accepts bypass only from a declared sandbox; buildEnv declares it for skipPermissions.
+        skipPermissions: deps.permissionMode === 'bypassPermissions',
         allowedTools: deps.allowedTools,
         appendSystemPromptFile: rulesFile,
         role: input.purpose === 'resolve' ? 'resolver' : 'story',
