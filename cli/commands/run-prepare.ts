@@ -105,7 +105,6 @@ export async function prepareRun(input: {
   const { options, cwd, startedAt } = input;
   refuseUnbuilt(options);
   const repoDir = await gitRepoRoot(cwd);
-  await assertAgentRuns({ cwd: repoDir, env: input.env });
   if (options.plan === undefined) {
     throw new UsageError(
       'baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.',
@@ -118,6 +117,8 @@ export async function prepareRun(input: {
   const runId = newRunId(startedAt);
   const home = baroHome(input.env, homedir());
   refuseHomeInside(repoDir, home);
+  // Last of the checks, first thing before the run folder: the input's own problems are worth hearing first.
+  await assertAgentRuns({ cwd: repoDir, env: input.env });
   const paths = runPaths({ home, repoRoot: repoDir, runId });
   const storyBranch = (storyId: string): string => `baro-stories/${runId}/${storyId}`;
   const record: RunRecord = {
