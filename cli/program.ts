@@ -50,10 +50,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (goal: string | undefined, raw: unknown, command: Command) => {
       const { parseRunOptions, assertGoalOrPlan } = await import('./options.js');
       const { refuseMistypedCommand } = await import('./mistyped.js');
-      refuseMistypedCommand(
-        goal,
-        program.commands.map((c) => c.name()),
-      );
+      const commands = program.commands.map((c) => c.name());
+      refuseMistypedCommand(goal, commands);
       const options = parseRunOptions(raw, (name) => command.getOptionValueSource(name) === 'cli');
       assertGoalOrPlan(goal, options);
       const { runCommand } = await import('./commands/run.js');

@@ -65,6 +65,8 @@ export type StoryParentEvent =
 
 export type StoryEmitted =
   | { type: 'story.started'; storyId: string; attempt: number; purpose: AgentPurpose }
+  /** The story's new worktree gets its configured files and setup commands before its agent starts. */
+  | { type: 'story.setup'; storyId: string }
   | {
       type: 'story.tool';
       storyId: string;

@@ -170,6 +170,7 @@ export const storyMachine = setup({
         purpose: nextPurpose(context),
       };
     }),
+    emitSetup: emit(({ context }) => ({ type: 'story.setup' as const, storyId: context.storyId })),
     failWithSetup: assign({ reason: ({ event }) => setupFailureText(event) }),
     failWithOutcome: assign({
       reason: ({ event }) => (event.type === 'agent.exited' ? outcomeText(event.result) : 'agent failed'),
@@ -289,6 +290,7 @@ export const storyMachine = setup({
       },
     },
     settingUp: {
+      entry: 'emitSetup',
       invoke: {
         id: 'setup',
         src: 'worktreeSetup',

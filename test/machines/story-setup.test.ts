@@ -8,12 +8,17 @@ describe('story: worktree setup', () => {
     const output = await h.done();
     expect(h.setups.calls).toEqual([]);
     expect(output.outcome?.status).toEqual({ S1: 'merged' });
+    expect(h.emitted('story.setup')).toEqual([]);
   });
 
   it('sets up each story once, after its worktree and before its agent', async () => {
     const h = startRun({ stories: [story('S1'), story('S2', ['S1'])], worktreeSetup: true });
     const output = await h.done();
     expect(h.setups.calls.map((call) => call.storyId)).toEqual(['S1', 'S2']);
+    expect(h.emitted('story.setup')).toEqual([
+      { type: 'story.setup', storyId: 'S1' },
+      { type: 'story.setup', storyId: 'S2' },
+    ]);
     expect(output.outcome?.status).toEqual({ S1: 'merged', S2: 'merged' });
   });
 
