@@ -8,7 +8,7 @@ export function refuseMistypedCommand(goal: string | undefined, commands: readon
   const command = closest(word, commands);
   if (command === undefined) return;
   throw new UsageError(
-    `"${word}" is not a baro command: did you mean \`baro ${command}\`? (A goal of more than one word runs as a goal: baro "${word} …".)`,
+    `"${word}" is not a baro command: did you mean \`baro ${command}\`? (A goal of a few words runs as a goal.)`,
     { option: 'goal', value: goal },
   );
 }

@@ -90,7 +90,7 @@ export async function configureRun(input: {
     loaded = await loadConfig({ explicit, repoDir });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const next = 'fix the file (its JSON Schema: schema/baro.config.schema.json in the baro package) and run again';
+    const next = 'Fix the file (its JSON Schema: schema/baro.config.schema.json in the baro package) and run again';
     throw new UsageError(`${error.message}\n${next}.`, { option: '--config', value: error.file, cause: error });
   }
   if (loaded === undefined) return { options, settings: settingsFrom(undefined, undefined) };
