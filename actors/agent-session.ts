@@ -20,10 +20,13 @@ export interface AgentDeps {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly model: string;
   readonly maxTurns: number;
+  readonly maxBudgetUsd?: number | undefined;
   readonly permissionMode: PermissionMode;
   readonly allowedTools: readonly string[];
   readonly checks: readonly string[];
   readonly storyBranch: (storyId: string) => string;
+  /** The story's PORT and BARO_PORT (services/story-port.ts); none when undefined. */
+  readonly portOf?: ((storyId: string) => number) | undefined;
   readonly runSession: (options: SessionOptions) => Promise<SessionResult>;
   readonly now: () => number;
 }
@@ -119,12 +122,16 @@ export function agentSessionLogic(deps: AgentDeps) {
         sessionId: resume && input.sessionId ? input.sessionId : randomUUID(),
         resume,
         maxTurns: deps.maxTurns,
+        maxBudgetUsd: deps.maxBudgetUsd,
         permissionMode: deps.permissionMode,
+        // As root, claude accepts bypass only from a declared sandbox; buildEnv declares it for skipPermissions.
+        skipPermissions: deps.permissionMode === 'bypassPermissions',
         allowedTools: deps.allowedTools,
         appendSystemPromptFile: rulesFile,
         role: input.purpose === 'resolve' ? 'resolver' : 'story',
         runId: deps.runId,
         storyId: input.storyId,
+        port: deps.portOf?.(input.storyId),
         baseEnv: deps.baseEnv,
         signal: controller.signal,
         rawLogPath: deps.paths.attemptLog(input.storyId, input.attempt),

@@ -8,16 +8,24 @@ import type { AgentDeps } from './agent-session.js';
 import { gitOpLogic } from './git-op.js';
 import type { GitDeps } from './git-op.js';
 import { sleepUntilLogic } from './sleep.js';
+import { hasWorktreeSetup, worktreeSetupLogic } from './worktree-setup.js';
+import type { WorktreeSetupDeps } from './worktree-setup.js';
 
 export interface RuntimeDeps {
   readonly agent: AgentDeps;
   readonly git: GitDeps;
+  readonly setup: WorktreeSetupDeps;
   readonly now: () => number;
 }
 
 export function provideRun(deps: RuntimeDeps) {
   const story = storyMachine.provide({
-    actors: { agentSession: agentSessionLogic(deps.agent), sleepUntil: sleepUntilLogic(deps.now) },
+    actors: {
+      agentSession: agentSessionLogic(deps.agent),
+      sleepUntil: sleepUntilLogic(deps.now),
+      worktreeSetup: worktreeSetupLogic(deps.setup),
+    },
+    guards: { worktreeSetupConfigured: () => hasWorktreeSetup(deps.setup.settings) },
   });
   const conductor = conductorMachine.provide({ actors: { story } });
   const operator = operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps.git) } });

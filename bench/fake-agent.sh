@@ -4,6 +4,8 @@
 # It sleeps BARO_BENCH_AGENT_SECONDS, writes src/<story>.txt in its cwd and reports that like the real CLI; with
 # BARO_FAKE_CLAUDE_LOG it logs its start and end like test/fake-claude (readInvocations reads both).
 session=""
+# baro checks the agent answers --version before a run creates anything.
+[ "${1:-}" = "--version" ] && { echo "2.1.332 (Claude Code)"; exit 0; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --session-id|--resume) session="$2"; shift 2 ;;

@@ -1,5 +1,6 @@
 // Validates the options commander collected for `run` (strings and flags) into one typed RunOptions.
 import { z } from 'zod';
+import { MAX_PARALLEL, modelSchema } from '../services/config/schema.js';
 import { UsageError } from './errors.js';
 
 export interface RunModels {
@@ -25,15 +26,25 @@ export interface RunOptions {
   readonly inspect: boolean;
   readonly config: string | undefined;
   readonly models: RunModels;
+  /** The options the config file may set that were given on the command line: these win over the file. */
+  readonly fromFlags: readonly ConfigurableOption[];
 }
 
-export const MAX_PARALLEL = 32;
+/** Options that baro.config.json can also set (`parallel`, `base`, `models.*`). */
+export const CONFIGURABLE_OPTIONS = [
+  'parallel',
+  'base',
+  'modelPlanner',
+  'modelStory',
+  'modelCritic',
+  'modelSurgeon',
+] as const;
+export type ConfigurableOption = (typeof CONFIGURABLE_OPTIONS)[number];
 
 const DEFAULT_MODELS: RunModels = { planner: 'opus', story: 'sonnet', critic: 'haiku', surgeon: 'sonnet' };
 
 const text = z.string().trim().min(1);
-// Model aliases (`opus`) and full ids (`claude-sonnet-4-5-20250929`, `opus[1m]`) have no spaces.
-const model = z.string().regex(/^[\w.:\-[\]/@]+$/);
+const model = modelSchema;
 
 const rawRunOptionsSchema = z.object({
   plan: text.optional(),
@@ -75,8 +86,12 @@ const OPTION_HELP: Record<RawKey, { flag: string; allowed: string }> = {
   modelSurgeon: { flag: '--model-surgeon', allowed: 'a model alias or id without spaces, like sonnet' },
 };
 
-/** Turns commander's `opts()` for `run` into RunOptions; bad values throw a UsageError naming the option. */
-export function parseRunOptions(raw: unknown): RunOptions {
+/**
+ * Turns commander's `opts()` for `run` into RunOptions; bad values throw a UsageError naming the option.
+ * `given` names the options typed on the command line (commander's value source `cli`); by default every option
+ * present in `raw`.
+ */
+export function parseRunOptions(raw: unknown, given?: (name: string) => boolean): RunOptions {
   const result = rawRunOptionsSchema.safeParse(raw ?? {});
   if (!result.success) {
     throw usageErrorFor(raw, result.error);
@@ -94,7 +109,12 @@ export function parseRunOptions(raw: unknown): RunOptions {
     inspect: o.inspect,
     config: o.config,
     models: { planner: o.modelPlanner, story: o.modelStory, critic: o.modelCritic, surgeon: o.modelSurgeon },
+    fromFlags: CONFIGURABLE_OPTIONS.filter((name) => (given ? given(name) : presentIn(raw, name))),
   };
+}
+
+function presentIn(raw: unknown, name: string): boolean {
+  return typeof raw === 'object' && raw !== null && Reflect.get(raw, name) !== undefined;
 }
 
 /** A run needs something to do: a goal, or a plan file that carries one. */

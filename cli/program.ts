@@ -1,5 +1,5 @@
 // Registers baro's commands with commander; each handler is imported only when its command runs.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 
 const DESCRIPTION =
@@ -44,11 +44,15 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--config <file>', 'config file (default: baro.config.json in the repo root, if present)')
     .option('--model-planner <model>', 'model of the planner (default: opus)')
     .option('--model-story <model>', 'model of the story agents (default: sonnet)')
-    .option('--model-critic <model>', 'model of the critic (default: haiku)')
-    .option('--model-surgeon <model>', 'model of the surgeon (default: sonnet)')
-    .action(async (goal: string | undefined, raw: unknown) => {
+    // Accepted as CLI.md lists them, kept out of --help until the critic and the surgeon exist.
+    .addOption(new Option('--model-critic <model>', 'model of the critic (default: haiku)').hideHelp())
+    .addOption(new Option('--model-surgeon <model>', 'model of the surgeon (default: sonnet)').hideHelp())
+    .action(async (goal: string | undefined, raw: unknown, command: Command) => {
       const { parseRunOptions, assertGoalOrPlan } = await import('./options.js');
-      const options = parseRunOptions(raw);
+      const { refuseMistypedCommand } = await import('./mistyped.js');
+      const commands = program.commands.map((c) => c.name());
+      refuseMistypedCommand(goal, commands);
+      const options = parseRunOptions(raw, (name) => command.getOptionValueSource(name) === 'cli');
       assertGoalOrPlan(goal, options);
       const { runCommand } = await import('./commands/run.js');
       setExitCode(await runCommand(goal, options));

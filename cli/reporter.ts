@@ -2,6 +2,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
+import { stripControl } from '../services/text.js';
 import { plainLine } from './run-events.js';
 import type { RunReportEvent } from './run-events.js';
 
@@ -22,7 +23,8 @@ export function createReporter(options: { json: boolean; out: Writable; journal:
         return;
       }
       const text = plainLine(event);
-      if (text !== undefined) options.out.write(`${text}\n`);
+      // Goals, titles and agents' failure texts can hold escape codes; a terminal must not act on them.
+      if (text !== undefined) options.out.write(`${stripControl(text)}\n`);
     },
   };
 }

@@ -50,6 +50,8 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `level ${event.level + 1} done: ${event.merged.length} merged, ${event.failed.length} failed, ${event.blocked.length} blocked`;
     case 'story.started':
       return `  ${event.storyId} ${event.purpose === 'resolve' ? 'resolving a conflict' : event.purpose === 'retry' ? 'retrying' : 'started'} (attempt ${event.attempt})`;
+    case 'story.setup':
+      return `  ${event.storyId} setting up its worktree`;
     case 'story.tool':
       return undefined;
     case 'story.committed':

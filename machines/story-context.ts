@@ -1,6 +1,6 @@
 // A story's context, and the pure functions the story machine computes from it.
 import type { CollisionWarning, MergedDependency, SessionSummary, StoryDef } from './types.js';
-import type { AgentPurpose, AgentSessionInput, StoryResult } from './story-events.js';
+import type { AgentPurpose, AgentSessionInput, StoryResult, WorktreeSetupOutput } from './story-events.js';
 
 export interface StoryLimits {
   /** Transient failures (API 5xx/529, crashes) retried before the story fails. */
@@ -91,4 +91,16 @@ export function sessionInput(context: StoryContext): AgentSessionInput {
     conflict: context.conflict,
     reason: context.reason,
   };
+}
+
+/** Why the worktree setup failed, from its actor's done or error event; undefined when it succeeded. */
+export function setupFailureText(event: { readonly type: string }): string | undefined {
+  if ('output' in event) {
+    const output = event.output as WorktreeSetupOutput;
+    return output.kind === 'failed' ? output.reason : undefined;
+  }
+  if ('error' in event) {
+    return `worktree setup failed: ${event.error instanceof Error ? event.error.message : String(event.error)}`;
+  }
+  return undefined;
 }

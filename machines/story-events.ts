@@ -20,6 +20,9 @@ export interface AgentSessionInput {
   readonly reason: string | undefined;
 }
 
+/** What readying a new worktree (copied files, setup commands) came to; `reason` carries the output's tail. */
+export type WorktreeSetupOutput = { readonly kind: 'ok' } | { readonly kind: 'failed'; readonly reason: string };
+
 export type AgentSessionEvent =
   | { type: 'agent.session'; sessionId: string }
   | { type: 'agent.tool'; observation: ToolObservation }
@@ -62,6 +65,8 @@ export type StoryParentEvent =
 
 export type StoryEmitted =
   | { type: 'story.started'; storyId: string; attempt: number; purpose: AgentPurpose }
+  /** The story's new worktree gets its configured files and setup commands before its agent starts. */
+  | { type: 'story.setup'; storyId: string }
   | {
       type: 'story.tool';
       storyId: string;

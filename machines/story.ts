@@ -10,8 +10,9 @@ import type {
   StoryEvent,
   StoryParentEvent,
   StoryResult,
+  WorktreeSetupOutput,
 } from './story-events.js';
-import { accrue, outcomeText, resultOf, sessionInput } from './story-context.js';
+import { accrue, outcomeText, resultOf, sessionInput, setupFailureText } from './story-context.js';
 import type { StoryContext, StoryInput } from './story-context.js';
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
 
@@ -57,8 +58,14 @@ export const storyMachine = setup({
     sleepUntil: fromPromise<void, { until: number }>(() => {
       throw new Error('sleepUntil not provided');
     }),
+    worktreeSetup: fromPromise<WorktreeSetupOutput, { storyId: string }>(() => {
+      throw new Error('worktreeSetup not provided');
+    }),
   },
   guards: {
+    // Provided by the composition root: whether the config has files to copy or commands to run in a new worktree.
+    worktreeSetupConfigured: () => false,
+    setupFailed: ({ event }) => setupFailureText(event) !== undefined,
     succeeded: ({ event }) =>
       event.type === 'agent.exited' && (event.result.outcome.kind === 'ok' || event.result.outcome.kind === 'denied'),
     usageLimit: ({ event }) => event.type === 'agent.exited' && event.result.outcome.kind === 'usage_limit',
@@ -163,6 +170,8 @@ export const storyMachine = setup({
         purpose: nextPurpose(context),
       };
     }),
+    emitSetup: emit(({ context }) => ({ type: 'story.setup' as const, storyId: context.storyId })),
+    failWithSetup: assign({ reason: ({ event }) => setupFailureText(event) }),
     failWithOutcome: assign({
       reason: ({ event }) => (event.type === 'agent.exited' ? outcomeText(event.result) : 'agent failed'),
     }),
@@ -275,9 +284,19 @@ export const storyMachine = setup({
     preparing: {
       entry: { type: 'requestGit', params: { kind: 'story.worktree' } },
       on: {
-        'operator.done': 'briefing',
+        'operator.done': [{ guard: 'worktreeSetupConfigured', target: 'settingUp' }, { target: 'briefing' }],
         'operator.failed': { target: 'failed', actions: 'failWithGit' },
         RESUME: { target: 'preparing', reenter: true },
+      },
+    },
+    settingUp: {
+      entry: 'emitSetup',
+      invoke: {
+        id: 'setup',
+        src: 'worktreeSetup',
+        input: ({ context }) => ({ storyId: context.storyId }),
+        onDone: [{ guard: 'setupFailed', target: 'failed', actions: 'failWithSetup' }, { target: 'briefing' }],
+        onError: { target: 'failed', actions: 'failWithSetup' },
       },
     },
     briefing: {

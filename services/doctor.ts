@@ -39,7 +39,7 @@ export async function runDoctorChecks(input: DoctorInput): Promise<Check[]> {
     checkClaude(input),
     checkGitHubToken(input),
   ]);
-  return [checkNode(input.nodeVersion), git, repo, claude, checkLogin(input.env), token, origin];
+  return [checkNode(input.nodeVersion), git, repo, claude, checkLogin(input.env, claude), token, origin];
 }
 
 /** Major, minor and patch of the first `x.y(.z)` in a text; undefined when there is none. */
@@ -146,7 +146,8 @@ function originStatus(remote: ProbeResult, env: DoctorInput['env']): Pick<Check,
   return { status: 'ok', detail: apiUrl === undefined ? where : `${where} (API ${apiUrl})` };
 }
 
-async function checkClaude(input: DoctorInput): Promise<Check> {
+/** Whether the agent executable runs and answers `--version` (also the run's preflight). */
+export async function checkClaude(input: Pick<DoctorInput, 'cwd' | 'env' | 'claudeBin'>): Promise<Check> {
   const base = { id: 'claude', title: 'Claude Code' } as const;
   const bin = input.claudeBin;
   const result = await probe(bin, ['--version'], input);
@@ -188,8 +189,12 @@ async function checkClaude(input: DoctorInput): Promise<Check> {
   }
 }
 
-function checkLogin(env: DoctorInput['env']): Check {
+// The login is Claude Code's: without a working `claude` there is nothing to vouch for.
+function checkLogin(env: DoctorInput['env'], claude: Check): Check {
   const base = { id: 'login', title: 'login' } as const;
+  if (claude.status === 'fail') {
+    return { ...base, status: 'warn', detail: 'unknown until Claude Code runs (see the check above)' };
+  }
   if (nonEmpty(env['ANTHROPIC_API_KEY']) !== undefined) {
     return {
       ...base,
@@ -240,7 +245,11 @@ interface ProbeResult {
 }
 
 // Runs a command only to read its output; a failure is a result to report, not an exception.
-async function probe(file: string, args: readonly string[], input: DoctorInput): Promise<ProbeResult> {
+async function probe(
+  file: string,
+  args: readonly string[],
+  input: Pick<DoctorInput, 'cwd' | 'env'>,
+): Promise<ProbeResult> {
   const result = await execa(file, args, {
     cwd: input.cwd,
     env: input.env,

@@ -2,82 +2,70 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { validatePlanGraph } from '../machines/dag.js';
+import { isInsideRelativePath } from './config/schema.js';
+import { planSchemaIssues } from './plan-issues.js';
+import type { PlanIssue } from './plan-issues.js';
+import { oneLine, stripControl } from './text.js';
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+// Plan text reaches terminals, prompts and commit messages: one-line fields lose breaks, none keeps escape codes.
+const line = z.string().overwrite(oneLine).min(1);
+const paragraph = z.string().overwrite(stripControl).trim().min(1);
 
 // Ids name branches, worktree folders and actor ids, so they stay filename- and ref-safe.
 const storyId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
-    abort: true,
-  })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { abort: true })
   // What else git refuses in a branch name made of those characters (git check-ref-format).
   .refine((id) => !id.includes('..') && !id.endsWith('.') && !id.endsWith('.lock'), {
     error: (issue) =>
-      `"${String(issue.input)}" must not contain ".." nor end with "." or ".lock" (it names a git branch)`,
+      `"${String(issue.input)}" must not contain ".." nor end with "." or ".lock" (the id names a git branch)`,
   })
   // The run's integration worktree sits beside the story worktrees under this name.
   .refine((id) => id !== 'integration', { error: '"integration" is reserved for the run\'s integration worktree' });
 
-export const planStorySchema = z.object({
+// Declared writes feed collision warnings inside this repository; a path outside it is a mistake.
+const writePath = line.refine(isInsideRelativePath, {
+  error: (issue) =>
+    `"${String(issue.input)}" is outside the repository (write paths are relative to its root, without "..")`,
+});
+
+export const planStorySchema = z.strictObject({
   id: storyId,
-  title: nonEmpty,
-  description: nonEmpty,
+  title: line,
+  description: paragraph,
   dependsOn: z.array(z.string()),
-  acceptance: z.array(nonEmpty),
-  writes: z.array(nonEmpty).optional(),
+  acceptance: z.array(paragraph),
+  writes: z.array(writePath).optional(),
   tier: z.enum(['light', 'standard', 'heavy']).optional(),
 });
 
-/** Unknown keys are stripped, so a plan written by a newer baro or a chatty planner still loads. */
-export const planSchema = z.object({
-  goal: nonEmpty,
-  branch: nonEmpty.optional(),
+/** Unknown keys are refused: a typo (`dependOn`) silently ignored would run stories in the wrong order. */
+export const planSchema = z.strictObject({
+  goal: line,
+  branch: line.optional(),
   stories: z.array(planStorySchema),
 });
 
 export type Plan = z.infer<typeof planSchema>;
 export type PlanStory = z.infer<typeof planStorySchema>;
+export type { PlanIssue };
 
-export interface PlanIssue {
-  readonly storyId?: string;
-  readonly rule: string;
-  readonly message: string;
-}
-
-const NEXT_STEP = 'fix the plan or run without --plan to let baro plan';
-const SHOWN_ISSUES = 5;
-
-/** A plan file that cannot be used; `issues` says which story broke which rule. */
+/** A plan that cannot be used; `issues` says which story broke which rule, and the message lists every one. */
 export class PlanError extends Error {
   override readonly name = 'PlanError';
   readonly source: string;
   readonly issues: readonly PlanIssue[];
 
   constructor(source: string, issues: readonly PlanIssue[], options?: ErrorOptions) {
-    const shown = issues.slice(0, SHOWN_ISSUES).map((issue) => issue.message);
-    const more = issues.length > SHOWN_ISSUES ? `; and ${issues.length - SHOWN_ISSUES} more problems` : '';
-    super(`Invalid plan ${source}: ${shown.join('; ')}${more} — ${NEXT_STEP}`, options);
+    const only = issues.length === 1 ? issues[0] : undefined;
+    const lines = only ? ` ${only.message}` : `\n${issues.map((issue) => `  ${issue.message}`).join('\n')}`;
+    super(`Invalid plan ${source}:${lines}`, options);
     this.source = source;
     this.issues = issues;
   }
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
-  return out === '' ? 'plan' : out;
-}
-
-// The id of the story a schema issue sits in, when that story has a usable id.
-function storyIdAt(value: unknown, path: readonly PropertyKey[]): string | undefined {
-  if (path[0] !== 'stories' || typeof path[1] !== 'number') return undefined;
-  const stories: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'stories') : undefined;
-  const story: unknown = Array.isArray(stories) ? stories[path[1]] : undefined;
-  const id: unknown = typeof story === 'object' && story !== null ? Reflect.get(story, 'id') : undefined;
-  return typeof id === 'string' && storyId.safeParse(id).success ? id : undefined;
-}
+const usableId = (id: string): boolean => storyId.safeParse(id).success;
 
 export type PlanCheck =
   { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: PlanIssue[] };
@@ -85,15 +73,7 @@ export type PlanCheck =
 /** Schema then graph rules, as data, so the planner's repair loop can send the issues back. */
 export function checkPlan(value: unknown): PlanCheck {
   const parsed = planSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue): PlanIssue => {
-      const where = formatPath(issue.path);
-      const id = storyIdAt(value, issue.path);
-      const message = `${id === undefined ? '' : `story ${id}: `}${where}: ${issue.message}`;
-      return id === undefined ? { rule: 'schema', message } : { storyId: id, rule: 'schema', message };
-    });
-    return { ok: false, issues };
-  }
+  if (!parsed.success) return { ok: false, issues: planSchemaIssues(parsed.error, value, usableId) };
   const issues = validatePlanGraph(parsed.data.stories);
   return issues.length === 0 ? { ok: true, plan: parsed.data } : { ok: false, issues: [...issues] };
 }

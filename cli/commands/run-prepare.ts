@@ -12,6 +12,7 @@ import type { RunPaths } from '../../services/store/paths.js';
 import { saveRun } from '../../services/store/runs.js';
 import type { RunRecord } from '../../services/store/runs.js';
 import { UsageError } from '../errors.js';
+import { assertAgentRuns } from '../preflight.js';
 import type { RunOptions } from '../options.js';
 
 export interface PreparedRun {
@@ -39,12 +40,15 @@ async function gitRepoRoot(cwd: string): Promise<string> {
   }
 }
 
+// True once `baro "goal"` plans with a model (issue 7): the file can be fixed, or left to baro.
+const PLAN_NEXT_STEP = 'Fix the plan file and run again, or leave out --plan to let baro plan the goal itself.';
+
 async function readPlan(path: string): Promise<Plan> {
   try {
     return await loadPlan(path);
   } catch (error) {
     if (error instanceof PlanError)
-      throw new UsageError(error.message, { option: '--plan', value: path, cause: error });
+      throw new UsageError(`${error.message}\n${PLAN_NEXT_STEP}`, { option: '--plan', value: path, cause: error });
     throw error;
   }
 }
@@ -89,11 +93,6 @@ function refuseUnbuilt(options: RunOptions): void {
       '--inspect is not available yet in this version of baro: run without it (the events are in --json).',
       { option: '--inspect' },
     );
-  if (options.config !== undefined)
-    throw new UsageError('--config is not available yet in this version of baro: run without it.', {
-      option: '--config',
-      value: options.config,
-    });
 }
 
 export async function prepareRun(input: {
@@ -118,6 +117,8 @@ export async function prepareRun(input: {
   const runId = newRunId(startedAt);
   const home = baroHome(input.env, homedir());
   refuseHomeInside(repoDir, home);
+  // Last of the checks, first thing before the run folder: the input's own problems are worth hearing first.
+  await assertAgentRuns({ cwd: repoDir, env: input.env });
   const paths = runPaths({ home, repoRoot: repoDir, runId });
   const storyBranch = (storyId: string): string => `baro-stories/${runId}/${storyId}`;
   const record: RunRecord = {

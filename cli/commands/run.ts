@@ -10,17 +10,19 @@ import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
 import { identityArgs } from '../../services/git/commit.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
+import { storyPorts } from '../../services/story-port.js';
+import { SETUP_TIMEOUT_MS } from '../../services/worktree-setup.js';
 import { writeJsonAtomic } from '../../services/store/files.js';
 import { saveRun } from '../../services/store/runs.js';
 import { confirmPlan, planText } from '../confirm.js';
 import { ExitCode } from '../errors.js';
 import type { RunOptions } from '../options.js';
 import { createReporter } from '../reporter.js';
+import { configureRun } from '../run-config.js';
 import type { RunReportEvent } from '../run-events.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
 import { prepareRun } from './run-prepare.js';
 
-const MAX_TURNS = 200;
 const LIMITS = { transientRetries: 3, conflictRounds: 3 } as const;
 
 /** Where a run reads and writes; the process by default, a sink and a folder in benchmarks. */
@@ -54,10 +56,12 @@ function processIo(): RunIo {
 
 export async function runCommand(
   goal: string | undefined,
-  options: RunOptions,
+  flags: RunOptions,
   io: RunIo = processIo(),
 ): Promise<number> {
   const startedAt = new Date();
+  const warn = (line: string) => process.stderr.write(`${line}\n`);
+  const { options, settings } = await configureRun({ options: flags, cwd: io.cwd, warn });
   const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt });
   const { plan, levels, paths, record, branch, remote, storyBranch } = run;
   if (!options.yes && !options.json && io.terminal && !(await confirmPlan(planText(plan, levels), io.terminal))) {
@@ -77,6 +81,7 @@ export async function runCommand(
   });
   reporter.report({ type: 'plan.ready', stories: plan.stories.length, levels });
 
+  const portOf = storyPorts(plan.stories.map((story) => story.id));
   const machine = provideRun({
     now: Date.now,
     agent: {
@@ -86,11 +91,13 @@ export async function runCommand(
       bin: resolveClaudeBin(io.env),
       baseEnv: io.env,
       model: options.models.story,
-      maxTurns: MAX_TURNS,
-      permissionMode: 'acceptEdits',
-      allowedTools: await defaultAllowedTools(run.repoDir),
+      maxTurns: settings.agent.maxTurns,
+      maxBudgetUsd: settings.agent.maxBudgetUsd,
+      permissionMode: settings.agent.permissionMode,
+      allowedTools: [...(await defaultAllowedTools(run.repoDir)), ...settings.agent.allowedTools],
       checks: [],
       storyBranch,
+      portOf,
       runSession,
       now: Date.now,
     },
@@ -102,6 +109,15 @@ export async function runCommand(
       baseSha: record.base.sha,
       remote,
       identity: await identityArgs(run.repoDir),
+    },
+    setup: {
+      runId: record.runId,
+      repoDir: run.repoDir,
+      paths,
+      settings: settings.worktree,
+      baseEnv: io.env,
+      portOf,
+      timeoutMs: SETUP_TIMEOUT_MS,
     },
   });
   // Every actor's emitted domain events, children included, reach the reporter from the moment the actor exists.

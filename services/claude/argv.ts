@@ -1,5 +1,6 @@
 // The argv and environment of one `claude -p` process (docs/claude-cli.md §1, §2).
 import { Buffer } from 'node:buffer';
+import { portEnv } from '../story-port.js';
 
 export type AgentRole = 'planner' | 'story' | 'critic' | 'surgeon' | 'resolver';
 
@@ -12,6 +13,8 @@ export interface ClaudeArgvOptions {
   readonly sessionId: string;
   readonly resume?: boolean | undefined;
   readonly maxTurns?: number | undefined;
+  /** `--max-budget-usd`: the turn ends with `error_max_budget_usd` past this estimated cost. */
+  readonly maxBudgetUsd?: number | undefined;
   readonly permissionMode?: PermissionMode | undefined;
   /** Wins over `permissionMode`: every check is bypassed. */
   readonly skipPermissions?: boolean | undefined;
@@ -47,6 +50,7 @@ export function buildArgv(options: ClaudeArgvOptions): ClaudeArgv {
   if (options.resume === true) args.push('--resume', options.sessionId);
   else args.push('--session-id', options.sessionId);
   if (options.maxTurns !== undefined) args.push('--max-turns', String(options.maxTurns));
+  if (options.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(options.maxBudgetUsd));
   if (options.skipPermissions === true) args.push('--dangerously-skip-permissions');
   else if (options.permissionMode !== undefined) args.push('--permission-mode', options.permissionMode);
   if (options.allowedTools !== undefined && options.allowedTools.length > 0) {
@@ -69,6 +73,8 @@ export interface ClaudeEnvOptions {
   readonly runId: string;
   readonly role: AgentRole;
   readonly storyId?: string | undefined;
+  /** The story's own port, as `PORT` and `BARO_PORT` (services/story-port.ts). */
+  readonly port?: number | undefined;
 }
 
 /** A complete child environment (spawn it with `extendEnv: false`). */
@@ -90,6 +96,7 @@ export function buildEnv(options: ClaudeEnvOptions): Record<string, string> {
   // A story id inherited from an enclosing baro process would mislabel a planner or critic run.
   delete env['BARO_STORY_ID'];
   if (options.storyId !== undefined) env['BARO_STORY_ID'] = options.storyId;
+  if (options.port !== undefined) Object.assign(env, portEnv(options.port));
   return env;
 }
 

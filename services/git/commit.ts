@@ -1,4 +1,5 @@
 // Commits in baro's worktrees: everything an agent left behind, under the repository's identity when it has one.
+import { stripControl } from '../text.js';
 import { failure, git, runGit } from './run.js';
 
 const FALLBACK_IDENTITY = { 'user.name': 'baro', 'user.email': 'baro@localhost' } as const;
@@ -44,7 +45,10 @@ async function headOf(cwd: string): Promise<{ sha: string; branch: string | unde
 // What git (LC_ALL=C, see run.ts) says when a commit has nothing staged.
 const NOTHING_TO_COMMIT = /^nothing (added )?to commit/m;
 
-/** Stages every change in the worktree (new, modified, deleted) and commits it; no commit when nothing changed. */
+/**
+ * Stages every change in the worktree (new, modified, deleted) and commits it; no commit when nothing changed.
+ * The message keeps its lines but no escape codes: `git log` would replay them on a terminal.
+ */
 export async function commitAll({ cwd, message, identity }: CommitInput): Promise<CommitResult> {
   await git(cwd, ['add', '-A'], `check the files in ${cwd} (permissions, .gitignore, a stale index.lock)`);
   // Unattended: no hook that needs the worktree's dependencies installed, no signing prompt; the checks run separately.
@@ -56,7 +60,7 @@ export async function commitAll({ cwd, message, identity }: CommitInput): Promis
     '--quiet',
     '--no-verify',
     '-m',
-    message,
+    stripControl(message),
   ];
   const output = await runGit(cwd, args);
   const nothing = output.exitCode === 1 && NOTHING_TO_COMMIT.test(output.stdout);

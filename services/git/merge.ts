@@ -3,6 +3,7 @@ import { identityArgs } from './commit.js';
 import { unmergedFiles } from './conflicts.js';
 import { splitNul } from './history.js';
 import { commitOf } from './repo.js';
+import { stripControl } from '../text.js';
 import { failure, git, runGit } from './run.js';
 
 export type MergeResult =
@@ -55,7 +56,7 @@ export async function mergeNoFf(input: MergeInput): Promise<MergeResult> {
     '--no-edit',
     '--no-verify',
     '-m',
-    message,
+    stripControl(message),
     branch,
   ];
   let output = await runGit(cwd, args);

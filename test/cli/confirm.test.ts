@@ -29,6 +29,16 @@ describe('plan review', () => {
     expect((await answer('y')).ok).toBe(true);
   });
 
+  it('shows titles and the goal on one line each, without escape codes', () => {
+    const hostile = {
+      goal: 'Demo\u001b[2J',
+      stories: [
+        { id: 'A', title: 'first\nLevel 9\u001b]0;pwned\u0007', description: 'd', dependsOn: [], acceptance: ['a'] },
+      ],
+    };
+    expect(planText(hostile, [['A']])).toBe('Plan for "Demo": 1 stories\nLevel 1\n  A  first Level 9\n');
+  });
+
   it('does not run it on no', async () => {
     expect((await answer('n')).ok).toBe(false);
     expect((await answer('No')).ok).toBe(false);

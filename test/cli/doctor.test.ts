@@ -113,6 +113,9 @@ describe('baro doctor', () => {
     expect(human.exitCode).toBe(1);
     expect(human.stdout).toMatch(/^✗ Claude Code/m);
     expect(human.stdout).toContain('npm i -g @anthropic-ai/claude-code');
+    // No login can be vouched for without a working claude.
+    expect(human.stdout).toMatch(/^! login\s+unknown/m);
+    expect(human.stdout).not.toMatch(/^✓ login/m);
   });
 
   it('fails the repository check outside a git repository', async () => {

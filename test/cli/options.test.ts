@@ -16,6 +16,7 @@ describe('parseRunOptions', () => {
       inspect: false,
       config: undefined,
       models: { planner: 'opus', story: 'sonnet', critic: 'haiku', surgeon: 'sonnet' },
+      fromFlags: [],
     });
   });
 
@@ -48,7 +49,14 @@ describe('parseRunOptions', () => {
       inspect: true,
       config: 'baro.config.json',
       models: { planner: 'claude-opus-4-1', story: 'opus[1m]', critic: 'sonnet', surgeon: 'haiku' },
+      fromFlags: ['parallel', 'base', 'modelPlanner', 'modelStory', 'modelCritic', 'modelSurgeon'],
     });
+  });
+
+  it('knows which options came from the command line, so the config file fills only the others', () => {
+    const given = new Set(['parallel']);
+    const options = parseRunOptions({ parallel: '2', base: 'main' }, (name) => given.has(name));
+    expect(options.fromFlags).toEqual(['parallel']);
   });
 
   it('--no-push implies --no-pr', () => {

@@ -59,8 +59,12 @@ describe('baro --version and --help', () => {
     expect(help).toContain(`(default: ${defaults.parallel})`);
     expect(help).toContain(`--model-planner <model> model of the planner (default: ${defaults.models.planner})`);
     expect(help).toContain(`--model-story <model> model of the story agents (default: ${defaults.models.story})`);
-    expect(help).toContain(`--model-critic <model> model of the critic (default: ${defaults.models.critic})`);
-    expect(help).toContain(`--model-surgeon <model> model of the surgeon (default: ${defaults.models.surgeon})`);
+  });
+
+  it('run --help leaves out the models of roles this version does not have yet', async () => {
+    const result = await runBaro(['run', '--help'], { cwd });
+    expect(result.stdout).not.toContain('--model-critic');
+    expect(result.stdout).not.toContain('--model-surgeon');
   });
 });
 
@@ -94,6 +98,21 @@ describe('usage errors exit 2', () => {
       );
     },
   );
+
+  it.each([
+    ['doctr', 'doctor'],
+    ['Doctor', 'doctor'],
+    ['rnu', 'run'],
+  ])('a one-word goal %s close to a command asks "did you mean `baro %s`?"', async (word, command) => {
+    const result = await runBaro([word], { cwd });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`did you mean \`baro ${command}\`?`);
+  });
+
+  it('a one-word goal far from every command is a goal', async () => {
+    const result = await runBaro(['refactor'], { cwd });
+    expect(result.stderr).not.toContain('did you mean');
+  });
 
   it('no goal and no plan', async () => {
     const result = await runBaro([], { cwd });

@@ -12,6 +12,7 @@
  * @property {string | undefined} sessionId
  * @property {string | undefined} resume
  * @property {number | undefined} maxTurns
+ * @property {number | undefined} maxBudgetUsd
  * @property {string | undefined} permissionMode
  * @property {boolean} skipPermissions
  * @property {string[]} allowedTools
@@ -40,6 +41,7 @@ const VALUES = new Map([
   ['--resume', 'resume'],
   ['-r', 'resume'],
   ['--max-turns', 'maxTurns'],
+  ['--max-budget-usd', 'maxBudgetUsd'],
   ['--permission-mode', 'permissionMode'],
   ['--append-system-prompt-file', 'appendSystemPromptFile'],
   ['--json-schema', 'jsonSchema'],
@@ -128,6 +130,13 @@ export function parseArgv(argv) {
       stderr: `error: option '--max-turns <turns>' argument '${String(raw['maxTurns'])}' is invalid.`,
     };
   }
+  const maxBudgetUsd = raw['maxBudgetUsd'] === undefined ? undefined : Number(raw['maxBudgetUsd']);
+  if (maxBudgetUsd !== undefined && !(maxBudgetUsd > 0)) {
+    return {
+      ok: false,
+      stderr: `error: option '--max-budget-usd <amount>' argument '${String(raw['maxBudgetUsd'])}' is invalid.`,
+    };
+  }
   /** @param {string} key */
   const str = (key) => (typeof raw[key] === 'string' ? /** @type {string} */ (raw[key]) : undefined);
   /** @param {string} key */
@@ -146,6 +155,7 @@ export function parseArgv(argv) {
       sessionId: str('sessionId'),
       resume: str('resume'),
       maxTurns,
+      maxBudgetUsd,
       permissionMode: str('permissionMode'),
       allowedTools: list('allowedTools') ?? [],
       tools: list('tools'),

@@ -53,6 +53,8 @@ const parsed = parseArgv(argv);
 const opts = parsed.ok ? parsed.options : undefined;
 const apiKey = env['ANTHROPIC_API_KEY'] !== undefined && env['ANTHROPIC_API_KEY'] !== '';
 const sessionId = opts?.resume ?? opts?.sessionId ?? randomUUID();
+// baro asks `--version` before every run; the log records agent sessions, which a version query is not.
+const logged = opts?.version !== true;
 /** @type {import('node:child_process').ChildProcess | undefined} */
 let toolProcess;
 
@@ -62,7 +64,7 @@ const write = (text) =>
 
 /** @param {number} code @returns {never} */
 function exit(code) {
-  appendLog(logPath, { event: 'end', pid: process.pid, exitCode: code, ts: Date.now() });
+  if (logged) appendLog(logPath, { event: 'end', pid: process.pid, exitCode: code, ts: Date.now() });
   process.exit(code);
 }
 
@@ -79,20 +81,21 @@ const resolveModel = (model) => {
   return `${MODELS.get(alias) ?? alias}${wide ? '[1m]' : ''}`;
 };
 
-appendLog(logPath, {
-  event: 'start',
-  pid: process.pid,
-  argv,
-  cwd,
-  sessionId: opts === undefined ? undefined : sessionId,
-  ts: Date.now(),
-  env: {
-    BARO_RUN_ID: env['BARO_RUN_ID'],
-    BARO_ROLE: env['BARO_ROLE'],
-    BARO_STORY_ID: env['BARO_STORY_ID'],
-    ANTHROPIC_API_KEY: apiKey,
-  },
-});
+if (logged)
+  appendLog(logPath, {
+    event: 'start',
+    pid: process.pid,
+    argv,
+    cwd,
+    sessionId: opts === undefined ? undefined : sessionId,
+    ts: Date.now(),
+    env: {
+      BARO_RUN_ID: env['BARO_RUN_ID'],
+      BARO_ROLE: env['BARO_ROLE'],
+      BARO_STORY_ID: env['BARO_STORY_ID'],
+      ANTHROPIC_API_KEY: apiKey,
+    },
+  });
 process.on('SIGTERM', () => {
   toolProcess?.kill('SIGTERM');
   exit(143);

@@ -1,10 +1,20 @@
 // Whether a process still exists, and waiting a bounded while for something to become true.
+import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+
+// An orphan that was killed stays a zombie where PID 1 does not reap (containers): it has ended all the same.
+function zombie(pid: number): boolean {
+  try {
+    return /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !zombie(pid);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
     throw error;

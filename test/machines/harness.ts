@@ -12,7 +12,7 @@ import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
 import type { StoryLimits } from '../../machines/story-context.js';
-import type { AgentSessionInput, StoryEmitted, StoryEvent } from '../../machines/story-events.js';
+import type { AgentSessionInput, StoryEmitted, StoryEvent, WorktreeSetupOutput } from '../../machines/story-events.js';
 import type { GitOp, GitOpResult, SessionOutcome, SessionSummary, StoryDef } from '../../machines/types.js';
 
 /** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
@@ -214,6 +214,34 @@ function createSleepFake(hold: boolean) {
   return { logic, sleeps, pending: () => sleeps.filter((sleep) => !sleep.done) };
 }
 
+interface SetupCall {
+  readonly storyId: string;
+  done: boolean;
+  answer(output: WorktreeSetupOutput | Error): void;
+}
+
+/** Worktree setups answered `ok` at once, or held for the test to answer. */
+function createSetupFake(hold: boolean) {
+  const calls: SetupCall[] = [];
+  const logic = fromPromise<WorktreeSetupOutput, { storyId: string }>(
+    ({ input }) =>
+      new Promise<WorktreeSetupOutput>((resolve, reject) => {
+        const call: SetupCall = {
+          storyId: input.storyId,
+          done: false,
+          answer: (output) => {
+            call.done = true;
+            if (output instanceof Error) reject(output);
+            else resolve(output);
+          },
+        };
+        calls.push(call);
+        if (!hold) queueMicrotask(() => call.answer({ kind: 'ok' }));
+      }),
+  );
+  return { logic, calls, pending: () => calls.filter((call) => !call.done) };
+}
+
 interface HarnessOptions {
   readonly stories: readonly StoryDef[];
   readonly levels?: readonly (readonly string[])[];
@@ -228,6 +256,9 @@ interface HarnessOptions {
     readonly librarian?: ServiceLogic;
     readonly sentry?: ServiceLogic;
   };
+  /** The config has worktree setup (files to copy or commands), so stories go through settingUp. */
+  readonly worktreeSetup?: boolean;
+  readonly holdSetup?: boolean;
 }
 
 type ServiceLogic = CallbackActorLogic<EventObject>;
@@ -247,11 +278,15 @@ export function startRun(options: HarnessOptions) {
   const agents = createAgentFake(options.agent ?? defaultAgent, sequence);
   const git = createGitFake(options.holdGit);
   const sleeps = createSleepFake(options.holdSleep ?? false);
+  const setups = createSetupFake(options.holdSetup ?? false);
   const log: LoggedEvent[] = [];
   const stories = new Map<string, StoryRef>();
   let conductorRef: ConductorRef | undefined;
 
-  const storyLogic = storyMachine.provide({ actors: { agentSession: agents.logic, sleepUntil: sleeps.logic } });
+  const storyLogic = storyMachine.provide({
+    actors: { agentSession: agents.logic, sleepUntil: sleeps.logic, worktreeSetup: setups.logic },
+    guards: { worktreeSetupConfigured: () => options.worktreeSetup ?? false },
+  });
   const machine = runMachine.provide({
     actors: {
       conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
@@ -294,6 +329,7 @@ export function startRun(options: HarnessOptions) {
     agents,
     git,
     sleeps,
+    setups,
     log,
     done: (): Promise<RunOutput> => toPromise(actor),
     emitted<K extends Emitted['type']>(type: K): Extract<Emitted, { type: K }>[] {

@@ -4,6 +4,7 @@ import { assign, setup } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { QUOTA_MARGIN_MS, retryDelayMs } from '../../machines/story-policy.js';
+import type { WorktreeSetupOutput } from '../../machines/story-events.js';
 import type { GitOp, GitOpResult, SessionOutcome } from '../../machines/types.js';
 import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
 import type { GitAnswer, Harness } from './harness.js';
@@ -23,6 +24,9 @@ interface ModelContext {
 type ModelEvent = {
   type:
     | 'WORKTREE_OK'
+    | 'SETUP_OK'
+    | 'SETUP_FAILED'
+    | 'SETUP_CRASHED'
     | 'GIT_FAIL'
     | 'WORK_OK'
     | 'WORK_TRANSIENT'
@@ -56,7 +60,9 @@ const storyModel = setup({
   context: { transient: 0, rounds: 0, resumed: false },
   initial: 'preparing',
   states: {
-    preparing: { on: { WORKTREE_OK: 'working', GIT_FAIL: 'failed' } },
+    preparing: { on: { WORKTREE_OK: 'settingUp', GIT_FAIL: 'failed' } },
+    // The config has worktree setup here; a story without any skips this state (story.test.ts).
+    settingUp: { on: { SETUP_OK: 'working', SETUP_FAILED: 'failed', SETUP_CRASHED: 'failed' } },
     working: {
       on: {
         WORK_OK: 'committing',
@@ -112,6 +118,8 @@ async function startStory(): Promise<Harness> {
     agent: () => ({ events: [sessionEvent('S1')], hold: true }),
     holdGit: (op: GitOp) => op.kind.startsWith('story.'),
     holdSleep: true,
+    worktreeSetup: true,
+    holdSetup: true,
   });
   await h.settle();
   return h;
@@ -126,8 +134,17 @@ function driversFor(h: Harness) {
     h.agents.current('S1').exit(outcome);
     await h.settle();
   };
+  const setup = (output: WorktreeSetupOutput | Error) => async () => {
+    const [call, ...more] = h.setups.pending();
+    expect(more).toEqual([]);
+    call?.answer(output);
+    await h.settle();
+  };
   return {
     WORKTREE_OK: answer({ kind: 'ok' }),
+    SETUP_OK: setup({ kind: 'ok' }),
+    SETUP_FAILED: setup({ kind: 'failed', reason: 'worktree setup command `npm ci` exited with code 1' }),
+    SETUP_CRASHED: setup(new Error('EACCES: permission denied, copyfile')),
     GIT_FAIL: answer(new Error('index.lock exists')),
     WORK_OK: exit(outcomes.ok),
     WORK_TRANSIENT: exit(outcomes.transient),
@@ -157,6 +174,7 @@ function assertionsFor(h: Harness) {
     expect(real().context.transientFailures).toBe(model.context.transient);
     expect(real().context.conflictRounds).toBe(model.context.rounds);
     expect(h.agents.alive().length).toBe(value === 'working' || value === 'resolving' ? 1 : 0);
+    expect(h.setups.pending().length).toBe(value === 'settingUp' ? 1 : 0);
   };
   const waitsFor = (kind: GitOp['kind']) => (model: ModelSnapshot) => {
     common(model, model.value as string);
@@ -164,6 +182,10 @@ function assertionsFor(h: Harness) {
   };
   return {
     preparing: waitsFor('story.worktree'),
+    settingUp: (model: ModelSnapshot) => {
+      common(model, 'settingUp');
+      expect(h.setups.pending().map((call) => call.storyId)).toEqual(['S1']);
+    },
     committing: waitsFor('story.commit'),
     merging: waitsFor('story.merge'),
     continuing: waitsFor('story.continue'),
@@ -219,6 +241,7 @@ describe('story model: shortest path to every state', () => {
 describe('story model: every simple path through the conflict rounds', () => {
   const conflictLoop = new Set<ModelEvent['type']>([
     'WORKTREE_OK',
+    'SETUP_OK',
     'WORK_OK',
     'COMMIT_OK',
     'MERGE_OK',

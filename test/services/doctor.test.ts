@@ -88,6 +88,11 @@ describe('runDoctorChecks', () => {
     expect(claude.fix).toContain('BARO_CLAUDE_BIN');
   });
 
+  it('does not vouch for the login when the agent executable is missing', async () => {
+    const checks = await runDoctorChecks(input({ claudeBin: join(root, 'nowhere', 'claude') }));
+    expect(byId(checks, 'login')).toMatchObject({ status: 'warn', detail: expect.stringContaining('unknown') });
+  });
+
   it('fails an agent executable that is not executable', async () => {
     const path = join(bin, 'plain-file');
     await writeFile(path, 'not a program');

@@ -96,7 +96,23 @@ describe('buildArgv', () => {
   });
 });
 
+describe('buildArgv budget', () => {
+  it('passes maxBudgetUsd as --max-budget-usd', () => {
+    const { args } = buildArgv({ prompt: 'p', model: 'sonnet', sessionId: SESSION, maxBudgetUsd: 2.5 });
+    expect(args.slice(args.indexOf('--max-budget-usd'), args.indexOf('--max-budget-usd') + 2)).toEqual([
+      '--max-budget-usd',
+      '2.5',
+    ]);
+    expect(buildArgv({ prompt: 'p', model: 'sonnet', sessionId: SESSION }).args).not.toContain('--max-budget-usd');
+  });
+});
+
 describe('buildEnv', () => {
+  it("gives a story's agent its PORT and BARO_PORT", () => {
+    const env = buildEnv({ baseEnv: { PORT: '3000' }, runId: 'r1', role: 'story', storyId: 's1', port: 4102 });
+    expect(env).toMatchObject({ PORT: '4102', BARO_PORT: '4102' });
+  });
+
   const baseEnv = {
     PATH: '/usr/bin',
     HOME: '/home/dev',

@@ -26,6 +26,13 @@ async function storyWorktree(options: { readonly identity?: boolean } = {}) {
 }
 
 describe('commitAll', () => {
+  it('keeps escape codes and control characters out of the message', async () => {
+    const { path } = await storyWorktree();
+    await writeFiles(path, { 'a.txt': 'a\n' });
+    await commitAll({ cwd: path, message: 'S1: red\u001b[31m title\u0007\n\nbody' });
+    expect(await git(path, 'log', '-1', '--format=%B')).toBe('S1: red title\n\nbody');
+  });
+
   it('commits new, modified and deleted files under the repository identity', async () => {
     const { repo, path } = await storyWorktree();
     const before = await checkoutFingerprint(repo);
