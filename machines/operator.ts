@@ -1,7 +1,7 @@
 // The Operator: every git mutation of the shared repository. Whatever touches the integration branch runs one at a
 // time in arrival order; work confined to one story's own worktree and branch runs alongside.
 import { assign, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
-import type { GitOp, GitOpResult, OperatorReply, OperatorRequest } from './types.js';
+import type { GitOp, GitOpInput, GitOpResult, OperatorReply, OperatorRequest } from './types.js';
 
 export type OperatorEvent =
   | OperatorRequest
@@ -9,7 +9,12 @@ export type OperatorEvent =
   | { type: `xstate.error.actor.${string}`; error: unknown }
   | { type: 'RESUME' };
 
-export interface OperatorContext {
+export interface OperatorInput {
+  /** The run's integration branch, which every operation works against. */
+  readonly integrationBranch: string;
+}
+
+export interface OperatorContext extends OperatorInput {
   /** Requests that touch the integration branch, oldest first; the head one is running. */
   readonly queue: readonly OperatorRequest[];
   /** Story-local requests running now, by child actor id. */
@@ -34,9 +39,10 @@ export const operatorMachine = setup({
   types: {
     context: {} as OperatorContext,
     events: {} as OperatorEvent,
+    input: {} as OperatorInput,
   },
   actors: {
-    gitOp: fromPromise<GitOpResult, GitOp>(() => {
+    gitOp: fromPromise<GitOpResult, GitOpInput>(() => {
       throw new Error('gitOp not provided');
     }),
   },
@@ -50,7 +56,7 @@ export const operatorMachine = setup({
       const id = `${LOCAL_PREFIX}${event.requestId}`;
       // A request re-sent after a RESUME is already running.
       if (context.local[id]) return;
-      enqueue.spawnChild('gitOp', { id, input: event.op });
+      enqueue.spawnChild('gitOp', { id, input: { op: event.op, branch: context.integrationBranch } });
       enqueue.assign({ local: { ...context.local, [id]: event } });
     }),
     finishLocal: enqueueActions(({ context, event, enqueue }) => {
@@ -77,7 +83,7 @@ export const operatorMachine = setup({
   },
 }).createMachine({
   id: 'operator',
-  context: { queue: [], local: {} },
+  context: ({ input }) => ({ integrationBranch: input.integrationBranch, queue: [], local: {} }),
   initial: 'idle',
   on: {
     'operator.request': [{ guard: 'storyLocal', actions: 'startLocal' }, { actions: 'enqueue' }],
@@ -92,7 +98,7 @@ export const operatorMachine = setup({
       invoke: {
         id: 'gitOp',
         src: 'gitOp',
-        input: ({ context }) => head(context).op,
+        input: ({ context }) => ({ op: head(context).op, branch: context.integrationBranch }),
         onDone: {
           target: 'idle',
           actions: [

@@ -18,7 +18,7 @@ it('stops every agent on SIGINT, saves the run as stopped and exits 3', async ()
   const fake = setupFakeClaude(dir, {
     scripts: [{ steps: [{ write: 'started.txt', content: 'x\n' }, { sleep: 60_000 }] }],
   });
-  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push'], {
+  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes'], {
     cwd: repo,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
   });

@@ -25,7 +25,7 @@ import type {
   StoryParentEvent,
   StoryResult,
 } from '../../machines/story-events.js';
-import type { GitOp, GitOpResult, OperatorReply } from '../../machines/types.js';
+import type { GitOp, GitOpInput, GitOpResult, OperatorReply } from '../../machines/types.js';
 import { story } from './harness.js';
 
 type Slots<T extends { provide: (impl: never) => unknown }> = NonNullable<
@@ -37,7 +37,7 @@ type ConductorSlots = Slots<typeof conductorMachine>;
 
 const agentSession = fromCallback<StoryEvent, AgentSessionInput>(() => undefined);
 const sleepUntil = fromPromise<void, { until: number }>(async () => undefined);
-const gitOp = fromPromise<GitOpResult, GitOp>(async () => ({ kind: 'ok' }));
+const gitOp = fromPromise<GitOpResult, GitOpInput>(async () => ({ kind: 'ok' }));
 
 describe('provided logic fits the actor slots', () => {
   it('accepts the real implementations from actors/', () => {
@@ -58,7 +58,7 @@ describe('provided logic fits the actor slots', () => {
     // @ts-expect-error a sleep is told a deadline, not a duration
     storyMachine.provide({ actors: { sleepUntil: fromPromise<void, { ms: number }>(async () => undefined) } });
     // @ts-expect-error git ops answer with a GitOpResult
-    operatorMachine.provide({ actors: { gitOp: fromPromise<string, GitOp>(async () => 'ok') } });
+    operatorMachine.provide({ actors: { gitOp: fromPromise<string, GitOpInput>(async () => 'ok') } });
     // @ts-expect-error there is no such slot
     storyMachine.provide({ actors: { critic: sleepUntil } });
     // @ts-expect-error the conductor spawns story machines, not librarians
