@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { argValue, promptOf, readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
-import type { FakeScript } from '../fake-claude/scenario.js';
+import type { FakeMatch, FakeScript } from '../fake-claude/scenario.js';
 import { baroCommand } from '../helpers/cli.js';
 import { git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf } from './helpers.js';
@@ -32,7 +32,7 @@ afterEach(() => {
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
-const answer = (title: string, match: FakeScript['match']): FakeScript => {
+const answer = (title: string, match: FakeMatch): FakeScript => {
   const plan = planOf(GOAL, [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }]);
   plan.stories[1] = { ...plan.stories[1]!, title };
   return { match, result: { type: 'success', structuredOutput: plan } };
