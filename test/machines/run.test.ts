@@ -1,13 +1,15 @@
 // The Run's front half over fakes: mapping → planning → reviewing → preparing → executing, and its early ends.
-import { createActor, fromPromise, toPromise } from 'xstate';
+import { createActor, fromCallback, fromPromise, toPromise } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import type { ConductorInput, ConductorOutput } from '../../machines/conductor.js';
+import { conductorMachine } from '../../machines/conductor.js';
 import { operatorMachine } from '../../machines/operator.js';
 import type { RepoMap } from '../../machines/repo-map.js';
 import { runMachine } from '../../machines/run.js';
+import { storyMachine } from '../../machines/story.js';
+import type { AgentSessionInput, StoryEvent } from '../../machines/story-events.js';
 import type { RunEmitted, RunInput } from '../../machines/run.js';
-import { createGitFake } from './harness.js';
+import { createGitFake, NOW } from './harness.js';
 import { goodPlan, invalid, plannerFakes, valid } from './planner-fakes.js';
 import type { ScriptedTurn } from './planner-fakes.js';
 
@@ -37,11 +39,20 @@ const input: RunInput = {
 function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {}) {
   const fakes = plannerFakes(steps);
   const git = createGitFake();
-  const conducted: ConductorInput[] = [];
-  const conductor = fromPromise<ConductorOutput, ConductorInput>(async ({ input: conductorInput }) => {
-    conducted.push(conductorInput);
-    return { status: Object.fromEntries(conductorInput.stories.map((s) => [s.id, 'merged'])), results: {} };
+  const agentSession = fromCallback<StoryEvent, AgentSessionInput>(({ sendBack }) => {
+    const result = {
+      outcome: { kind: 'ok' },
+      sessionId: 's',
+      costUsd: 0,
+      durationMs: 1,
+      usage: { inputTokens: 0, outputTokens: 0 },
+    } as const;
+    queueMicrotask(() => sendBack({ type: 'agent.exited', result, endedAt: NOW }));
   });
+  const sleepUntil = fromPromise<void, { until: number }>(async () => undefined);
+  const story = storyMachine.provide({ actors: { agentSession, sleepUntil } });
+  const conductor = conductorMachine.provide({ actors: { story } });
+  const conducted = () => git.calls.flatMap((call) => (call.op.kind === 'story.worktree' ? [call.op.storyId] : []));
   const machine = runMachine.provide({
     actors: {
       cartographer: fromPromise(async () => repoMap),
@@ -85,12 +96,13 @@ describe('run: from the goal to the conductor', () => {
 
     const output = await run.done();
     expect(output).toMatchObject({ ending: 'completed', branch: 'baro/g', error: undefined });
-    expect(run.conducted).toEqual([
-      { stories: revised.stories, levels: [['A'], ['B']], parallel: 2, limits: input.limits },
-    ]);
+    expect(run.conducted()).toEqual(['A', 'B']);
+    expect(output.outcome?.status).toEqual({ A: 'merged', B: 'merged' });
+    const merges = run.git.calls.flatMap((call) => (call.op.kind === 'story.merge' ? [call.op.message] : []));
+    expect(merges).toEqual(['Merge A: Story A!', 'Merge B: Story B!']);
     expect(run.emitted.filter((e) => e.type === 'plan.ready')).toHaveLength(2);
     expect(run.emitted).toContainEqual({ type: 'branch.created', branch: 'baro/g' });
-    expect(run.git.calls.map((call) => call.op.kind)).toEqual(['integration.create', 'cleanup']);
+    expect(run.git.calls[0]?.op.kind).toBe('integration.create');
   });
 
   it('quits at the review: nothing prepared, nothing conducted', async () => {
@@ -99,7 +111,7 @@ describe('run: from the goal to the conductor', () => {
     run.actor.send({ type: 'review.quit' });
     expect(await run.done()).toMatchObject({ ending: 'quit', branch: undefined });
     expect(run.git.calls).toEqual([]);
-    expect(run.conducted).toEqual([]);
+    expect(run.conducted()).toEqual([]);
   });
 
   it('ends failed with the issues when the planner never produces a valid plan', async () => {
@@ -112,7 +124,7 @@ describe('run: from the goal to the conductor', () => {
     const run = startRun([], { plan: { plan: goodPlan, levels: [['A'], ['B']] }, autoApprove: true });
     expect(await run.done()).toMatchObject({ ending: 'completed' });
     expect(run.fakes.turns).toEqual([]);
-    expect(run.conducted[0]?.stories).toEqual(goodPlan.stories);
+    expect(run.conducted()).toEqual(['A', 'B']);
   });
 
   it('does not offer a refinement of a given plan: there is no planner session to revise it', async () => {
