@@ -4,6 +4,9 @@ import { createActor, fromCallback, fromPromise } from 'xstate';
 import type { EmittedFrom, EventFromLogic, InputFrom, OutputFrom } from 'xstate';
 import type { agentSessionLogic } from '../../actors/agent-session.js';
 import type { gitOpLogic } from '../../actors/git-op.js';
+import type { nameBranchLogic } from '../../actors/branch-name.js';
+import type { plannerTurnLogic } from '../../actors/planner-turn.js';
+import type { cartographerLogic } from '../../actors/runtime.js';
 import type { sleepUntilLogic } from '../../actors/sleep.js';
 import type { RunReportEvent } from '../../cli/run-events.js';
 import { conductorMachine } from '../../machines/conductor.js';
@@ -12,6 +15,8 @@ import { librarianMachine } from '../../machines/librarian.js';
 import type { LibrarianEmitted, LibrarianEvent, LibrarianReply } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
 import type { OperatorEvent } from '../../machines/operator.js';
+import type { plannerMachine } from '../../machines/planner.js';
+import type { PlannerEmitted } from '../../machines/planner.js';
 import type { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunEvent, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted, SentryEvent, StoryWarningEvent } from '../../machines/sentry.js';
@@ -34,6 +39,8 @@ type Slots<T extends { provide: (impl: never) => unknown }> = NonNullable<
 type StorySlots = Slots<typeof storyMachine>;
 type OperatorSlots = Slots<typeof operatorMachine>;
 type ConductorSlots = Slots<typeof conductorMachine>;
+type PlannerSlots = Slots<typeof plannerMachine>;
+type RunSlots = Slots<typeof runMachine>;
 
 const agentSession = fromCallback<StoryEvent, AgentSessionInput>(() => undefined);
 const sleepUntil = fromPromise<void, { until: number }>(async () => undefined);
@@ -44,6 +51,10 @@ describe('provided logic fits the actor slots', () => {
     expectTypeOf<ReturnType<typeof agentSessionLogic>>().toExtend<NonNullable<StorySlots['agentSession']>>();
     expectTypeOf<ReturnType<typeof sleepUntilLogic>>().toExtend<NonNullable<StorySlots['sleepUntil']>>();
     expectTypeOf<ReturnType<typeof gitOpLogic>>().toExtend<NonNullable<OperatorSlots['gitOp']>>();
+    expectTypeOf<ReturnType<typeof plannerTurnLogic>>().toExtend<NonNullable<PlannerSlots['plannerTurn']>>();
+    expectTypeOf<ReturnType<typeof sleepUntilLogic>>().toExtend<NonNullable<PlannerSlots['sleepUntil']>>();
+    expectTypeOf<typeof cartographerLogic>().toExtend<NonNullable<RunSlots['cartographer']>>();
+    expectTypeOf<typeof nameBranchLogic>().toExtend<NonNullable<RunSlots['nameBranch']>>();
   });
 
   it('accepts fakes of the same shape, and a provided story machine in the conductor', () => {
@@ -118,7 +129,7 @@ describe('emitted events', () => {
     expectTypeOf<EmittedFrom<typeof conductorMachine>>().toEqualTypeOf<ConductorEmitted>();
     expectTypeOf<EmittedFrom<typeof librarianMachine>>().toEqualTypeOf<LibrarianEmitted>();
     expectTypeOf<
-      StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted
+      StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | PlannerEmitted | RunEmitted
     >().toExtend<RunReportEvent>();
   });
 
