@@ -1,6 +1,7 @@
-// The Run's vocabulary: what it starts from, what it keeps, the review events it waits for, what it returns.
+// The Run's vocabulary (what it starts from, keeps, waits for and returns) and the pure reads of its context.
 import type { ConductorOutput } from './conductor.js';
 import type { LibrarianInput } from './librarian.js';
+import type { PlannerOutput } from './planner.js';
 import type { RepoMap } from './repo-map.js';
 import type { StoryLimits } from './story-context.js';
 import type { OperatorReply, PlanDef, Proposal } from './types.js';
@@ -55,10 +56,24 @@ export interface RunOutput {
 export type ReviewEvent =
   { type: 'review.approve' } | { type: 'review.refine'; feedback: string } | { type: 'review.quit' };
 
-export type RunEvent = OperatorReply | ReviewEvent | { type: 'RESUME' };
+export type RunEvent =
+  OperatorReply | ReviewEvent | { type: 'xstate.done.actor.planner'; output: PlannerOutput } | { type: 'RESUME' };
 
 export type RunEmitted =
   | { type: 'plan.ready'; stories: number; levels: readonly (readonly string[])[]; plan: PlanDef }
   | { type: 'branch.created'; branch: string }
   | { type: 'branch.pushed'; branch: string; remote: string }
   | { type: 'run.error'; message: string };
+
+export function storiesWith(context: RunContext, status: 'merged' | 'failed') {
+  return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
+}
+
+export function failedStories(context: RunContext) {
+  return storiesWith(context, 'failed').map((result) => ({
+    storyId: result.storyId,
+    reason: result.reason ?? 'failed',
+  }));
+}
+
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

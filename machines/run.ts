@@ -6,28 +6,15 @@ import type { ConductorOutput } from './conductor.js';
 import { librarianMachine } from './librarian.js';
 import { operatorMachine } from './operator.js';
 import { plannerMachine } from './planner.js';
-import type { PlannerOutput } from './planner.js';
 import type { CartographerInput, RepoMap } from './repo-map.js';
+import { failedStories, messageOf, storiesWith } from './run-context.js';
 import type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 import { sentryMachine } from './sentry.js';
 import type { GitOp, OperatorRequest, PlanDef } from './types.js';
 
 export type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 
-function storiesWith(context: RunContext, status: 'merged' | 'failed') {
-  return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
-}
-
-function failedStories(context: RunContext) {
-  return storiesWith(context, 'failed').map((result) => ({
-    storyId: result.storyId,
-    reason: result.reason ?? 'failed',
-  }));
-}
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-type PlannerDone = { output: PlannerOutput };
+const PLANNER_DONE = 'xstate.done.actor.planner';
 
 export const runMachine = setup({
   types: {
@@ -56,8 +43,8 @@ export const runMachine = setup({
     autoApprove: ({ context }) => context.autoApprove,
     // A plan given with --plan has no planner session to revise it.
     canRefine: ({ context }) => context.plannerSession !== undefined,
-    planReady: (_, params: PlannerDone) => params.output.status === 'ready',
-    planInvalid: (_, params: PlannerDone) => params.output.status === 'invalid',
+    planReady: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'ready',
+    planInvalid: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'invalid',
     shouldPush: ({ context }) =>
       context.remote !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
   },
@@ -70,6 +57,20 @@ export const runMachine = setup({
         replyTo: self,
       };
       enqueue.sendTo(system.get('operator'), request);
+    }),
+    recordProposal: assign(({ event }) =>
+      event.type === PLANNER_DONE && event.output.status === 'ready'
+        ? { proposal: event.output.proposal, plannerSession: event.output.sessionId, feedback: undefined }
+        : {},
+    ),
+    recordPlanIssues: assign(({ event }) =>
+      event.type === PLANNER_DONE && event.output.status === 'invalid'
+        ? { planIssues: event.output.issues, error: 'the planner could not produce a valid plan' }
+        : {},
+    ),
+    recordPlanningFailure: assign({
+      error: ({ event }) =>
+        `planning failed: ${event.type === PLANNER_DONE && event.output.status === 'failed' ? event.output.reason : 'the planner stopped'}`,
     }),
     emitPlanReady: emit(({ context }) => ({
       type: 'plan.ready' as const,
@@ -136,31 +137,9 @@ export const runMachine = setup({
           limits: context.planning,
         }),
         onDone: [
-          {
-            guard: { type: 'planReady', params: ({ event }) => ({ output: event.output }) },
-            target: 'reviewing',
-            actions: assign(({ event }) =>
-              event.output.status === 'ready'
-                ? { proposal: event.output.proposal, plannerSession: event.output.sessionId, feedback: undefined }
-                : {},
-            ),
-          },
-          {
-            guard: { type: 'planInvalid', params: ({ event }) => ({ output: event.output }) },
-            target: 'failed',
-            actions: assign(({ event }) =>
-              event.output.status === 'invalid'
-                ? { planIssues: event.output.issues, error: 'the planner could not produce a valid plan' }
-                : {},
-            ),
-          },
-          {
-            target: 'failed',
-            actions: assign({
-              error: ({ event }) =>
-                `planning failed: ${event.output.status === 'failed' ? event.output.reason : event.output.status}`,
-            }),
-          },
+          { guard: 'planReady', target: 'reviewing', actions: 'recordProposal' },
+          { guard: 'planInvalid', target: 'failed', actions: 'recordPlanIssues' },
+          { target: 'failed', actions: 'recordPlanningFailure' },
         ],
         onError: {
           target: 'failed',
