@@ -4,8 +4,8 @@ import type { PlanDef } from '../machines/types.js';
 import { branchExists } from '../services/git/repo.js';
 import { branchForPlan } from '../services/plan.js';
 
-/** Never reuses someone's branch. */
-export async function freeBranch(repoDir: string, wanted: string): Promise<string> {
+// Never reuses someone's branch.
+async function freeBranch(repoDir: string, wanted: string): Promise<string> {
   for (let n = 1; ; n += 1) {
     const candidate = n === 1 ? wanted : `${wanted}-${n}`;
     if (!(await branchExists(repoDir, candidate))) return candidate;
