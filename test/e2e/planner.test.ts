@@ -119,6 +119,26 @@ describe('baro plan', () => {
   });
 });
 
+describe('baro plan under a usage limit', () => {
+  it('waits for the reset, then continues the same planner session', async () => {
+    const repo = await makeTempRepo();
+    const resetsAt = Math.floor(Date.now() / 1000) - 120;
+    const scenario = {
+      scripts: [
+        { match: { role: 'planner', turn: 1 }, result: { type: 'usage_limit' as const, resetsAt } },
+        answer(greetingsPlan()),
+      ],
+    };
+    const { result, planner } = await baro(repo, scenario, ['plan', GOAL]);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('planning paused by the usage limit');
+    expect(planner).toHaveLength(2);
+    expect(argValue(planner[1]!, '--resume')).toBe(planner[0]?.sessionId);
+    expect(parsePlan(result.stdout, 'stdout').stories).toHaveLength(2);
+  });
+});
+
 describe('baro "goal"', () => {
   it('goes from the sentence to a succeeded run with every planned story merged (--yes --no-push --json)', async () => {
     const repo = await makeTempRepo();
