@@ -37,12 +37,12 @@ export interface RunContext extends RunInput {
   readonly error: string | undefined;
   readonly pushError: string | undefined;
   readonly pushed: boolean;
-  readonly ending: 'completed' | 'failed' | 'quit';
+  readonly ending: 'completed' | 'failed' | 'stopped';
 }
 
 export interface RunOutput {
-  /** `quit`: the person stopped the run at the review; nothing was executed. */
-  readonly ending: 'completed' | 'failed' | 'quit';
+  /** `stopped`: the person quit at the review; nothing was executed. */
+  readonly ending: 'completed' | 'failed' | 'stopped';
   readonly proposal: Proposal | undefined;
   readonly branch: string | undefined;
   readonly planIssues: readonly string[];

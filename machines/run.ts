@@ -157,7 +157,7 @@ export const runMachine = setup({
           target: 'planning',
           actions: assign({ feedback: ({ event }) => event.feedback }),
         },
-        'review.quit': 'quit',
+        'review.quit': 'stopped',
       },
     },
     preparing: {
@@ -263,7 +263,7 @@ export const runMachine = setup({
     },
     completed: { type: 'final' },
     failed: { type: 'final', entry: assign({ ending: 'failed' }) },
-    quit: { type: 'final', entry: assign({ ending: 'quit' }) },
+    stopped: { type: 'final', entry: assign({ ending: 'stopped' }) },
   },
   output: ({ context }) => ({
     ending: context.ending,

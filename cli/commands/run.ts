@@ -180,7 +180,7 @@ export async function runCommand(
 
   const planned = end?.proposal?.plan.stories ?? run.plan?.stories ?? [];
   const stories = storySummaries(planned, end);
-  const status = end?.ending === 'quit' ? 'stopped' : finalStatus(end, stories);
+  const status = end?.ending === 'stopped' ? 'stopped' : finalStatus(end, stories);
   const branch = end?.branch ?? null;
   reporter.report({
     type: 'run.completed',

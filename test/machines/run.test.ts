@@ -109,7 +109,7 @@ describe('run: from the goal to the conductor', () => {
     const run = startRun([{ answer: valid() }]);
     await run.reviewing();
     run.actor.send({ type: 'review.quit' });
-    expect(await run.done()).toMatchObject({ ending: 'quit', branch: undefined });
+    expect(await run.done()).toMatchObject({ ending: 'stopped', branch: undefined });
     expect(run.git.calls).toEqual([]);
     expect(run.conducted()).toEqual([]);
   });
