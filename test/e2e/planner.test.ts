@@ -1,13 +1,13 @@
 // `baro plan` and `baro "goal"` end to end: the fake claude answering as planner, real git, the real CLI process.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../services/plan.js';
 import { argValue, promptOf, readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
 import type { FakeScenario, FakeScript } from '../fake-claude/scenario.js';
 import { runBaro } from '../helpers/cli.js';
-import { git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { checkoutFingerprint, git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { eventsOf, planOf } from './helpers.js';
 import type { ReportedEvent } from './helpers.js';
 
@@ -142,6 +142,8 @@ describe('baro plan under a usage limit', () => {
 describe('baro "goal"', () => {
   it('goes from the sentence to a succeeded run with every planned story merged (--yes --no-push --json)', async () => {
     const repo = await makeTempRepo();
+    await writeFile(join(repo, 'draft.txt'), 'untracked work of mine\n');
+    const before = await checkoutFingerprint(repo);
     const scenario = { scripts: [answer(greetingsPlan(['A'])), work('A'), work('B')] };
     const { result, planner, stories } = await baro(repo, scenario, [GOAL, '--yes', '--no-push', '--json']);
 
@@ -156,6 +158,7 @@ describe('baro "goal"', () => {
     expect(stories.map((s) => s.env.BARO_STORY_ID)).toEqual(['A', 'B']);
     expect(await git(repo, 'show', 'baro/add-greetings:src/A.txt')).toBe('A');
     expect(await git(repo, 'show', 'baro/add-greetings:src/B.txt')).toBe('B');
+    expect(await checkoutFingerprint(repo)).toBe(before);
 
     // The approved plan is kept in the run folder, as a plan file and in run.json.
     const runDir = eventsOf(events, 'run.started')[0]?.runDir as string;
