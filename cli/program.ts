@@ -32,7 +32,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('map → plan → review → execute → merge → push (also: baro "<goal>")')
     .option('--plan <file>', 'skip planning; use this plan file')
     .option('--parallel <n>', 'stories running at once, 1 to 32 (default: 3)')
-    .option('--yes', 'approve the plan without asking (default: ask on a TTY)')
+    .option('--yes', 'approve the plan without asking (default: ask on a terminal; required without one)')
     .option(
       '--base <branch>',
       "branch the run starts from and the PR targets (default: the remote's default branch, else the current branch)",
