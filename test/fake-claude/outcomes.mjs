@@ -35,7 +35,9 @@ export function usageLimitText(limitType, resetsAt) {
     .replace(/\s/g, '')
     .toLowerCase();
   const day = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: zone });
-  const date = day.format(reset) === day.format(new Date()) ? '' : `${day.format(reset)}, `;
+  // The same month and day of another year is another day.
+  const dayOfYear = new Intl.DateTimeFormat('en-US', { dateStyle: 'short', timeZone: zone });
+  const date = dayOfYear.format(reset) === dayOfYear.format(new Date()) ? '' : `${day.format(reset)}, `;
   return `You've hit your ${LIMIT_NAMES.get(limitType) ?? 'usage limit'} · resets ${date}${time} (${zone})`;
 }
 
