@@ -1,23 +1,19 @@
-// One `claude` process for one turn of a story, as a callback actor: stream events in, typed story events out.
-import { randomUUID } from 'node:crypto';
+// A story's (or its resolver's) Claude turn as a callback actor: stream events in, typed story events out.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { AgentSessionInput, StoryEvent } from '../machines/story-events.js';
 import type { ToolObservation } from '../machines/knowledge.js';
-import type { SessionSummary } from '../machines/types.js';
-import type { AgentEvent, SessionResult } from '../services/claude/events.js';
-import type { SessionOptions } from '../services/claude/session.js';
+import type { AgentEvent } from '../services/claude/events.js';
 import type { PermissionMode } from '../services/claude/argv.js';
 import { feedbackPrompt, resolverPrompt, retryPrompt, storyPrompt, storyRules } from '../services/prompts.js';
 import type { RunPaths } from '../services/store/paths.js';
+import { claudeTurn } from './claude-turn.js';
+import type { TurnDeps } from './claude-turn.js';
 
-export interface AgentDeps {
-  readonly runId: string;
+export interface AgentDeps extends TurnDeps {
   readonly goal: string;
   readonly paths: RunPaths;
-  readonly bin: string;
-  readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly model: string;
   readonly maxTurns: number;
   readonly maxBudgetUsd?: number | undefined;
@@ -27,8 +23,6 @@ export interface AgentDeps {
   readonly storyBranch: (storyId: string) => string;
   /** The story's PORT and BARO_PORT (services/story-port.ts); none when undefined. */
   readonly portOf?: ((storyId: string) => number) | undefined;
-  readonly runSession: (options: SessionOptions) => Promise<SessionResult>;
-  readonly now: () => number;
 }
 
 function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
@@ -92,16 +86,6 @@ function storyEventFor(event: AgentEvent, storyId: string, root: string): StoryE
   }
 }
 
-function summarise(result: SessionResult): SessionSummary {
-  return {
-    outcome: result.outcome,
-    sessionId: result.sessionId,
-    costUsd: result.costUsd,
-    durationMs: result.durationMs,
-    usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
-  };
-}
-
 export function agentSessionLogic(deps: AgentDeps) {
   return fromCallback<StoryEvent, AgentSessionInput>(({ input, sendBack }) => {
     const controller = new AbortController();
@@ -114,35 +98,34 @@ export function agentSessionLogic(deps: AgentDeps) {
     const turn = async () => {
       await mkdir(dirname(rulesFile), { recursive: true });
       await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
-      return deps.runSession({
-        bin: deps.bin,
-        cwd,
-        prompt: promptFor(deps, input),
-        model: deps.model,
-        sessionId: resume && input.sessionId ? input.sessionId : randomUUID(),
-        resume,
-        maxTurns: deps.maxTurns,
-        maxBudgetUsd: deps.maxBudgetUsd,
-        permissionMode: deps.permissionMode,
-        // As root, claude accepts bypass only from a declared sandbox; buildEnv declares it for skipPermissions.
-        skipPermissions: deps.permissionMode === 'bypassPermissions',
-        allowedTools: deps.allowedTools,
-        appendSystemPromptFile: rulesFile,
-        role: input.purpose === 'resolve' ? 'resolver' : 'story',
-        runId: deps.runId,
-        storyId: input.storyId,
-        port: deps.portOf?.(input.storyId),
-        baseEnv: deps.baseEnv,
-        signal: controller.signal,
-        rawLogPath: deps.paths.attemptLog(input.storyId, input.attempt),
-        onEvent: (event) => {
+      return claudeTurn(
+        deps,
+        {
+          role: input.purpose === 'resolve' ? 'resolver' : 'story',
+          cwd,
+          prompt: promptFor(deps, input),
+          model: deps.model,
+          resumeSessionId: resume ? input.sessionId : undefined,
+          storyId: input.storyId,
+          port: deps.portOf?.(input.storyId),
+          maxTurns: deps.maxTurns,
+          maxBudgetUsd: deps.maxBudgetUsd,
+          permissionMode: deps.permissionMode,
+          // As root, claude accepts bypass only from a declared sandbox; buildEnv declares it for skipPermissions.
+          skipPermissions: deps.permissionMode === 'bypassPermissions',
+          allowedTools: deps.allowedTools,
+          appendSystemPromptFile: rulesFile,
+          rawLogPath: deps.paths.attemptLog(input.storyId, input.attempt),
+        },
+        controller.signal,
+        (event) => {
           const mapped = storyEventFor(event, input.storyId, cwd);
           if (mapped) send(mapped);
         },
-      });
+      );
     };
     turn().then(
-      (result) => send({ type: 'agent.exited', result: summarise(result), endedAt: deps.now() }),
+      (output) => send({ type: 'agent.exited', result: output.summary, endedAt: output.endedAt }),
       (error: unknown) =>
         send({
           type: 'agent.exited',

@@ -1,7 +1,7 @@
 // The Operator's effects: each queued GitOp performed with the git service, in the run's worktrees.
 import { existsSync } from 'node:fs';
 import { fromPromise } from 'xstate';
-import type { GitOp, GitOpResult } from '../machines/types.js';
+import type { GitOp, GitOpInput, GitOpResult } from '../machines/types.js';
 import { returnToBranch } from '../services/git/branch.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
@@ -16,7 +16,6 @@ import type { RunPaths } from '../services/store/paths.js';
 export interface GitDeps {
   readonly repoRoot: string;
   readonly paths: RunPaths;
-  readonly integrationBranch: string;
   readonly storyBranch: (storyId: string) => string;
   readonly baseSha: string;
   /** The remote to push to; undefined keeps everything local. */
@@ -26,7 +25,7 @@ export interface GitDeps {
 }
 
 /** Merges a story; on conflict rebases it onto the integration head so its own agent resolves in its own worktree. */
-async function mergeStory(deps: GitDeps, storyId: string, message: string): Promise<GitOpResult> {
+async function mergeStory(deps: GitDeps, branch: string, storyId: string, message: string): Promise<GitOpResult> {
   const merge = () =>
     mergeNoFf({
       cwd: deps.paths.integrationWorktree,
@@ -37,7 +36,7 @@ async function mergeStory(deps: GitDeps, storyId: string, message: string): Prom
   const first = await merge();
   if (first.status === 'merged') return { kind: 'merged', sha: first.sha, files: first.files };
   const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
-  const rebased = await rebaseOnto({ cwd: deps.paths.storyWorktree(storyId), onto: deps.integrationBranch });
+  const rebased = await rebaseOnto({ cwd: deps.paths.storyWorktree(storyId), onto: branch });
   if (rebased.status === 'conflict') return { kind: 'conflict', files: rebased.files, onto };
   const second = await merge();
   return second.status === 'merged'
@@ -62,13 +61,13 @@ async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<
   await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
 }
 
-async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
+async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpResult> {
   switch (op.kind) {
     case 'integration.create':
       await addWorktree({
         repoDir: deps.repoRoot,
         path: deps.paths.integrationWorktree,
-        branch: deps.integrationBranch,
+        branch,
         startPoint: deps.baseSha,
       });
       return { kind: 'ok' };
@@ -77,7 +76,7 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
         repoDir: deps.repoRoot,
         path: deps.paths.storyWorktree(op.storyId),
         branch: deps.storyBranch(op.storyId),
-        startPoint: deps.integrationBranch,
+        startPoint: branch,
       });
       return { kind: 'ok' };
     case 'story.commit': {
@@ -88,14 +87,16 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
         throw new Error(
           `the agent left a git ${pending} unfinished in ${cwd}; baro does not commit half-resolved work — finish it or run git ${pending} --abort there`,
         );
-      const { sha, branch } = await commitAll({ cwd, message: op.message, identity: deps.identity });
+      const committed = await commitAll({ cwd, message: op.message, identity: deps.identity });
+      const sha = committed.sha;
       // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
-      if (branch !== deps.storyBranch(op.storyId)) await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
-      const files = await changedFiles({ cwd, base: deps.integrationBranch, head: 'HEAD' });
+      if (committed.branch !== deps.storyBranch(op.storyId))
+        await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
+      const files = await changedFiles({ cwd, base: branch, head: 'HEAD' });
       return { kind: 'committed', sha, files };
     }
     case 'story.merge':
-      return mergeStory(deps, op.storyId, op.message);
+      return mergeStory(deps, branch, op.storyId, op.message);
     case 'story.continue': {
       const cwd = deps.paths.storyWorktree(op.storyId);
       const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
@@ -109,7 +110,7 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
         identity: deps.identity,
       });
       await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
-      return mergeStory(deps, op.storyId, op.message);
+      return mergeStory(deps, branch, op.storyId, op.message);
     }
     case 'cleanup': {
       // One story's leftovers that cannot be committed must not cost the others theirs: its worktree stays as it is.
@@ -140,7 +141,7 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
     }
     case 'push': {
       if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
-      const pushed = await pushBranch({ cwd: deps.repoRoot, remote: deps.remote, branch: deps.integrationBranch });
+      const pushed = await pushBranch({ cwd: deps.repoRoot, remote: deps.remote, branch: branch });
       if (pushed.status === 'rejected' || pushed.status === 'failed')
         throw new Error(`${pushed.message} — the branch is kept locally; push it by hand`);
       return { kind: 'ok' };
@@ -149,5 +150,5 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
 }
 
 export function gitOpLogic(deps: GitDeps) {
-  return fromPromise<GitOpResult, GitOp>(({ input }) => perform(deps, input));
+  return fromPromise<GitOpResult, GitOpInput>(({ input }) => perform(deps, input.op, input.branch));
 }

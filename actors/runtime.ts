@@ -1,12 +1,18 @@
 // The composition root of the actor tree: every machine given its effects, bottom-up, in one place.
 import { conductorMachine } from '../machines/conductor.js';
 import { operatorMachine } from '../machines/operator.js';
+import { plannerMachine } from '../machines/planner.js';
 import { runMachine } from '../machines/run.js';
 import { storyMachine } from '../machines/story.js';
 import { agentSessionLogic } from './agent-session.js';
+import { provideCartographer } from './cartographer.js';
+import type { CartographerDeps } from './cartographer.js';
 import type { AgentDeps } from './agent-session.js';
+import { nameBranchLogic } from './branch-name.js';
 import { gitOpLogic } from './git-op.js';
 import type { GitDeps } from './git-op.js';
+import { plannerTurnLogic } from './planner-turn.js';
+import type { PlannerDeps } from './planner-turn.js';
 import { sleepUntilLogic } from './sleep.js';
 import { hasWorktreeSetup, worktreeSetupLogic } from './worktree-setup.js';
 import type { WorktreeSetupDeps } from './worktree-setup.js';
@@ -15,7 +21,15 @@ export interface RuntimeDeps {
   readonly agent: AgentDeps;
   readonly git: GitDeps;
   readonly setup: WorktreeSetupDeps;
+  readonly planner: PlannerDeps;
+  readonly cartographer: CartographerDeps;
   readonly now: () => number;
+}
+
+export function providePlanner(deps: PlannerDeps, now: () => number) {
+  return plannerMachine.provide({
+    actors: { plannerTurn: plannerTurnLogic(deps), sleepUntil: sleepUntilLogic(now) },
+  });
 }
 
 export function provideRun(deps: RuntimeDeps) {
@@ -29,5 +43,14 @@ export function provideRun(deps: RuntimeDeps) {
   });
   const conductor = conductorMachine.provide({ actors: { story } });
   const operator = operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps.git) } });
-  return runMachine.provide({ actors: { conductor, operator } });
+  const planner = providePlanner(deps.planner, deps.now);
+  return runMachine.provide({
+    actors: {
+      conductor,
+      operator,
+      planner,
+      cartographer: provideCartographer(deps.cartographer),
+      nameBranch: nameBranchLogic,
+    },
+  });
 }

@@ -165,7 +165,6 @@ async function calibrate(root: string, repo: string, env: Record<string, string>
   const logic = gitOpLogic({
     repoRoot: repo,
     paths,
-    integrationBranch: 'bench-calibration-integration',
     storyBranch,
     baseSha: await revParse(repo, 'HEAD'),
     remote: undefined,
@@ -174,7 +173,7 @@ async function calibrate(root: string, repo: string, env: Record<string, string>
   const windows: { kind: string; from: number; to: number; wall: number }[] = [];
   const perform = async (op: GitOp) => {
     const [from, started] = [Date.now(), performance.now()];
-    const actor = createActor(logic, { input: op });
+    const actor = createActor(logic, { input: { op, branch: 'bench-calibration-integration' } });
     actor.start();
     await toPromise(actor);
     windows.push({ kind: op.kind, from, to: Date.now(), wall: performance.now() - started });
@@ -253,7 +252,7 @@ export async function benchDag(): Promise<void> {
     };
     Object.assign(process.env, gitEnv);
     const lines: string[] = [];
-    const options = parseRunOptions({ plan: planPath, parallel: String(PARALLEL), json: true, push: false });
+    const options = parseRunOptions({ plan: planPath, parallel: String(PARALLEL), json: true, push: false, yes: true });
     const exitCode = await runCommand(undefined, options, {
       cwd: repo,
       env,

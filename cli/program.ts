@@ -3,15 +3,16 @@ import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 
 const DESCRIPTION =
-  'baro turns a Claude Code subscription into a team: it runs the stories of a plan as several Claude Code sessions ' +
-  'in parallel, each in its own git worktree, shares what they learn, warns them when they edit the same file, and ' +
-  'merges every story onto one branch. Start it, walk away, and come back to a branch to review. ' +
-  'This version runs plan files (--plan); planning a goal with a model and opening pull requests come next.';
+  'baro turns a Claude Code subscription into a team: it maps your repository, plans a goal into stories, shows ' +
+  'you the plan, then runs the stories as several Claude Code sessions in parallel, each in its own git worktree, ' +
+  'shares what they learn, warns them when they edit the same file, and merges every story onto one branch. ' +
+  'Start it, walk away, and come back to a branch to review. Opening pull requests comes next.';
 
 const EXAMPLES = `
 Examples:
-  $ baro run --plan plan.json --yes
-  $ baro "Add rate limiting to all API endpoints" --plan plan.json --parallel 4
+  $ baro "Add rate limiting to all API endpoints"
+  $ baro plan "Add rate limiting to all API endpoints" --out plan.json
+  $ baro run --plan plan.json --yes --parallel 4
   $ baro doctor`;
 
 /** Builds the commander program; `setExitCode` receives each handler's exit code. */
@@ -28,10 +29,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('run [goal]', { isDefault: true })
-    .description('run a plan: review → execute → merge → push (also: baro "<goal>" --plan FILE)')
+    .description('map → plan → review → execute → merge → push (also: baro "<goal>")')
     .option('--plan <file>', 'skip planning; use this plan file')
     .option('--parallel <n>', 'stories running at once, 1 to 32 (default: 3)')
-    .option('--yes', 'approve the plan without asking (default: ask on a TTY)')
+    .option('--yes', 'approve the plan without asking (default: ask on a terminal; required without one)')
     .option(
       '--base <branch>',
       "branch the run starts from and the PR targets (default: the remote's default branch, else the current branch)",
@@ -56,6 +57,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       assertGoalOrPlan(goal, options);
       const { runCommand } = await import('./commands/run.js');
       setExitCode(await runCommand(goal, options));
+    });
+
+  program
+    .command('plan <goal>')
+    .description('map the repository and plan the goal; print the plan (JSON) or write it to a file, run nothing')
+    .option('--out <file>', 'write the plan to this file instead of printing it')
+    .option('--model-planner <model>', 'model of the planner (default: opus)')
+    .action(async (goal: string, raw: { out?: string; modelPlanner?: string }) => {
+      const { parseRunOptions } = await import('./options.js');
+      const { models } = parseRunOptions({ modelPlanner: raw.modelPlanner });
+      const { planCommand } = await import('./commands/plan.js');
+      setExitCode(await planCommand(goal, { out: raw.out, modelPlanner: models.planner }));
     });
 
   program

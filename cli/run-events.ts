@@ -2,6 +2,7 @@
 import type { ConductorEmitted } from '../machines/conductor.js';
 import type { StoryStatus } from '../machines/dag.js';
 import type { LibrarianEmitted } from '../machines/librarian.js';
+import type { PlannerEmitted } from '../machines/planner.js';
 import type { RunEmitted } from '../machines/run.js';
 import type { SentryEmitted } from '../machines/sentry.js';
 import type { StoryEmitted } from '../machines/story-events.js';
@@ -16,13 +17,22 @@ export interface StorySummaryLine {
 }
 
 export type RunReportEvent =
-  | { type: 'run.started'; runId: string; goal: string; branch: string; base: string; parallel: number; runDir: string }
-  | { type: 'plan.ready'; stories: number; levels: readonly (readonly string[])[] }
+  | {
+      type: 'run.started';
+      runId: string;
+      goal: string;
+      /** Null until the plan is approved and the branch named (`branch.created`). */
+      branch: string | null;
+      base: string;
+      parallel: number;
+      runDir: string;
+      repo: string;
+    }
   | {
       type: 'run.completed';
       runId: string;
       status: 'succeeded' | 'partial' | 'failed' | 'stopped';
-      branch: string;
+      branch: string | null;
       prUrl: string | null;
       pushed: boolean;
       stories: readonly StorySummaryLine[];
@@ -33,6 +43,7 @@ export type RunReportEvent =
   | ConductorEmitted
   | LibrarianEmitted
   | SentryEmitted
+  | PlannerEmitted
   | RunEmitted;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -41,7 +52,23 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function plainLine(event: RunReportEvent): string | undefined {
   switch (event.type) {
     case 'run.started':
-      return `baro run ${event.runId}: "${event.goal}" on ${event.branch} (from ${event.base}, ${event.parallel} at once)`;
+      return `baro run ${event.runId}: "${event.goal}" from ${event.base}, ${event.parallel} at once`;
+    case 'planner.started':
+      return event.purpose === 'draft'
+        ? 'planning: the planner reads the repository…'
+        : event.purpose === 'repair'
+          ? 'planning: the planner repairs its plan…'
+          : 'planning: the planner revises the plan…';
+    case 'planner.rejected':
+      return `planning: the plan breaks ${event.issues.length} rule(s); repair ${event.repair}: ${event.issues.join('; ')}`;
+    case 'planner.retry':
+      return `planning will retry at ${new Date(event.at).toISOString()}: ${event.reason}`;
+    case 'planner.paused':
+      return `planning paused by the usage limit until ${new Date(event.until).toISOString()}`;
+    case 'planner.resumed':
+      return 'planning resumes after the usage-limit pause';
+    case 'branch.created':
+      return `branch ${event.branch} created`;
     case 'plan.ready':
       return `plan: ${event.stories} stories in ${event.levels.length} levels: ${event.levels.map((l) => l.join(' ')).join(' | ')}`;
     case 'level.started':
@@ -82,7 +109,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `error: ${event.message}`;
     case 'run.completed':
       return [
-        `run ${event.status}: ${event.stories.filter((s) => s.status === 'merged').length}/${event.stories.length} stories merged on ${event.branch} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
+        `run ${event.status}: ${event.stories.filter((s) => s.status === 'merged').length}/${event.stories.length} stories merged on ${event.branch ?? 'no branch'} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
         ...event.stories
           .filter((s) => s.status !== 'merged')
           .map((s) => `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`),

@@ -1,7 +1,7 @@
 // The Operator: every git mutation of the shared repository. Whatever touches the integration branch runs one at a
 // time in arrival order, and so does whatever adds or removes worktrees; work inside one story's worktree runs alongside.
 import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
-import type { GitOp, GitOpResult, OperatorReply, OperatorRequest } from './types.js';
+import type { GitOp, GitOpInput, GitOpResult, OperatorReply, OperatorRequest } from './types.js';
 
 export type OperatorEvent =
   | OperatorRequest
@@ -9,7 +9,12 @@ export type OperatorEvent =
   | { type: `xstate.error.actor.${string}`; error: unknown }
   | { type: 'RESUME' };
 
-export interface OperatorContext {
+export interface OperatorInput {
+  /** The run's integration branch, which every operation works against. */
+  readonly integrationBranch: string;
+}
+
+export interface OperatorContext extends OperatorInput {
   /** Requests that touch the integration branch, oldest first; the head one is running. */
   readonly integration: readonly OperatorRequest[];
   /** Requests that add a story's worktree, oldest first; the head one is running. */
@@ -63,9 +68,10 @@ export const operatorMachine = setup({
   types: {
     context: {} as OperatorContext,
     events: {} as OperatorEvent,
+    input: {} as OperatorInput,
   },
   actors: {
-    gitOp: fromPromise<GitOpResult, GitOp>(() => {
+    gitOp: fromPromise<GitOpResult, GitOpInput>(() => {
       throw new Error('gitOp not provided');
     }),
   },
@@ -86,7 +92,7 @@ export const operatorMachine = setup({
       const id = `${LOCAL_PREFIX}${event.requestId}`;
       // A request re-sent after a RESUME is already running.
       if (context.local[id]) return;
-      enqueue.spawnChild('gitOp', { id, input: event.op });
+      enqueue.spawnChild('gitOp', { id, input: { op: event.op, branch: context.integrationBranch } });
       enqueue.assign({ local: { ...context.local, [id]: event } });
     }),
     finishLocal: enqueueActions(({ context, event, enqueue }) => {
@@ -110,7 +116,7 @@ export const operatorMachine = setup({
   },
 }).createMachine({
   id: 'operator',
-  context: { integration: [], worktrees: [], local: {} },
+  context: ({ input }) => ({ integrationBranch: input.integrationBranch, integration: [], worktrees: [], local: {} }),
   on: {
     'operator.request': [{ guard: 'storyLocal', actions: 'startLocal' }, { actions: 'enqueue' }],
     'xstate.done.actor.*': { guard: 'fromLocalOp', actions: 'finishLocal' },
@@ -132,7 +138,7 @@ export const operatorMachine = setup({
           invoke: {
             id: 'integrationOp',
             src: 'gitOp',
-            input: ({ context }) => head(context.integration).op,
+            input: ({ context }) => ({ op: head(context.integration).op, branch: context.integrationBranch }),
             onDone: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'integration' } } },
             onError: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'integration' } } },
           },
@@ -156,7 +162,7 @@ export const operatorMachine = setup({
           invoke: {
             id: 'worktreeOp',
             src: 'gitOp',
-            input: ({ context }) => head(context.worktrees).op,
+            input: ({ context }) => ({ op: head(context.worktrees).op, branch: context.integrationBranch }),
             onDone: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'worktrees' } } },
             onError: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'worktrees' } } },
           },

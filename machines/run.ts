@@ -1,51 +1,21 @@
-// The Run: the root of the actor tree. Starts the shared services, prepares the branch, conducts, publishes.
-import { assign, emit, enqueueActions, raise, setup } from 'xstate';
+// The Run: the root of the actor tree. Maps the repository, plans the goal, has the plan reviewed, prepares the
+// branch, conducts, publishes.
+import { assign, emit, enqueueActions, fromPromise, raise, setup, spawnChild } from 'xstate';
 import type { ActorRefFrom, ActorSystem, ActorSystemInfo } from 'xstate';
+import { cartographerMachine } from './cartographer.js';
 import { conductorMachine } from './conductor.js';
-import type { ConductorInput, ConductorOutput } from './conductor.js';
+import type { ConductorOutput } from './conductor.js';
 import { librarianMachine } from './librarian.js';
-import type { LibrarianInput } from './librarian.js';
 import { operatorMachine } from './operator.js';
+import { plannerMachine } from './planner.js';
+import { failedStories, messageOf, storiesWith } from './run-context.js';
+import type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 import { sentryMachine } from './sentry.js';
-import type { GitOp, OperatorReply, OperatorRequest } from './types.js';
+import type { GitOp, OperatorRequest, PlanDef } from './types.js';
 
-export interface RunInput {
-  readonly runId: string;
-  readonly conductor: ConductorInput;
-  /** Where a finished run is pushed; undefined keeps everything local. */
-  readonly publish: { readonly branch: string; readonly remote: string } | undefined;
-  readonly librarian: LibrarianInput;
-}
+export type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 
-export interface RunContext extends RunInput {
-  readonly outcome: ConductorOutput | undefined;
-  readonly error: string | undefined;
-  readonly pushError: string | undefined;
-  readonly pushed: boolean;
-}
-
-export interface RunOutput {
-  readonly outcome: ConductorOutput | undefined;
-  readonly error: string | undefined;
-  readonly pushed: boolean;
-  readonly pushError: string | undefined;
-}
-
-export type RunEvent = OperatorReply | { type: 'RESUME' } | { type: 'run.service.failed' };
-
-export type RunEmitted =
-  { type: 'branch.pushed'; branch: string; remote: string } | { type: 'run.error'; message: string };
-
-function storiesWith(context: RunContext, status: 'merged' | 'failed') {
-  return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
-}
-
-function failedStories(context: RunContext) {
-  return storiesWith(context, 'failed').map((result) => ({
-    storyId: result.storyId,
-    reason: result.reason ?? 'failed',
-  }));
-}
+const PLANNER_DONE = 'xstate.done.actor.planner';
 
 /** What the Conductor knows so far (every story's status and the results of finished ones); undefined before it starts. */
 export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
@@ -53,8 +23,6 @@ export function conductorProgress(system: ActorSystem<ActorSystemInfo>): Conduct
   const context = conductor?.getSnapshot().context;
   return context && { status: context.status, results: context.results };
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const runMachine = setup({
   types: {
@@ -69,10 +37,22 @@ export const runMachine = setup({
     librarian: librarianMachine,
     sentry: sentryMachine,
     conductor: conductorMachine,
+    planner: plannerMachine,
+    cartographer: cartographerMachine,
+    /** A free name for the run's branch, from the plan's branch or goal. */
+    nameBranch: fromPromise<string, { repoDir: string; plan: PlanDef }>(() => {
+      throw new Error('nameBranch not provided');
+    }),
   },
   guards: {
+    hasPlan: ({ context }) => context.proposal !== undefined,
+    autoApprove: ({ context }) => context.autoApprove,
+    // A plan given with --plan has no planner session to revise it.
+    canRefine: ({ context }) => context.plannerSession !== undefined,
+    planReady: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'ready',
+    planInvalid: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'invalid',
     shouldPush: ({ context }) =>
-      context.publish !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
+      context.remote !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
   },
   actions: {
     // Recorded before the run leaves its state, while the Conductor still knows which stories merged.
@@ -90,19 +70,53 @@ export const runMachine = setup({
       };
       enqueue.sendTo(system.get('operator'), request);
     }),
+    recordProposal: assign(({ event }) =>
+      event.type === PLANNER_DONE && event.output.status === 'ready'
+        ? { proposal: event.output.proposal, plannerSession: event.output.sessionId, feedback: undefined }
+        : {},
+    ),
+    recordPlanIssues: assign(({ event }) =>
+      event.type === PLANNER_DONE && event.output.status === 'invalid'
+        ? { planIssues: event.output.issues, error: 'the planner could not produce a valid plan' }
+        : {},
+    ),
+    recordPlanningFailure: assign({
+      error: ({ event }) =>
+        `planning failed: ${event.type === PLANNER_DONE && event.output.status === 'failed' ? event.output.reason : 'the planner stopped'}`,
+    }),
+    emitPlanReady: emit(({ context }) => ({
+      type: 'plan.ready' as const,
+      stories: context.proposal?.plan.stories.length ?? 0,
+      levels: context.proposal?.levels ?? [],
+      plan: context.proposal?.plan ?? { goal: context.goal, stories: [] },
+    })),
+    // The Operator starts once the branch it works on is known.
+    spawnOperator: spawnChild('operator', {
+      id: 'operator',
+      systemId: 'operator',
+      input: ({ context }) => ({ integrationBranch: context.branch ?? '' }),
+    }),
+    emitBranchCreated: emit(({ context }) => ({ type: 'branch.created' as const, branch: context.branch ?? '' })),
   },
 }).createMachine({
   id: 'run',
-  context: ({ input }) => ({ ...input, outcome: undefined, error: undefined, pushError: undefined, pushed: false }),
+  context: ({ input }) => ({
+    ...input,
+    proposal: input.plan,
+    repoMap: undefined,
+    plannerSession: undefined,
+    feedback: undefined,
+    branch: undefined,
+    planIssues: [],
+    outcome: undefined,
+    error: undefined,
+    pushError: undefined,
+    pushed: false,
+    ending: 'completed',
+  }),
   // Services first: stories look them up by systemId as soon as they start.
   // A service that crashes ends the run as failed: merged stories stay merged, every agent stops with the tree.
   invoke: [
-    {
-      id: 'operator',
-      systemId: 'operator',
-      src: 'operator',
-      onError: { actions: [{ type: 'recordServiceFailure', params: { service: 'Operator' } }, 'abandon'] },
-    },
     {
       id: 'librarian',
       systemId: 'librarian',
@@ -117,15 +131,95 @@ export const runMachine = setup({
       onError: { actions: [{ type: 'recordServiceFailure', params: { service: 'Sentry' } }, 'abandon'] },
     },
   ],
-  on: { 'run.service.failed': '.failed' },
-  initial: 'preparing',
+  on: {
+    // The Operator is spawned once the branch is named, so its crash arrives as an event, not an invoke's onError.
+    'xstate.error.actor.operator': {
+      actions: [{ type: 'recordServiceFailure', params: { service: 'Operator' } }, 'abandon'],
+    },
+    'run.service.failed': '.failed',
+  },
+  initial: 'starting',
   states: {
-    preparing: {
-      entry: { type: 'requestGit', params: { op: { kind: 'integration.create' } } },
+    starting: {
+      always: [{ guard: 'hasPlan', target: 'reviewing' }, { target: 'mapping' }],
+    },
+    mapping: {
+      invoke: {
+        id: 'cartographer',
+        src: 'cartographer',
+        input: ({ context }) => ({ repoDir: context.repoDir }),
+        onDone: { target: 'planning', actions: assign({ repoMap: ({ event }) => event.output }) },
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => `mapping the repository failed: ${messageOf(event.error)}` }),
+        },
+      },
+    },
+    planning: {
+      invoke: {
+        id: 'planner',
+        systemId: 'planner',
+        src: 'planner',
+        input: ({ context }) => ({
+          goal: context.goal,
+          repoSummary: context.repoMap?.summary ?? '',
+          sessionId: context.plannerSession,
+          feedback: context.feedback,
+          limits: context.planning,
+        }),
+        onDone: [
+          { guard: 'planReady', target: 'reviewing', actions: 'recordProposal' },
+          { guard: 'planInvalid', target: 'failed', actions: 'recordPlanIssues' },
+          { target: 'failed', actions: 'recordPlanningFailure' },
+        ],
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => `planning failed: ${messageOf(event.error)}` }),
+        },
+      },
+    },
+    reviewing: {
+      entry: 'emitPlanReady',
+      always: { guard: 'autoApprove', target: 'preparing' },
       on: {
-        'operator.done': 'executing',
-        'operator.failed': { target: 'failed', actions: assign({ error: ({ event }) => event.message }) },
-        RESUME: { target: 'preparing', reenter: true },
+        'review.approve': 'preparing',
+        'review.refine': {
+          guard: 'canRefine',
+          target: 'planning',
+          actions: assign({ feedback: ({ event }) => event.feedback }),
+        },
+        'review.quit': 'stopped',
+      },
+    },
+    preparing: {
+      initial: 'naming',
+      states: {
+        naming: {
+          invoke: {
+            id: 'nameBranch',
+            src: 'nameBranch',
+            input: ({ context }) => ({
+              repoDir: context.repoDir,
+              plan: context.proposal?.plan ?? { goal: context.goal, stories: [] },
+            }),
+            onDone: {
+              target: 'creating',
+              actions: [assign({ branch: ({ event }) => event.output }), 'spawnOperator'],
+            },
+            onError: {
+              target: '#run.failed',
+              actions: assign({ error: ({ event }) => `naming the branch failed: ${messageOf(event.error)}` }),
+            },
+          },
+        },
+        creating: {
+          entry: { type: 'requestGit', params: { op: { kind: 'integration.create' } } },
+          on: {
+            'operator.done': { target: '#run.executing', actions: 'emitBranchCreated' },
+            'operator.failed': { target: '#run.failed', actions: assign({ error: ({ event }) => event.message }) },
+            RESUME: { target: 'creating', reenter: true },
+          },
+        },
       },
     },
     executing: {
@@ -133,14 +227,19 @@ export const runMachine = setup({
         id: 'conductor',
         systemId: 'conductor',
         src: 'conductor',
-        input: ({ context }) => context.conductor,
-        onDone: { target: 'publishing', actions: assign({ outcome: ({ event }) => event.output }) },
+        input: ({ context }) => ({
+          stories: context.proposal?.plan.stories ?? [],
+          levels: context.proposal?.levels ?? [],
+          parallel: context.parallel,
+          limits: context.limits,
+        }),
+        onDone: {
+          target: 'publishing',
+          actions: assign({ outcome: ({ event }): ConductorOutput => event.output }),
+        },
         onError: {
           target: 'failed',
-          actions: assign({
-            error: ({ event }) =>
-              `conductor crashed: ${event.error instanceof Error ? event.error.message : String(event.error)}`,
-          }),
+          actions: assign({ error: ({ event }) => `conductor crashed: ${messageOf(event.error)}` }),
         },
       },
     },
@@ -179,8 +278,8 @@ export const runMachine = setup({
                 assign({ pushed: true }),
                 emit(({ context }) => ({
                   type: 'branch.pushed' as const,
-                  branch: context.publish?.branch ?? '',
-                  remote: context.publish?.remote ?? '',
+                  branch: context.branch ?? '',
+                  remote: context.remote ?? '',
                 })),
               ],
             },
@@ -194,9 +293,14 @@ export const runMachine = setup({
       },
     },
     completed: { type: 'final' },
-    failed: { type: 'final' },
+    failed: { type: 'final', entry: assign({ ending: 'failed' }) },
+    stopped: { type: 'final', entry: assign({ ending: 'stopped' }) },
   },
   output: ({ context }) => ({
+    ending: context.ending,
+    proposal: context.proposal,
+    branch: context.branch,
+    planIssues: context.planIssues,
     outcome: context.outcome,
     error: context.error,
     pushed: context.pushed,

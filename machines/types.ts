@@ -8,6 +8,20 @@ export interface StoryDef {
   readonly dependsOn: readonly string[];
   readonly acceptance: readonly string[];
   readonly writes?: readonly string[] | undefined;
+  readonly tier?: 'light' | 'standard' | 'heavy' | undefined;
+}
+
+/** A plan the Run can execute: structurally the plan file of docs/cli.md, already validated. */
+export interface PlanDef {
+  readonly goal: string;
+  readonly branch?: string | undefined;
+  readonly stories: readonly StoryDef[];
+}
+
+/** A validated plan with its levels (story ids per level, in run order). */
+export interface Proposal {
+  readonly plan: PlanDef;
+  readonly levels: readonly (readonly string[])[];
 }
 
 export interface CollisionWarning {
@@ -52,6 +66,12 @@ export type GitOp =
       readonly failed: readonly { readonly storyId: string; readonly reason: string }[];
     }
   | { readonly kind: 'push' };
+
+/** One operation and the integration branch it works against. */
+export interface GitOpInput {
+  readonly op: GitOp;
+  readonly branch: string;
+}
 
 export type GitOpResult =
   | { readonly kind: 'ok'; readonly sha?: string }

@@ -1,11 +1,11 @@
-// Everything a run needs before its first actor starts: the repository, a valid plan, the base, a free branch, a run folder.
+// Everything a run needs before its first actor starts: the repository, a given plan if any, the base, a run folder.
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { computeLevels } from '../../machines/dag.js';
 import { BaseBranchError, NotAGitRepoError } from '../../services/git/errors.js';
-import { branchExists, commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
+import { commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
 import type { ResolvedBase } from '../../services/git/repo.js';
-import { PlanError, branchForPlan, loadPlan } from '../../services/plan.js';
+import { PlanError, loadPlan } from '../../services/plan.js';
 import type { Plan } from '../../services/plan.js';
 import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
 import type { RunPaths } from '../../services/store/paths.js';
@@ -17,17 +17,19 @@ import type { RunOptions } from '../options.js';
 
 export interface PreparedRun {
   readonly repoDir: string;
-  readonly plan: Plan;
+  /** The plan given with --plan; undefined when baro plans the goal. */
+  readonly plan: Plan | undefined;
   readonly levels: string[][];
-  readonly branch: string;
   /** Where the branch is pushed at the end; undefined keeps everything local. */
   readonly remote: string | undefined;
+  /** The baro home: run folders, worktrees and the Cartographer's cache live under it. */
+  readonly home: string;
   readonly paths: RunPaths;
   readonly record: RunRecord;
   readonly storyBranch: (storyId: string) => string;
 }
 
-async function gitRepoRoot(cwd: string): Promise<string> {
+export async function gitRepoRoot(cwd: string): Promise<string> {
   try {
     return await repoRoot(cwd);
   } catch (error) {
@@ -78,14 +80,6 @@ function refuseHomeInside(repoDir: string, home: string): void {
   }
 }
 
-/** `baro/<slug>`, or `baro/<slug>-2`… when an earlier run already owns the name: never reuse someone's branch. */
-async function freeBranch(repoDir: string, wanted: string): Promise<string> {
-  for (let n = 1; ; n += 1) {
-    const candidate = n === 1 ? wanted : `${wanted}-${n}`;
-    if (!(await branchExists(repoDir, candidate))) return candidate;
-  }
-}
-
 /** Options of the contract that this version cannot honour yet: said plainly rather than silently ignored. */
 function refuseUnbuilt(options: RunOptions): void {
   if (options.inspect)
@@ -105,14 +99,8 @@ export async function prepareRun(input: {
   const { options, cwd, startedAt } = input;
   refuseUnbuilt(options);
   const repoDir = await gitRepoRoot(cwd);
-  if (options.plan === undefined) {
-    throw new UsageError(
-      'baro cannot plan with a model yet: write a plan file (README, "Plan file") and pass it with --plan FILE.',
-    );
-  }
-  const plan = await readPlan(resolve(cwd, options.plan));
+  const plan = options.plan === undefined ? undefined : await readPlan(resolve(cwd, options.plan));
   const base = await findBase(repoDir, options.base);
-  const branch = await freeBranch(repoDir, branchForPlan(plan));
   const remote = options.push && (await remoteUrl(repoDir)) !== undefined ? 'origin' : undefined;
   const runId = newRunId(startedAt);
   const home = baroHome(input.env, homedir());
@@ -123,9 +111,8 @@ export async function prepareRun(input: {
   const storyBranch = (storyId: string): string => `baro-stories/${runId}/${storyId}`;
   const record: RunRecord = {
     runId,
-    goal: input.goal ?? plan.goal,
+    goal: input.goal ?? plan?.goal ?? '',
     repoRoot: repoDir,
-    branch,
     base: { branch: base.branch, sha: base.sha },
     status: 'running',
     startedAt: startedAt.toISOString(),
@@ -142,9 +129,9 @@ export async function prepareRun(input: {
   return {
     repoDir,
     plan,
-    levels: computeLevels(plan.stories),
-    branch,
+    levels: plan === undefined ? [] : computeLevels(plan.stories),
     remote,
+    home,
     paths,
     record,
     storyBranch,

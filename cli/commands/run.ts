@@ -1,4 +1,5 @@
-// `baro run --plan FILE`: prepare, review, run the actor tree, report each event, and map the end to an exit code.
+// `baro run`: prepare, run the actor tree (map → plan → review → execute → publish), report each event, and map
+// the end to an exit code.
 import type { Readable, Writable } from 'node:stream';
 import { createActor } from 'xstate';
 import type { ActorRefFrom, ActorRefLike, AnyActorRef } from 'xstate';
@@ -6,6 +7,7 @@ import { provideRun } from '../../actors/runtime.js';
 import type { librarianMachine } from '../../machines/librarian.js';
 import { conductorProgress } from '../../machines/run.js';
 import type { RunOutput } from '../../machines/run.js';
+import type { Proposal } from '../../machines/types.js';
 import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
 import { identityArgs } from '../../services/git/commit.js';
@@ -14,13 +16,14 @@ import { storyPorts } from '../../services/story-port.js';
 import { SETUP_TIMEOUT_MS } from '../../services/worktree-setup.js';
 import { writeJsonAtomic } from '../../services/store/files.js';
 import { saveRun } from '../../services/store/runs.js';
-import { confirmPlan, planText } from '../confirm.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { RunOptions } from '../options.js';
+import { plannerError, PLANNING_LIMITS } from '../planning.js';
 import { createReporter } from '../reporter.js';
 import { configureRun } from '../run-config.js';
 import type { RunReportEvent } from '../run-events.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
+import { reviewPlan } from '../review.js';
 import { prepareRun } from './run-prepare.js';
 
 const LIMITS = { transientRetries: 3, conflictRounds: 3 } as const;
@@ -30,7 +33,7 @@ export interface RunIo {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly out: Writable;
-  /** A terminal to review the plan on; undefined runs without asking. */
+  /** A terminal to review the plan on; undefined runs only with --yes. */
   readonly terminal?: { readonly input: Readable; readonly output: Writable } | undefined;
   /** Resolves when the person (or `baro stop`) asks the run to stop. */
   readonly stopRequested: Promise<void>;
@@ -54,6 +57,15 @@ function processIo(): RunIo {
   };
 }
 
+/** Without a terminal nobody can answer the review: refused before anything is created. */
+function refuseUnreviewable(options: RunOptions, io: RunIo): void {
+  if (options.yes || io.terminal !== undefined) return;
+  throw new UsageError(
+    'baro shows the plan for approval on a terminal, and this is not one (stdin or stderr is not a TTY): add --yes to approve the plan without asking.',
+    { option: '--yes' },
+  );
+}
+
 export async function runCommand(
   goal: string | undefined,
   flags: RunOptions,
@@ -62,33 +74,40 @@ export async function runCommand(
   const startedAt = new Date();
   const warn = (line: string) => process.stderr.write(`${line}\n`);
   const { options, settings } = await configureRun({ options: flags, cwd: io.cwd, warn });
+  refuseUnreviewable(options, io);
   const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt });
-  const { plan, levels, paths, record, branch, remote, storyBranch } = run;
-  if (!options.yes && !options.json && io.terminal && !(await confirmPlan(planText(plan, levels), io.terminal))) {
-    await saveRun(paths, { ...record, status: 'stopped', finishedAt: new Date().toISOString() });
-    return ExitCode.stopped;
-  }
+  const { paths, remote, storyBranch } = run;
+  let record = run.record;
+  // Saves are chained so run.json is written in event order.
+  let saved = Promise.resolve();
+  const save = (update: Partial<typeof record>) => {
+    record = { ...record, ...update };
+    const snapshot = record;
+    saved = saved.then(() => saveRun(paths, snapshot));
+  };
 
   const reporter = createReporter({ json: options.json, out: io.out, journal: paths.eventsJsonl });
   reporter.report({
     type: 'run.started',
     runId: record.runId,
     goal: record.goal,
-    branch,
+    branch: null,
     base: record.base.branch,
     parallel: options.parallel,
     runDir: paths.runDir,
+    repo: run.repoDir,
   });
-  reporter.report({ type: 'plan.ready', stories: plan.stories.length, levels });
 
-  const portOf = storyPorts(plan.stories.map((story) => story.id));
+  // Ports follow the plan's order when the plan is given; a planned story takes the next one when it first runs.
+  const portOf = storyPorts(run.plan?.stories.map((story) => story.id) ?? []);
+  const bin = resolveClaudeBin(io.env);
   const machine = provideRun({
     now: Date.now,
     agent: {
       runId: record.runId,
       goal: record.goal,
       paths,
-      bin: resolveClaudeBin(io.env),
+      bin,
       baseEnv: io.env,
       model: options.models.story,
       maxTurns: settings.agent.maxTurns,
@@ -101,10 +120,20 @@ export async function runCommand(
       runSession,
       now: Date.now,
     },
+    planner: {
+      runId: record.runId,
+      bin,
+      baseEnv: io.env,
+      runSession,
+      now: Date.now,
+      repoDir: run.repoDir,
+      model: options.models.planner,
+      rawLogPath: paths.plannerLog,
+    },
+    cartographer: { home: run.home },
     git: {
       repoRoot: run.repoDir,
       paths,
-      integrationBranch: branch,
       storyBranch,
       baseSha: record.base.sha,
       remote,
@@ -120,14 +149,30 @@ export async function runCommand(
       timeoutMs: SETUP_TIMEOUT_MS,
     },
   });
+  let planMs = 0;
+  const onEvent = (event: RunReportEvent) => {
+    reporter.report(event);
+    if (event.type === 'plan.ready') {
+      planMs = Date.now() - startedAt.getTime();
+      saved = saved.then(() => writeJsonAtomic(paths.planJson, event.plan));
+      save({ plan: event.plan });
+    }
+    if (event.type === 'branch.created') save({ branch: event.branch });
+  };
   // Every actor's emitted domain events, children included, reach the reporter from the moment the actor exists.
-  const listen = (ref: ActorRefLike) =>
-    (ref as AnyActorRef).on('*', (event) => reporter.report(event as RunReportEvent));
+  const listen = (ref: ActorRefLike) => (ref as AnyActorRef).on('*', (event) => onEvent(event as RunReportEvent));
+  const given: Proposal | undefined = run.plan === undefined ? undefined : { plan: run.plan, levels: run.levels };
   const actor = createActor(io.adaptTree?.(machine) ?? machine, {
     input: {
       runId: record.runId,
-      conductor: { stories: plan.stories, levels, parallel: options.parallel, limits: LIMITS },
-      publish: remote === undefined ? undefined : { branch, remote },
+      goal: record.goal,
+      repoDir: run.repoDir,
+      plan: given,
+      autoApprove: options.yes,
+      parallel: options.parallel,
+      limits: LIMITS,
+      planning: PLANNING_LIMITS,
+      remote,
       librarian: {},
     },
     inspect: (event) => {
@@ -135,8 +180,17 @@ export async function runCommand(
     },
   });
   const finished = new Promise<RunOutput>((resolveDone, rejectDone) => {
+    let reviewed: Proposal | undefined;
     actor.subscribe({
-      next: (snapshot) => snapshot.status === 'done' && resolveDone(snapshot.output),
+      next: (snapshot) => {
+        if (snapshot.status === 'done') resolveDone(snapshot.output);
+        const proposal = snapshot.context.proposal;
+        if (!snapshot.matches('reviewing') || io.terminal === undefined || proposal === reviewed) return;
+        if (proposal === undefined) return;
+        reviewed = proposal;
+        const canRefine = snapshot.context.plannerSession !== undefined;
+        reviewPlan(proposal, io.terminal, { canRefine }).then((answer) => actor.send(answer), rejectDone);
+      },
       error: rejectDone,
     });
   });
@@ -149,8 +203,10 @@ export async function runCommand(
   if (end === undefined) actor.stop();
   if (librarian) await writeJsonAtomic(paths.libraryJson, librarian.getSnapshot().context.knowledge);
 
-  const stories = storySummaries(plan.stories, outcome);
-  const status = finalStatus(end, stories);
+  const planned = end?.proposal?.plan.stories ?? run.plan?.stories ?? [];
+  const stories = storySummaries(planned, outcome);
+  const status = end?.ending === 'stopped' ? 'stopped' : finalStatus(end, stories);
+  const branch = end?.branch ?? null;
   reporter.report({
     type: 'run.completed',
     runId: record.runId,
@@ -161,14 +217,13 @@ export async function runCommand(
     stories,
     timing: {
       wallMs: Date.now() - startedAt.getTime(),
-      planMs: 0,
+      planMs,
       agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0),
     },
     error: end?.error ?? end?.pushError,
   });
-  const titles = new Map(plan.stories.map((s) => [s.id, s.title]));
-  await saveRun(paths, {
-    ...record,
+  const titles = new Map(planned.map((s) => [s.id, s.title]));
+  save({
     status,
     finishedAt: new Date().toISOString(),
     stories: stories.map((s) => ({
@@ -180,6 +235,8 @@ export async function runCommand(
       costUsd: s.costUsd,
     })),
   });
+  await saved;
+  if (end !== undefined && end.planIssues.length > 0) throw plannerError(end.planIssues);
   if (status === 'stopped') return ExitCode.stopped;
   return status === 'succeeded' ? ExitCode.succeeded : ExitCode.failed;
 }

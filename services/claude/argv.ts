@@ -20,6 +20,8 @@ export interface ClaudeArgvOptions {
   readonly skipPermissions?: boolean | undefined;
   /** Permission rules such as `Bash(npm test:*)`. */
   readonly allowedTools?: readonly string[] | undefined;
+  /** The built-in tool set (`--tools`); undefined keeps the CLI's default, which has no Grep or Glob. */
+  readonly tools?: readonly string[] | undefined;
   readonly appendSystemPromptFile?: string | undefined;
   readonly fallbackModel?: string | undefined;
   /** JSON Schema for structured output (`result.structured_output`). */
@@ -53,6 +55,7 @@ export function buildArgv(options: ClaudeArgvOptions): ClaudeArgv {
   if (options.maxBudgetUsd !== undefined) args.push('--max-budget-usd', String(options.maxBudgetUsd));
   if (options.skipPermissions === true) args.push('--dangerously-skip-permissions');
   else if (options.permissionMode !== undefined) args.push('--permission-mode', options.permissionMode);
+  if (options.tools !== undefined) args.push(`--tools=${options.tools.join(',')}`);
   if (options.allowedTools !== undefined && options.allowedTools.length > 0) {
     args.push(`--allowedTools=${options.allowedTools.join(',')}`);
   }

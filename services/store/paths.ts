@@ -51,6 +51,10 @@ export interface RunPaths {
   readonly runId: string;
   readonly runDir: string;
   readonly runJson: string;
+  /** The approved plan (or the last one proposed), as a plan file `baro run --plan` accepts. */
+  readonly planJson: string;
+  /** Raw stream of one planner turn: `planner/turn-<n>.jsonl`. */
+  readonly plannerLog: (turn: number) => string;
   readonly snapshotJson: string;
   readonly eventsJsonl: string;
   readonly libraryJson: string;
@@ -85,6 +89,8 @@ export const runPaths = ({
     runId,
     runDir,
     runJson: join(runDir, 'run.json'),
+    planJson: join(runDir, 'plan.json'),
+    plannerLog: (turn) => join(runDir, 'planner', `turn-${turn}.jsonl`),
     snapshotJson: join(runDir, 'snapshot.json'),
     eventsJsonl: join(runDir, 'events.jsonl'),
     libraryJson: join(runDir, 'library.json'),

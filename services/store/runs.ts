@@ -33,15 +33,15 @@ export const RunRecordSchema = z.object({
   runId: z.string().min(1),
   goal: z.string(),
   repoRoot: z.string().min(1),
-  /** The run's integration branch, `baro/<slug>`. */
-  branch: z.string().min(1),
+  /** The run's integration branch, `baro/<slug>`, once the plan is approved and the branch made. */
+  branch: z.string().min(1).optional(),
   base: z.object({ branch: z.string().min(1), sha: z.string().min(1) }),
   status: RunStatusSchema,
   startedAt: z.iso.datetime({ offset: true }),
   finishedAt: z.iso.datetime({ offset: true }).optional(),
   options: RunOptionsSchema,
-  /** Validated by the plan schema where it is used. */
-  plan: z.unknown(),
+  /** Validated by the plan schema where it is used; absent until the planner has planned. */
+  plan: z.unknown().optional(),
   prUrl: z.string().optional(),
   stories: z.array(StorySummarySchema).optional(),
 });

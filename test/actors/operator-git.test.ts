@@ -25,7 +25,6 @@ async function startOperator() {
         gitOp: gitOpLogic({
           repoRoot: repo,
           paths,
-          integrationBranch: 'baro/stress',
           storyBranch,
           baseSha: await git(repo, 'rev-parse', 'HEAD'),
           remote: undefined,
@@ -33,6 +32,7 @@ async function startOperator() {
         }),
       },
     }),
+    { input: { integrationBranch: 'baro/stress' } },
   ).start();
   const replies: OperatorReply[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];

@@ -29,11 +29,13 @@ describe('baro --version and --help', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^\s+run \[options\] \[goal\]/m);
     expect(result.stdout).toMatch(/^\s+doctor \[options\]/m);
-    for (const notBuilt of ['resume', 'runs', 'stop', 'plan']) {
+    expect(result.stdout).toMatch(/^\s+plan \[options\] <goal>/m);
+    for (const notBuilt of ['resume', 'runs', 'stop']) {
       expect(result.stdout).not.toMatch(new RegExp(`^\\s+${notBuilt}\\b`, 'm'));
     }
     expect(result.stdout).toContain('Claude Code');
-    expect(result.stdout).toContain('baro run --plan plan.json --yes');
+    expect(result.stdout).toContain('baro "Add rate limiting to all API endpoints"');
+    expect(result.stdout).toContain('baro plan "Add rate limiting to all API endpoints" --out plan.json');
     expect(result.stdout).toContain('baro run --plan plan.json --yes');
   });
 

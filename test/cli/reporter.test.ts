@@ -20,12 +20,13 @@ describe('plain reporter', () => {
       type: 'run.started',
       runId: 'r1',
       goal: 'Goal\u001b[2J\u001b]0;pwned\u0007',
-      branch: 'baro/goal',
+      branch: null,
       base: 'main',
       parallel: 1,
+      repo: '/repo',
       runDir: dir,
     });
     reporter.report({ type: 'story.failed', storyId: 'S1', reason: 'error: \u001b[31mred\u001b[0m' });
-    expect(text).toBe('baro run r1: "Goal" on baro/goal (from main, 1 at once)\n  S1 failed: error: red\n');
+    expect(text).toBe('baro run r1: "Goal" from main, 1 at once\n  S1 failed: error: red\n');
   });
 });

@@ -44,13 +44,17 @@ async function runWith(adaptTree: AdaptTree) {
       done();
     },
   });
-  const exitCode = await runCommand(undefined, parseRunOptions({ plan: planPath, json: true, push: false }), {
-    cwd: repo,
-    env: { ...process.env, ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
-    out,
-    stopRequested: new Promise<void>(() => undefined),
-    adaptTree,
-  });
+  const exitCode = await runCommand(
+    undefined,
+    parseRunOptions({ plan: planPath, json: true, push: false, yes: true }),
+    {
+      cwd: repo,
+      env: { ...process.env, ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
+      out,
+      stopRequested: new Promise<void>(() => undefined),
+      adaptTree,
+    },
+  );
   const events = lines
     .join('')
     .split('\n')

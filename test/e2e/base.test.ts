@@ -56,7 +56,7 @@ describe('where baro keeps its state', () => {
     const repo = await makeTempRepo();
     const planPath = join(repo, '..', 'plan.json');
     await writeFile(planPath, JSON.stringify(planOf('Home inside', [{ id: 'A' }])));
-    const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push'], {
+    const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes'], {
       cwd: repo,
       env: { ...(await isolatedGitEnv()), BARO_HOME: join(repo, '.baro') },
     });

@@ -50,7 +50,7 @@ export async function runPlan(
   await writeFile(planPath, JSON.stringify(plan, null, 2));
   const fake = setupFakeClaude(dir, scenario);
   const home = join(dir, 'baro-home');
-  const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push', ...args], {
+  const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes', ...args], {
     cwd: repoDir,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: home },
   });

@@ -16,7 +16,7 @@ async function tryRun(env: Record<string, string>) {
   const plan = join(dir, 'plan.json');
   await writeFile(plan, JSON.stringify(planOf('Preflight', [{ id: 'A' }])));
   const home = join(dir, 'baro-home');
-  const result = await runBaro(['run', '--plan', plan, '--json', '--no-push'], {
+  const result = await runBaro(['run', '--plan', plan, '--json', '--no-push', '--yes'], {
     cwd: repo,
     env: { ...(await isolatedGitEnv()), BARO_HOME: home, ...env },
   });

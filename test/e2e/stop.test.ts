@@ -18,7 +18,7 @@ it('stops every agent on SIGINT, saves the run as stopped and exits 3', async ()
   const fake = setupFakeClaude(dir, {
     scripts: [{ steps: [{ write: 'started.txt', content: 'x\n' }, { sleep: 60_000 }] }],
   });
-  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push'], {
+  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes'], {
     cwd: repo,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
   });
@@ -49,7 +49,7 @@ it('reports what the stories had reached when stopped: the merged one merged, th
       { match: { storyId: 'B' }, steps: [{ write: 'b.txt', content: 'b\n' }, { sleep: 60_000 }] },
     ],
   });
-  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push'], {
+  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes'], {
     cwd: repo,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
   });

@@ -5,7 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgv } from './argv.mjs';
 import { CLI_VERSION, initLine, interruptedLine, startupFailureLine } from './lines.mjs';
-import { appendLog, countStoryInvocations, createSession, sessionCwd, stateDir } from './registry.mjs';
+import {
+  appendLog,
+  countSessionInvocations,
+  countStoryInvocations,
+  createSession,
+  sessionCwd,
+  stateDir,
+} from './registry.mjs';
 import { loadScenario, selectScript } from './script.mjs';
 import { readStdinPrompt, waitForStdinEof } from './stdin.mjs';
 import { runTurn } from './turn.mjs';
@@ -150,6 +157,7 @@ async function main() {
     role: env['BARO_ROLE'],
     resume: o.resume !== undefined,
     attempt: () => attemptOf(storyId),
+    turn: () => turnOf(sessionId),
   };
   const script = selectScript(scenario, invocation);
   if (script === undefined) {
@@ -215,6 +223,13 @@ function attemptOf(storyId) {
     throw new Error('fake-claude: a script matches on "attempt", which needs BARO_FAKE_CLAUDE_LOG');
   // The start record of this process is already in the log.
   return countStoryInvocations(logPath, storyId);
+}
+
+/** `match.turn` counts this session's earlier invocations, so it needs the log. @param {string} id */
+function turnOf(id) {
+  if (logPath === undefined)
+    throw new Error('fake-claude: a script matches on "turn", which needs BARO_FAKE_CLAUDE_LOG');
+  return countSessionInvocations(logPath, id);
 }
 
 /** @param {NodeJS.Signals} signal @returns {Promise<never>} */

@@ -67,11 +67,11 @@ export function appendLog(logPath, record) {
 }
 
 /**
- * How many invocations in the log (this one included) ran with this BARO_STORY_ID (undefined: none set).
+ * How many start records of the log (this invocation's included) pass `test`.
  * @param {string} logPath
- * @param {string | undefined} storyId
+ * @param {(record: { env?: { BARO_STORY_ID?: unknown }, sessionId?: unknown }) => boolean} test
  */
-export function countStoryInvocations(logPath, storyId) {
+function countStarts(logPath, test) {
   let text;
   try {
     text = readFileSync(logPath, 'utf8');
@@ -82,8 +82,28 @@ export function countStoryInvocations(logPath, storyId) {
   let count = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    const record = /** @type {{ event?: unknown, env?: { BARO_STORY_ID?: unknown } }} */ (JSON.parse(line));
-    if (record.event === 'start' && record.env?.BARO_STORY_ID === storyId) count += 1;
+    const record = /** @type {{ event?: unknown, env?: { BARO_STORY_ID?: unknown }, sessionId?: unknown }} */ (
+      JSON.parse(line)
+    );
+    if (record.event === 'start' && test(record)) count += 1;
   }
   return count;
+}
+
+/**
+ * How many invocations in the log (this one included) ran with this BARO_STORY_ID (undefined: none set).
+ * @param {string} logPath
+ * @param {string | undefined} storyId
+ */
+export function countStoryInvocations(logPath, storyId) {
+  return countStarts(logPath, (record) => record.env?.BARO_STORY_ID === storyId);
+}
+
+/**
+ * How many invocations in the log (this one included) ran in this session: its first turn and every `--resume`.
+ * @param {string} logPath
+ * @param {string} sessionId
+ */
+export function countSessionInvocations(logPath, sessionId) {
+  return countStarts(logPath, (record) => record.sessionId === sessionId);
 }

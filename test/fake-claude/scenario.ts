@@ -38,12 +38,16 @@ export type FakeResult =
   | { readonly type: 'api_error'; readonly status: number; readonly retries?: number }
   | { readonly type: 'auth' };
 
-/** Every given field must equal; `attempt` is 1 + the earlier invocations logged with the same BARO_STORY_ID. */
+/**
+ * Every given field must equal; `attempt` is 1 + the earlier invocations logged with the same BARO_STORY_ID, `turn`
+ * is 1 + the earlier invocations of the same session (its first turn and each `--resume`).
+ */
 export interface FakeMatch {
   readonly storyId?: string;
   readonly role?: string;
   readonly resume?: boolean;
   readonly attempt?: number;
+  readonly turn?: number;
 }
 
 export interface FakeScript {
@@ -191,4 +195,10 @@ export function argValue(invocation: FakeInvocation, flag: string): string | und
     if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
   }
   return undefined;
+}
+
+/** The prompt an invocation was given in argv (after `--`); undefined when it came on stdin. */
+export function promptOf(invocation: FakeInvocation): string | undefined {
+  const end = invocation.argv.indexOf('--');
+  return end === -1 ? undefined : invocation.argv[end + 1];
 }

@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 
 /** @typedef {import('./scenario.js').FakeScenario} FakeScenario */
 /** @typedef {import('./scenario.js').FakeScript} FakeScript */
-/** @typedef {{ storyId: string | undefined, role: string | undefined, resume: boolean, attempt: () => number }} Invocation */
+/** @typedef {{ storyId: string | undefined, role: string | undefined, resume: boolean, attempt: () => number, turn: () => number }} Invocation */
 
 /** @typedef {Record<string, string>} Shape field → type, with a trailing `?` when optional */
 /** @type {Record<string, Shape>} */
@@ -41,7 +41,7 @@ const SCRIPT = {
   rateLimit: 'object?',
 };
 /** @type {Shape} */
-const MATCH = { storyId: 'string?', role: 'string?', resume: 'boolean?', attempt: 'number?' };
+const MATCH = { storyId: 'string?', role: 'string?', resume: 'boolean?', attempt: 'number?', turn: 'number?' };
 /** @type {Shape} */
 const RATE_LIMIT = { status: 'string?', utilization: 'number?', resetsAt: 'number?' };
 
@@ -118,6 +118,7 @@ export function selectScript(scenario, invocation) {
       ((match.storyId === undefined || match.storyId === invocation.storyId) &&
         (match.role === undefined || match.role === invocation.role) &&
         (match.resume === undefined || match.resume === invocation.resume) &&
-        (match.attempt === undefined || match.attempt === invocation.attempt())),
+        (match.attempt === undefined || match.attempt === invocation.attempt()) &&
+        (match.turn === undefined || match.turn === invocation.turn())),
   );
 }

@@ -13,7 +13,7 @@ import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
 import type { StoryLimits } from '../../machines/story-context.js';
 import type { AgentSessionInput, StoryEmitted, StoryEvent, WorktreeSetupOutput } from '../../machines/story-events.js';
-import type { GitOp, GitOpResult, SessionOutcome, SessionSummary, StoryDef } from '../../machines/types.js';
+import type { GitOp, GitOpInput, GitOpResult, SessionOutcome, SessionSummary, StoryDef } from '../../machines/types.js';
 
 /** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
 export const NOW = 1_700_000_000_000;
@@ -145,8 +145,8 @@ export function createGitFake(hold: (op: GitOp) => boolean = () => false) {
   let inFlight = 0;
   let maxInFlight = 0;
   const key = (kind: GitOp['kind'], storyId: string | undefined) => `${kind}|${storyId ?? ''}`;
-  const logic = fromPromise<GitOpResult, GitOp>(
-    ({ input }) =>
+  const logic = fromPromise<GitOpResult, GitOpInput>(
+    ({ input: { op: input } }) =>
       new Promise<GitOpResult>((resolve, reject) => {
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);
@@ -291,6 +291,7 @@ export function startRun(options: HarnessOptions) {
     actors: {
       conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
+      nameBranch: fromPromise(async () => 'baro/test'),
       // A stand-in speaks its service's protocol, not its context: no callback can have the slot's machine type.
       ...(options.services as Partial<RunActors> | undefined),
     },
@@ -303,13 +304,17 @@ export function startRun(options: HarnessOptions) {
   const actor: Actor<typeof machine> = createActor(machine, {
     input: {
       runId: 'r1',
-      conductor: {
-        stories: options.stories,
+      goal: 'test',
+      repoDir: '/repo',
+      plan: {
+        plan: { goal: 'test', stories: options.stories },
         levels: options.levels ?? computeLevels(options.stories),
-        parallel: options.parallel ?? 2,
-        limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
       },
-      publish: undefined,
+      autoApprove: true,
+      parallel: options.parallel ?? 2,
+      limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
+      planning: { repairs: 2, transientRetries: 2 },
+      remote: undefined,
       librarian: {},
     },
     inspect: (event) => {

@@ -22,7 +22,9 @@ function inbox<T extends EventObject>() {
 describe('operator', () => {
   function startOperator() {
     const git = createGitFake(() => true);
-    const actor = createActor(operatorMachine.provide({ actors: { gitOp: git.logic } })).start();
+    const actor = createActor(operatorMachine.provide({ actors: { gitOp: git.logic } }), {
+      input: { integrationBranch: 'baro/test' },
+    }).start();
     const request = (requestId: string, op: GitOp, replyTo: AnyActorRef) =>
       actor.send({ type: 'operator.request', requestId, op, replyTo });
     return { git, actor, request };

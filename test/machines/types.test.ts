@@ -4,6 +4,9 @@ import { createActor, fromCallback, fromPromise } from 'xstate';
 import type { EmittedFrom, EventFromLogic, InputFrom, OutputFrom } from 'xstate';
 import type { agentSessionLogic } from '../../actors/agent-session.js';
 import type { gitOpLogic } from '../../actors/git-op.js';
+import type { nameBranchLogic } from '../../actors/branch-name.js';
+import type { plannerTurnLogic } from '../../actors/planner-turn.js';
+import type { provideCartographer } from '../../actors/cartographer.js';
 import type { sleepUntilLogic } from '../../actors/sleep.js';
 import type { RunReportEvent } from '../../cli/run-events.js';
 import { conductorMachine } from '../../machines/conductor.js';
@@ -12,6 +15,8 @@ import { librarianMachine } from '../../machines/librarian.js';
 import type { LibrarianEmitted, LibrarianEvent, LibrarianReply } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
 import type { OperatorEvent } from '../../machines/operator.js';
+import type { plannerMachine } from '../../machines/planner.js';
+import type { PlannerEmitted } from '../../machines/planner.js';
 import type { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunEvent, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted, SentryEvent, StoryWarningEvent } from '../../machines/sentry.js';
@@ -25,7 +30,7 @@ import type {
   StoryParentEvent,
   StoryResult,
 } from '../../machines/story-events.js';
-import type { GitOp, GitOpResult, OperatorReply } from '../../machines/types.js';
+import type { GitOp, GitOpInput, GitOpResult, OperatorReply } from '../../machines/types.js';
 import { story } from './harness.js';
 
 type Slots<T extends { provide: (impl: never) => unknown }> = NonNullable<
@@ -34,16 +39,22 @@ type Slots<T extends { provide: (impl: never) => unknown }> = NonNullable<
 type StorySlots = Slots<typeof storyMachine>;
 type OperatorSlots = Slots<typeof operatorMachine>;
 type ConductorSlots = Slots<typeof conductorMachine>;
+type PlannerSlots = Slots<typeof plannerMachine>;
+type RunSlots = Slots<typeof runMachine>;
 
 const agentSession = fromCallback<StoryEvent, AgentSessionInput>(() => undefined);
 const sleepUntil = fromPromise<void, { until: number }>(async () => undefined);
-const gitOp = fromPromise<GitOpResult, GitOp>(async () => ({ kind: 'ok' }));
+const gitOp = fromPromise<GitOpResult, GitOpInput>(async () => ({ kind: 'ok' }));
 
 describe('provided logic fits the actor slots', () => {
   it('accepts the real implementations from actors/', () => {
     expectTypeOf<ReturnType<typeof agentSessionLogic>>().toExtend<NonNullable<StorySlots['agentSession']>>();
     expectTypeOf<ReturnType<typeof sleepUntilLogic>>().toExtend<NonNullable<StorySlots['sleepUntil']>>();
     expectTypeOf<ReturnType<typeof gitOpLogic>>().toExtend<NonNullable<OperatorSlots['gitOp']>>();
+    expectTypeOf<ReturnType<typeof plannerTurnLogic>>().toExtend<NonNullable<PlannerSlots['plannerTurn']>>();
+    expectTypeOf<ReturnType<typeof sleepUntilLogic>>().toExtend<NonNullable<PlannerSlots['sleepUntil']>>();
+    expectTypeOf<ReturnType<typeof provideCartographer>>().toExtend<NonNullable<RunSlots['cartographer']>>();
+    expectTypeOf<typeof nameBranchLogic>().toExtend<NonNullable<RunSlots['nameBranch']>>();
   });
 
   it('accepts fakes of the same shape, and a provided story machine in the conductor', () => {
@@ -58,7 +69,7 @@ describe('provided logic fits the actor slots', () => {
     // @ts-expect-error a sleep is told a deadline, not a duration
     storyMachine.provide({ actors: { sleepUntil: fromPromise<void, { ms: number }>(async () => undefined) } });
     // @ts-expect-error git ops answer with a GitOpResult
-    operatorMachine.provide({ actors: { gitOp: fromPromise<string, GitOp>(async () => 'ok') } });
+    operatorMachine.provide({ actors: { gitOp: fromPromise<string, GitOpInput>(async () => 'ok') } });
     // @ts-expect-error there is no such slot
     storyMachine.provide({ actors: { critic: sleepUntil } });
     // @ts-expect-error the conductor spawns story machines, not librarians
@@ -118,7 +129,7 @@ describe('emitted events', () => {
     expectTypeOf<EmittedFrom<typeof conductorMachine>>().toEqualTypeOf<ConductorEmitted>();
     expectTypeOf<EmittedFrom<typeof librarianMachine>>().toEqualTypeOf<LibrarianEmitted>();
     expectTypeOf<
-      StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted
+      StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | PlannerEmitted | RunEmitted
     >().toExtend<RunReportEvent>();
   });
 

@@ -1,0 +1,84 @@
+// The Run's vocabulary (what it starts from, keeps, waits for and returns) and the pure reads of its context.
+import type { ConductorOutput } from './conductor.js';
+import type { LibrarianInput } from './librarian.js';
+import type { PlannerOutput } from './planner.js';
+import type { RepoMap } from './repo-map.js';
+import type { StoryLimits } from './story-context.js';
+import type { OperatorReply, PlanDef, Proposal } from './types.js';
+
+export interface RunInput {
+  readonly runId: string;
+  readonly goal: string;
+  readonly repoDir: string;
+  /** A plan given with `--plan`: mapping and planning are skipped. */
+  readonly plan: Proposal | undefined;
+  /** `--yes`: the plan is approved without a review. */
+  readonly autoApprove: boolean;
+  readonly parallel: number;
+  readonly limits: StoryLimits;
+  readonly planning: { readonly repairs: number; readonly transientRetries: number };
+  /** Where a finished run is pushed; undefined keeps everything local. */
+  readonly remote: string | undefined;
+  readonly librarian: LibrarianInput;
+}
+
+export interface RunContext extends RunInput {
+  readonly repoMap: RepoMap | undefined;
+  /** The plan under review, then the plan being run. */
+  readonly proposal: Proposal | undefined;
+  readonly plannerSession: string | undefined;
+  /** What the person asked to change, until the planner has revised the plan. */
+  readonly feedback: string | undefined;
+  /** The integration branch, once named. */
+  readonly branch: string | undefined;
+  /** Why the planner's last answer was refused, when it never produced a valid plan. */
+  readonly planIssues: readonly string[];
+  readonly outcome: ConductorOutput | undefined;
+  readonly error: string | undefined;
+  readonly pushError: string | undefined;
+  readonly pushed: boolean;
+  readonly ending: 'completed' | 'failed' | 'stopped';
+}
+
+export interface RunOutput {
+  /** `stopped`: the person quit at the review; nothing was executed. */
+  readonly ending: 'completed' | 'failed' | 'stopped';
+  readonly proposal: Proposal | undefined;
+  readonly branch: string | undefined;
+  readonly planIssues: readonly string[];
+  readonly outcome: ConductorOutput | undefined;
+  readonly error: string | undefined;
+  readonly pushed: boolean;
+  readonly pushError: string | undefined;
+}
+
+/** The person's answer to the plan review, sent by the CLI while the Run is `reviewing`. */
+export type ReviewEvent =
+  { type: 'review.approve' } | { type: 'review.refine'; feedback: string } | { type: 'review.quit' };
+
+export type RunEvent =
+  | OperatorReply
+  | ReviewEvent
+  | { type: 'xstate.done.actor.planner'; output: PlannerOutput }
+  | { type: 'xstate.error.actor.operator'; error: unknown }
+  | { type: 'run.service.failed' }
+  | { type: 'RESUME' };
+
+export type RunEmitted =
+  | { type: 'plan.ready'; stories: number; levels: readonly (readonly string[])[]; plan: PlanDef }
+  | { type: 'branch.created'; branch: string }
+  | { type: 'branch.pushed'; branch: string; remote: string }
+  | { type: 'run.error'; message: string };
+
+export function storiesWith(context: RunContext, status: 'merged' | 'failed') {
+  return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
+}
+
+export function failedStories(context: RunContext) {
+  return storiesWith(context, 'failed').map((result) => ({
+    storyId: result.storyId,
+    reason: result.reason ?? 'failed',
+  }));
+}
+
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

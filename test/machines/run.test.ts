@@ -1,0 +1,144 @@
+// The Run's front half over fakes: mapping → planning → reviewing → preparing → executing, and its early ends.
+import { createActor, fromCallback, fromPromise, toPromise } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { cartographerMachine } from '../../machines/cartographer.js';
+import type { MapHead } from '../../machines/cartographer.js';
+import { conductorMachine } from '../../machines/conductor.js';
+import { operatorMachine } from '../../machines/operator.js';
+import type { RepoMap } from '../../machines/repo-map.js';
+import { runMachine } from '../../machines/run.js';
+import { storyMachine } from '../../machines/story.js';
+import type { AgentSessionInput, StoryEvent } from '../../machines/story-events.js';
+import type { RunEmitted, RunInput } from '../../machines/run.js';
+import { createGitFake, NOW } from './harness.js';
+import { goodPlan, invalid, plannerFakes, valid } from './planner-fakes.js';
+import type { ScriptedTurn } from './planner-fakes.js';
+
+const repoMap: RepoMap = {
+  commit: 'abc',
+  files: { count: 1, bytes: 10 },
+  languages: [],
+  manifests: [],
+  commands: {},
+  checks: [],
+  summary: 'the map',
+};
+
+const input: RunInput = {
+  runId: 'r1',
+  goal: 'g',
+  repoDir: '/repo',
+  plan: undefined,
+  autoApprove: false,
+  parallel: 2,
+  limits: { transientRetries: 1, conflictRounds: 1 },
+  planning: { repairs: 2, transientRetries: 1 },
+  remote: undefined,
+  librarian: {},
+};
+
+function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {}) {
+  const fakes = plannerFakes(steps);
+  const git = createGitFake();
+  const agentSession = fromCallback<StoryEvent, AgentSessionInput>(({ sendBack }) => {
+    const result = {
+      outcome: { kind: 'ok' },
+      sessionId: 's',
+      costUsd: 0,
+      durationMs: 1,
+      usage: { inputTokens: 0, outputTokens: 0 },
+    } as const;
+    queueMicrotask(() => sendBack({ type: 'agent.exited', result, endedAt: NOW }));
+  });
+  const sleepUntil = fromPromise<void, { until: number }>(async () => undefined);
+  const story = storyMachine.provide({ actors: { agentSession, sleepUntil } });
+  const conductor = conductorMachine.provide({ actors: { story } });
+  const conducted = () => git.calls.flatMap((call) => (call.op.kind === 'story.worktree' ? [call.op.storyId] : []));
+  const machine = runMachine.provide({
+    actors: {
+      cartographer: cartographerMachine.provide({
+        actors: {
+          readHead: fromPromise(async () => ({ repoRoot: '/repo', commit: repoMap.commit })),
+          readCache: fromPromise<RepoMap | undefined, MapHead>(async () => repoMap),
+        },
+      }),
+      planner: fakes.planner,
+      nameBranch: fromPromise(async () => 'baro/g'),
+      operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
+      conductor,
+    },
+  });
+  const actor = createActor(machine, { input: { ...input, ...given } });
+  const emitted: RunEmitted[] = [];
+  actor.on('*', (event) => emitted.push(event));
+  actor.start();
+  const reviewing = () =>
+    new Promise<SnapshotFrom<typeof machine>>((resolve) => {
+      const sub = actor.subscribe((snapshot) => {
+        if (!snapshot.matches('reviewing')) return;
+        sub.unsubscribe();
+        resolve(snapshot);
+      });
+      if (actor.getSnapshot().matches('reviewing')) resolve(actor.getSnapshot());
+    });
+  return { actor, fakes, git, conducted, emitted, reviewing, done: () => toPromise(actor) };
+}
+
+describe('run: from the goal to the conductor', () => {
+  it('maps, plans, waits for the review, revises on feedback in the same session, then runs the approved plan', async () => {
+    const revised = { ...goodPlan, stories: goodPlan.stories.map((s) => ({ ...s, title: `${s.title}!` })) };
+    const run = startRun([{ answer: valid() }, { answer: valid(revised) }]);
+
+    const first = await run.reviewing();
+    expect(first.context.proposal?.plan).toEqual(goodPlan);
+    expect(run.fakes.turns[0]).toMatchObject({ purpose: 'draft', repoSummary: 'the map' });
+    run.actor.send({ type: 'review.refine', feedback: 'add bangs' });
+    expect(run.actor.getSnapshot().matches('planning')).toBe(true);
+
+    const second = await run.reviewing();
+    expect(second.context.proposal?.plan).toEqual(revised);
+    expect(run.fakes.turns[1]).toMatchObject({ purpose: 'refine', sessionId: 'sess-1', feedback: 'add bangs' });
+    run.actor.send({ type: 'review.approve' });
+
+    const output = await run.done();
+    expect(output).toMatchObject({ ending: 'completed', branch: 'baro/g', error: undefined });
+    expect(run.conducted()).toEqual(['A', 'B']);
+    expect(output.outcome?.status).toEqual({ A: 'merged', B: 'merged' });
+    const merges = run.git.calls.flatMap((call) => (call.op.kind === 'story.merge' ? [call.op.message] : []));
+    expect(merges).toEqual(['Merge A: Story A!', 'Merge B: Story B!']);
+    expect(run.emitted.filter((e) => e.type === 'plan.ready')).toHaveLength(2);
+    expect(run.emitted).toContainEqual({ type: 'branch.created', branch: 'baro/g' });
+    expect(run.git.calls[0]?.op.kind).toBe('integration.create');
+  });
+
+  it('quits at the review: nothing prepared, nothing conducted', async () => {
+    const run = startRun([{ answer: valid() }]);
+    await run.reviewing();
+    run.actor.send({ type: 'review.quit' });
+    expect(await run.done()).toMatchObject({ ending: 'stopped', branch: undefined });
+    expect(run.git.calls).toEqual([]);
+    expect(run.conducted()).toEqual([]);
+  });
+
+  it('ends failed with the issues when the planner never produces a valid plan', async () => {
+    const run = startRun([{ answer: invalid('story A: cycle') }]);
+    expect(await run.done()).toMatchObject({ ending: 'failed', planIssues: ['story A: cycle'] });
+    expect(run.git.calls).toEqual([]);
+  });
+
+  it('skips mapping and planning for a given plan, and the review when --yes approves it', async () => {
+    const run = startRun([], { plan: { plan: goodPlan, levels: [['A'], ['B']] }, autoApprove: true });
+    expect(await run.done()).toMatchObject({ ending: 'completed' });
+    expect(run.fakes.turns).toEqual([]);
+    expect(run.conducted()).toEqual(['A', 'B']);
+  });
+
+  it('does not offer a refinement of a given plan: there is no planner session to revise it', async () => {
+    const run = startRun([], { plan: { plan: goodPlan, levels: [['A'], ['B']] } });
+    await run.reviewing();
+    run.actor.send({ type: 'review.refine', feedback: 'x' });
+    expect(run.actor.getSnapshot().matches('reviewing')).toBe(true);
+    expect(run.fakes.turns).toEqual([]);
+  });
+});
