@@ -8,8 +8,9 @@ import { unfinishedOperation } from '../services/git/in-progress.js';
 import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
 import { abortRebase, continueRebase, rebaseOnto } from '../services/git/rebase.js';
-import { pushBranch } from '../services/git/remote.js';
+import { pushCatchingUp } from '../services/git/push.js';
 import { revParse } from '../services/git/repo.js';
+import { deleteMergedBranches } from '../services/git/story-branches.js';
 import { addWorktree, discardMergedWorktrees, removeWorktree } from '../services/git/worktree.js';
 import type { RunPaths } from '../services/store/paths.js';
 
@@ -140,10 +141,22 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
     }
     case 'push': {
       if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
-      const pushed = await pushBranch({ cwd: deps.repoRoot, remote: deps.remote, branch: deps.integrationBranch });
-      if (pushed.status === 'rejected' || pushed.status === 'failed')
-        throw new Error(`${pushed.message} — the branch is kept locally; push it by hand`);
-      return { kind: 'ok' };
+      const { rebased } = await pushCatchingUp({
+        repoDir: deps.repoRoot,
+        remote: deps.remote,
+        branch: deps.integrationBranch,
+        worktree: deps.paths.integrationWorktree,
+      });
+      return { kind: 'pushed', rebased };
+    }
+    case 'branches.delete': {
+      const branches = new Map(op.storyIds.map((storyId) => [deps.storyBranch(storyId), storyId]));
+      const deleted = await deleteMergedBranches({
+        repoDir: deps.repoRoot,
+        branches: [...branches.keys()],
+        into: deps.integrationBranch,
+      });
+      return { kind: 'deleted', storyIds: deleted.flatMap((branch) => branches.get(branch) ?? []) };
     }
   }
 }

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** Always false when push is false (`--no-push` implies `--no-pr`). */
   readonly pr: boolean;
   readonly draft: boolean;
+  /** Keep merged stories' branches too (failed stories' branches are always kept). */
+  readonly keepBranches: boolean;
   readonly json: boolean;
   readonly inspect: boolean;
   readonly config: string | undefined;
@@ -46,6 +48,7 @@ const rawRunOptionsSchema = z.object({
   push: z.boolean().default(true),
   pr: z.boolean().default(true),
   draft: z.boolean().default(false),
+  keepBranches: z.boolean().default(false),
   json: z.boolean().default(false),
   inspect: z.boolean().default(false),
   config: text.optional(),
@@ -66,6 +69,7 @@ const OPTION_HELP: Record<RawKey, { flag: string; allowed: string }> = {
   push: { flag: '--no-push', allowed: 'a flag without a value' },
   pr: { flag: '--no-pr', allowed: 'a flag without a value' },
   draft: { flag: '--draft', allowed: 'a flag without a value' },
+  keepBranches: { flag: '--keep-branches', allowed: 'a flag without a value' },
   json: { flag: '--json', allowed: 'a flag without a value' },
   inspect: { flag: '--inspect', allowed: 'a flag without a value' },
   config: { flag: '--config', allowed: 'a file path' },
@@ -90,6 +94,7 @@ export function parseRunOptions(raw: unknown): RunOptions {
     push: o.push,
     pr: o.push && o.pr,
     draft: o.draft,
+    keepBranches: o.keepBranches,
     json: o.json,
     inspect: o.inspect,
     config: o.config,

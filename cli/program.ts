@@ -39,6 +39,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--no-push', 'keep everything local (implies --no-pr)')
     .option('--no-pr', 'push the branch but open no PR')
     .option('--draft', 'open the PR as a draft')
+    .option('--keep-branches', "keep merged stories' branches (default: deleted once merged and pushed)")
     .option('--json', 'one JSON event per line on stdout, no TUI')
     .option('--inspect', 'serve the live statechart page on 127.0.0.1 and print its URL on stderr')
     .option('--config <file>', 'config file (default: baro.config.json in the repo root, if present)')

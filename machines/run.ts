@@ -5,46 +5,34 @@ import type { ConductorInput, ConductorOutput } from './conductor.js';
 import { librarianMachine } from './librarian.js';
 import type { LibrarianInput } from './librarian.js';
 import { operatorMachine } from './operator.js';
+import { publisherMachine } from './publisher.js';
+import type { PublisherEmitted, PublishOptions, PublisherOutput } from './publisher.js';
 import { sentryMachine } from './sentry.js';
 import type { GitOp, OperatorReply, OperatorRequest } from './types.js';
 
 export interface RunInput {
   readonly runId: string;
   readonly conductor: ConductorInput;
-  /** Where a finished run is pushed; undefined keeps everything local. */
-  readonly publish: { readonly branch: string; readonly remote: string } | undefined;
+  readonly publish: PublishOptions;
   readonly librarian: LibrarianInput;
 }
 
 export interface RunContext extends RunInput {
   readonly outcome: ConductorOutput | undefined;
   readonly error: string | undefined;
-  readonly pushError: string | undefined;
-  readonly pushed: boolean;
+  readonly published: PublisherOutput | undefined;
 }
 
 export interface RunOutput {
   readonly outcome: ConductorOutput | undefined;
   readonly error: string | undefined;
-  readonly pushed: boolean;
-  readonly pushError: string | undefined;
+  /** Undefined when the run never got as far as publishing. */
+  readonly published: PublisherOutput | undefined;
 }
 
 export type RunEvent = OperatorReply | { type: 'RESUME' };
 
-export type RunEmitted =
-  { type: 'branch.pushed'; branch: string; remote: string } | { type: 'run.error'; message: string };
-
-function storiesWith(context: RunContext, status: 'merged' | 'failed') {
-  return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
-}
-
-function failedStories(context: RunContext) {
-  return storiesWith(context, 'failed').map((result) => ({
-    storyId: result.storyId,
-    reason: result.reason ?? 'failed',
-  }));
-}
+export type RunEmitted = PublisherEmitted;
 
 export const runMachine = setup({
   types: {
@@ -59,10 +47,7 @@ export const runMachine = setup({
     librarian: librarianMachine,
     sentry: sentryMachine,
     conductor: conductorMachine,
-  },
-  guards: {
-    shouldPush: ({ context }) =>
-      context.publish !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
+    publisher: publisherMachine,
   },
   actions: {
     requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
@@ -77,7 +62,7 @@ export const runMachine = setup({
   },
 }).createMachine({
   id: 'run',
-  context: ({ input }) => ({ ...input, outcome: undefined, error: undefined, pushError: undefined, pushed: false }),
+  context: ({ input }) => ({ ...input, outcome: undefined, error: undefined, published: undefined }),
   // Services first: stories look them up by systemId as soon as they start.
   invoke: [
     { id: 'operator', systemId: 'operator', src: 'operator' },
@@ -111,51 +96,20 @@ export const runMachine = setup({
       },
     },
     publishing: {
-      initial: 'cleaningUp',
-      states: {
-        cleaningUp: {
-          entry: {
-            type: 'requestGit',
-            params: ({ context }) => ({
-              op: {
-                kind: 'cleanup',
-                merged: storiesWith(context, 'merged').map((r) => r.storyId),
-                failed: failedStories(context),
-              },
-            }),
-          },
-          on: {
-            'operator.done': 'deciding',
-            'operator.failed': {
-              target: 'deciding',
-              actions: emit(({ event }) => ({ type: 'run.error' as const, message: event.message })),
-            },
-            RESUME: { target: 'cleaningUp', reenter: true },
-          },
+      invoke: {
+        id: 'publisher',
+        src: 'publisher',
+        input: ({ context }) => {
+          if (context.outcome === undefined) throw new Error('Run: publishing without an outcome');
+          return { runId: context.runId, outcome: context.outcome, options: context.publish };
         },
-        deciding: {
-          always: [{ guard: 'shouldPush', target: 'pushing' }, { target: '#run.completed' }],
-        },
-        pushing: {
-          entry: { type: 'requestGit', params: { op: { kind: 'push' } } },
-          on: {
-            'operator.done': {
-              target: '#run.completed',
-              actions: [
-                assign({ pushed: true }),
-                emit(({ context }) => ({
-                  type: 'branch.pushed' as const,
-                  branch: context.publish?.branch ?? '',
-                  remote: context.publish?.remote ?? '',
-                })),
-              ],
-            },
-            'operator.failed': {
-              target: '#run.completed',
-              actions: assign({ pushError: ({ event }) => event.message }),
-            },
-            RESUME: { target: 'pushing', reenter: true },
-          },
+        onDone: { target: 'completed', actions: assign({ published: ({ event }) => event.output }) },
+        onError: {
+          target: 'completed',
+          actions: emit(({ event }) => ({
+            type: 'run.error' as const,
+            message: `publishing crashed: ${event.error instanceof Error ? event.error.message : String(event.error)}`,
+          })),
         },
       },
     },
@@ -165,7 +119,6 @@ export const runMachine = setup({
   output: ({ context }) => ({
     outcome: context.outcome,
     error: context.error,
-    pushed: context.pushed,
-    pushError: context.pushError,
+    published: context.published,
   }),
 });

@@ -51,7 +51,9 @@ export type GitOp =
       readonly merged: readonly string[];
       readonly failed: readonly { readonly storyId: string; readonly reason: string }[];
     }
-  | { readonly kind: 'push' };
+  | { readonly kind: 'push' }
+  /** After the push (or without one): merged stories' branches go, their merges being on the integration branch. */
+  | { readonly kind: 'branches.delete'; readonly storyIds: readonly string[] };
 
 export type GitOpResult =
   | { readonly kind: 'ok'; readonly sha?: string }
@@ -60,7 +62,11 @@ export type GitOpResult =
   | { readonly kind: 'merged'; readonly sha: string; readonly files: readonly string[] }
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly onto: string }
   | { readonly kind: 'unresolved'; readonly files: readonly string[]; readonly onto: string }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string }
+  /** `rebased`: the remote's branch had moved, so the integration branch was rebased onto it before the second push. */
+  | { readonly kind: 'pushed'; readonly rebased: boolean }
+  /** The stories whose branches were deleted; a branch that was not merged is never among them. */
+  | { readonly kind: 'deleted'; readonly storyIds: readonly string[] };
 
 export interface OperatorRequest {
   readonly type: 'operator.request';
@@ -72,3 +78,17 @@ export interface OperatorRequest {
 export type OperatorReply =
   | { readonly type: 'operator.done'; readonly requestId: string; readonly result: GitOpResult }
   | { readonly type: 'operator.failed'; readonly requestId: string; readonly message: string };
+
+/** The run's summary: the PR's title and body, also written to `report.md`, and the timing it states. */
+export interface RunReport {
+  readonly title: string;
+  readonly body: string;
+  readonly path: string;
+  readonly timing: { readonly wallMs: number; readonly planMs: number; readonly agentMsTotal: number };
+}
+
+/** What the pull-request step came to; `skipped` and `failed` say why. */
+export type PullRequestOutcome =
+  | { readonly status: 'opened' | 'updated'; readonly url: string; readonly number: number }
+  | { readonly status: 'skipped'; readonly reason: string }
+  | { readonly status: 'failed'; readonly error: string };

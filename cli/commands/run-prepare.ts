@@ -3,9 +3,10 @@ import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { computeLevels } from '../../machines/dag.js';
 import { BaseBranchError, NotAGitRepoError } from '../../services/git/errors.js';
-import { branchExists, commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
+import { commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
 import type { ResolvedBase } from '../../services/git/repo.js';
-import { PlanError, branchForPlan, loadPlan } from '../../services/plan.js';
+import { PlanError, loadPlan } from '../../services/plan.js';
+import { chooseRunBranch } from '../../services/run-branch.js';
 import type { Plan } from '../../services/plan.js';
 import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
 import type { RunPaths } from '../../services/store/paths.js';
@@ -19,6 +20,8 @@ export interface PreparedRun {
   readonly plan: Plan;
   readonly levels: string[][];
   readonly branch: string;
+  /** The branch's head when the run continues an existing run branch (the plan names it); else undefined. */
+  readonly continuedFrom: string | undefined;
   /** Where the branch is pushed at the end; undefined keeps everything local. */
   readonly remote: string | undefined;
   readonly paths: RunPaths;
@@ -74,14 +77,6 @@ function refuseHomeInside(repoDir: string, home: string): void {
   }
 }
 
-/** `baro/<slug>`, or `baro/<slug>-2`… when an earlier run already owns the name: never reuse someone's branch. */
-async function freeBranch(repoDir: string, wanted: string): Promise<string> {
-  for (let n = 1; ; n += 1) {
-    const candidate = n === 1 ? wanted : `${wanted}-${n}`;
-    if (!(await branchExists(repoDir, candidate))) return candidate;
-  }
-}
-
 /** Options of the contract that this version cannot honour yet: said plainly rather than silently ignored. */
 function refuseUnbuilt(options: RunOptions): void {
   if (options.inspect)
@@ -113,7 +108,7 @@ export async function prepareRun(input: {
   }
   const plan = await readPlan(resolve(cwd, options.plan));
   const base = await findBase(repoDir, options.base);
-  const branch = await freeBranch(repoDir, branchForPlan(plan));
+  const { branch, continuedFrom } = await chooseRunBranch(repoDir, plan);
   const remote = options.push && (await remoteUrl(repoDir)) !== undefined ? 'origin' : undefined;
   const runId = newRunId(startedAt);
   const home = baroHome(input.env, homedir());
@@ -143,6 +138,7 @@ export async function prepareRun(input: {
     plan,
     levels: computeLevels(plan.stories),
     branch,
+    continuedFrom,
     remote,
     paths,
     record,

@@ -16,6 +16,7 @@ import { ExitCode } from '../errors.js';
 import type { RunOptions } from '../options.js';
 import { createReporter } from '../reporter.js';
 import type { RunReportEvent } from '../run-events.js';
+import { prSkipReason, publishSummary } from '../run-publish.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
 import { prepareRun } from './run-prepare.js';
 
@@ -54,7 +55,7 @@ export async function runCommand(
 ): Promise<number> {
   const startedAt = new Date();
   const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt });
-  const { plan, levels, paths, record, branch, remote, storyBranch } = run;
+  const { plan, levels, paths, record, branch, remote, storyBranch, continuedFrom } = run;
   if (!options.yes && !options.json && io.terminal && !(await confirmPlan(planText(plan, levels), io.terminal))) {
     await saveRun(paths, { ...record, status: 'stopped', finishedAt: new Date().toISOString() });
     return ExitCode.stopped;
@@ -98,6 +99,21 @@ export async function runCommand(
       remote,
       identity: await identityArgs(run.repoDir),
     },
+    report: {
+      runId: record.runId,
+      goal: record.goal,
+      branch,
+      base: record.base.branch,
+      continuedFrom,
+      stories: plan.stories,
+      levels,
+      startedAt: startedAt.getTime(),
+      planMs: 0,
+      paths,
+      storyBranch,
+      now: Date.now,
+    },
+    pullRequest: { repoDir: run.repoDir, env: io.env, branch, base: options.base, draft: options.draft },
   });
   // Every actor's emitted domain events, children included, reach the reporter from the moment the actor exists.
   const listen = (ref: ActorRefLike) =>
@@ -106,7 +122,7 @@ export async function runCommand(
     input: {
       runId: record.runId,
       conductor: { stories: plan.stories, levels, parallel: options.parallel, limits: LIMITS },
-      publish: remote === undefined ? undefined : { branch, remote },
+      publish: { branch, remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
       librarian: {},
     },
     inspect: (event) => {
@@ -128,26 +144,33 @@ export async function runCommand(
 
   const stories = storySummaries(plan.stories, end);
   const status = finalStatus(end, stories);
+  const report = end?.published?.report;
+  const { prUrl, publish } = publishSummary(end?.published);
   reporter.report({
     type: 'run.completed',
     runId: record.runId,
     status,
     branch,
-    prUrl: null,
-    pushed: end?.pushed ?? false,
+    prUrl,
+    pushed: publish.pushed,
+    publish,
     stories,
-    timing: {
+    // The report's own figures, so the PR, report.md and this event agree.
+    timing: report?.timing ?? {
       wallMs: Date.now() - startedAt.getTime(),
       planMs: 0,
       agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0),
     },
-    error: end?.error ?? end?.pushError,
+    report: report?.path,
+    error: end?.error ?? publish.error,
   });
+  if (report !== undefined && !options.json) io.out.write(`\n# ${report.title}\n\n${report.body}`);
   const titles = new Map(plan.stories.map((s) => [s.id, s.title]));
   await saveRun(paths, {
     ...record,
     status,
     finishedAt: new Date().toISOString(),
+    ...(prUrl === null ? {} : { prUrl }),
     stories: stories.map((s) => ({
       id: s.id,
       title: titles.get(s.id) ?? s.id,
@@ -158,5 +181,5 @@ export async function runCommand(
     })),
   });
   if (status === 'stopped') return ExitCode.stopped;
-  return status === 'succeeded' ? ExitCode.succeeded : ExitCode.failed;
+  return status === 'succeeded' && publish.error === undefined ? ExitCode.succeeded : ExitCode.failed;
 }

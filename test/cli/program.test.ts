@@ -49,6 +49,7 @@ describe('baro --version and --help', () => {
       '--no-push',
       '--no-pr',
       '--draft',
+      '--keep-branches',
       '--json',
       '--inspect',
       '--config <file>',

@@ -7,13 +7,23 @@ import { conductorMachine } from '../../machines/conductor.js';
 import type { ConductorEmitted } from '../../machines/conductor.js';
 import type { LibrarianEmitted } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
+import { publisherMachine } from '../../machines/publisher.js';
+import type { ReportRequest } from '../../machines/publisher.js';
 import { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
 import type { StoryLimits } from '../../machines/story-context.js';
 import type { AgentSessionInput, StoryEmitted, StoryEvent } from '../../machines/story-events.js';
-import type { GitOp, GitOpResult, SessionOutcome, SessionSummary, StoryDef } from '../../machines/types.js';
+import type {
+  GitOp,
+  GitOpResult,
+  PullRequestOutcome,
+  RunReport,
+  SessionOutcome,
+  SessionSummary,
+  StoryDef,
+} from '../../machines/types.js';
 
 /** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
 export const NOW = 1_700_000_000_000;
@@ -230,6 +240,13 @@ interface LoggedEvent {
   readonly event: Emitted;
 }
 
+const FAKE_REPORT: RunReport = {
+  title: 'fake',
+  body: '',
+  path: 'report.md',
+  timing: { wallMs: 0, planMs: 0, agentMsTotal: 0 },
+};
+
 /** Starts the real run machine (operator, librarian, sentry, conductor, stories) over the fakes. */
 export function startRun(options: HarnessOptions) {
   let seq = 0;
@@ -247,6 +264,12 @@ export function startRun(options: HarnessOptions) {
     actors: {
       conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
+      publisher: publisherMachine.provide({
+        actors: {
+          report: fromPromise<RunReport, ReportRequest>(async () => FAKE_REPORT),
+          pullRequest: fromPromise<PullRequestOutcome, RunReport>(async () => ({ status: 'skipped', reason: 'fake' })),
+        },
+      }),
     },
   });
   const listen = (ref: AnyActorRef) => {
@@ -263,7 +286,7 @@ export function startRun(options: HarnessOptions) {
         parallel: options.parallel ?? 2,
         limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
       },
-      publish: undefined,
+      publish: { branch: 'baro/test', remote: undefined, skipPr: 'kept local', keepBranches: false },
       librarian: {},
     },
     inspect: (event) => {

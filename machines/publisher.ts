@@ -1,0 +1,266 @@
+// The Publisher: the end of a run. Cleans up, pushes, tidies story branches, writes the report, opens the PR.
+import { and, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import type { ConductorOutput } from './conductor.js';
+import type { GitOp, OperatorReply, OperatorRequest, PullRequestOutcome, RunReport } from './types.js';
+
+/** How a finished run leaves the machine: pushed or kept local, with or without a pull request, tidied or not. */
+export interface PublishOptions {
+  readonly branch: string;
+  /** Where the branch is pushed; undefined keeps everything local. */
+  readonly remote: string | undefined;
+  /** Why no pull request is opened even after a push (`--no-pr`, `--no-push`, no origin); undefined opens one. */
+  readonly skipPr: string | undefined;
+  /** Merged stories' branches are kept too (`--keep-branches`). */
+  readonly keepBranches: boolean;
+}
+
+export interface PublisherInput {
+  readonly runId: string;
+  readonly outcome: ConductorOutput;
+  readonly options: PublishOptions;
+}
+
+/** What the report is written from: the stories' outcome and what publishing has done before it. */
+export interface ReportRequest {
+  readonly outcome: ConductorOutput;
+  readonly pushed: boolean;
+  readonly rebased: boolean;
+  readonly pushError: string | undefined;
+  /** Stories whose branches were deleted; undefined when none were (kept, or the push failed). */
+  readonly deletedBranches: readonly string[] | undefined;
+}
+
+export interface PublisherContext extends PublisherInput, Omit<ReportRequest, 'outcome'> {
+  readonly report: RunReport | undefined;
+  readonly pr: PullRequestOutcome | undefined;
+}
+
+export interface PublisherOutput {
+  readonly pushed: boolean;
+  readonly pushError: string | undefined;
+  readonly report: RunReport | undefined;
+  readonly pr: PullRequestOutcome | undefined;
+}
+
+export type PublisherEvent = OperatorReply | { type: 'RESUME' };
+
+export type PublisherEmitted =
+  | { type: 'branch.pushed'; branch: string; remote: string; rebased: boolean }
+  | { type: 'pr.opened'; url: string; number: number; updated: boolean }
+  | { type: 'run.error'; message: string };
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const storiesWith = (context: PublisherContext, status: 'merged' | 'failed') =>
+  Object.values(context.outcome.results).filter((result) => result.status === status);
+
+const mergedIds = (context: PublisherContext) => storiesWith(context, 'merged').map((r) => r.storyId);
+
+export const publisherMachine = setup({
+  types: {
+    context: {} as PublisherContext,
+    events: {} as PublisherEvent,
+    input: {} as PublisherInput,
+    output: {} as PublisherOutput,
+    emitted: {} as PublisherEmitted,
+  },
+  actors: {
+    report: fromPromise<RunReport, ReportRequest>(() => {
+      throw new Error('report not provided');
+    }),
+    pullRequest: fromPromise<PullRequestOutcome, RunReport>(() => {
+      throw new Error('pullRequest not provided');
+    }),
+  },
+  guards: {
+    mergedAny: ({ context }) => mergedIds(context).length > 0,
+    hasRemote: ({ context }) => context.options.remote !== undefined,
+    keepsBranches: ({ context }) => context.options.keepBranches,
+    wantsPr: ({ context }) => context.options.skipPr === undefined,
+    prUndecided: ({ context }) => context.pr === undefined,
+  },
+  actions: {
+    requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
+      const request: OperatorRequest = {
+        type: 'operator.request',
+        requestId: `${context.runId}:${params.op.kind}`,
+        op: params.op,
+        replyTo: self,
+      };
+      enqueue.sendTo(system.get('operator'), request);
+    }),
+    skipPr: assign((_, params: { reason: string }) => ({
+      pr: { status: 'skipped', reason: params.reason } satisfies PullRequestOutcome,
+    })),
+    reportGitFailure: emit(({ event }) => ({
+      type: 'run.error' as const,
+      message: event.type === 'operator.failed' ? event.message : 'a git operation failed',
+    })),
+    notePush: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'operator.done') return;
+      const rebased = event.result.kind === 'pushed' && event.result.rebased;
+      enqueue.assign({ pushed: true, rebased });
+      enqueue.emit({
+        type: 'branch.pushed',
+        branch: context.options.branch,
+        remote: context.options.remote ?? '',
+        rebased,
+      });
+    }),
+    notePushFailure: assign({
+      pushError: ({ event }) => (event.type === 'operator.failed' ? event.message : undefined),
+    }),
+    noteDeleted: assign({
+      deletedBranches: ({ event }) =>
+        event.type === 'operator.done' && event.result.kind === 'deleted' ? event.result.storyIds : [],
+    }),
+  },
+}).createMachine({
+  id: 'publisher',
+  context: ({ input }) => ({
+    ...input,
+    pushed: false,
+    rebased: false,
+    pushError: undefined,
+    deletedBranches: undefined,
+    report: undefined,
+    pr: undefined,
+  }),
+  initial: 'cleaningUp',
+  states: {
+    cleaningUp: {
+      entry: {
+        type: 'requestGit',
+        params: ({ context }) => ({
+          op: {
+            kind: 'cleanup',
+            merged: mergedIds(context),
+            failed: storiesWith(context, 'failed').map((r) => ({ storyId: r.storyId, reason: r.reason ?? 'failed' })),
+          },
+        }),
+      },
+      on: {
+        'operator.done': 'choosingPush',
+        'operator.failed': { target: 'choosingPush', actions: 'reportGitFailure' },
+        RESUME: { target: 'cleaningUp', reenter: true },
+      },
+    },
+    choosingPush: {
+      always: [
+        { guard: 'mergedAny', target: 'choosingRemote' },
+        {
+          target: 'reporting',
+          actions: { type: 'skipPr', params: { reason: 'no story was merged, so there is nothing to review' } },
+        },
+      ],
+    },
+    choosingRemote: {
+      always: [
+        { guard: and(['hasRemote', 'wantsPr']), target: 'pushing' },
+        {
+          guard: 'hasRemote',
+          target: 'pushing',
+          actions: { type: 'skipPr', params: ({ context }) => ({ reason: context.options.skipPr ?? '' }) },
+        },
+        {
+          target: 'choosingTidy',
+          actions: {
+            type: 'skipPr',
+            params: ({ context }) => ({ reason: context.options.skipPr ?? 'there is no remote to push to' }),
+          },
+        },
+      ],
+    },
+    pushing: {
+      entry: { type: 'requestGit', params: { op: { kind: 'push' } } },
+      on: {
+        'operator.done': { target: 'choosingTidy', actions: 'notePush' },
+        // Story branches stay when the push failed: the remote does not hold their merges yet.
+        'operator.failed': {
+          target: 'reporting',
+          actions: [
+            'notePushFailure',
+            { type: 'skipPr', params: { reason: 'the push failed, so GitHub does not have the branch' } },
+          ],
+        },
+        RESUME: { target: 'pushing', reenter: true },
+      },
+    },
+    choosingTidy: {
+      always: [{ guard: 'keepsBranches', target: 'reporting' }, { target: 'tidying' }],
+    },
+    tidying: {
+      entry: {
+        type: 'requestGit',
+        params: ({ context }) => ({ op: { kind: 'branches.delete', storyIds: mergedIds(context) } }),
+      },
+      on: {
+        'operator.done': { target: 'reporting', actions: 'noteDeleted' },
+        'operator.failed': { target: 'reporting', actions: 'reportGitFailure' },
+        RESUME: { target: 'tidying', reenter: true },
+      },
+    },
+    reporting: {
+      invoke: {
+        src: 'report',
+        input: ({ context }) => ({
+          outcome: context.outcome,
+          pushed: context.pushed,
+          rebased: context.rebased,
+          pushError: context.pushError,
+          deletedBranches: context.deletedBranches,
+        }),
+        onDone: [
+          { guard: 'prUndecided', target: 'openingPr', actions: assign({ report: ({ event }) => event.output }) },
+          { target: 'done', actions: assign({ report: ({ event }) => event.output }) },
+        ],
+        onError: {
+          target: 'done',
+          actions: [
+            emit(({ event }) => ({ type: 'run.error' as const, message: `report: ${messageOf(event.error)}` })),
+            assign({
+              pr: ({ context, event }): PullRequestOutcome =>
+                context.pr ?? {
+                  status: 'skipped',
+                  reason: `the report could not be written (${messageOf(event.error)})`,
+                },
+            }),
+          ],
+        },
+      },
+    },
+    openingPr: {
+      invoke: {
+        src: 'pullRequest',
+        input: ({ context }) => {
+          if (context.report === undefined) throw new Error('Publisher: opening a pull request without a report');
+          return context.report;
+        },
+        onDone: {
+          target: 'done',
+          actions: [
+            assign({ pr: ({ event }) => event.output }),
+            enqueueActions(({ event, enqueue }) => {
+              const pr = event.output;
+              if (pr.status === 'opened' || pr.status === 'updated')
+                enqueue.emit({ type: 'pr.opened', url: pr.url, number: pr.number, updated: pr.status === 'updated' });
+            }),
+          ],
+        },
+        onError: {
+          target: 'done',
+          actions: assign({
+            pr: ({ event }): PullRequestOutcome => ({ status: 'failed', error: messageOf(event.error) }),
+          }),
+        },
+      },
+    },
+    done: { type: 'final' },
+  },
+  output: ({ context }) => ({
+    pushed: context.pushed,
+    pushError: context.pushError,
+    report: context.report,
+    pr: context.pr,
+  }),
+});
