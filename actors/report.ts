@@ -4,7 +4,7 @@ import type { ReportRequest } from '../machines/publisher.js';
 import type { RunReport, StoryDef } from '../machines/types.js';
 import { readJournalFacts } from '../services/report/journal.js';
 import { buildRunReport } from '../services/report/run-report.js';
-import type { ReportStory } from '../services/report/run-report.js';
+import type { EarlierRun, ReportStory } from '../services/report/run-report.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { writeText } from '../services/store/files.js';
 
@@ -14,6 +14,7 @@ export interface ReportDeps {
   readonly branch: string;
   readonly base: string;
   readonly continuedFrom: string | undefined;
+  readonly earlierRuns: readonly EarlierRun[];
   readonly stories: readonly StoryDef[];
   readonly levels: readonly (readonly string[])[];
   /** Epoch ms when the command started: wall time counts from here, planning included. */
@@ -50,6 +51,7 @@ export async function writeReport(deps: ReportDeps, request: ReportRequest): Pro
     branch: deps.branch,
     base: deps.base,
     continuedFrom: deps.continuedFrom,
+    earlierRuns: deps.earlierRuns,
     levels: deps.levels,
     stories: reportStories(deps, request),
     wallMs: deps.now() - deps.startedAt,

@@ -6,7 +6,8 @@ const DESCRIPTION =
   'baro turns a Claude Code subscription into a team: it runs the stories of a plan as several Claude Code sessions ' +
   'in parallel, each in its own git worktree, shares what they learn, warns them when they edit the same file, and ' +
   'merges every story onto one branch. Start it, walk away, and come back to a branch to review. ' +
-  'This version runs plan files (--plan); planning a goal with a model and opening pull requests come next.';
+  'This version runs plan files (--plan), pushes the branch and opens a pull request with the run report; ' +
+  'planning a goal with a model comes next.';
 
 const EXAMPLES = `
 Examples:
@@ -28,7 +29,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('run [goal]', { isDefault: true })
-    .description('run a plan: review → execute → merge → push (also: baro "<goal>" --plan FILE)')
+    .description('run a plan: review → execute → merge → push → pull request (also: baro "<goal>" --plan FILE)')
     .option('--plan <file>', 'skip planning; use this plan file')
     .option('--parallel <n>', 'stories running at once, 1 to 32 (default: 3)')
     .option('--yes', 'approve the plan without asking (default: ask on a TTY)')

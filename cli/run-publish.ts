@@ -1,5 +1,9 @@
 // How a run's publishing reads in `run.completed`: pushed or not, what became of the PR, and why.
+import { homedir } from 'node:os';
 import type { PublisherOutput } from '../machines/publisher.js';
+import type { EarlierRun } from '../services/report/run-report.js';
+import { baroHome } from '../services/store/paths.js';
+import { listRuns } from '../services/store/runs.js';
 import type { RunOptions } from './options.js';
 
 export interface PublishSummary {
@@ -35,4 +39,26 @@ export function publishSummary(published: PublisherOutput | undefined): {
       ...(pr.status === 'skipped' ? { reason: pr.reason } : {}),
     },
   };
+}
+
+/** The earlier runs recorded on a branch this run continues, oldest first; none for a new branch. */
+export async function earlierRunsOn(input: {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly repoDir: string;
+  readonly branch: string;
+  readonly runId: string;
+  readonly continued: boolean;
+}): Promise<EarlierRun[]> {
+  if (!input.continued) return [];
+  const { runs } = await listRuns({ home: baroHome(input.env, homedir()), repoRoot: input.repoDir });
+  return runs
+    .filter((run) => run.branch === input.branch && run.runId !== input.runId)
+    .reverse()
+    .map((run) => ({
+      runId: run.runId,
+      startedAt: run.startedAt,
+      status: run.status,
+      merged: (run.stories ?? []).filter((s) => s.status === 'merged').map((s) => s.id),
+      stories: run.stories?.length ?? 0,
+    }));
 }

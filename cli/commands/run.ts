@@ -16,7 +16,7 @@ import { ExitCode } from '../errors.js';
 import type { RunOptions } from '../options.js';
 import { createReporter } from '../reporter.js';
 import type { RunReportEvent } from '../run-events.js';
-import { prSkipReason, publishSummary } from '../run-publish.js';
+import { earlierRunsOn, prSkipReason, publishSummary } from '../run-publish.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
 import { prepareRun } from './run-prepare.js';
 
@@ -105,6 +105,13 @@ export async function runCommand(
       branch,
       base: record.base.branch,
       continuedFrom,
+      earlierRuns: await earlierRunsOn({
+        env: io.env,
+        repoDir: run.repoDir,
+        branch,
+        runId: record.runId,
+        continued: continuedFrom !== undefined,
+      }),
       stories: plan.stories,
       levels,
       startedAt: startedAt.getTime(),
@@ -146,6 +153,8 @@ export async function runCommand(
   const status = finalStatus(end, stories);
   const report = end?.published?.report;
   const { prUrl, publish } = publishSummary(end?.published);
+  // The report first, so the run's one-line outcome and any error are the last lines a person reads.
+  if (report !== undefined && !options.json) io.out.write(`# ${report.title}\n\n${report.body}\n`);
   reporter.report({
     type: 'run.completed',
     runId: record.runId,
@@ -164,7 +173,6 @@ export async function runCommand(
     report: report?.path,
     error: end?.error ?? publish.error,
   });
-  if (report !== undefined && !options.json) io.out.write(`\n# ${report.title}\n\n${report.body}`);
   const titles = new Map(plan.stories.map((s) => [s.id, s.title]));
   await saveRun(paths, {
     ...record,

@@ -18,6 +18,15 @@ export interface ReportStory {
   readonly blockedBy: readonly string[];
 }
 
+/** An earlier run on the same branch, which this one continues. */
+export interface EarlierRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly status: string;
+  readonly merged: readonly string[];
+  readonly stories: number;
+}
+
 export interface ReportInput {
   readonly runId: string;
   readonly goal: string;
@@ -25,6 +34,8 @@ export interface ReportInput {
   readonly base: string;
   /** Where an existing run branch stood when this run continued it; undefined for a new branch. */
   readonly continuedFrom: string | undefined;
+  /** Oldest first; the pull request's branch holds their merged stories too. */
+  readonly earlierRuns: readonly EarlierRun[];
   readonly levels: readonly (readonly string[])[];
   readonly stories: readonly ReportStory[];
   readonly wallMs: number;
@@ -63,6 +74,19 @@ function summary(input: ReportInput, merged: number): string[] {
     input.goal,
     '',
     `baro run ${code(input.runId)} on ${code(input.branch)}${from}, from ${code(input.base)}: ${merged} of ${input.stories.length} stories merged.`,
+  ];
+}
+
+function earlier(input: ReportInput): string[] {
+  if (input.earlierRuns.length === 0) return [];
+  const line = (run: EarlierRun): string =>
+    `- ${code(run.runId)} (${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${run.status}): ${run.merged.length} of ${run.stories} stories merged${run.merged.length > 0 ? ` — ${run.merged.join(', ')}` : ''}`;
+  return [
+    '## Earlier runs on this branch',
+    '',
+    'Their merged stories are on the branch below this run’s; their reports are in their run folders.',
+    '',
+    ...input.earlierRuns.map(line),
   ];
 }
 
@@ -139,11 +163,11 @@ function librarian(facts: JournalFacts): string[] {
     return ['## What the Librarian shared', '', 'Nothing: no agent learned something another could use.'];
   const kinds = new Map<string, number>();
   for (const k of facts.knowledge) kinds.set(k.kind, (kinds.get(k.kind) ?? 0) + 1);
-  const counted = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  const counted = [...kinds].map(([kind, n]) => `${kind}: ${n}`).join(', ');
   return [
     '## What the Librarian shared',
     '',
-    `${facts.knowledge.length} facts from the agents' tool calls, given to the stories that started later (${counted}):`,
+    `${facts.knowledge.length} facts gathered from the agents' tool calls (${counted}); each story that started after a fact was learned found it in its brief:`,
     '',
     ...facts.knowledge.slice(0, KNOWLEDGE_SHOWN).map((k) => `- ${cell(k.summary)} (from ${k.storyId})`),
     ...(facts.knowledge.length > KNOWLEDGE_SHOWN ? [`- … and ${facts.knowledge.length - KNOWLEDGE_SHOWN} more`] : []),
@@ -191,6 +215,7 @@ export function buildRunReport(input: ReportInput): BuiltReport {
   const agentMsTotal = input.stories.reduce((sum, s) => sum + s.agentMs, 0);
   const sections = [
     summary(input, merged),
+    earlier(input),
     missing(input),
     plan(input),
     storiesTable(input),

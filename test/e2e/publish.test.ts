@@ -78,6 +78,8 @@ describe('baro run publishes', () => {
     expect(github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
     expect(github.pulls[0]?.body).toContain('| C | story C | merged |');
     expect(github.pulls[0]?.body).toContain('continuing it from');
+    expect(github.pulls[0]?.body).toContain('## Earlier runs on this branch');
+    expect(github.pulls[0]?.body).toMatch(/2 of 2 stories merged — A, B/);
   });
 
   it('without a token pushes the branch, skips the PR with the reason and exits 0', async () => {

@@ -30,6 +30,7 @@ const input = (extra: Partial<ReportInput> = {}): ReportInput => ({
   branch: 'baro/rate-limiting',
   base: 'main',
   continuedFrom: undefined,
+  earlierRuns: [],
   levels: [['A', 'B'], ['C']],
   stories: [story('A'), story('B'), story('C')],
   wallMs: 2000,
@@ -108,14 +109,24 @@ describe('buildRunReport', () => {
     expect(report.body).toContain('- `src/a.ts`: A and B both edited it');
     expect(report.body).toContain('- B conflicted with the integration branch; its own session resolved it (1 round)');
     expect(report.body).toContain('- A was denied Bash: npm publish is not allowed');
-    expect(report.body).toContain("1 facts from the agents' tool calls");
+    expect(report.body).toContain("1 facts gathered from the agents' tool calls (file: 1)");
     expect(report.body).toContain('- README.md: 1 line (from A)');
   });
 
   it('says when the branch continued an earlier run, was rebased before the push, or could not be pushed', () => {
     const report = buildRunReport(
-      input({ continuedFrom: 'abcdef0123456789', rebased: true, pushError: 'rejected', deletedBranches: undefined }),
+      input({
+        continuedFrom: 'abcdef0123456789',
+        earlierRuns: [
+          { runId: 'r0', startedAt: '2026-12-01T06:43:16.000Z', status: 'succeeded', merged: ['X', 'Y'], stories: 2 },
+        ],
+        rebased: true,
+        pushError: 'rejected',
+        deletedBranches: undefined,
+      }),
     );
+    expect(report.body).toContain('## Earlier runs on this branch');
+    expect(report.body).toContain('- `r0` (2026-12-01 06:43 UTC, succeeded): 2 of 2 stories merged — X, Y');
     expect(report.body).toContain('(continuing it from abcdef01)');
     expect(report.body).toContain('rebased onto it before the push');
     expect(report.body).toContain('The push failed');
@@ -158,6 +169,7 @@ describe('writeReport', () => {
         branch: 'baro/known',
         base: 'main',
         continuedFrom: undefined,
+        earlierRuns: [],
         stories: ['A', 'B'].map((id) => ({ id, title: id, description: id, dependsOn: [], acceptance: ['x'] })),
         levels: [['A', 'B']],
         startedAt: 1_000_000,
