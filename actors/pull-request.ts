@@ -3,7 +3,7 @@ import { fromPromise } from 'xstate';
 import type { PullRequestOutcome, RunReport } from '../machines/types.js';
 import { GitHubApiError, octokitApi } from '../services/github/api.js';
 import type { GitHubApi } from '../services/github/api.js';
-import { explainGitHubFailure, upsertPullRequest } from '../services/github/pull-request.js';
+import { explainGitHubFailure, fitBody, upsertPullRequest } from '../services/github/pull-request.js';
 import { apiBaseFor, findGitHubToken } from '../services/github/token.js';
 import type { FoundToken } from '../services/github/token.js';
 import { parseGitHubRemote, redactRemoteUrl } from '../services/github-remote.js';
@@ -42,7 +42,7 @@ export async function openPullRequest(deps: PullRequestDeps, report: RunReport):
       branch: deps.branch,
       base: deps.base,
       title: report.title,
-      body: report.body,
+      body: fitBody(report.body, report.path),
       draft: deps.draft,
     });
     return { status: pull.status, url: pull.url, number: pull.number };

@@ -13,6 +13,17 @@ export interface PullRequestRequest {
 
 export type UpsertedPull = PullRef & { readonly status: 'opened' | 'updated' };
 
+// GitHub refuses a pull request body over 65,536 characters (422); a long run's report is cut to fit.
+export const BODY_MAX = 65_536;
+
+/** The body as is when it fits; else cut at a line boundary, with a note pointing at the full report. */
+export function fitBody(body: string, fullReport: string, max = BODY_MAX): string {
+  if (body.length <= max) return body;
+  const note = `\n\n… the report is cut here to fit GitHub's limit; the whole of it is in ${fullReport}\n`;
+  const cut = body.slice(0, max - note.length);
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}`;
+}
+
 /** Updates the open PR whose head is the branch, else opens one; never a second PR for one branch. */
 export async function upsertPullRequest(api: GitHubApi, request: PullRequestRequest): Promise<UpsertedPull> {
   const { repo, branch, title, body } = request;

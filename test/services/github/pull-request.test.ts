@@ -1,7 +1,7 @@
 // The GitHub adapter and the upsert against the loopback fake of GitHub: requests, status codes, messages.
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubApiError, octokitApi } from '../../../services/github/api.js';
-import { explainGitHubFailure, upsertPullRequest } from '../../../services/github/pull-request.js';
+import { BODY_MAX, explainGitHubFailure, fitBody, upsertPullRequest } from '../../../services/github/pull-request.js';
 import { startFakeGitHub } from '../../fake-github/server.js';
 import type { FakeGitHub, FakeGitHubOptions } from '../../fake-github/server.js';
 
@@ -100,5 +100,17 @@ describe('upsertPullRequest over octokit', () => {
     servers.pop();
     const message = await failureOf(upsertPullRequest(octokitApi({ token: 't0k', baseUrl: server.url }), request));
     expect(message).toContain('could not reach GitHub at http://x');
+  });
+});
+
+describe('fitBody', () => {
+  it('keeps a body that fits and cuts a long one at a line, pointing at the full report', () => {
+    expect(fitBody('short', 'report.md')).toBe('short');
+    const long = Array.from({ length: 5000 }, (_, i) => `| S${i} | a story with a long enough title |`).join('\n');
+    const fitted = fitBody(long, '/runs/r1/report.md');
+    expect(fitted.length).toBeLessThanOrEqual(BODY_MAX);
+    expect(fitted).toMatch(
+      /\|\n\n… the report is cut here to fit GitHub's limit; the whole of it is in \/runs\/r1\/report\.md\n$/,
+    );
   });
 });
