@@ -8,7 +8,8 @@ import { unfinishedOperation } from '../services/git/in-progress.js';
 import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
 import { abortRebase, continueRebase, rebaseOnto } from '../services/git/rebase.js';
-import { pushCatchingUp } from '../services/git/push.js';
+import { catchUpWithRemote, pushRunBranch } from '../services/git/push.js';
+import type { PushInput } from '../services/git/push.js';
 import { revParse } from '../services/git/repo.js';
 import { deleteMergedBranches } from '../services/git/story-branches.js';
 import { addWorktree, discardMergedWorktrees, removeWorktree } from '../services/git/worktree.js';
@@ -62,6 +63,16 @@ async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<
   });
   await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
 }
+
+const pushInput = (deps: GitDeps): PushInput | undefined =>
+  deps.remote === undefined
+    ? undefined
+    : {
+        repoDir: deps.repoRoot,
+        remote: deps.remote,
+        branch: deps.integrationBranch,
+        worktree: deps.paths.integrationWorktree,
+      };
 
 async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
   switch (op.kind) {
@@ -140,14 +151,16 @@ async function perform(deps: GitDeps, op: GitOp): Promise<GitOpResult> {
       return { kind: 'ok' };
     }
     case 'push': {
-      if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
-      const { rebased } = await pushCatchingUp({
-        repoDir: deps.repoRoot,
-        remote: deps.remote,
-        branch: deps.integrationBranch,
-        worktree: deps.paths.integrationWorktree,
-      });
-      return { kind: 'pushed', rebased };
+      const input = pushInput(deps);
+      if (input === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
+      const pushed = await pushRunBranch(input);
+      return pushed.status === 'behind' ? { kind: 'behind', message: pushed.message } : { kind: 'pushed' };
+    }
+    case 'push.catchUp': {
+      const input = pushInput(deps);
+      if (input === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
+      await catchUpWithRemote(input);
+      return { kind: 'ok' };
     }
     case 'branches.delete': {
       const branches = new Map(op.storyIds.map((storyId) => [deps.storyBranch(storyId), storyId]));

@@ -1,6 +1,6 @@
 // The report step: the run's summary built from the stories' outcome and the journal, written to report.md.
 import { fromPromise } from 'xstate';
-import type { ReportRequest } from '../machines/publisher.js';
+import type { ReportRequest } from '../machines/publish-types.js';
 import type { RunReport, StoryDef } from '../machines/types.js';
 import { readJournalFacts } from '../services/report/journal.js';
 import { buildRunReport } from '../services/report/run-report.js';

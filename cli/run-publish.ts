@@ -1,6 +1,6 @@
 // How a run's publishing reads in `run.completed`: pushed or not, what became of the PR, and why.
 import { homedir } from 'node:os';
-import type { PublisherOutput } from '../machines/publisher.js';
+import type { PublisherOutput } from '../machines/publish-types.js';
 import type { EarlierRun } from '../services/report/run-report.js';
 import { baroHome } from '../services/store/paths.js';
 import { listRuns } from '../services/store/runs.js';

@@ -1,53 +1,16 @@
 // The Publisher: the end of a run. Cleans up, pushes, tidies story branches, writes the report, opens the PR.
 import { and, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import type { ConductorOutput } from './conductor.js';
+import type { PublisherEmitted, PublisherInput, PublisherOutput, ReportRequest } from './publish-types.js';
 import type { GitOp, OperatorReply, OperatorRequest, PullRequestOutcome, RunReport } from './types.js';
 
-/** How a finished run leaves the machine: pushed or kept local, with or without a pull request, tidied or not. */
-export interface PublishOptions {
-  readonly branch: string;
-  /** Where the branch is pushed; undefined keeps everything local. */
-  readonly remote: string | undefined;
-  /** Why no pull request is opened even after a push (`--no-pr`, `--no-push`, no origin); undefined opens one. */
-  readonly skipPr: string | undefined;
-  /** Merged stories' branches are kept too (`--keep-branches`). */
-  readonly keepBranches: boolean;
-}
-
-export interface PublisherInput {
-  readonly runId: string;
-  readonly outcome: ConductorOutput;
-  readonly options: PublishOptions;
-}
-
-/** What the report is written from: the stories' outcome and what publishing has done before it. */
-export interface ReportRequest {
-  readonly outcome: ConductorOutput;
-  readonly pushed: boolean;
-  readonly rebased: boolean;
-  readonly pushError: string | undefined;
-  /** Stories whose branches were deleted; undefined when none were (kept, or the push failed). */
-  readonly deletedBranches: readonly string[] | undefined;
-}
-
-export interface PublisherContext extends PublisherInput, Omit<ReportRequest, 'outcome'> {
-  readonly report: RunReport | undefined;
-  readonly pr: PullRequestOutcome | undefined;
-}
-
-export interface PublisherOutput {
-  readonly pushed: boolean;
-  readonly pushError: string | undefined;
+export interface PublisherContext extends PublisherInput, Omit<ReportRequest, 'outcome' | 'rebased'> {
+  /** Why the first push was rejected (the remote's branch moved); set while catching up and pushing again. */
+  readonly rejection: string | undefined;
   readonly report: RunReport | undefined;
   readonly pr: PullRequestOutcome | undefined;
 }
 
 export type PublisherEvent = OperatorReply | { type: 'RESUME' };
-
-export type PublisherEmitted =
-  | { type: 'branch.pushed'; branch: string; remote: string; rebased: boolean }
-  | { type: 'pr.opened'; url: string; number: number; updated: boolean }
-  | { type: 'run.error'; message: string };
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -78,6 +41,7 @@ export const publisherMachine = setup({
     keepsBranches: ({ context }) => context.options.keepBranches,
     wantsPr: ({ context }) => context.options.skipPr === undefined,
     prUndecided: ({ context }) => context.pr === undefined,
+    remoteMoved: ({ event }) => event.type === 'operator.done' && event.result.kind === 'behind',
   },
   actions: {
     requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
@@ -96,19 +60,37 @@ export const publisherMachine = setup({
       type: 'run.error' as const,
       message: event.type === 'operator.failed' ? event.message : 'a git operation failed',
     })),
-    notePush: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'operator.done') return;
-      const rebased = event.result.kind === 'pushed' && event.result.rebased;
-      enqueue.assign({ pushed: true, rebased });
+    notePush: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ pushed: true });
       enqueue.emit({
         type: 'branch.pushed',
         branch: context.options.branch,
         remote: context.options.remote ?? '',
-        rebased,
+        rebased: context.rejection !== undefined,
       });
     }),
-    notePushFailure: assign({
-      pushError: ({ event }) => (event.type === 'operator.failed' ? event.message : undefined),
+    noteRejection: assign({
+      rejection: ({ event }) =>
+        event.type === 'operator.done' && event.result.kind === 'behind' ? event.result.message : undefined,
+    }),
+    // Story branches stay when the push failed: the remote does not hold their merges yet.
+    failPush: assign(({ context, event }, params: { secondTry: boolean }) => {
+      const why =
+        event.type === 'operator.failed'
+          ? event.message
+          : event.type === 'operator.done' && event.result.kind === 'behind'
+            ? event.result.message
+            : 'the push failed';
+      const { remote, branch } = context.options;
+      const before = context.rejection === undefined ? '' : `${context.rejection}; then `;
+      const second = params.secondTry
+        ? ` (the second try, after rebasing onto ${remote ?? 'the remote'}/${branch}: the remote branch moved again) — ${branch} is kept locally, rebased; fetch, rebase and push it by hand`
+        : '';
+      const pr: PullRequestOutcome = {
+        status: 'skipped',
+        reason: 'the push failed, so GitHub does not have the branch',
+      };
+      return { pushError: `${before}${why}${second}`, pr };
     }),
     noteDeleted: assign({
       deletedBranches: ({ event }) =>
@@ -120,7 +102,7 @@ export const publisherMachine = setup({
   context: ({ input }) => ({
     ...input,
     pushed: false,
-    rebased: false,
+    rejection: undefined,
     pushError: undefined,
     deletedBranches: undefined,
     report: undefined,
@@ -174,16 +156,32 @@ export const publisherMachine = setup({
     pushing: {
       entry: { type: 'requestGit', params: { op: { kind: 'push' } } },
       on: {
-        'operator.done': { target: 'choosingTidy', actions: 'notePush' },
-        // Story branches stay when the push failed: the remote does not hold their merges yet.
-        'operator.failed': {
-          target: 'reporting',
-          actions: [
-            'notePushFailure',
-            { type: 'skipPr', params: { reason: 'the push failed, so GitHub does not have the branch' } },
-          ],
-        },
+        'operator.done': [
+          { guard: 'remoteMoved', target: 'catchingUp', actions: 'noteRejection' },
+          { target: 'choosingTidy', actions: 'notePush' },
+        ],
+        'operator.failed': { target: 'reporting', actions: { type: 'failPush', params: { secondTry: false } } },
         RESUME: { target: 'pushing', reenter: true },
+      },
+    },
+    // The remote's branch moved: fetch it and rebase onto it, never force. A final gate would run again here.
+    catchingUp: {
+      entry: { type: 'requestGit', params: { op: { kind: 'push.catchUp' } } },
+      on: {
+        'operator.done': 'pushingAgain',
+        'operator.failed': { target: 'reporting', actions: { type: 'failPush', params: { secondTry: false } } },
+        RESUME: { target: 'catchingUp', reenter: true },
+      },
+    },
+    pushingAgain: {
+      entry: { type: 'requestGit', params: { op: { kind: 'push' } } },
+      on: {
+        'operator.done': [
+          { guard: 'remoteMoved', target: 'reporting', actions: { type: 'failPush', params: { secondTry: true } } },
+          { target: 'choosingTidy', actions: 'notePush' },
+        ],
+        'operator.failed': { target: 'reporting', actions: { type: 'failPush', params: { secondTry: true } } },
+        RESUME: { target: 'pushingAgain', reenter: true },
       },
     },
     choosingTidy: {
@@ -206,7 +204,7 @@ export const publisherMachine = setup({
         input: ({ context }) => ({
           outcome: context.outcome,
           pushed: context.pushed,
-          rebased: context.rebased,
+          rebased: context.pushed && context.rejection !== undefined,
           pushError: context.pushError,
           deletedBranches: context.deletedBranches,
         }),

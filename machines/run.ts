@@ -6,7 +6,7 @@ import { librarianMachine } from './librarian.js';
 import type { LibrarianInput } from './librarian.js';
 import { operatorMachine } from './operator.js';
 import { publisherMachine } from './publisher.js';
-import type { PublisherEmitted, PublishOptions, PublisherOutput } from './publisher.js';
+import type { PublisherEmitted, PublishOptions, PublisherOutput } from './publish-types.js';
 import { sentryMachine } from './sentry.js';
 import type { GitOp, OperatorReply, OperatorRequest } from './types.js';
 

@@ -52,6 +52,8 @@ export type GitOp =
       readonly failed: readonly { readonly storyId: string; readonly reason: string }[];
     }
   | { readonly kind: 'push' }
+  /** After a push rejected because the remote's branch moved: fetch it and rebase the run's branch onto it. */
+  | { readonly kind: 'push.catchUp' }
   /** After the push (or without one): merged stories' branches go, their merges being on the integration branch. */
   | { readonly kind: 'branches.delete'; readonly storyIds: readonly string[] };
 
@@ -63,8 +65,9 @@ export type GitOpResult =
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly onto: string }
   | { readonly kind: 'unresolved'; readonly files: readonly string[]; readonly onto: string }
   | { readonly kind: 'skipped'; readonly reason: string }
-  /** `rebased`: the remote's branch had moved, so the integration branch was rebased onto it before the second push. */
-  | { readonly kind: 'pushed'; readonly rebased: boolean }
+  | { readonly kind: 'pushed' }
+  /** The push was rejected because the remote's branch has commits the run's lacks. */
+  | { readonly kind: 'behind'; readonly message: string }
   /** The stories whose branches were deleted; a branch that was not merged is never among them. */
   | { readonly kind: 'deleted'; readonly storyIds: readonly string[] };
 

@@ -46,28 +46,33 @@ describe('GitHub refusing the pull request', () => {
 });
 
 describe('a remote branch that moved', () => {
-  it('is fetched, rebased onto and pushed once more; a second rejection fails with the reason', async () => {
-    const { repo: dir, bare, env } = await makeGitHubRepo();
-    const first = await runPlan(dir, widgets(['A']), { scripts: [work('A')] }, ['--no-pr'], { push: true, env });
-    expect(first.result.exitCode).toBe(0);
+  // Several whole runs one after the other: a busy machine needs more than the default 30 s.
+  it(
+    'is fetched, rebased onto and pushed once more; a second rejection fails with the reason',
+    { timeout: 120_000 },
+    async () => {
+      const { repo: dir, bare, env } = await makeGitHubRepo();
+      const first = await runPlan(dir, widgets(['A']), { scripts: [work('A')] }, ['--no-pr'], { push: true, env });
+      expect(first.result.exitCode).toBe(0);
 
-    const theirs = await pushFromElsewhere(bare, 'baro/widgets', 'theirs.txt', 'theirs\n');
-    const second = await runPlan(dir, widgets(['B']), { scripts: [work('B')] }, ['--no-pr'], { push: true, env });
-    expect(second.result.exitCode).toBe(0);
-    expect(eventsOf(second.events, 'branch.pushed')[0]).toMatchObject({ branch: 'baro/widgets', rebased: true });
-    await git(bare, 'merge-base', '--is-ancestor', theirs, 'refs/heads/baro/widgets');
-    for (const file of ['src/A.txt', 'src/B.txt', 'theirs.txt'])
-      expect(await git(bare, 'cat-file', '-e', `baro/widgets:${file}`)).toBe('');
+      const theirs = await pushFromElsewhere(bare, 'baro/widgets', 'theirs.txt', 'theirs\n');
+      const second = await runPlan(dir, widgets(['B']), { scripts: [work('B')] }, ['--no-pr'], { push: true, env });
+      expect(second.result.exitCode).toBe(0);
+      expect(eventsOf(second.events, 'branch.pushed')[0]).toMatchObject({ branch: 'baro/widgets', rebased: true });
+      await git(bare, 'merge-base', '--is-ancestor', theirs, 'refs/heads/baro/widgets');
+      for (const file of ['src/A.txt', 'src/B.txt', 'theirs.txt'])
+        expect(await git(bare, 'cat-file', '-e', `baro/widgets:${file}`)).toBe('');
 
-    await pushFromElsewhere(bare, 'baro/widgets', 'again.txt', 'again\n');
-    await moveRemoteOnEveryFetch(dir, bare, 'baro/widgets');
-    const third = await runPlan(dir, widgets(['C']), { scripts: [work('C')] }, ['--no-pr'], { push: true, env });
-    expect(third.result.exitCode).toBe(1);
-    const completed = eventsOf(third.events, 'run.completed')[0];
-    expect(completed).toMatchObject({ publish: { pushed: false, pr: 'skipped' } });
-    expect(completed?.error).toMatch(/rejected.*the second try/);
-    // Nothing lost: C is merged on the local branch, and its story branch is kept since the push failed.
-    expect(await git(dir, 'show', 'baro/widgets:src/C.txt')).toBe('C');
-    expect(await git(dir, 'branch', '--list', 'baro-stories/*', '--format=%(refname:short)')).toMatch(/\/C$/);
-  });
+      await pushFromElsewhere(bare, 'baro/widgets', 'again.txt', 'again\n');
+      await moveRemoteOnEveryFetch(dir, bare, 'baro/widgets');
+      const third = await runPlan(dir, widgets(['C']), { scripts: [work('C')] }, ['--no-pr'], { push: true, env });
+      expect(third.result.exitCode).toBe(1);
+      const completed = eventsOf(third.events, 'run.completed')[0];
+      expect(completed).toMatchObject({ publish: { pushed: false, pr: 'skipped' } });
+      expect(completed?.error).toMatch(/rejected.*the second try/);
+      // Nothing lost: C is merged on the local branch, and its story branch is kept since the push failed.
+      expect(await git(dir, 'show', 'baro/widgets:src/C.txt')).toBe('C');
+      expect(await git(dir, 'branch', '--list', 'baro-stories/*', '--format=%(refname:short)')).toMatch(/\/C$/);
+    },
+  );
 });

@@ -8,7 +8,7 @@ import type { ConductorEmitted } from '../../machines/conductor.js';
 import type { LibrarianEmitted } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
 import { publisherMachine } from '../../machines/publisher.js';
-import type { ReportRequest } from '../../machines/publisher.js';
+import type { ReportRequest } from '../../machines/publish-types.js';
 import { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConductorOutput } from '../../machines/conductor.js';
 import { operatorMachine } from '../../machines/operator.js';
 import { publisherMachine } from '../../machines/publisher.js';
-import type { PublisherEmitted, PublisherOutput, PublishOptions, ReportRequest } from '../../machines/publisher.js';
+import type { PublisherEmitted, PublisherOutput, PublishOptions, ReportRequest } from '../../machines/publish-types.js';
 import type { StoryResult } from '../../machines/story-events.js';
 import type { GitOp, GitOpResult, PullRequestOutcome, RunReport } from '../../machines/types.js';
 
@@ -99,7 +99,7 @@ async function publish(scenario: Scenario = {}) {
 }
 
 function defaultGit(op: GitOp): GitOpResult {
-  if (op.kind === 'push') return { kind: 'pushed', rebased: false };
+  if (op.kind === 'push') return { kind: 'pushed' };
   if (op.kind === 'branches.delete') return { kind: 'deleted', storyIds: op.storyIds };
   return { kind: 'ok' };
 }
@@ -171,11 +171,36 @@ describe('publisherMachine', () => {
     expect(run.output.pushed).toBe(true);
   });
 
-  it('says the push rebased onto the remote', async () => {
+  it('a push rejected because the remote moved catches up, pushes again and says it rebased', async () => {
+    const pushes: GitOpResult[] = [{ kind: 'behind', message: 'rejected (fetch first)' }, { kind: 'pushed' }];
     const run = await publish({
-      git: (op) => (op.kind === 'push' ? { kind: 'pushed', rebased: true } : defaultGit(op)),
+      git: (op) => (op.kind === 'push' ? (pushes.shift() ?? { kind: 'pushed' }) : defaultGit(op)),
     });
+    expect(run.ops).toEqual(['cleanup', 'push', 'push.catchUp', 'push', 'branches.delete']);
     expect(run.emitted[0]).toEqual({ type: 'branch.pushed', branch: 'baro/x', remote: 'origin', rebased: true });
-    expect(run.reports[0]?.rebased).toBe(true);
+    expect(run.reports[0]).toMatchObject({ pushed: true, rebased: true });
+    expect(run.output.pr?.status).toBe('opened');
+  });
+
+  it('a second rejection fails the push with both reasons and keeps the branches', async () => {
+    const run = await publish({
+      git: (op) => (op.kind === 'push' ? { kind: 'behind', message: 'rejected (fetch first)' } : defaultGit(op)),
+    });
+    expect(run.ops).toEqual(['cleanup', 'push', 'push.catchUp', 'push']);
+    expect(run.output.pushed).toBe(false);
+    expect(run.output.pushError).toMatch(/^rejected \(fetch first\); then rejected \(fetch first\) \(the second try/);
+    expect(run.output.pr).toMatchObject({ status: 'skipped' });
+  });
+
+  it('catching up that fails (a conflict) fails the push with the reason', async () => {
+    const run = await publish({
+      git: (op) => {
+        if (op.kind === 'push') return { kind: 'behind', message: 'rejected (fetch first)' };
+        if (op.kind === 'push.catchUp') throw new Error('conflict in a.txt');
+        return defaultGit(op);
+      },
+    });
+    expect(run.ops).toEqual(['cleanup', 'push', 'push.catchUp']);
+    expect(run.output.pushError).toBe('rejected (fetch first); then conflict in a.txt');
   });
 });

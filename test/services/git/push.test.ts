@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commitAll } from '../../../services/git/commit.js';
 import { mergeNoFf } from '../../../services/git/merge.js';
-import { PushError, pushCatchingUp } from '../../../services/git/push.js';
+import { catchUpWithRemote, PushError, pushRunBranch } from '../../../services/git/push.js';
+import type { PushInput } from '../../../services/git/push.js';
 import { addWorktree, removeWorktree } from '../../../services/git/worktree.js';
 import { moveRemoteOnEveryFetch, pushFromElsewhere } from '../../helpers/remote.js';
 import {
@@ -26,7 +27,7 @@ async function pushedRunBranch() {
   const worktree = join(dirname(repo), 'wt', 'integration');
   const input = { repoDir: repo, remote: 'origin', branch: 'baro/x', worktree };
   await mergeStory(repo, worktree, 'S1', 's1.txt');
-  expect(await pushCatchingUp(input)).toEqual({ rebased: false });
+  expect(await pushRunBranch(input)).toEqual({ status: 'pushed' });
   return { repo, bare, worktree, input };
 }
 
@@ -41,14 +42,24 @@ async function mergeStory(repo: string, worktree: string, id: string, file: stri
   await removeWorktree({ repoDir: repo, path: worktree });
 }
 
-describe('pushCatchingUp', () => {
+/** What the Publisher does: push; when the remote moved, catch up and push once more. */
+async function pushCatchingUp(input: PushInput) {
+  const first = await pushRunBranch(input);
+  if (first.status === 'pushed') return first;
+  await catchUpWithRemote(input);
+  return pushRunBranch(input);
+}
+
+describe('pushRunBranch and catchUpWithRemote', () => {
   it('fetches a remote branch that moved, rebases onto it keeping the merges, and pushes once more', async () => {
     const { repo, bare, worktree, input } = await pushedRunBranch();
     const theirs = await pushFromElsewhere(bare, 'baro/x', 'theirs.txt', 'theirs\n');
     await mergeStory(repo, worktree, 'S2', 's2.txt');
     const before = await checkoutFingerprint(repo);
 
-    expect(await pushCatchingUp(input)).toEqual({ rebased: true });
+    expect(await pushRunBranch(input)).toMatchObject({ status: 'behind' });
+    await catchUpWithRemote(input);
+    expect(await pushRunBranch(input)).toEqual({ status: 'pushed' });
     const remoteHead = await git(bare, 'rev-parse', 'refs/heads/baro/x');
     expect(remoteHead).toBe(await git(repo, 'rev-parse', 'refs/heads/baro/x'));
     await git(bare, 'merge-base', '--is-ancestor', theirs, remoteHead);
@@ -70,17 +81,18 @@ describe('pushCatchingUp', () => {
     expect(existsSync(worktree)).toBe(false);
   });
 
-  it('fails with the reason when the remote moved again before the second push', async () => {
+  it('reports the remote as moved again when it moved before the second push', async () => {
     const { repo, bare, worktree, input } = await pushedRunBranch();
     await pushFromElsewhere(bare, 'baro/x', 'theirs.txt', 'theirs\n');
     await mergeStory(repo, worktree, 'S2', 's2.txt');
     await moveRemoteOnEveryFetch(repo, bare, 'baro/x');
     const remoteBefore = await git(bare, 'rev-parse', 'refs/heads/baro/x');
 
-    const error = await pushCatchingUp(input).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PushError);
-    expect((error as Error).message).toMatch(/was rejected: \[rejected\] \((fetch first|non-fast-forward)\)/);
-    expect((error as Error).message).toContain('the second try');
+    const second = await pushCatchingUp(input);
+    expect(second.status).toBe('behind');
+    expect('message' in second ? second.message : '').toMatch(
+      /was rejected: \[rejected\] \((fetch first|non-fast-forward)\)/,
+    );
     // Nothing of ours reached the remote: only the other person's commit moved it.
     expect(await git(bare, 'rev-parse', 'refs/heads/baro/x^')).toBe(remoteBefore);
   });
@@ -95,6 +107,6 @@ describe('pushCatchingUp', () => {
     const error = await pushCatchingUp(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PushError);
     expect((error as Error).message).toContain('remote rejected');
-    expect((error as Error).message).not.toContain('second try');
+    expect((error as Error).message).toContain('fix the cause');
   });
 });
