@@ -8,8 +8,10 @@ import { unfinishedOperation } from '../services/git/in-progress.js';
 import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
 import { abortRebase, continueRebase, rebaseOnto } from '../services/git/rebase.js';
-import { pushBranch } from '../services/git/remote.js';
+import { catchUpWithRemote, pushRunBranch } from '../services/git/push.js';
+import type { PushInput } from '../services/git/push.js';
 import { revParse } from '../services/git/repo.js';
+import { deleteMergedBranches } from '../services/git/story-branches.js';
 import { addWorktree, discardMergedWorktrees, removeWorktree } from '../services/git/worktree.js';
 import type { RunPaths } from '../services/store/paths.js';
 
@@ -60,6 +62,11 @@ async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<
   });
   await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
 }
+
+const pushInput = (deps: GitDeps, branch: string): PushInput | undefined =>
+  deps.remote === undefined
+    ? undefined
+    : { repoDir: deps.repoRoot, remote: deps.remote, branch, worktree: deps.paths.integrationWorktree };
 
 async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpResult> {
   switch (op.kind) {
@@ -140,11 +147,25 @@ async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpR
       return { kind: 'ok' };
     }
     case 'push': {
-      if (deps.remote === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
-      const pushed = await pushBranch({ cwd: deps.repoRoot, remote: deps.remote, branch: branch });
-      if (pushed.status === 'rejected' || pushed.status === 'failed')
-        throw new Error(`${pushed.message} — the branch is kept locally; push it by hand`);
+      const input = pushInput(deps, branch);
+      if (input === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
+      const pushed = await pushRunBranch(input);
+      return pushed.status === 'behind' ? { kind: 'behind', message: pushed.message } : { kind: 'pushed' };
+    }
+    case 'push.catchUp': {
+      const input = pushInput(deps, branch);
+      if (input === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
+      await catchUpWithRemote(input);
       return { kind: 'ok' };
+    }
+    case 'branches.delete': {
+      const branches = new Map(op.storyIds.map((storyId) => [deps.storyBranch(storyId), storyId]));
+      const deleted = await deleteMergedBranches({
+        repoDir: deps.repoRoot,
+        branches: [...branches.keys()],
+        into: branch,
+      });
+      return { kind: 'deleted', storyIds: deleted.flatMap((branch) => branches.get(branch) ?? []) };
     }
   }
 }

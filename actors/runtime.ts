@@ -2,6 +2,7 @@
 import { conductorMachine } from '../machines/conductor.js';
 import { operatorMachine } from '../machines/operator.js';
 import { plannerMachine } from '../machines/planner.js';
+import { publisherMachine } from '../machines/publisher.js';
 import { runMachine } from '../machines/run.js';
 import { storyMachine } from '../machines/story.js';
 import { agentSessionLogic } from './agent-session.js';
@@ -13,6 +14,10 @@ import { gitOpLogic } from './git-op.js';
 import type { GitDeps } from './git-op.js';
 import { plannerTurnLogic } from './planner-turn.js';
 import type { PlannerDeps } from './planner-turn.js';
+import { pullRequestLogic } from './pull-request.js';
+import type { PullRequestDeps } from './pull-request.js';
+import { reportLogic } from './report.js';
+import type { ReportDeps } from './report.js';
 import { sleepUntilLogic } from './sleep.js';
 import { hasWorktreeSetup, worktreeSetupLogic } from './worktree-setup.js';
 import type { WorktreeSetupDeps } from './worktree-setup.js';
@@ -23,6 +28,8 @@ export interface RuntimeDeps {
   readonly setup: WorktreeSetupDeps;
   readonly planner: PlannerDeps;
   readonly cartographer: CartographerDeps;
+  readonly report: ReportDeps;
+  readonly pullRequest: PullRequestDeps;
   readonly now: () => number;
 }
 
@@ -44,11 +51,15 @@ export function provideRun(deps: RuntimeDeps) {
   const conductor = conductorMachine.provide({ actors: { story } });
   const operator = operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps.git) } });
   const planner = providePlanner(deps.planner, deps.now);
+  const publisher = publisherMachine.provide({
+    actors: { report: reportLogic(deps.report), pullRequest: pullRequestLogic(deps.pullRequest) },
+  });
   return runMachine.provide({
     actors: {
       conductor,
       operator,
       planner,
+      publisher,
       cartographer: provideCartographer(deps.cartographer),
       nameBranch: nameBranchLogic,
     },

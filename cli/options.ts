@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Always false when push is false (`--no-push` implies `--no-pr`). */
   readonly pr: boolean;
   readonly draft: boolean;
+  /** Keep merged stories' branches too (failed stories' branches are always kept). */
+  readonly keepBranches: boolean;
   readonly json: boolean;
   readonly inspect: boolean;
   readonly config: string | undefined;
@@ -57,6 +59,7 @@ const rawRunOptionsSchema = z.object({
   push: z.boolean().default(true),
   pr: z.boolean().default(true),
   draft: z.boolean().default(false),
+  keepBranches: z.boolean().default(false),
   json: z.boolean().default(false),
   inspect: z.boolean().default(false),
   config: text.optional(),
@@ -77,6 +80,7 @@ const OPTION_HELP: Record<RawKey, { flag: string; allowed: string }> = {
   push: { flag: '--no-push', allowed: 'a flag without a value' },
   pr: { flag: '--no-pr', allowed: 'a flag without a value' },
   draft: { flag: '--draft', allowed: 'a flag without a value' },
+  keepBranches: { flag: '--keep-branches', allowed: 'a flag without a value' },
   json: { flag: '--json', allowed: 'a flag without a value' },
   inspect: { flag: '--inspect', allowed: 'a flag without a value' },
   config: { flag: '--config', allowed: 'a file path' },
@@ -105,6 +109,7 @@ export function parseRunOptions(raw: unknown, given?: (name: string) => boolean)
     push: o.push,
     pr: o.push && o.pr,
     draft: o.draft,
+    keepBranches: o.keepBranches,
     json: o.json,
     inspect: o.inspect,
     config: o.config,

@@ -5,8 +5,8 @@ import packageJson from '../package.json' with { type: 'json' };
 const DESCRIPTION =
   'baro turns a Claude Code subscription into a team: it maps your repository, plans a goal into stories, shows ' +
   'you the plan, then runs the stories as several Claude Code sessions in parallel, each in its own git worktree, ' +
-  'shares what they learn, warns them when they edit the same file, and merges every story onto one branch. ' +
-  'Start it, walk away, and come back to a branch to review. Opening pull requests comes next.';
+  'shares what they learn, warns them when they edit the same file, merges every story onto one branch, pushes it ' +
+  'and opens a pull request with an honest run report. Start it, walk away, and come back to a pull request.';
 
 const EXAMPLES = `
 Examples:
@@ -29,7 +29,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('run [goal]', { isDefault: true })
-    .description('map → plan → review → execute → merge → push (also: baro "<goal>")')
+    .description('map → plan → review → execute → merge → push → pull request (also: baro "<goal>")')
     .option('--plan <file>', 'skip planning; use this plan file')
     .option('--parallel <n>', 'stories running at once, 1 to 32 (default: 3)')
     .option('--yes', 'approve the plan without asking (default: ask on a terminal; required without one)')
@@ -40,6 +40,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--no-push', 'keep everything local (implies --no-pr)')
     .option('--no-pr', 'push the branch but open no PR')
     .option('--draft', 'open the PR as a draft')
+    .option('--keep-branches', "keep merged stories' branches (default: deleted once merged and pushed)")
     .option('--json', 'one JSON event per line on stdout, no TUI')
     .option('--inspect', 'serve the live statechart page on 127.0.0.1 and print its URL on stderr')
     .option('--config <file>', 'config file (default: baro.config.json in the repo root, if present)')

@@ -6,6 +6,7 @@ import type { PlannerEmitted } from '../machines/planner.js';
 import type { RunEmitted } from '../machines/run.js';
 import type { SentryEmitted } from '../machines/sentry.js';
 import type { StoryEmitted } from '../machines/story-events.js';
+import type { PublishSummary } from './run-publish.js';
 
 export interface StorySummaryLine {
   readonly id: string;
@@ -35,8 +36,11 @@ export type RunReportEvent =
       branch: string | null;
       prUrl: string | null;
       pushed: boolean;
+      publish: PublishSummary;
       stories: readonly StorySummaryLine[];
       timing: { wallMs: number; planMs: number; agentMsTotal: number };
+      /** report.md, when it was written. */
+      report?: string | undefined;
       error?: string | undefined;
     }
   | StoryEmitted
@@ -104,7 +108,9 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'knowledge.added':
       return undefined;
     case 'branch.pushed':
-      return `pushed ${event.branch} to ${event.remote}`;
+      return `pushed ${event.branch} to ${event.remote}${event.rebased ? ` (after rebasing onto ${event.remote}'s newer commits)` : ''}`;
+    case 'pr.opened':
+      return `pull request ${event.updated ? 'updated' : 'opened'}: ${event.url}`;
     case 'run.error':
       return `error: ${event.message}`;
     case 'run.completed':
@@ -113,6 +119,10 @@ export function plainLine(event: RunReportEvent): string | undefined {
         ...event.stories
           .filter((s) => s.status !== 'merged')
           .map((s) => `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`),
+        ...(event.publish.pr === 'skipped'
+          ? [`pull request skipped: ${event.publish.reason ?? 'no reason given'}`]
+          : []),
+        ...(event.report ? [`report: ${event.report}`] : []),
         ...(event.error ? [`error: ${event.error}`] : []),
       ].join('\n');
   }

@@ -35,6 +35,8 @@ const LANES: Readonly<Record<GitOp['kind'], Lane>> = {
   'story.continue': 'integration',
   cleanup: 'integration',
   push: 'integration',
+  'push.catchUp': 'integration',
+  'branches.delete': 'integration',
 };
 // Integration ops that also add or remove worktrees: they never run alongside the worktrees lane.
 const ADMINISTER_WORKTREES: ReadonlySet<GitOp['kind']> = new Set(['integration.create', 'cleanup']);

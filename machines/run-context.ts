@@ -2,6 +2,7 @@
 import type { ConductorOutput } from './conductor.js';
 import type { LibrarianInput } from './librarian.js';
 import type { PlannerOutput } from './planner.js';
+import type { PublisherEmitted, PublisherOutput, PublishSettings } from './publish-types.js';
 import type { RepoMap } from './repo-map.js';
 import type { StoryLimits } from './story-context.js';
 import type { OperatorReply, PlanDef, Proposal } from './types.js';
@@ -17,8 +18,8 @@ export interface RunInput {
   readonly parallel: number;
   readonly limits: StoryLimits;
   readonly planning: { readonly repairs: number; readonly transientRetries: number };
-  /** Where a finished run is pushed; undefined keeps everything local. */
-  readonly remote: string | undefined;
+  /** How the finished run is pushed and proposed; the branch is the one named after the plan. */
+  readonly publish: PublishSettings;
   readonly librarian: LibrarianInput;
 }
 
@@ -31,12 +32,14 @@ export interface RunContext extends RunInput {
   readonly feedback: string | undefined;
   /** The integration branch, once named. */
   readonly branch: string | undefined;
+  /** The branch's head when the run continues an existing run branch. */
+  readonly continuedFrom: string | undefined;
   /** Why the planner's last answer was refused, when it never produced a valid plan. */
   readonly planIssues: readonly string[];
   readonly outcome: ConductorOutput | undefined;
   readonly error: string | undefined;
-  readonly pushError: string | undefined;
-  readonly pushed: boolean;
+  /** Undefined until publishing ends (and when the run never got as far). */
+  readonly published: PublisherOutput | undefined;
   readonly ending: 'completed' | 'failed' | 'stopped';
 }
 
@@ -48,8 +51,8 @@ export interface RunOutput {
   readonly planIssues: readonly string[];
   readonly outcome: ConductorOutput | undefined;
   readonly error: string | undefined;
-  readonly pushed: boolean;
-  readonly pushError: string | undefined;
+  /** Undefined when the run never got as far as publishing. */
+  readonly published: PublisherOutput | undefined;
 }
 
 /** The person's answer to the plan review, sent by the CLI while the Run is `reviewing`. */
@@ -67,18 +70,6 @@ export type RunEvent =
 export type RunEmitted =
   | { type: 'plan.ready'; stories: number; levels: readonly (readonly string[])[]; plan: PlanDef }
   | { type: 'branch.created'; branch: string }
-  | { type: 'branch.pushed'; branch: string; remote: string }
-  | { type: 'run.error'; message: string };
-
-export function storiesWith(context: RunContext, status: 'merged' | 'failed') {
-  return Object.values(context.outcome?.results ?? {}).filter((result) => result.status === status);
-}
-
-export function failedStories(context: RunContext) {
-  return storiesWith(context, 'failed').map((result) => ({
-    storyId: result.storyId,
-    reason: result.reason ?? 'failed',
-  }));
-}
+  | PublisherEmitted;
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -8,10 +8,11 @@ import type { ConductorOutput } from './conductor.js';
 import { librarianMachine } from './librarian.js';
 import { operatorMachine } from './operator.js';
 import { plannerMachine } from './planner.js';
-import { failedStories, messageOf, storiesWith } from './run-context.js';
+import { publisherMachine } from './publisher.js';
+import { messageOf } from './run-context.js';
 import type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 import { sentryMachine } from './sentry.js';
-import type { GitOp, OperatorRequest, PlanDef } from './types.js';
+import type { GitOp, OperatorRequest, PlanDef, RunBranch } from './types.js';
 
 export type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 
@@ -37,10 +38,11 @@ export const runMachine = setup({
     librarian: librarianMachine,
     sentry: sentryMachine,
     conductor: conductorMachine,
+    publisher: publisherMachine,
     planner: plannerMachine,
     cartographer: cartographerMachine,
     /** A free name for the run's branch, from the plan's branch or goal. */
-    nameBranch: fromPromise<string, { repoDir: string; plan: PlanDef }>(() => {
+    nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(() => {
       throw new Error('nameBranch not provided');
     }),
   },
@@ -51,8 +53,6 @@ export const runMachine = setup({
     canRefine: ({ context }) => context.plannerSession !== undefined,
     planReady: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'ready',
     planInvalid: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'invalid',
-    shouldPush: ({ context }) =>
-      context.remote !== undefined && Object.values(context.outcome?.status ?? {}).includes('merged'),
   },
   actions: {
     // Recorded before the run leaves its state, while the Conductor still knows which stories merged.
@@ -107,11 +107,11 @@ export const runMachine = setup({
     plannerSession: undefined,
     feedback: undefined,
     branch: undefined,
+    continuedFrom: undefined,
     planIssues: [],
     outcome: undefined,
     error: undefined,
-    pushError: undefined,
-    pushed: false,
+    published: undefined,
     ending: 'completed',
   }),
   // Services first: stories look them up by systemId as soon as they start.
@@ -204,7 +204,13 @@ export const runMachine = setup({
             }),
             onDone: {
               target: 'creating',
-              actions: [assign({ branch: ({ event }) => event.output }), 'spawnOperator'],
+              actions: [
+                assign({
+                  branch: ({ event }) => event.output.branch,
+                  continuedFrom: ({ event }) => event.output.continuedFrom,
+                }),
+                'spawnOperator',
+              ],
             },
             onError: {
               target: '#run.failed',
@@ -244,51 +250,26 @@ export const runMachine = setup({
       },
     },
     publishing: {
-      initial: 'cleaningUp',
-      states: {
-        cleaningUp: {
-          entry: {
-            type: 'requestGit',
-            params: ({ context }) => ({
-              op: {
-                kind: 'cleanup',
-                merged: storiesWith(context, 'merged').map((r) => r.storyId),
-                failed: failedStories(context),
-              },
-            }),
-          },
-          on: {
-            'operator.done': 'deciding',
-            'operator.failed': {
-              target: 'deciding',
-              actions: emit(({ event }) => ({ type: 'run.error' as const, message: event.message })),
-            },
-            RESUME: { target: 'cleaningUp', reenter: true },
-          },
+      invoke: {
+        id: 'publisher',
+        systemId: 'publisher',
+        src: 'publisher',
+        input: ({ context }) => {
+          if (context.outcome === undefined) throw new Error('Run: publishing without an outcome');
+          return {
+            runId: context.runId,
+            outcome: context.outcome,
+            plan: { stories: context.proposal?.plan.stories ?? [], levels: context.proposal?.levels ?? [] },
+            options: { ...context.publish, branch: context.branch ?? '', continuedFrom: context.continuedFrom },
+          };
         },
-        deciding: {
-          always: [{ guard: 'shouldPush', target: 'pushing' }, { target: '#run.completed' }],
-        },
-        pushing: {
-          entry: { type: 'requestGit', params: { op: { kind: 'push' } } },
-          on: {
-            'operator.done': {
-              target: '#run.completed',
-              actions: [
-                assign({ pushed: true }),
-                emit(({ context }) => ({
-                  type: 'branch.pushed' as const,
-                  branch: context.branch ?? '',
-                  remote: context.remote ?? '',
-                })),
-              ],
-            },
-            'operator.failed': {
-              target: '#run.completed',
-              actions: assign({ pushError: ({ event }) => event.message }),
-            },
-            RESUME: { target: 'pushing', reenter: true },
-          },
+        onDone: { target: 'completed', actions: assign({ published: ({ event }) => event.output }) },
+        onError: {
+          target: 'completed',
+          actions: emit(({ event }) => ({
+            type: 'run.error' as const,
+            message: `publishing crashed: ${messageOf(event.error)}`,
+          })),
         },
       },
     },
@@ -303,7 +284,6 @@ export const runMachine = setup({
     planIssues: context.planIssues,
     outcome: context.outcome,
     error: context.error,
-    pushed: context.pushed,
-    pushError: context.pushError,
+    published: context.published,
   }),
 });

@@ -65,7 +65,11 @@ export type GitOp =
       readonly merged: readonly string[];
       readonly failed: readonly { readonly storyId: string; readonly reason: string }[];
     }
-  | { readonly kind: 'push' };
+  | { readonly kind: 'push' }
+  /** After a push rejected because the remote's branch moved: fetch it and rebase the run's branch onto it. */
+  | { readonly kind: 'push.catchUp' }
+  /** After the push (or without one): merged stories' branches go, their merges being on the integration branch. */
+  | { readonly kind: 'branches.delete'; readonly storyIds: readonly string[] };
 
 /** One operation and the integration branch it works against. */
 export interface GitOpInput {
@@ -80,7 +84,12 @@ export type GitOpResult =
   | { readonly kind: 'merged'; readonly sha: string; readonly files: readonly string[] }
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly onto: string }
   | { readonly kind: 'unresolved'; readonly files: readonly string[]; readonly onto: string }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | { readonly kind: 'pushed' }
+  /** The push was rejected because the remote's branch has commits the run's lacks. */
+  | { readonly kind: 'behind'; readonly message: string }
+  /** The stories whose branches were deleted; a branch that was not merged is never among them. */
+  | { readonly kind: 'deleted'; readonly storyIds: readonly string[] };
 
 export interface OperatorRequest {
   readonly type: 'operator.request';
@@ -92,3 +101,24 @@ export interface OperatorRequest {
 export type OperatorReply =
   | { readonly type: 'operator.done'; readonly requestId: string; readonly result: GitOpResult }
   | { readonly type: 'operator.failed'; readonly requestId: string; readonly message: string };
+
+/** The run's summary: the PR's title and body, also written to `report.md`, and the timing it states. */
+export interface RunReport {
+  readonly title: string;
+  readonly body: string;
+  readonly path: string;
+  readonly timing: { readonly wallMs: number; readonly planMs: number; readonly agentMsTotal: number };
+}
+
+/** What the pull-request step came to; `skipped` and `failed` say why. */
+export type PullRequestOutcome =
+  | { readonly status: 'opened' | 'updated'; readonly url: string; readonly number: number }
+  | { readonly status: 'skipped'; readonly reason: string }
+  | { readonly status: 'failed'; readonly error: string };
+
+/** The branch a run works on. */
+export interface RunBranch {
+  readonly branch: string;
+  /** The branch's head when the run continues an existing branch; undefined for a new branch. */
+  readonly continuedFrom: string | undefined;
+}

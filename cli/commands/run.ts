@@ -22,6 +22,7 @@ import { plannerError, PLANNING_LIMITS } from '../planning.js';
 import { createReporter } from '../reporter.js';
 import { configureRun } from '../run-config.js';
 import type { RunReportEvent } from '../run-events.js';
+import { earlierRunsOn, prSkipReason, publishSummary } from '../run-publish.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
 import { reviewPlan } from '../review.js';
 import { prepareRun } from './run-prepare.js';
@@ -148,6 +149,19 @@ export async function runCommand(
       portOf,
       timeoutMs: SETUP_TIMEOUT_MS,
     },
+    report: {
+      runId: record.runId,
+      goal: record.goal,
+      base: record.base.branch,
+      earlierRuns: (branch, continued) =>
+        earlierRunsOn({ env: io.env, repoDir: run.repoDir, branch, runId: record.runId, continued }),
+      startedAt: startedAt.getTime(),
+      planMs: () => planMs,
+      paths,
+      storyBranch,
+      now: Date.now,
+    },
+    pullRequest: { repoDir: run.repoDir, env: io.env, base: options.base, draft: options.draft },
   });
   let planMs = 0;
   const onEvent = (event: RunReportEvent) => {
@@ -172,7 +186,7 @@ export async function runCommand(
       parallel: options.parallel,
       limits: LIMITS,
       planning: PLANNING_LIMITS,
-      remote,
+      publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
       librarian: {},
     },
     inspect: (event) => {
@@ -207,25 +221,33 @@ export async function runCommand(
   const stories = storySummaries(planned, outcome);
   const status = end?.ending === 'stopped' ? 'stopped' : finalStatus(end, stories);
   const branch = end?.branch ?? null;
+  const report = end?.published?.report;
+  const { prUrl, publish } = publishSummary(end?.published);
+  // The report first, so the run's one-line outcome and any error are the last lines a person reads.
+  if (report !== undefined && !options.json) io.out.write(`# ${report.title}\n\n${report.body}\n`);
   reporter.report({
     type: 'run.completed',
     runId: record.runId,
     status,
     branch,
-    prUrl: null,
-    pushed: end?.pushed ?? false,
+    prUrl,
+    pushed: publish.pushed,
+    publish,
     stories,
-    timing: {
+    // The report's own figures, so the PR, report.md and this event agree.
+    timing: report?.timing ?? {
       wallMs: Date.now() - startedAt.getTime(),
       planMs,
       agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0),
     },
-    error: end?.error ?? end?.pushError,
+    report: report?.path,
+    error: end?.error ?? publish.error,
   });
   const titles = new Map(planned.map((s) => [s.id, s.title]));
   save({
     status,
     finishedAt: new Date().toISOString(),
+    ...(prUrl === null ? {} : { prUrl }),
     stories: stories.map((s) => ({
       id: s.id,
       title: titles.get(s.id) ?? s.id,
@@ -238,5 +260,5 @@ export async function runCommand(
   await saved;
   if (end !== undefined && end.planIssues.length > 0) throw plannerError(end.planIssues);
   if (status === 'stopped') return ExitCode.stopped;
-  return status === 'succeeded' ? ExitCode.succeeded : ExitCode.failed;
+  return status === 'succeeded' && publish.error === undefined ? ExitCode.succeeded : ExitCode.failed;
 }

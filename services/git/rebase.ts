@@ -53,13 +53,17 @@ async function outcome(cwd: string, args: readonly string[], output: GitOutput, 
 export async function rebaseOnto({
   cwd,
   onto,
+  keepMerges = false,
 }: {
   readonly cwd: string;
   readonly onto: string;
+  /** `--rebase-merges`: merge commits are recreated rather than flattened away. */
+  readonly keepMerges?: boolean;
 }): Promise<RebaseResult> {
   if (await rebaseInProgress(cwd)) return { status: 'conflict', files: await unmergedFiles(cwd) };
   // --no-autostash: an autostash that fails to re-apply lands in the stash list, which is shared with the user's checkout.
-  const args = [...(await identityArgs(cwd)), 'rebase', '--no-autostash', onto];
+  const merges = keepMerges ? ['--rebase-merges'] : [];
+  const args = [...(await identityArgs(cwd)), 'rebase', '--no-autostash', ...merges, onto];
   return outcome(
     cwd,
     args,

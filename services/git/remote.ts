@@ -4,13 +4,16 @@ import { runGit } from './run.js';
 
 export type FetchResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-/** `git fetch <remote>`; a failure (offline, unknown remote, no access) comes back as data for the caller to warn about. */
+/** `git fetch <remote> [<branch>]` (one branch into its remote-tracking ref); a failure (offline, unknown remote, no access) comes back as data for the caller to warn about. */
 export async function fetchRemote(input: {
   readonly repoDir: string;
   readonly remote: string;
+  readonly branch?: string;
   readonly signal?: AbortSignal;
 }): Promise<FetchResult> {
-  const output = await runGit(input.repoDir, ['fetch', '--quiet', input.remote], { signal: input.signal });
+  const refspec =
+    input.branch === undefined ? [] : [`+refs/heads/${input.branch}:refs/remotes/${input.remote}/${input.branch}`];
+  const output = await runGit(input.repoDir, ['fetch', '--quiet', input.remote, ...refspec], { signal: input.signal });
   if (output.exitCode === 0) return { ok: true };
   return {
     ok: false,
@@ -20,13 +23,18 @@ export async function fetchRemote(input: {
 
 export type PushResult =
   | { readonly status: 'pushed' | 'up-to-date' }
-  /** The remote refused the update: someone else pushed to the branch, or a hook or branch protection declined it. */
-  | { readonly status: 'rejected'; readonly message: string }
+  /**
+   * The remote refused the update. `behind`: someone else pushed to the branch (fetch, integrate, push again);
+   * otherwise a hook or branch protection declined it.
+   */
+  | { readonly status: 'rejected'; readonly message: string; readonly behind: boolean }
   /** The push did not get as far as the remote's answer: network, authentication, unknown remote. */
   | { readonly status: 'failed'; readonly message: string };
 
 // One --porcelain line per ref: <flag> TAB <from>:<to> TAB <summary>; flag '!' means rejected, '=' up to date.
 const PORCELAIN = /^([ +\-*!=])\t([^\t]*)\t(.*)$/;
+// git's summaries for a remote branch that has commits the pushed one lacks.
+const BEHIND = /\[rejected\] \((fetch first|non-fast-forward)\)/;
 
 /** `git push <remote> <branch>:<branch>`, never forced; rejections and failures come back as data. */
 export async function pushBranch(input: {
@@ -48,6 +56,7 @@ export async function pushBranch(input: {
     return {
       status: 'rejected',
       message: `git push ${input.remote} ${input.branch} was rejected: ${summary ?? ''}`.trim(),
+      behind: BEHIND.test(summary ?? ''),
     };
   if (output.exitCode === 0) return { status: flag === '=' ? 'up-to-date' : 'pushed' };
   return {

@@ -51,6 +51,7 @@ describe('baro --version and --help', () => {
       '--no-push',
       '--no-pr',
       '--draft',
+      '--keep-branches',
       '--json',
       '--inspect',
       '--config <file>',

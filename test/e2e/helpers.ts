@@ -38,21 +38,29 @@ export interface E2eRun {
   readonly home: string;
 }
 
+export interface RunPlanExtra {
+  /** Push (and open a PR) instead of `--no-push`. */
+  readonly push?: boolean;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Runs `baro run --plan … --json --no-push` in repoDir with the fake claude playing `scenario`. */
 export async function runPlan(
   repoDir: string,
   plan: unknown,
   scenario: FakeScenario,
   args: readonly string[] = [],
+  extra: RunPlanExtra = {},
 ): Promise<E2eRun> {
   const dir = dirname(repoDir);
   const planPath = join(dir, 'plan.json');
   await writeFile(planPath, JSON.stringify(plan, null, 2));
   const fake = setupFakeClaude(dir, scenario);
   const home = join(dir, 'baro-home');
-  const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes', ...args], {
+  const push = extra.push === true ? [] : ['--no-push'];
+  const result = await runBaro(['run', '--plan', planPath, '--json', ...push, '--yes', ...args], {
     cwd: repoDir,
-    env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: home },
+    env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: home, ...extra.env },
   });
   const events = result.stdout
     .split('\n')

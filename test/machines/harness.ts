@@ -7,13 +7,26 @@ import { conductorMachine } from '../../machines/conductor.js';
 import type { ConductorEmitted } from '../../machines/conductor.js';
 import type { LibrarianEmitted } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
+import { publisherMachine } from '../../machines/publisher.js';
+import type { PullRequestRequest, ReportRequest } from '../../machines/publish-types.js';
 import { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
 import type { StoryLimits } from '../../machines/story-context.js';
 import type { AgentSessionInput, StoryEmitted, StoryEvent, WorktreeSetupOutput } from '../../machines/story-events.js';
-import type { GitOp, GitOpInput, GitOpResult, SessionOutcome, SessionSummary, StoryDef } from '../../machines/types.js';
+import type {
+  GitOp,
+  GitOpInput,
+  GitOpResult,
+  PlanDef,
+  PullRequestOutcome,
+  RunBranch,
+  RunReport,
+  SessionOutcome,
+  SessionSummary,
+  StoryDef,
+} from '../../machines/types.js';
 
 /** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
 export const NOW = 1_700_000_000_000;
@@ -270,6 +283,13 @@ interface LoggedEvent {
   readonly event: Emitted;
 }
 
+const FAKE_REPORT: RunReport = {
+  title: 'fake',
+  body: '',
+  path: 'report.md',
+  timing: { wallMs: 0, planMs: 0, agentMsTotal: 0 },
+};
+
 /** Starts the real run machine (operator, librarian, sentry, conductor, stories) over the fakes. */
 export function startRun(options: HarnessOptions) {
   let seq = 0;
@@ -291,7 +311,19 @@ export function startRun(options: HarnessOptions) {
     actors: {
       conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
-      nameBranch: fromPromise(async () => 'baro/test'),
+      nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(async () => ({
+        branch: 'baro/test',
+        continuedFrom: undefined,
+      })),
+      publisher: publisherMachine.provide({
+        actors: {
+          report: fromPromise<RunReport, ReportRequest>(async () => FAKE_REPORT),
+          pullRequest: fromPromise<PullRequestOutcome, PullRequestRequest>(async () => ({
+            status: 'skipped',
+            reason: 'fake',
+          })),
+        },
+      }),
       // A stand-in speaks its service's protocol, not its context: no callback can have the slot's machine type.
       ...(options.services as Partial<RunActors> | undefined),
     },
@@ -314,7 +346,7 @@ export function startRun(options: HarnessOptions) {
       parallel: options.parallel ?? 2,
       limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
       planning: { repairs: 2, transientRetries: 2 },
-      remote: undefined,
+      publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
       librarian: {},
     },
     inspect: (event) => {

@@ -11,6 +11,7 @@ import { runMachine } from '../../machines/run.js';
 import { storyMachine } from '../../machines/story.js';
 import type { AgentSessionInput, StoryEvent } from '../../machines/story-events.js';
 import type { RunEmitted, RunInput } from '../../machines/run.js';
+import type { PlanDef, RunBranch } from '../../machines/types.js';
 import { createGitFake, NOW } from './harness.js';
 import { goodPlan, invalid, plannerFakes, valid } from './planner-fakes.js';
 import type { ScriptedTurn } from './planner-fakes.js';
@@ -34,7 +35,7 @@ const input: RunInput = {
   parallel: 2,
   limits: { transientRetries: 1, conflictRounds: 1 },
   planning: { repairs: 2, transientRetries: 1 },
-  remote: undefined,
+  publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
   librarian: {},
 };
 
@@ -64,7 +65,10 @@ function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {})
         },
       }),
       planner: fakes.planner,
-      nameBranch: fromPromise(async () => 'baro/g'),
+      nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(async () => ({
+        branch: 'baro/g',
+        continuedFrom: undefined,
+      })),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
       conductor,
     },

@@ -92,7 +92,7 @@ describe('pushBranch', () => {
     await writeFiles(integration, { 'b.txt': 'b\n' });
     await commitAll({ cwd: integration, message: 'b' });
     const result = await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' });
-    expect(result).toMatchObject({ status: 'rejected' });
+    expect(result).toMatchObject({ status: 'rejected', behind: true });
     expect(result.status === 'rejected' ? result.message : '').toMatch(/rejected/);
     expect(await git(bare, 'rev-parse', 'refs/heads/baro/x')).toBe(theirs);
   });

@@ -1,0 +1,237 @@
+// The run's summary as Markdown: the pull request's title and body, and report.md. Pure: everything comes in.
+import { runStatus } from '../../machines/dag.js';
+import type { StoryStatus } from '../../machines/dag.js';
+import { cell, code, formatCost, formatDuration, formatSpeedup, speedupOf } from './format.js';
+import type { JournalFacts } from './journal.js';
+
+export interface ReportStory {
+  readonly id: string;
+  readonly title: string;
+  readonly status: StoryStatus;
+  readonly attempts: number;
+  readonly agentMs: number;
+  readonly costUsd: number;
+  readonly mergeSha?: string | undefined;
+  readonly reason?: string | undefined;
+  /** The story's own branch, named when it is kept (a failed story's work is on it). */
+  readonly branch: string;
+  readonly blockedBy: readonly string[];
+}
+
+/** An earlier run on the same branch, which this one continues. */
+export interface EarlierRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly status: string;
+  readonly merged: readonly string[];
+  readonly stories: number;
+}
+
+export interface ReportInput {
+  readonly runId: string;
+  readonly goal: string;
+  readonly branch: string;
+  readonly base: string;
+  /** Where an existing run branch stood when this run continued it; undefined for a new branch. */
+  readonly continuedFrom: string | undefined;
+  /** Oldest first; the pull request's branch holds their merged stories too. */
+  readonly earlierRuns: readonly EarlierRun[];
+  readonly levels: readonly (readonly string[])[];
+  readonly stories: readonly ReportStory[];
+  readonly wallMs: number;
+  readonly planMs: number;
+  readonly facts: JournalFacts;
+  /** Story ids whose merged branches were deleted; undefined when they were all kept. */
+  readonly deletedBranches: readonly string[] | undefined;
+  /** The remote's branch had moved: the run's commits were rebased onto it before the push. */
+  readonly rebased: boolean;
+  /** Why the push failed; the branch is then only local. */
+  readonly pushError: string | undefined;
+}
+
+export interface BuiltReport {
+  readonly title: string;
+  readonly body: string;
+  readonly timing: { readonly wallMs: number; readonly planMs: number; readonly agentMsTotal: number };
+  readonly speedup: number | undefined;
+}
+
+const TITLE_MAX = 200;
+const KNOWLEDGE_SHOWN = 10;
+
+const titleFor = (status: string, goal: string): string => {
+  const line = goal.split('\n')[0]?.trim() ?? goal;
+  const prefix = status === 'succeeded' ? '' : status === 'partial' ? 'Checkpoint: ' : 'Failed: ';
+  const title = `${prefix}${line}`;
+  return title.length <= TITLE_MAX ? title : `${title.slice(0, TITLE_MAX - 1)}…`;
+};
+
+function summary(input: ReportInput, merged: number): string[] {
+  const from = input.continuedFrom === undefined ? '' : ` (continuing it from ${input.continuedFrom.slice(0, 8)})`;
+  return [
+    '## Goal',
+    '',
+    input.goal,
+    '',
+    `baro run ${code(input.runId)} on ${code(input.branch)}${from}, from ${code(input.base)}: ${merged} of ${input.stories.length} stories merged.`,
+  ];
+}
+
+function earlier(input: ReportInput): string[] {
+  if (input.earlierRuns.length === 0) return [];
+  const line = (run: EarlierRun): string =>
+    `- ${code(run.runId)} (${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${run.status}): ${run.merged.length} of ${run.stories} stories merged${run.merged.length > 0 ? ` — ${run.merged.join(', ')}` : ''}`;
+  return [
+    '## Earlier runs on this branch',
+    '',
+    'Their merged stories are on the branch below this run’s; their reports are in their run folders.',
+    '',
+    ...input.earlierRuns.map(line),
+  ];
+}
+
+function missing(input: ReportInput): string[] {
+  const open = input.stories.filter((s) => s.status !== 'merged');
+  if (open.length === 0) return [];
+  const line = (s: ReportStory): string => {
+    if (s.status === 'failed')
+      return `- **${s.id}** ${s.title}: failed — ${cell(s.reason ?? 'no reason recorded')}. Its work is kept on ${code(s.branch)}.`;
+    if (s.status === 'blocked') return `- **${s.id}** ${s.title}: not started, blocked by ${s.blockedBy.join(', ')}.`;
+    return `- **${s.id}** ${s.title}: not finished (${s.status}).`;
+  };
+  return [
+    '## What is missing',
+    '',
+    'This pull request is a checkpoint: these stories are not in it.',
+    '',
+    ...open.map(line),
+  ];
+}
+
+function plan(input: ReportInput): string[] {
+  const titles = new Map(input.stories.map((s) => [s.id, s.title]));
+  return [
+    '## Plan',
+    '',
+    ...input.levels.map(
+      (level, i) => `${i + 1}. ${level.map((id) => `**${id}** ${titles.get(id) ?? ''}`.trim()).join(' · ')}`,
+    ),
+  ];
+}
+
+function storiesTable(input: ReportInput): string[] {
+  const row = (s: ReportStory): string =>
+    `| ${cell(s.id)} | ${cell(s.title)} | ${s.status} | ${s.attempts} | — | ${formatDuration(s.agentMs)} | ${formatCost(s.costUsd)} | ${s.mergeSha === undefined ? '—' : code(s.mergeSha.slice(0, 8))} |`;
+  return [
+    '## Stories',
+    '',
+    '| id | title | status | attempts | verdict | agent time | cost | merge commit |',
+    '|---|---|---|---|---|---|---|---|',
+    ...input.stories.map(row),
+    '',
+    'No verdicts: this version of baro has no reviewer; each merged story is its agent’s work as committed.',
+  ];
+}
+
+// The seam for quality gates: until they exist the report says plainly that nothing was checked.
+const checks = (): string[] => [
+  '## Checks',
+  '',
+  'No checks ran: this version of baro runs no quality gates. Build and test the branch before merging it.',
+];
+
+function collisions(facts: JournalFacts): string[] {
+  const rounds = Object.entries(facts.conflicts);
+  if (facts.collisions.length === 0 && rounds.length === 0 && facts.denials.length === 0) return [];
+  return [
+    '## Collisions and conflicts',
+    '',
+    ...facts.collisions.map(
+      (c) =>
+        `- ${code(c.path)}: ${c.stories.join(' and ')} ${c.source === 'plan' ? 'both planned to write it' : 'both edited it'}`,
+    ),
+    ...rounds.map(
+      ([id, n]) =>
+        `- ${id} conflicted with the integration branch; its own session resolved it (${n} round${n === 1 ? '' : 's'})`,
+    ),
+    ...facts.denials.map((d) => `- ${d.storyId} was denied ${d.tool}: ${cell(d.message)}`),
+  ];
+}
+
+function librarian(facts: JournalFacts): string[] {
+  if (facts.knowledge.length === 0)
+    return ['## What the Librarian shared', '', 'Nothing: no agent learned something another could use.'];
+  const kinds = new Map<string, number>();
+  for (const k of facts.knowledge) kinds.set(k.kind, (kinds.get(k.kind) ?? 0) + 1);
+  const counted = [...kinds].map(([kind, n]) => `${kind}: ${n}`).join(', ');
+  return [
+    '## What the Librarian shared',
+    '',
+    `${facts.knowledge.length} facts gathered from the agents' tool calls (${counted}); each story that started after a fact was learned found it in its brief:`,
+    '',
+    ...facts.knowledge.slice(0, KNOWLEDGE_SHOWN).map((k) => `- ${cell(k.summary)} (from ${k.storyId})`),
+    ...(facts.knowledge.length > KNOWLEDGE_SHOWN ? [`- … and ${facts.knowledge.length - KNOWLEDGE_SHOWN} more`] : []),
+  ];
+}
+
+function timing(input: ReportInput, agentMsTotal: number): string[] {
+  return [
+    '## Timing',
+    '',
+    '| | |',
+    '|---|---|',
+    `| wall time, from the start (planning included) | ${formatDuration(input.wallMs)} |`,
+    `| planning | ${formatDuration(input.planMs)} |`,
+    `| agent time, every story and attempt (failed ones too) | ${formatDuration(agentMsTotal)} |`,
+    `| speedup (agent time ÷ wall time) | ${formatSpeedup(speedupOf(agentMsTotal, input.wallMs))} |`,
+  ];
+}
+
+function branches(input: ReportInput): string[] {
+  const kept = input.stories.filter((s) => s.status === 'failed');
+  const merged = input.stories.filter((s) => s.status === 'merged');
+  const deleted = input.deletedBranches ?? [];
+  const lines = [
+    input.deletedBranches === undefined
+      ? `Story branches are kept (${merged.length} merged).`
+      : `${deleted.length} of ${merged.length} merged stories' branches were deleted: their merges are on ${code(input.branch)}.`,
+    ...(kept.length > 0 ? [`Failed stories keep their branches: ${kept.map((s) => code(s.branch)).join(', ')}.`] : []),
+    ...(input.pushError === undefined
+      ? []
+      : [`The push failed, so ${code(input.branch)} is only in this repository: ${cell(input.pushError)}`]),
+    ...(input.rebased
+      ? [
+          `The remote ${code(input.branch)} had moved: this run's commits were rebased onto it before the push, so the merge commits above were rewritten.`,
+        ]
+      : []),
+  ];
+  return ['## Branches', '', ...lines];
+}
+
+/** The report of a finished run; the title starts with `Checkpoint:` when some stories are missing. */
+export function buildRunReport(input: ReportInput): BuiltReport {
+  const status = runStatus(Object.fromEntries(input.stories.map((s) => [s.id, s.status])));
+  const merged = input.stories.filter((s) => s.status === 'merged').length;
+  const agentMsTotal = input.stories.reduce((sum, s) => sum + s.agentMs, 0);
+  const sections = [
+    summary(input, merged),
+    earlier(input),
+    missing(input),
+    plan(input),
+    storiesTable(input),
+    checks(),
+    collisions(input.facts),
+    librarian(input.facts),
+    timing(input, agentMsTotal),
+    branches(input),
+  ];
+  return {
+    title: titleFor(status, input.goal),
+    body: `${sections
+      .filter((lines) => lines.length > 0)
+      .map((lines) => lines.join('\n'))
+      .join('\n\n')}\n`,
+    timing: { wallMs: input.wallMs, planMs: input.planMs, agentMsTotal },
+    speedup: speedupOf(agentMsTotal, input.wallMs),
+  };
+}

@@ -1,0 +1,144 @@
+// Publishing end to end: the fake claude, real git with a local bare remote behind a github.com URL, a fake GitHub.
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import type { FakeScript } from '../fake-claude/scenario.js';
+import { git, useGitSandbox } from '../helpers/repo.js';
+import { makeGitHubRepo, TOKEN, useFakeGitHubCleanup } from './github.js';
+import { eventsOf, planOf, runPlan } from './helpers.js';
+
+useGitSandbox();
+useFakeGitHubCleanup();
+
+const work = (id: string): FakeScript => ({
+  match: { storyId: id },
+  steps: [{ write: `src/${id}.txt`, content: `${id}\n` }],
+});
+const widgets = (ids: readonly string[]) => ({
+  ...planOf(
+    'Add widgets',
+    ids.map((id) => ({ id })),
+  ),
+  branch: 'widgets',
+});
+const storyBranches = async (repo: string) =>
+  git(repo, 'branch', '--list', 'baro-stories/*', '--format=%(refname:short)');
+
+describe('baro run publishes', () => {
+  // Several whole runs one after the other: a busy machine needs more than the default 30 s.
+  it(
+    'pushes the branch and opens one PR; a second run on the same plan branch continues it and updates that PR',
+    { timeout: 120_000 },
+    async () => {
+      const { repo, bare, github, env } = await makeGitHubRepo();
+      const first = await runPlan(repo, widgets(['A', 'B']), { scripts: [work('A'), work('B')] }, ['--draft'], {
+        push: true,
+        env,
+      });
+
+      expect(first.result.stderr).toBe('');
+      expect(first.result.exitCode).toBe(0);
+      const completed = eventsOf(first.events, 'run.completed')[0];
+      expect(completed).toMatchObject({
+        status: 'succeeded',
+        branch: 'baro/widgets',
+        prUrl: 'https://github.com/acme/widgets/pull/1',
+        publish: { pushed: true, pr: 'opened' },
+      });
+      expect(await git(bare, 'rev-parse', 'refs/heads/baro/widgets')).toBe(
+        await git(repo, 'rev-parse', 'baro/widgets'),
+      );
+      for (const id of ['A', 'B']) expect(await git(bare, 'show', `baro/widgets:src/${id}.txt`)).toBe(id);
+      expect(github.pulls).toHaveLength(1);
+      const pull = github.pulls[0];
+      expect(pull).toMatchObject({ head: 'baro/widgets', base: 'main', title: 'Add widgets', draft: true });
+      expect(pull?.body).toContain('## Stories');
+      expect(pull?.body).toMatch(/\| A \| story A \| merged \| 1 \| — \| .+ \| `[0-9a-f]{8}` \|/);
+      expect(pull?.body).toContain('## Timing');
+      expect(github.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
+      const reportPath = completed?.report as string;
+      expect(await readFile(reportPath, 'utf8')).toBe(`# Add widgets\n\n${pull?.body ?? ''}`);
+      // The report's figures are the event's: Σ agent time of the stories, over the same wall time.
+      const timing = completed?.timing as { wallMs: number; agentMsTotal: number };
+      const stories = completed?.stories as { agentMs: number }[];
+      expect(timing.agentMsTotal).toBe(stories.reduce((sum, s) => sum + s.agentMs, 0));
+      expect(pull?.body).toContain(
+        `| speedup (agent time ÷ wall time) | ${(timing.agentMsTotal / timing.wallMs).toFixed(2)}× |`,
+      );
+      expect(await storyBranches(repo)).toBe('');
+
+      const before = await git(bare, 'rev-parse', 'refs/heads/baro/widgets');
+      const second = await runPlan(repo, widgets(['C']), { scripts: [work('C')] }, [], { push: true, env });
+
+      expect(second.result.exitCode).toBe(0);
+      expect(eventsOf(second.events, 'run.completed')[0]).toMatchObject({
+        branch: 'baro/widgets',
+        prUrl: 'https://github.com/acme/widgets/pull/1',
+        publish: { pushed: true, pr: 'updated' },
+      });
+      expect(eventsOf(second.events, 'branch.pushed')[0]).toMatchObject({ rebased: false });
+      // A fast-forward: the first run's head is below the second's, and every story is on the branch.
+      await git(bare, 'merge-base', '--is-ancestor', before, 'refs/heads/baro/widgets');
+      for (const id of ['A', 'B', 'C']) expect(await git(bare, 'show', `baro/widgets:src/${id}.txt`)).toBe(id);
+      expect(github.pulls).toHaveLength(1);
+      expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+      expect(github.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+      expect(github.pulls[0]?.body).toContain('| C | story C | merged |');
+      expect(github.pulls[0]?.body).toContain('continuing it from');
+      expect(github.pulls[0]?.body).toContain('## Earlier runs on this branch');
+      expect(github.pulls[0]?.body).toMatch(/2 of 2 stories merged — A, B/);
+    },
+  );
+
+  it('without a token pushes the branch, skips the PR with the reason and exits 0', async () => {
+    const { repo, bare, github, env } = await makeGitHubRepo({ token: false });
+    const run = await runPlan(repo, widgets(['A']), { scripts: [work('A')] }, [], { push: true, env });
+
+    expect(run.result.exitCode).toBe(0);
+    const completed = eventsOf(run.events, 'run.completed')[0];
+    expect(completed).toMatchObject({ status: 'succeeded', prUrl: null, publish: { pushed: true, pr: 'skipped' } });
+    expect((completed?.publish as { reason: string }).reason).toContain('GITHUB_TOKEN');
+    expect(completed?.error).toBeUndefined();
+    expect(await git(bare, 'show', 'baro/widgets:src/A.txt')).toBe('A');
+    expect(github.requests).toHaveLength(0);
+  });
+
+  it('a partial run opens a Checkpoint PR saying what is missing, and keeps the failed story’s branch', async () => {
+    const { repo, github, env } = await makeGitHubRepo();
+    const plan = planOf('Half widgets', [{ id: 'A' }, { id: 'B' }, { id: 'C', dependsOn: ['B'] }]);
+    const scripts: FakeScript[] = [
+      work('A'),
+      { match: { storyId: 'B' }, steps: [{ write: 'src/B.txt', content: 'half\n' }], result: { type: 'max_turns' } },
+    ];
+    const run = await runPlan(repo, plan, { scripts }, [], { push: true, env });
+
+    expect(run.result.exitCode).toBe(1);
+    expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({
+      status: 'partial',
+      publish: { pushed: true, pr: 'opened' },
+    });
+    const pull = github.pulls[0];
+    expect(pull?.title).toBe('Checkpoint: Half widgets');
+    expect(pull?.body).toContain('## What is missing');
+    expect(pull?.body).toContain('**C** story C: not started, blocked by B.');
+    const kept = (await storyBranches(repo)).split('\n');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/\/B$/);
+    expect(pull?.body).toContain(`Its work is kept on \`${kept[0] ?? ''}\``);
+  });
+
+  it('--no-pr pushes without calling GitHub; --keep-branches keeps merged stories’ branches', async () => {
+    const { repo, bare, github, env } = await makeGitHubRepo();
+    const run = await runPlan(repo, widgets(['A']), { scripts: [work('A')] }, ['--no-pr', '--keep-branches'], {
+      push: true,
+      env,
+    });
+
+    expect(run.result.exitCode).toBe(0);
+    expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({
+      publish: { pushed: true, pr: 'skipped', reason: '--no-pr' },
+    });
+    expect(await git(bare, 'show', 'baro/widgets:src/A.txt')).toBe('A');
+    expect(github.requests).toHaveLength(0);
+    expect(await storyBranches(repo)).toMatch(/\/A$/);
+  });
+});

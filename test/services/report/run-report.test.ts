@@ -1,0 +1,195 @@
+// The run report: sections, the checkpoint title, and timing that adds up.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeReport } from '../../../actors/report.js';
+import type { ConductorOutput } from '../../../machines/conductor.js';
+import type { StoryResult } from '../../../machines/story-events.js';
+import { formatDuration } from '../../../services/report/format.js';
+import { journalFacts } from '../../../services/report/journal.js';
+import { buildRunReport } from '../../../services/report/run-report.js';
+import type { ReportInput, ReportStory } from '../../../services/report/run-report.js';
+
+const story = (id: string, extra: Partial<ReportStory> = {}): ReportStory => ({
+  id,
+  title: `story ${id}`,
+  status: 'merged',
+  attempts: 1,
+  agentMs: 1000,
+  costUsd: 0.1,
+  mergeSha: `${id.toLowerCase()}1234567890`,
+  branch: `baro-stories/r1/${id}`,
+  blockedBy: [],
+  ...extra,
+});
+
+const input = (extra: Partial<ReportInput> = {}): ReportInput => ({
+  runId: 'r1',
+  goal: 'Add rate limiting',
+  branch: 'baro/rate-limiting',
+  base: 'main',
+  continuedFrom: undefined,
+  earlierRuns: [],
+  levels: [['A', 'B'], ['C']],
+  stories: [story('A'), story('B'), story('C')],
+  wallMs: 2000,
+  planMs: 0,
+  facts: journalFacts(''),
+  deletedBranches: ['A', 'B', 'C'],
+  rebased: false,
+  pushError: undefined,
+  ...extra,
+});
+
+describe('buildRunReport', () => {
+  it('titles a complete run with its goal and lays out the plan, the stories and the checks it did not run', () => {
+    const report = buildRunReport(input());
+    expect(report.title).toBe('Add rate limiting');
+    expect(report.body).toContain('## Goal\n\nAdd rate limiting');
+    expect(report.body).toContain('3 of 3 stories merged');
+    expect(report.body).toContain('1. **A** story A · **B** story B\n2. **C** story C');
+    expect(report.body).toContain('| A | story A | merged | 1 | — | 1.0 s | $0.10 | `a1234567` |');
+    expect(report.body).toContain('No checks ran');
+    expect(report.body).toContain("3 of 3 merged stories' branches were deleted");
+    expect(report.body).not.toContain('What is missing');
+  });
+
+  it('timing adds up: Σ agent time of every story and attempt ÷ wall time', () => {
+    const report = buildRunReport(
+      input({
+        stories: [
+          story('A', { agentMs: 3000, attempts: 2 }),
+          story('B', { agentMs: 5000 }),
+          story('C', { agentMs: 4000, status: 'failed', mergeSha: undefined, reason: 'max_turns' }),
+        ],
+        wallMs: 6000,
+        planMs: 1500,
+      }),
+    );
+    expect(report.timing).toEqual({ wallMs: 6000, planMs: 1500, agentMsTotal: 12000 });
+    expect(report.speedup).toBe(2);
+    expect(report.body).toContain('| wall time, from the start (planning included) | 6.0 s |');
+    expect(report.body).toContain('| planning | 1.5 s |');
+    expect(report.body).toContain('| agent time, every story and attempt (failed ones too) | 12.0 s |');
+    expect(report.body).toContain('| speedup (agent time ÷ wall time) | 2.00× |');
+  });
+
+  it('a partial run is a checkpoint that says what is missing and where failed work is kept', () => {
+    const report = buildRunReport(
+      input({
+        stories: [
+          story('A'),
+          story('B', { status: 'failed', mergeSha: undefined, reason: 'max_turns: gave up\nmore' }),
+          story('C', { status: 'blocked', mergeSha: undefined, attempts: 0, agentMs: 0, blockedBy: ['B'] }),
+        ],
+        deletedBranches: ['A'],
+      }),
+    );
+    expect(report.title).toBe('Checkpoint: Add rate limiting');
+    expect(report.body).toContain('## What is missing');
+    expect(report.body).toContain(
+      '**B** story B: failed — max_turns: gave up. Its work is kept on `baro-stories/r1/B`.',
+    );
+    expect(report.body).toContain('**C** story C: not started, blocked by B.');
+    expect(report.body).toContain('Failed stories keep their branches: `baro-stories/r1/B`.');
+  });
+
+  it('reports collisions, conflicts, denials and what the Librarian shared, from the journal', () => {
+    const journal = [
+      { type: 'collision.warning', path: 'src/a.ts', stories: ['A', 'B'], source: 'edit' },
+      { type: 'story.conflict', storyId: 'B', files: ['src/a.ts'], round: 1 },
+      { type: 'story.denied', storyId: 'A', tool: 'Bash', message: 'npm publish is not allowed' },
+      { type: 'knowledge.added', storyId: 'A', fact: { kind: 'file', key: 'README.md', summary: 'README.md: 1 line' } },
+      { type: 'story.merged', storyId: 'A', sha: 'x', files: [] },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    const report = buildRunReport(input({ facts: journalFacts(`${journal}\n{"cut short`) }));
+    expect(report.body).toContain('- `src/a.ts`: A and B both edited it');
+    expect(report.body).toContain('- B conflicted with the integration branch; its own session resolved it (1 round)');
+    expect(report.body).toContain('- A was denied Bash: npm publish is not allowed');
+    expect(report.body).toContain("1 facts gathered from the agents' tool calls (file: 1)");
+    expect(report.body).toContain('- README.md: 1 line (from A)');
+  });
+
+  it('says when the branch continued an earlier run, was rebased before the push, or could not be pushed', () => {
+    const report = buildRunReport(
+      input({
+        continuedFrom: 'abcdef0123456789',
+        earlierRuns: [
+          { runId: 'r0', startedAt: '2026-12-01T06:43:16.000Z', status: 'succeeded', merged: ['X', 'Y'], stories: 2 },
+        ],
+        rebased: true,
+        pushError: 'rejected',
+        deletedBranches: undefined,
+      }),
+    );
+    expect(report.body).toContain('## Earlier runs on this branch');
+    expect(report.body).toContain('- `r0` (2026-12-01 06:43 UTC, succeeded): 2 of 2 stories merged — X, Y');
+    expect(report.body).toContain('(continuing it from abcdef01)');
+    expect(report.body).toContain('rebased onto it before the push');
+    expect(report.body).toContain('The push failed');
+    expect(report.body).toContain('Story branches are kept (3 merged).');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [850, '850 ms'],
+    [12_340, '12.3 s'],
+    [245_000, '4 min 05 s'],
+    [3_720_000, '1 h 02 min'],
+  ])('%d ms reads %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('writeReport', () => {
+  it('a run with known fake durations: wall from the start to the report, agent time summed, report.md = the PR body', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baro-report-'));
+    const result = (id: string, agentMs: number): StoryResult => ({
+      storyId: id,
+      status: 'merged',
+      attempts: 1,
+      agentMs,
+      costUsd: 0.5,
+      inputTokens: 0,
+      outputTokens: 0,
+      files: [],
+      sha: `sha-${id}`,
+      denials: [],
+    });
+    const outcome: ConductorOutput = {
+      status: { A: 'merged', B: 'merged' },
+      results: { A: result('A', 30_000), B: result('B', 20_000) },
+    };
+    const report = await writeReport(
+      {
+        runId: 'r1',
+        goal: 'Known durations',
+        base: 'main',
+        earlierRuns: async () => [],
+        startedAt: 1_000_000,
+        planMs: () => 4000,
+        paths: { reportMd: join(dir, 'report.md'), eventsJsonl: join(dir, 'events.jsonl') },
+        storyBranch: (id) => `baro-stories/r1/${id}`,
+        now: () => 1_025_000,
+      },
+      {
+        branch: 'baro/known',
+        continuedFrom: undefined,
+        plan: {
+          stories: ['A', 'B'].map((id) => ({ id, title: id, description: id, dependsOn: [], acceptance: ['x'] })),
+          levels: [['A', 'B']],
+        },
+        outcome,
+        pushed: true,
+        rebased: false,
+        pushError: undefined,
+        deletedBranches: ['A', 'B'],
+      },
+    );
+    expect(report.timing).toEqual({ wallMs: 25_000, planMs: 4000, agentMsTotal: 50_000 });
+    expect(report.body).toContain('| speedup (agent time ÷ wall time) | 2.00× |');
+    expect(await readFile(report.path, 'utf8')).toBe(`# Known durations\n\n${report.body}`);
+  });
+});
