@@ -63,5 +63,23 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await doctorCommand({ json: raw.json === true }));
     });
 
+  program
+    .command('machines')
+    .description("every participant's statechart, drawn from the machine definitions")
+    .option('--format <format>', 'mermaid or svg', 'mermaid')
+    .option('--out <dir>', 'write one file per machine into this folder (default: mermaid on stdout)')
+    .action(async (raw: { format: string; out?: string }) => {
+      const { machinesCommand } = await import('./commands/machines.js');
+      setExitCode(await machinesCommand({ format: raw.format, out: raw.out }));
+    });
+
+  program
+    .command('inspect <runId>')
+    .description('the inspector page replaying a finished or interrupted run from its recorded events')
+    .action(async (runId: string) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      setExitCode(await inspectCommand(runId));
+    });
+
   return program;
 }

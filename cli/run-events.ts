@@ -16,7 +16,18 @@ export interface StorySummaryLine {
 }
 
 export type RunReportEvent =
-  | { type: 'run.started'; runId: string; goal: string; branch: string; base: string; parallel: number; runDir: string }
+  | {
+      type: 'run.started';
+      runId: string;
+      goal: string;
+      branch: string;
+      base: string;
+      parallel: number;
+      runDir: string;
+      /** The absolute path of the repository the run works on. */
+      repo: string;
+    }
+  | { type: 'inspect.listening'; url: string }
   | { type: 'plan.ready'; stories: number; levels: readonly (readonly string[])[] }
   | {
       type: 'run.completed';
@@ -42,6 +53,8 @@ export function plainLine(event: RunReportEvent): string | undefined {
   switch (event.type) {
     case 'run.started':
       return `baro run ${event.runId}: "${event.goal}" on ${event.branch} (from ${event.base}, ${event.parallel} at once)`;
+    case 'inspect.listening':
+      return `inspector: ${event.url}`;
     case 'plan.ready':
       return `plan: ${event.stories} stories in ${event.levels.length} levels: ${event.levels.map((l) => l.join(' ')).join(' | ')}`;
     case 'level.started':

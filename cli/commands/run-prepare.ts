@@ -84,11 +84,6 @@ async function freeBranch(repoDir: string, wanted: string): Promise<string> {
 
 /** Options of the contract that this version cannot honour yet: said plainly rather than silently ignored. */
 function refuseUnbuilt(options: RunOptions): void {
-  if (options.inspect)
-    throw new UsageError(
-      '--inspect is not available yet in this version of baro: run without it (the events are in --json).',
-      { option: '--inspect' },
-    );
   if (options.config !== undefined)
     throw new UsageError('--config is not available yet in this version of baro: run without it.', {
       option: '--config',

@@ -14,9 +14,9 @@ import { saveRun } from '../../services/store/runs.js';
 import { confirmPlan, planText } from '../confirm.js';
 import { ExitCode } from '../errors.js';
 import type { RunOptions } from '../options.js';
-import { createReporter } from '../reporter.js';
 import type { RunReportEvent } from '../run-events.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
+import { startWatch } from '../watch.js';
 import { prepareRun } from './run-prepare.js';
 
 const MAX_TURNS = 200;
@@ -27,6 +27,10 @@ export interface RunIo {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly out: Writable;
+  /** Where the inspector's address is announced; defaults to the process's stderr. */
+  readonly err?: Writable;
+  /** Whether `out` is a terminal: the TUI then shows the run (unless --json). */
+  readonly tty?: boolean;
   /** A terminal to review the plan on; undefined runs without asking. */
   readonly terminal?: { readonly input: Readable; readonly output: Writable } | undefined;
   /** Resolves when the person (or `baro stop`) asks the run to stop. */
@@ -38,6 +42,8 @@ function processIo(): RunIo {
     cwd: process.cwd(),
     env: process.env,
     out: process.stdout,
+    err: process.stderr,
+    tty: process.stdout.isTTY === true,
     terminal:
       process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
     stopRequested: new Promise((resolveStop) => {
@@ -60,7 +66,16 @@ export async function runCommand(
     return ExitCode.stopped;
   }
 
-  const reporter = createReporter({ json: options.json, out: io.out, journal: paths.eventsJsonl });
+  const reporter = await startWatch({
+    json: options.json,
+    inspect: options.inspect,
+    runId: record.runId,
+    runDir: paths.runDir,
+    journal: paths.eventsJsonl,
+    out: io.out,
+    err: io.err ?? process.stderr,
+    tty: io.tty ?? false,
+  });
   reporter.report({
     type: 'run.started',
     runId: record.runId,
@@ -69,6 +84,7 @@ export async function runCommand(
     base: record.base.branch,
     parallel: options.parallel,
     runDir: paths.runDir,
+    repo: run.repoDir,
   });
   reporter.report({ type: 'plan.ready', stories: plan.stories.length, levels });
 
@@ -111,6 +127,7 @@ export async function runCommand(
     },
     inspect: (event) => {
       if (event.type === '@xstate.actor') listen(event.actorRef);
+      reporter.inspect(event);
     },
   });
   const finished = new Promise<RunOutput>((resolveDone, rejectDone) => {
@@ -143,6 +160,7 @@ export async function runCommand(
     },
     error: end?.error ?? end?.pushError,
   });
+  await reporter.close(status);
   const titles = new Map(plan.stories.map((s) => [s.id, s.title]));
   await saveRun(paths, {
     ...record,
