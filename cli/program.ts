@@ -64,6 +64,16 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('demo')
+    .description("a whole run with no Claude Code: a throwaway repository, a built-in plan, baro's scripted agent")
+    .option('--json', 'one JSON event per line on stdout, no TUI')
+    .option('--inspect', 'serve the live statechart page on 127.0.0.1 and print its URL on stderr')
+    .action(async (raw: { json?: boolean; inspect?: boolean }) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      setExitCode(await demoCommand({ json: raw.json === true, inspect: raw.inspect === true }));
+    });
+
+  program
     .command('machines')
     .description("every participant's statechart, drawn from the machine definitions")
     .option('--format <format>', 'mermaid or svg', 'mermaid')

@@ -37,7 +37,7 @@ export interface RunIo {
   readonly stopRequested: Promise<void>;
 }
 
-function processIo(): RunIo {
+export function processIo(): RunIo {
   return {
     cwd: process.cwd(),
     env: process.env,

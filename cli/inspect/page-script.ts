@@ -16,9 +16,10 @@ function fold(count) {
     const r = records[i];
     if (r.kind === 'machine') v.machines[r.machine] = r.graph;
     else if (r.kind === 'actor') {
-      if (!v.actors[r.session]) v.order.push(r.session);
+      const known = v.actors[r.session];
+      if (!known) v.order.push(r.session);
       v.actors[r.session] = { session: r.session, id: r.id, parent: r.parent, systemId: r.systemId, machine: r.machine,
-        status: 'active', active: [] };
+        status: known ? known.status : 'active', active: known ? known.active : [] };
     } else if (r.kind === 'snapshot') {
       const a = v.actors[r.session];
       if (a) { a.status = r.status; a.active = r.active; }

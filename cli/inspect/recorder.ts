@@ -1,5 +1,5 @@
 // Turns XState's inspection events into inspector records: each machine once, each actor, each change of state, each event.
-import type { AnyActor, AnyActorRef, AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
+import type { AnyActor, AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
 import { activeStateIds, machineGraph } from './machine-graph.js';
 import type { MachineGraph } from './machine-graph.js';
 import type { InspectRecord } from './records.js';
@@ -18,6 +18,7 @@ interface Known {
   readonly keys: Set<string>;
   readonly bySession: Map<string, MachineGraph>;
   readonly last: Map<string, string>;
+  readonly systemIds: Map<string, string | undefined>;
 }
 
 /** A unique key per machine definition: its id, suffixed when two different machines share one. */
@@ -33,7 +34,13 @@ export function createInspectRecorder(options: {
   readonly sink: (record: InspectRecord) => void;
 }): InspectRecorder {
   const { now, sink } = options;
-  const known: Known = { graphs: new Map(), keys: new Set(), bySession: new Map(), last: new Map() };
+  const known: Known = {
+    graphs: new Map(),
+    keys: new Set(),
+    bySession: new Map(),
+    last: new Map(),
+    systemIds: new Map(),
+  };
 
   const recordActor = (ref: AnyActor) => {
     const logic: unknown = ref.logic;
@@ -51,6 +58,7 @@ export function createInspectRecorder(options: {
     }
     const parent = ref._parent?.sessionId;
     const systemId = ref.systemId;
+    known.systemIds.set(ref.sessionId, systemId);
     sink({
       kind: 'actor',
       t: now(),
@@ -62,7 +70,9 @@ export function createInspectRecorder(options: {
     });
   };
 
-  const recordSnapshot = (ref: AnyActorRef, snapshot: { status?: unknown; value?: unknown }) => {
+  const recordSnapshot = (ref: AnyActor, snapshot: { status?: unknown; value?: unknown }) => {
+    // XState announces an actor before giving it its systemId: the actor is recorded again once it has one.
+    if (known.systemIds.has(ref.sessionId) && known.systemIds.get(ref.sessionId) !== ref.systemId) recordActor(ref);
     const graph = known.bySession.get(ref.sessionId);
     const active = graph && snapshot.value !== undefined ? activeStateIds(graph, snapshot.value as StateValue) : [];
     const status = typeof snapshot.status === 'string' ? snapshot.status : 'active';
@@ -79,7 +89,7 @@ export function createInspectRecorder(options: {
           recordActor(event.actorRef as AnyActor);
           return;
         case '@xstate.snapshot':
-          recordSnapshot(event.actorRef as AnyActorRef, event.snapshot as { status?: unknown; value?: unknown });
+          recordSnapshot(event.actorRef as AnyActor, event.snapshot as { status?: unknown; value?: unknown });
           return;
         case '@xstate.event':
           sink({
