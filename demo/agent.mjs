@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SCRIPTS } from './scripts.mjs';
 
@@ -50,10 +50,14 @@ function toolResult(toolUseId, content, isError, result) {
   emit({ type: 'user', message: { role: 'user', content: [block] }, ...envelope(), tool_use_result: result });
 }
 
+// The story's commands run `node`: the one running this agent, whatever PATH holds.
+const shellEnv = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}` };
+
 /** @param {string} command */
 function shell(command) {
   try {
-    return { stdout: execFileSync('/bin/sh', ['-c', command], { cwd, encoding: 'utf8', stdio: 'pipe' }), ok: true };
+    const stdout = execFileSync('/bin/sh', ['-c', command], { cwd, env: shellEnv, encoding: 'utf8', stdio: 'pipe' });
+    return { stdout, ok: true };
   } catch (error) {
     const e = /** @type {{ stdout?: string, stderr?: string }} */ (error);
     return { stdout: `${e.stdout ?? ''}${e.stderr ?? ''}`, ok: false };
