@@ -31,6 +31,11 @@ function baroEnv(env: Record<string, string> | undefined): Record<string, string
   return { ...inherited, ...env };
 }
 
+/** The command line that runs `baro <args>` from source, for tests that start it themselves (in tmux). */
+export function baroArgv(args: readonly string[]): string[] {
+  return [process.execPath, '--import', tsxLoader, mainScript, ...args];
+}
+
 /** Starts `baro <args>` and hands back the running process, for tests that signal it. */
 export function startBaro(args: string[], opts: RunBaroOptions) {
   return execa(process.execPath, ['--import', tsxLoader, mainScript, ...args], {
