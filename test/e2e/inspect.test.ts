@@ -73,7 +73,7 @@ browserIt(
           steps: [{ bash: `while [ ! -f '${gate}' ]; do sleep 0.1; done` }, { write: 'a.txt', content: 'a\n' }],
         },
         { match: { storyId: 'B' }, steps: [{ write: 'b.txt', content: 'b\n' }] },
-      { match: { storyId: 'C' }, steps: [{ write: 'c.txt', content: 'c\n' }] },
+        { match: { storyId: 'C' }, steps: [{ write: 'c.txt', content: 'c\n' }] },
       ],
     });
     const env = { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') };
