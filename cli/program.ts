@@ -6,12 +6,17 @@ const DESCRIPTION =
   'baro turns a Claude Code subscription into a team: it runs the stories of a plan as several Claude Code sessions ' +
   'in parallel, each in its own git worktree, shares what they learn, warns them when they edit the same file, and ' +
   'merges every story onto one branch. Start it, walk away, and come back to a branch to review. ' +
+  'On a terminal a TUI shows every story; --inspect serves the live statecharts on 127.0.0.1. ' +
   'This version runs plan files (--plan); planning a goal with a model and opening pull requests come next.';
 
 const EXAMPLES = `
 Examples:
+  $ baro demo                                   # a whole run with no Claude Code, on a throwaway repository
   $ baro run --plan plan.json --yes
   $ baro "Add rate limiting to all API endpoints" --plan plan.json --parallel 4
+  $ baro run --plan plan.json --inspect
+  $ baro inspect 20261201-062403-5620           # replay a run's statecharts
+  $ baro machines --format svg --out machines/
   $ baro doctor`;
 
 /** Builds the commander program; `setExitCode` receives each handler's exit code. */

@@ -157,7 +157,10 @@ function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel
       return event.stories.reduce(
         (v, id) =>
           withStory(v, id, (s) => ({
-            notes: [...s.notes, `collision on ${event.path} with ${event.stories.filter((o) => o !== id).join(', ')}`],
+            notes: [
+              ...s.notes,
+              `collision: ${event.source === 'plan' ? 'plans to write' : 'edited'} ${event.path}, as ${event.stories.filter((o) => o !== id).join(', ')}`,
+            ],
           })),
         view,
       );

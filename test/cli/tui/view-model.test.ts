@@ -48,7 +48,7 @@ describe('the view model', () => {
     const view = fold(EVENTS);
     expect(view).toMatchObject({ goal: 'Add rate limiting', branch: 'baro/rate', inspector: 'http://127.0.0.1:4000/' });
     expect(view.stories['A']).toMatchObject({ status: 'failed', activity: 'Edit src/limiter.ts', attempts: 1 });
-    expect(view.stories['A']?.notes).toEqual(['collision on src/app.ts with B']);
+    expect(view.stories['A']?.notes).toEqual(['collision: edited src/app.ts, as B']);
     expect(view.stories['B']?.status).toBe('merged');
     expect(view.stories['C']).toMatchObject({ status: 'blocked', lastError: 'blocked by A' });
     expect(view.quota).toEqual({ B: T0 + 90_000 });
