@@ -49,7 +49,8 @@ function actorRow(actor, v) {
   const states = leafKeys(actor, v);
   row.dataset.state = states.join(',');
   row.innerHTML = '<b></b> <span class="sys"></span> <span class="state"></span>';
-  row.children[0].textContent = actor.id;
+  // The root actor's id is its session id (x:0): its machine's name reads better.
+  row.children[0].textContent = actor.id === actor.session && actor.machine ? actor.machine : actor.id;
   row.children[1].textContent = actor.systemId && actor.systemId !== actor.id ? '(' + actor.systemId + ')' : '';
   row.children[2].textContent = (states.join(', ') || '') + (actor.status !== 'active' ? ' [' + actor.status + ']' : '');
   row.onclick = () => { selected = actor.session; render(); };
