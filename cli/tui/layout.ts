@@ -146,7 +146,7 @@ export function layout(view: ViewModel, size: Size, now: number): Frame {
   const wide = width >= 100;
   const storiesBox = wide
     ? { top: HEADER_HEIGHT, left: 0, width: Math.floor(width * 0.55), height: body }
-    : { top: HEADER_HEIGHT, left: 0, width, height: Math.floor(body * 0.45) };
+    : { top: HEADER_HEIGHT, left: 0, width, height: Math.floor(body * 0.5) };
   const rest = wide
     ? { top: HEADER_HEIGHT, left: storiesBox.width, width: width - storiesBox.width, height: body }
     : { top: HEADER_HEIGHT + storiesBox.height, left: 0, width, height: body - storiesBox.height };

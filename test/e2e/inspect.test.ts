@@ -7,7 +7,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
 import { setupFakeClaude } from '../fake-claude/scenario.js';
 import { startBaro } from '../helpers/cli.js';
-import { until } from '../helpers/process.js';
 import { isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf } from './helpers.js';
 
@@ -27,8 +26,12 @@ const INSPECTOR = /Inspector: (http:\/\/\S+)/;
 async function inspectorUrl(stream: NodeJS.ReadableStream | null): Promise<string> {
   let text = '';
   stream?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  await until(() => INSPECTOR.test(text), 'the inspector URL on stderr');
-  return INSPECTOR.exec(text)?.[1] ?? '';
+  // Starting baro from source takes a while on a busy machine: up to a minute, checked every 100 ms.
+  for (let i = 0; i < 600 && !INSPECTOR.test(text); i += 1)
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  const url = INSPECTOR.exec(text)?.[1];
+  if (url === undefined) throw new Error(`no inspector URL on stderr:\n${text}`);
+  return url;
 }
 
 /** Opens a page that records the address of every request it makes. */

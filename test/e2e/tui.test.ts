@@ -81,14 +81,14 @@ tmuxIt('shows every story changing state, and q stops every agent with exit 3', 
     const later = await screenUntil(capture, (s) => /▶ C +working/.test(s), 'C working after A and B');
     expect(later).toMatch(/✓ A +merged/);
     expect(later).toMatch(/✓ B +merged/);
-    await until(() => readInvocations(fake.logPath).length === 3, 'the agent of C to start');
+    await until(() => readInvocations(fake.logPath).length === 3, 'the agent of C to start', 60);
 
     await tmux('send-keys', '-t', 'tui', 'q');
-    await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'baro to exit');
+    await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'baro to exit', 60);
     expect(readFileSync(exitFile, 'utf8').trim()).toBe('3');
     expect(await capture()).toContain('run stopped');
     const pids = readInvocations(fake.logPath).map((inv) => inv.pid);
-    await until(() => pids.every((pid) => !alive(pid)), 'every agent to be gone');
+    await until(() => pids.every((pid) => !alive(pid)), 'every agent to be gone', 30);
   } finally {
     await tmux('kill-server');
   }
