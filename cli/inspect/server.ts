@@ -48,6 +48,7 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
         connection: 'keep-alive',
       });
       res.write(records.map(sse).join(''));
+      if (options.mode === 'live') req.socket.unref();
       pages.add(res);
       req.on('close', () => pages.delete(res));
       return;
@@ -68,6 +69,8 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
     server.once('error', rejectListen);
     server.listen(0, '127.0.0.1', () => resolveListen());
   });
+  // A live run's inspector never keeps the process alive once the run is over or has failed; a replay serves until Ctrl-C.
+  if (options.mode === 'live') server.unref();
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,

@@ -37,6 +37,8 @@ export function openScreen(output: Writable, input: Readable): TuiScreen {
   // blessed exits the process on SIGINT or SIGTERM when its handler is the only one left; the run ends itself.
   const stayAlive = () => undefined;
   for (const signal of SIGNALS) process.on(signal, stayAlive);
+  // Keys are read while the run lives; the keyboard alone never keeps the process alive (a failed run still exits).
+  (input as Partial<NodeJS.ReadStream>).unref?.();
   const box = () =>
     blessed.box({ parent: screen, border: { type: 'line' }, tags: false, style: { border: { fg: 'gray' } } });
   const boxes = { header: box(), stories: box(), detail: box(), events: box() };

@@ -39,7 +39,8 @@ export function startTui(options: { readonly out: Writable; readonly input?: Nod
     view = next;
     redraw ??= setTimeout(draw, REDRAW_MS);
   };
-  const tick = setInterval(draw, TICK_MS);
+  // The clock and the keyboard never keep the process alive by themselves: the run does, until it ends or fails.
+  const tick = setInterval(draw, TICK_MS).unref();
   screen.onResize(draw);
   screen.onKey((key) => {
     if (key === 'stop') {
