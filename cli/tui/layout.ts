@@ -1,5 +1,5 @@
 // Lays the view model out for a terminal of a given size: panes with positions and lines that fit them. No I/O.
-import { storyOrder } from './view-model.js';
+import { pendingStory, storyOrder } from './view-model.js';
 import type { StoryStatus, StoryView, ViewModel } from './view-model.js';
 
 export interface Pane {
@@ -91,30 +91,17 @@ function storyLines(view: ViewModel, height: number): string[] {
     lines.push(`Level ${i + 1}`);
     for (const id of level) {
       if (id === selectedId) selectedLine = lines.length;
-      lines.push(storyRow(view.stories[id] ?? placeholder(id), id === selectedId));
+      lines.push(storyRow(view.stories[id] ?? pendingStory(id), id === selectedId));
     }
   });
   const start = Math.max(0, Math.min(selectedLine - Math.floor(height / 2), lines.length - height));
   return lines.slice(start);
 }
 
-const placeholder = (id: string): StoryView => ({
-  id,
-  status: 'pending',
-  state: 'pending',
-  activity: '',
-  tools: [],
-  attempts: 0,
-  lastError: undefined,
-  notes: [],
-  costUsd: 0,
-  tokens: 0,
-});
-
 function detailLines(view: ViewModel): string[] {
   const id = storyOrder(view)[view.selected];
   if (id === undefined) return ['No stories yet.'];
-  const s = view.stories[id] ?? placeholder(id);
+  const s = view.stories[id] ?? pendingStory(id);
   return [
     `${s.id}: ${s.status} (${s.state}), attempt ${s.attempts}`,
     `$${s.costUsd.toFixed(3)}  ·  ${tokensText(s.tokens)} tokens`,

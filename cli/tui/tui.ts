@@ -5,7 +5,8 @@ import { plainLine } from '../run-events.js';
 import type { RunReportEvent } from '../run-events.js';
 import { layout } from './layout.js';
 import { openScreen } from './screen.js';
-import { applyEvent, applyKey, applySnapshot, emptyView, stateText } from './view-model.js';
+import { stateText } from './labels.js';
+import { applyEvent, applyKey, applySnapshot, emptyView } from './view-model.js';
 import type { ViewModel } from './view-model.js';
 
 export interface Tui {

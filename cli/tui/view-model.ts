@@ -1,5 +1,6 @@
 // The TUI's view model: a pure fold of the run's events, its story actors' snapshots and the keys pressed.
 import type { RunReportEvent } from '../run-events.js';
+import { sourceOf, toolText } from './labels.js';
 
 export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked';
 
@@ -70,7 +71,8 @@ export const emptyView: ViewModel = {
   stopping: false,
 };
 
-const newStory = (id: string): StoryView => ({
+/** A story the run has not reported on yet. */
+export const pendingStory = (id: string): StoryView => ({
   id,
   status: 'pending',
   state: 'pending',
@@ -87,32 +89,12 @@ const newStory = (id: string): StoryView => ({
 export const storyOrder = (view: ViewModel): string[] => view.levels.flat();
 
 function withStory(view: ViewModel, id: string, change: (story: StoryView) => Partial<StoryView>): ViewModel {
-  const story = view.stories[id] ?? newStory(id);
+  const story = view.stories[id] ?? pendingStory(id);
   return { ...view, stories: { ...view.stories, [id]: { ...story, ...change(story) } } };
 }
 
 function withEvent(view: ViewModel, t: number, source: string, text: string): ViewModel {
   return { ...view, events: [...view.events, { t, source, text }].slice(-MAX_EVENTS) };
-}
-
-// Which participant an event speaks for, in the event pane.
-const SOURCES: readonly (readonly [RegExp, string])[] = [
-  [/^knowledge\./, 'Librarian'],
-  [/^collision\./, 'Sentry'],
-  [/^story\.verdict/, 'Critic'],
-  [/^replan\./, 'Surgeon'],
-  [/^(story\.(committed|merged|conflict)|branch\.)/, 'Operator'],
-  [/^quota\./, 'Quota'],
-];
-
-export const sourceOf = (type: string): string => SOURCES.find(([pattern]) => pattern.test(type))?.[1] ?? 'Run';
-
-// Agents report absolute paths inside their worktree; the part after the story's folder is what a reader needs.
-const WORKTREE_PREFIX = /^.*\/worktrees\/[^/]+\/[^/]+\//;
-
-function toolText(event: Extract<RunReportEvent, { type: 'story.tool' }>): string {
-  const what = event.command ?? event.paths.map((path) => path.replace(WORKTREE_PREFIX, '')).join(' ');
-  return `${event.name}${what ? ` ${what}` : ''}${event.ok ? '' : ' (failed)'}`;
 }
 
 /** Folds one run event into the view; `line` is its plain text for the event pane, when it has one. */
@@ -199,16 +181,4 @@ export function applyKey(view: ViewModel, key: ViewKey): ViewModel {
     case 'stop':
       return { ...view, stopping: true };
   }
-}
-
-/** A state value as one short text: `working`, or `merging.rebasing` for nested states, regions joined by commas. */
-export function stateText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value !== 'object' || value === null) return '';
-  return Object.entries(value)
-    .map(([key, sub]) => {
-      const inner = stateText(sub);
-      return inner ? `${key}.${inner}` : key;
-    })
-    .join(',');
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { layout } from '../../../cli/tui/layout.js';
 import type { Frame } from '../../../cli/tui/layout.js';
 import type { RunReportEvent } from '../../../cli/run-events.js';
-import { applyEvent, applyKey, applySnapshot, emptyView, stateText } from '../../../cli/tui/view-model.js';
+import { stateText } from '../../../cli/tui/labels.js';
+import { applyEvent, applyKey, applySnapshot, emptyView } from '../../../cli/tui/view-model.js';
 import type { ViewModel } from '../../../cli/tui/view-model.js';
 
 const T0 = Date.UTC(2026, 11, 1, 6, 0, 0);
