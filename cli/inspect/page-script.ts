@@ -38,6 +38,12 @@ function leafKeys(actor, v) {
   return actor.active.filter((id) => nodes[id] && nodes[id].children.length === 0).map((id) => nodes[id].key);
 }
 
+// The root actor's id is its session id (x:0): its machine's name reads better.
+const label = (a) => (a.id === a.session && a.machine ? a.machine : a.id);
+
+// Finished helpers without a statechart (one git operation, one agent turn) are hidden unless asked for.
+const shown = (a) => $('show-finished').checked || a.machine || a.status === 'active' || a.session === selected;
+
 function actorRow(actor, v) {
   const li = document.createElement('li');
   const row = document.createElement('div');
@@ -49,13 +55,12 @@ function actorRow(actor, v) {
   const states = leafKeys(actor, v);
   row.dataset.state = states.join(',');
   row.innerHTML = '<b></b> <span class="sys"></span> <span class="state"></span>';
-  // The root actor's id is its session id (x:0): its machine's name reads better.
-  row.children[0].textContent = actor.id === actor.session && actor.machine ? actor.machine : actor.id;
+  row.children[0].textContent = label(actor);
   row.children[1].textContent = actor.systemId && actor.systemId !== actor.id ? '(' + actor.systemId + ')' : '';
   row.children[2].textContent = (states.join(', ') || '') + (actor.status !== 'active' ? ' [' + actor.status + ']' : '');
   row.onclick = () => { selected = actor.session; render(); };
   li.appendChild(row);
-  const kids = v.order.map((s) => v.actors[s]).filter((a) => a.parent === actor.session);
+  const kids = v.order.map((s) => v.actors[s]).filter((a) => a.parent === actor.session && shown(a));
   if (kids.length > 0) {
     const ul = document.createElement('ul');
     kids.forEach((k) => ul.appendChild(actorRow(k, v)));
@@ -66,7 +71,7 @@ function actorRow(actor, v) {
 
 async function drawChart(actor, v) {
   const chart = $('chart');
-  $('chart-title').textContent = actor ? actor.id + (actor.machine ? ' — machine ' + actor.machine : ' — no statechart') : 'Statechart';
+  $('chart-title').textContent = actor ? label(actor) + (actor.machine ? ' — machine ' + actor.machine : ' — no statechart') : 'Statechart';
   $('active').textContent = actor ? 'active: ' + (actor.active.join(', ') || '(none)') + ' · status: ' + actor.status : '';
   if (!actor || !actor.machine) { chart.innerHTML = ''; chart.dataset.machine = ''; return; }
   if (chart.dataset.machine !== actor.machine) {
@@ -83,7 +88,7 @@ async function drawChart(actor, v) {
 
 function drawLog(v) {
   const only = $('only-selected').checked;
-  const name = (s) => (v.actors[s] ? v.actors[s].id : s);
+  const name = (s) => (v.actors[s] ? label(v.actors[s]) : s);
   const lines = v.log.filter((e) => !only || e.session === selected || e.from === selected).slice(-400).reverse();
   const log = $('log');
   log.innerHTML = '';
@@ -128,6 +133,7 @@ $('scrub').addEventListener('input', (e) => {
   render();
 });
 $('only-selected').addEventListener('change', render);
+$('show-finished').addEventListener('change', render);
 const source = new EventSource('events');
 source.onmessage = (message) => { records.push(JSON.parse(message.data)); render(); };
 source.onerror = () => { if (records.length > 0) { $('status').textContent = (view && view.end ? 'run ' + view.end.status + ' · ' : '') + 'server closed'; source.close(); } };

@@ -41,7 +41,7 @@ export function inspectorPage(options: { readonly title: string; readonly mode: 
 <body>
 <header><h1>${escapeHtml(options.title)}</h1><span class="mode" id="mode">${options.mode}</span><span id="status">connecting…</span>
 <input type="range" id="scrub" min="0" max="0" value="0" title="position in the recording"><span id="position"></span></header>
-<section><h2>Actors</h2><ul class="tree" id="tree"></ul></section>
+<section><h2>Actors <label><input type="checkbox" id="show-finished"> finished helpers</label></h2><ul class="tree" id="tree"></ul></section>
 <section><h2 id="chart-title">Statechart</h2><div id="active"></div><div id="chart"></div></section>
 <section><h2>Events <label><input type="checkbox" id="only-selected"> selected actor only</label></h2><div id="log"></div></section>
 <script>window.BARO = ${config};</script>
