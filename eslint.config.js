@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['cli/**/*.ts', 'test/**/*.ts', 'test/**/*.mjs', 'bench/**/*.ts'],
+    files: ['cli/**/*.ts', 'demo/**/*.mjs', 'test/**/*.ts', 'test/**/*.mjs', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

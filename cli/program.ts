@@ -6,13 +6,18 @@ const DESCRIPTION =
   'baro turns a Claude Code subscription into a team: it maps your repository, plans a goal into stories, shows ' +
   'you the plan, then runs the stories as several Claude Code sessions in parallel, each in its own git worktree, ' +
   'shares what they learn, warns them when they edit the same file, merges every story onto one branch, pushes it ' +
-  'and opens a pull request with an honest run report. Start it, walk away, and come back to a pull request.';
+  'and opens a pull request with an honest run report. Start it, walk away, and come back to a pull request. ' +
+  'On a terminal a TUI shows every story; --inspect serves the live statecharts on 127.0.0.1.';
 
 const EXAMPLES = `
 Examples:
   $ baro "Add rate limiting to all API endpoints"
   $ baro plan "Add rate limiting to all API endpoints" --out plan.json
   $ baro run --plan plan.json --yes --parallel 4
+  $ baro demo                                   # a whole run with no Claude Code, on a throwaway repository
+  $ baro run --plan plan.json --inspect
+  $ baro inspect 20261201-062403-5620           # replay a run's statecharts
+  $ baro machines --format svg --out machines/
   $ baro doctor`;
 
 /** Builds the commander program; `setExitCode` receives each handler's exit code. */
@@ -79,6 +84,34 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (raw: { json?: boolean }) => {
       const { doctorCommand } = await import('./commands/doctor.js');
       setExitCode(await doctorCommand({ json: raw.json === true }));
+    });
+
+  program
+    .command('demo')
+    .description("a whole run with no Claude Code: a throwaway repository, a built-in plan, baro's scripted agent")
+    .option('--json', 'one JSON event per line on stdout, no TUI')
+    .option('--inspect', 'serve the live statechart page on 127.0.0.1 and print its URL on stderr')
+    .action(async (raw: { json?: boolean; inspect?: boolean }) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      setExitCode(await demoCommand({ json: raw.json === true, inspect: raw.inspect === true }));
+    });
+
+  program
+    .command('machines')
+    .description("every participant's statechart, drawn from the machine definitions")
+    .option('--format <format>', 'mermaid or svg', 'mermaid')
+    .option('--out <dir>', 'write one file per machine into this folder (default: mermaid on stdout)')
+    .action(async (raw: { format: string; out?: string }) => {
+      const { machinesCommand } = await import('./commands/machines.js');
+      setExitCode(await machinesCommand({ format: raw.format, out: raw.out }));
+    });
+
+  program
+    .command('inspect <runId>')
+    .description('the inspector page replaying a finished or interrupted run from its recorded events')
+    .action(async (runId: string) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      setExitCode(await inspectCommand(runId));
     });
 
   return program;

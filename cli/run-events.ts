@@ -29,6 +29,7 @@ export type RunReportEvent =
       runDir: string;
       repo: string;
     }
+  | { type: 'inspect.listening'; url: string }
   | {
       type: 'run.completed';
       runId: string;
@@ -73,6 +74,8 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return 'planning resumes after the usage-limit pause';
     case 'branch.created':
       return `branch ${event.branch} created`;
+    case 'inspect.listening':
+      return `inspector: ${event.url}`;
     case 'plan.ready':
       return `plan: ${event.stories} stories in ${event.levels.length} levels: ${event.levels.map((l) => l.join(' ')).join(' | ')}`;
     case 'level.started':

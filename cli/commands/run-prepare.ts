@@ -80,15 +80,6 @@ function refuseHomeInside(repoDir: string, home: string): void {
   }
 }
 
-/** Options of the contract that this version cannot honour yet: said plainly rather than silently ignored. */
-function refuseUnbuilt(options: RunOptions): void {
-  if (options.inspect)
-    throw new UsageError(
-      '--inspect is not available yet in this version of baro: run without it (the events are in --json).',
-      { option: '--inspect' },
-    );
-}
-
 export async function prepareRun(input: {
   readonly goal: string | undefined;
   readonly options: RunOptions;
@@ -97,7 +88,6 @@ export async function prepareRun(input: {
   readonly startedAt: Date;
 }): Promise<PreparedRun> {
   const { options, cwd, startedAt } = input;
-  refuseUnbuilt(options);
   const repoDir = await gitRepoRoot(cwd);
   const plan = options.plan === undefined ? undefined : await readPlan(resolve(cwd, options.plan));
   const base = await findBase(repoDir, options.base);

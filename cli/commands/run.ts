@@ -19,12 +19,12 @@ import { saveRun } from '../../services/store/runs.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { RunOptions } from '../options.js';
 import { plannerError, PLANNING_LIMITS } from '../planning.js';
-import { createReporter } from '../reporter.js';
 import { configureRun } from '../run-config.js';
 import type { RunReportEvent } from '../run-events.js';
 import { earlierRunsOn, prSkipReason, publishSummary } from '../run-publish.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
 import { reviewPlan } from '../review.js';
+import { startWatch } from '../watch.js';
 import { prepareRun } from './run-prepare.js';
 
 const LIMITS = { transientRetries: 3, conflictRounds: 3 } as const;
@@ -34,6 +34,10 @@ export interface RunIo {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly out: Writable;
+  /** Where the inspector's address is announced; defaults to the process's stderr. */
+  readonly err?: Writable;
+  /** Whether `out` is a terminal: the TUI then shows the run (unless --json). */
+  readonly tty?: boolean;
   /** A terminal to review the plan on; undefined runs only with --yes. */
   readonly terminal?: { readonly input: Readable; readonly output: Writable } | undefined;
   /** Resolves when the person (or `baro stop`) asks the run to stop. */
@@ -44,11 +48,13 @@ export interface RunIo {
 
 type RunTree = ReturnType<typeof provideRun>;
 
-function processIo(): RunIo {
+export function processIo(): RunIo {
   return {
     cwd: process.cwd(),
     env: process.env,
     out: process.stdout,
+    err: process.stderr,
+    tty: process.stdout.isTTY === true,
     terminal:
       process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
     stopRequested: new Promise((resolveStop) => {
@@ -87,7 +93,16 @@ export async function runCommand(
     saved = saved.then(() => saveRun(paths, snapshot));
   };
 
-  const reporter = createReporter({ json: options.json, out: io.out, journal: paths.eventsJsonl });
+  const reporter = await startWatch({
+    json: options.json,
+    inspect: options.inspect,
+    runId: record.runId,
+    runDir: paths.runDir,
+    journal: paths.eventsJsonl,
+    out: io.out,
+    err: io.err ?? process.stderr,
+    tty: io.tty ?? false,
+  });
   reporter.report({
     type: 'run.started',
     runId: record.runId,
@@ -191,6 +206,7 @@ export async function runCommand(
     },
     inspect: (event) => {
       if (event.type === '@xstate.actor') listen(event.actorRef);
+      reporter.inspect(event);
     },
   });
   const finished = new Promise<RunOutput>((resolveDone, rejectDone) => {
@@ -224,7 +240,7 @@ export async function runCommand(
   const report = end?.published?.report;
   const { prUrl, publish } = publishSummary(end?.published);
   // The report first, so the run's one-line outcome and any error are the last lines a person reads.
-  if (report !== undefined && !options.json) io.out.write(`# ${report.title}\n\n${report.body}\n`);
+  if (report !== undefined && !options.json) reporter.printReport(`# ${report.title}\n\n${report.body}\n`);
   reporter.report({
     type: 'run.completed',
     runId: record.runId,
@@ -243,6 +259,7 @@ export async function runCommand(
     report: report?.path,
     error: end?.error ?? publish.error,
   });
+  await reporter.close(status);
   const titles = new Map(planned.map((s) => [s.id, s.title]));
   save({
     status,

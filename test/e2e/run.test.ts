@@ -205,12 +205,3 @@ describe('baro run --plan', () => {
     expect(readInvocations(run.fake.logPath)).toHaveLength(0);
   });
 });
-
-describe('baro run, options not built yet', () => {
-  it('refuses --inspect with exit 2 instead of ignoring it', async () => {
-    const repo = await makeTempRepo();
-    const run = await runPlan(repo, planOf('Inspect', [{ id: 'A' }]), { scripts: [] }, ['--inspect']);
-    expect(run.result.exitCode).toBe(2);
-    expect(run.result.stderr).toContain('--inspect is not available yet');
-  });
-});

@@ -21,9 +21,9 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Polls `check` every 50 ms for up to 10 s; throws naming `what` when it never holds. */
-export async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
+/** Polls `check` every 50 ms for up to `seconds` (10 by default); throws naming `what` when it never holds. */
+export async function until(check: () => boolean, what: string, seconds = 10): Promise<void> {
+  for (let i = 0; i < seconds * 20; i += 1) {
     if (check()) return;
     await delay(50);
   }

@@ -1,0 +1,85 @@
+// The TUI as a run observer: folds events and story snapshots into the view model and redraws it; q stops like Ctrl-C.
+import type { Writable } from 'node:stream';
+import type { AnyActor, InspectionEvent } from 'xstate';
+import { plainLine } from '../run-events.js';
+import type { RunReportEvent } from '../run-events.js';
+import { layout } from './layout.js';
+import { openScreen } from './screen.js';
+import { stateText } from './labels.js';
+import { applyEvent, applyKey, applySnapshot, emptyView } from './view-model.js';
+import type { ViewModel } from './view-model.js';
+
+export interface Tui {
+  readonly report: (event: RunReportEvent) => void;
+  readonly inspect: (event: InspectionEvent) => void;
+  /** Gives the terminal back and prints `epilogue` (the run's report), then the run's last line. */
+  readonly close: (epilogue?: string) => Promise<void>;
+}
+
+const REDRAW_MS = 100;
+const TICK_MS = 1000;
+const STORY_PREFIX = 'story:';
+
+const numberIn = (context: unknown, key: string): number | undefined => {
+  const value = typeof context === 'object' && context !== null ? (context as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'number' ? value : undefined;
+};
+
+export function startTui(options: { readonly out: Writable; readonly input?: NodeJS.ReadableStream }): Tui {
+  const screen = openScreen(options.out, (options.input ?? process.stdin) as NodeJS.ReadStream);
+  let view: ViewModel = emptyView;
+  let completed: RunReportEvent | undefined;
+  let redraw: NodeJS.Timeout | undefined;
+  const draw = () => {
+    redraw = undefined;
+    screen.draw(layout(view, screen.size(), Date.now()));
+  };
+  const update = (next: ViewModel) => {
+    view = next;
+    redraw ??= setTimeout(draw, REDRAW_MS);
+  };
+  // The clock and the keyboard never keep the process alive by themselves: the run does, until it ends or fails.
+  const tick = setInterval(draw, TICK_MS).unref();
+  screen.onResize(draw);
+  screen.onKey((key) => {
+    if (key === 'stop') {
+      if (view.stopping) return;
+      // The same path as Ctrl-C outside the TUI: the run's SIGINT handler stops the tree and saves the state.
+      process.kill(process.pid, 'SIGINT');
+    }
+    update(applyKey(view, key));
+  });
+  draw();
+
+  return {
+    report(event) {
+      if (event.type === 'run.completed') completed = event;
+      update(applyEvent(view, event, Date.now(), plainLine(event)));
+    },
+    inspect(event) {
+      if (event.type !== '@xstate.snapshot') return;
+      const systemId = (event.actorRef as AnyActor).systemId;
+      if (!systemId?.startsWith(STORY_PREFIX)) return;
+      const snapshot = event.snapshot as { value?: unknown; context?: unknown };
+      const input = numberIn(snapshot.context, 'inputTokens') ?? 0;
+      const output = numberIn(snapshot.context, 'outputTokens') ?? 0;
+      update(
+        applySnapshot(view, {
+          storyId: systemId.slice(STORY_PREFIX.length),
+          state: stateText(snapshot.value),
+          costUsd: numberIn(snapshot.context, 'costUsd'),
+          tokens: input + output,
+        }),
+      );
+    },
+    async close(epilogue) {
+      clearInterval(tick);
+      if (redraw) clearTimeout(redraw);
+      draw();
+      screen.destroy();
+      if (epilogue !== undefined) options.out.write(epilogue);
+      const last = completed ? plainLine(completed) : undefined;
+      if (last) options.out.write(`${last}\n`);
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// The TUI's view model: a pure fold of the run's events, its story actors' snapshots and the keys pressed.
+import type { RunReportEvent } from '../run-events.js';
+import { sourceOf, toolText } from './labels.js';
+
+export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked';
+
+export interface StoryView {
+  readonly id: string;
+  readonly status: StoryStatus;
+  /** The story actor's active state (`working`, `merging`…), from its snapshots. */
+  readonly state: string;
+  /** The last tool call, shown as what the agent is doing now. */
+  readonly activity: string;
+  readonly tools: readonly string[];
+  readonly attempts: number;
+  readonly lastError: string | undefined;
+  readonly notes: readonly string[];
+  readonly costUsd: number;
+  readonly tokens: number;
+}
+
+export interface EventLine {
+  readonly t: number;
+  readonly source: string;
+  readonly text: string;
+}
+
+export interface ViewModel {
+  readonly runId: string;
+  readonly goal: string;
+  readonly branch: string;
+  readonly startedAt: number | undefined;
+  readonly inspector: string | undefined;
+  readonly levels: readonly (readonly string[])[];
+  readonly stories: Readonly<Record<string, StoryView>>;
+  readonly events: readonly EventLine[];
+  /** Usage-limit pauses: story → until (epoch ms). */
+  readonly quota: Readonly<Record<string, number>>;
+  readonly finished: { readonly status: string; readonly at: number } | undefined;
+  readonly selected: number;
+  readonly detail: boolean;
+  readonly stopping: boolean;
+}
+
+/** A story actor's snapshot as the TUI reads it: the state path and the running totals, when the machine keeps them. */
+export interface StorySnapshot {
+  readonly storyId: string;
+  readonly state: string;
+  readonly costUsd?: number | undefined;
+  readonly tokens?: number | undefined;
+}
+
+export type ViewKey = 'up' | 'down' | 'enter' | 'stop';
+
+const MAX_TOOLS = 30;
+const MAX_EVENTS = 200;
+
+export const emptyView: ViewModel = {
+  runId: '',
+  goal: '',
+  branch: '',
+  startedAt: undefined,
+  inspector: undefined,
+  levels: [],
+  stories: {},
+  events: [],
+  quota: {},
+  finished: undefined,
+  selected: 0,
+  detail: false,
+  stopping: false,
+};
+
+/** A story the run has not reported on yet. */
+export const pendingStory = (id: string): StoryView => ({
+  id,
+  status: 'pending',
+  state: 'pending',
+  activity: '',
+  tools: [],
+  attempts: 0,
+  lastError: undefined,
+  notes: [],
+  costUsd: 0,
+  tokens: 0,
+});
+
+/** Story ids in the order the screen lists them: level by level. */
+export const storyOrder = (view: ViewModel): string[] => view.levels.flat();
+
+function withStory(view: ViewModel, id: string, change: (story: StoryView) => Partial<StoryView>): ViewModel {
+  const story = view.stories[id] ?? pendingStory(id);
+  return { ...view, stories: { ...view.stories, [id]: { ...story, ...change(story) } } };
+}
+
+function withEvent(view: ViewModel, t: number, source: string, text: string): ViewModel {
+  return { ...view, events: [...view.events, { t, source, text }].slice(-MAX_EVENTS) };
+}
+
+/** Folds one run event into the view; `line` is its plain text for the event pane, when it has one. */
+export function applyEvent(view: ViewModel, event: RunReportEvent, t: number, line?: string): ViewModel {
+  const next = foldEvent(view, event, t);
+  if (event.type === 'story.tool' || event.type === 'story.started') return next;
+  const text = event.type === 'knowledge.added' ? `${event.storyId}: ${event.fact.summary}` : line?.trim();
+  return text ? withEvent(next, t, sourceOf(event.type), text) : next;
+}
+
+function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel {
+  switch (event.type) {
+    case 'run.started':
+      return { ...view, runId: event.runId, goal: event.goal, branch: event.branch ?? '', startedAt: t };
+    case 'branch.created':
+      return { ...view, branch: event.branch };
+    case 'inspect.listening':
+      return { ...view, inspector: event.url };
+    case 'plan.ready':
+      return { ...view, levels: event.levels };
+    case 'story.started':
+      return withStory(view, event.storyId, () => ({ status: 'running', attempts: event.attempt }));
+    case 'story.tool':
+      return withStory(view, event.storyId, (s) => ({
+        activity: toolText(event),
+        tools: [...s.tools, toolText(event)].slice(-MAX_TOOLS),
+      }));
+    case 'story.merged':
+      return withStory(view, event.storyId, () => ({ status: 'merged', activity: `merged ${event.sha.slice(0, 8)}` }));
+    case 'story.failed':
+      return withStory(view, event.storyId, () => ({ status: 'failed', lastError: event.reason }));
+    case 'story.blocked':
+      return withStory(view, event.storyId, () => ({
+        status: 'blocked',
+        lastError: `blocked by ${event.by.join(', ')}`,
+      }));
+    case 'story.retry':
+    case 'story.denied':
+      return withStory(view, event.storyId, (s) => ({
+        lastError: event.type === 'story.retry' ? event.reason : `${event.tool} denied: ${event.message}`,
+        notes: [...s.notes, event.type === 'story.retry' ? `retry: ${event.reason}` : `denied ${event.tool}`],
+      }));
+    case 'collision.warning':
+      return event.stories.reduce(
+        (v, id) =>
+          withStory(v, id, (s) => ({
+            notes: [
+              ...s.notes,
+              `collision: ${event.source === 'plan' ? 'plans to write' : 'edited'} ${event.path}, as ${event.stories.filter((o) => o !== id).join(', ')}`,
+            ],
+          })),
+        view,
+      );
+    case 'story.conflict':
+      return withStory(view, event.storyId, (s) => ({ notes: [...s.notes, `conflict in ${event.files.join(', ')}`] }));
+    case 'quota.paused':
+      return { ...view, quota: { ...view.quota, [event.storyId]: event.until } };
+    case 'quota.resumed': {
+      const { [event.storyId]: _resumed, ...quota } = view.quota;
+      return { ...view, quota };
+    }
+    case 'run.completed':
+      return { ...view, finished: { status: event.status, at: t } };
+    default:
+      return view;
+  }
+}
+
+export function applySnapshot(view: ViewModel, snapshot: StorySnapshot): ViewModel {
+  return withStory(view, snapshot.storyId, (s) => ({
+    state: snapshot.state,
+    costUsd: snapshot.costUsd ?? s.costUsd,
+    tokens: snapshot.tokens ?? s.tokens,
+  }));
+}
+
+export function applyKey(view: ViewModel, key: ViewKey): ViewModel {
+  const count = storyOrder(view).length;
+  switch (key) {
+    case 'up':
+      return { ...view, selected: Math.max(0, view.selected - 1) };
+    case 'down':
+      return { ...view, selected: Math.max(0, Math.min(count - 1, view.selected + 1)) };
+    case 'enter':
+      return { ...view, detail: !view.detail };
+    case 'stop':
+      return { ...view, stopping: true };
+  }
+}
