@@ -21,8 +21,8 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Polls `check` every 50 ms for up to `seconds` (10 by default); throws naming `what` when it never holds. */
-export async function until(check: () => boolean, what: string, seconds = 10): Promise<void> {
+/** Polls `check` every 50 ms for up to `seconds` (a generous 90 by default: a busy machine is slow, never wrong); throws naming `what` when it never holds. */
+export async function until(check: () => boolean, what: string, seconds = 90): Promise<void> {
   for (let i = 0; i < seconds * 20; i += 1) {
     if (check()) return;
     await delay(50);
