@@ -3,34 +3,42 @@
 import type { PlanDef, StoryDef } from '../../machines/types.js';
 import { oneLine } from '../../services/text.js';
 
-/** Breaks `text` into lines of at most `width`, the first led by `first`, the others by `rest` (no shorter). */
+/** Breaks `text` into lines of at most `width`, the first led by `first`, the others by `rest`. */
 export function wrap(text: string, width: number, first: string, rest: string): string[] {
-  const room = Math.max(1, width - rest.length);
   const lines: string[] = [];
-  let line = '';
+  let line = first;
+  let empty = true;
+  const room = () => Math.max(1, width - line.length - (empty ? 0 : 1));
+  const newLine = () => {
+    lines.push(line);
+    line = rest;
+    empty = true;
+  };
   for (const word of text.split(' ').filter((w) => w !== '')) {
     let remaining = word;
-    // A word longer than the line (a path, a URL) is cut where the line ends.
-    while (remaining.length > room - (line === '' ? 0 : line.length + 1)) {
-      if (line !== '') {
-        lines.push(line);
-        line = '';
-        continue;
+    // A word longer than a whole line (a path, a URL) is cut where the line ends.
+    while (remaining.length > room()) {
+      if (!empty) newLine();
+      else {
+        const cut = room();
+        line += remaining.slice(0, cut);
+        remaining = remaining.slice(cut);
+        empty = false;
+        newLine();
       }
-      lines.push(remaining.slice(0, room));
-      remaining = remaining.slice(room);
     }
-    line = line === '' ? remaining : `${line} ${remaining}`;
+    line += `${empty ? '' : ' '}${remaining}`;
+    empty = false;
   }
-  if (line !== '' || lines.length === 0) lines.push(line);
-  return lines.map((l, i) => `${i === 0 ? first : rest}${l}`);
+  lines.push(line);
+  return lines;
 }
 
 function storyLines(story: StoryDef, width: number): string[] {
   const deps = story.dependsOn.length > 0 ? `after ${story.dependsOn.map(oneLine).join(', ')}` : 'no dependencies';
   const writes = story.writes ?? [];
   return [
-    ...wrap(`${oneLine(story.id)}  ${oneLine(story.title)}`, width, '  ', '    '),
+    ...wrap(oneLine(story.title), width, `  ${oneLine(story.id)}  `, '    '),
     ...wrap(`${story.tier ?? 'standard'} · ${deps}`, width, '    ', '    '),
     ...story.acceptance.flatMap((item) => wrap(oneLine(item), width, '    ✓ ', '      ')),
     ...(writes.length > 0 ? wrap(`writes: ${writes.map(oneLine).join(', ')}`, width, '    ', '      ') : []),
