@@ -7,10 +7,10 @@ import { argValue, promptOf, readInvocations, setupFakeClaude } from '../fake-cl
 import type { FakeMatch, FakeScript } from '../fake-claude/scenario.js';
 import { git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf } from './helpers.js';
-import { hasTmux, startInTmux } from './tmux.js';
+import { skipTmux, startInTmux } from './tmux.js';
 import type { TmuxBaro } from './tmux.js';
 
-if (!hasTmux) console.warn('test/e2e/review.test.ts skipped: tmux is not installed (apt-get install -y tmux)');
+if (skipTmux) console.warn('test/e2e/review.test.ts skipped: tmux is not installed (apt-get install -y tmux)');
 
 useGitSandbox();
 
@@ -59,7 +59,7 @@ async function start() {
   return { ...t, repo, fake, stdout: () => readFile(stdout, 'utf8') };
 }
 
-describe.skipIf(!hasTmux)('the plain plan review, stdout not a terminal', { timeout: 120_000 }, () => {
+describe.skipIf(skipTmux)('the plain plan review, stdout not a terminal', { timeout: 120_000 }, () => {
   it('refines with typed feedback the planner receives in the same session, then approves with Enter', async () => {
     const t = await start();
     await t.waitForText('Run this plan?');

@@ -16,6 +16,9 @@ export const hasTmux = (() => {
   }
 })();
 
+/** Without tmux these tests may be skipped on a developer's machine, never in CI. */
+export const skipTmux = !hasTmux && !process.env['CI'];
+
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 export interface TmuxBaro {
