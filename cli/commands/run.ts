@@ -235,7 +235,11 @@ export async function runCommand(
     });
   });
   actor.start();
-  const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]);
+  const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]).catch(async (error: unknown) => {
+    // The TUI gives the terminal back first, so the error is read on it.
+    await reporter.close('failed');
+    throw error;
+  });
   const librarian = actor.system.get('librarian') as ActorRefFrom<typeof librarianMachine> | undefined;
   // A stopped run reports what the Conductor had reached, read before the tree goes.
   const outcome = end === undefined ? conductorProgress(actor.system) : end.outcome;
