@@ -10,6 +10,9 @@ export interface ReviewOptions {
   readonly canRefine: boolean;
 }
 
+/** Whoever answers the Run's plan review: the TUI in its screen, or the plain review on a terminal. */
+export type Reviewer = (proposal: Proposal, options: ReviewOptions) => Promise<ReviewEvent>;
+
 export interface ReviewTerminal {
   readonly input: Readable;
   readonly output: Writable;

@@ -2,14 +2,13 @@
 import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type { InspectionEvent } from 'xstate';
-import type { ReviewEvent } from '../machines/run-context.js';
-import type { Proposal } from '../machines/types.js';
 import { openInspectJournal } from './inspect/journal.js';
 import { createInspectRecorder } from './inspect/recorder.js';
 import type { InspectRecord } from './inspect/records.js';
 import { startInspectorServer } from './inspect/server.js';
 import type { InspectorServer } from './inspect/server.js';
 import { createReporter } from './reporter.js';
+import type { Reviewer } from './review.js';
 import type { RunReportEvent } from './run-events.js';
 import { startTui } from './tui/tui.js';
 import type { Tui } from './tui/tui.js';
@@ -21,7 +20,7 @@ export interface RunWatch {
   /** The run's report, for the person: printed now, or when the TUI gives the terminal back, before its last line. */
   readonly printReport: (text: string) => void;
   /** The plan review in the TUI's screen; undefined when no TUI shows the run or it has no keyboard. */
-  readonly review: ((proposal: Proposal, options: { readonly canRefine: boolean }) => Promise<ReviewEvent>) | undefined;
+  readonly review: Reviewer | undefined;
   /** Ends the TUI, closes the record and the inspector server. */
   readonly close: (status: string) => Promise<void>;
 }

@@ -24,7 +24,7 @@ import type { RunReportEvent } from '../run-events.js';
 import { earlierRunsOn, prSkipReason, publishSummary } from '../run-publish.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
 import { reviewPlan } from '../review.js';
-import type { ReviewOptions } from '../review.js';
+import type { Reviewer } from '../review.js';
 import { startWatch } from '../watch.js';
 import { prepareRun } from './run-prepare.js';
 
@@ -111,8 +111,8 @@ export async function runCommand(
   });
   // The TUI reviews the plan in its screen when it shows the run; the plain review on the terminal otherwise.
   const { terminal } = io;
-  const review =
-    reporter.review ?? (terminal && ((proposal: Proposal, o: ReviewOptions) => reviewPlan(proposal, terminal, o)));
+  const review: Reviewer | undefined =
+    reporter.review ?? (terminal && ((proposal, o) => reviewPlan(proposal, terminal, o)));
   reporter.report({
     type: 'run.started',
     runId: record.runId,

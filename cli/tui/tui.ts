@@ -2,9 +2,9 @@
 import type { Readable, Writable } from 'node:stream';
 import type { AnyActor, InspectionEvent } from 'xstate';
 import type { ReviewEvent } from '../../machines/run-context.js';
-import type { Proposal } from '../../machines/types.js';
 import { plainLine } from '../run-events.js';
 import type { RunReportEvent } from '../run-events.js';
+import type { Reviewer } from '../review.js';
 import { layout, reviewViewport } from './layout.js';
 import { openReview, reviewKey } from './review-model.js';
 import { openScreen } from './screen.js';
@@ -18,7 +18,7 @@ export interface Tui {
   readonly report: (event: RunReportEvent) => void;
   readonly inspect: (event: InspectionEvent) => void;
   /** Shows the plan for review in the screen and resolves with the person's answer. */
-  readonly review: (proposal: Proposal, options: { readonly canRefine: boolean }) => Promise<ReviewEvent>;
+  readonly review: Reviewer;
   /** Gives the terminal back and prints `epilogue` (the run's report), then the run's last line. */
   readonly close: (epilogue?: string) => Promise<void>;
 }
