@@ -86,7 +86,8 @@ function footer(view: ViewModel, width: number): string {
   if (view.finished) return `run ${view.finished.status}`;
   if (view.stopping) return 'stopping: ending every agent, the worktrees stay (baro resume continues)…';
   if (view.review) return reviewFooter(view.review, width);
-  return '↑/↓ or j/k select  ·  enter detail  ·  q stop (same as Ctrl-C)';
+  const long = '↑/↓ or j/k select  ·  enter detail  ·  q stop (same as Ctrl-C)';
+  return long.length <= width ? long : 'j/k select · enter detail · q stop';
 }
 
 export function layout(view: ViewModel, size: Size, now: number): Frame {

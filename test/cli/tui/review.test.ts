@@ -131,7 +131,8 @@ describe('the plan review in the TUI', () => {
     const approved = press(reviewing(), ['a']).view;
     expect(approved.review).toBeUndefined();
     expect(approved.events.at(-1)).toMatchObject({ source: 'Review', text: 'plan approved' });
-    expect(layout(approved, WIDE, T0).footer).toContain('q stop');
+    expect(layout(approved, WIDE, T0).footer).toContain('q stop (same as Ctrl-C)');
+    expect(layout(approved, NARROW, T0).footer).toBe('j/k select · enter detail · q stop');
   });
 
   it('takes typed feedback in a line of its own: keys type, backspace and Esc edit, Enter sends it', () => {
