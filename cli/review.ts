@@ -5,6 +5,14 @@ import type { ReviewEvent } from '../machines/run-context.js';
 import type { Proposal, StoryDef } from '../machines/types.js';
 import { oneLine } from '../services/text.js';
 
+export interface ReviewOptions {
+  /** Whether the planner can revise the plan (a plan given with --plan has no planner session). */
+  readonly canRefine: boolean;
+}
+
+/** Whoever answers the Run's plan review: the TUI in its screen, or the plain review on a terminal. */
+export type Reviewer = (proposal: Proposal, options: ReviewOptions) => Promise<ReviewEvent>;
+
 export interface ReviewTerminal {
   readonly input: Readable;
   readonly output: Writable;
@@ -86,7 +94,7 @@ async function readFeedback(terminal: ReviewTerminal): Promise<string> {
 export async function reviewPlan(
   proposal: Proposal,
   terminal: ReviewTerminal,
-  options: { readonly canRefine: boolean },
+  options: ReviewOptions,
 ): Promise<ReviewEvent> {
   terminal.output.write(planText(proposal));
   const choices = options.canRefine ? '[a]pprove (Enter), [r]efine, [q]uit' : '[a]pprove (Enter), [q]uit';

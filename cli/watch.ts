@@ -1,5 +1,6 @@
 // Everything that watches a run: the reporter (TUI, plain lines or JSON), the inspection record and the --inspect server.
 import { Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { InspectionEvent } from 'xstate';
 import { openInspectJournal } from './inspect/journal.js';
 import { createInspectRecorder } from './inspect/recorder.js';
@@ -7,6 +8,7 @@ import type { InspectRecord } from './inspect/records.js';
 import { startInspectorServer } from './inspect/server.js';
 import type { InspectorServer } from './inspect/server.js';
 import { createReporter } from './reporter.js';
+import type { Reviewer } from './review.js';
 import type { RunReportEvent } from './run-events.js';
 import { startTui } from './tui/tui.js';
 import type { Tui } from './tui/tui.js';
@@ -17,6 +19,8 @@ export interface RunWatch {
   readonly inspect: (event: InspectionEvent) => void;
   /** The run's report, for the person: printed now, or when the TUI gives the terminal back, before its last line. */
   readonly printReport: (text: string) => void;
+  /** The plan review in the TUI's screen; undefined when no TUI shows the run or it has no keyboard. */
+  readonly review: Reviewer | undefined;
   /** Ends the TUI, closes the record and the inspector server. */
   readonly close: (status: string) => Promise<void>;
 }
@@ -31,7 +35,17 @@ export interface WatchOptions {
   readonly err: Writable;
   /** Whether `out` is a terminal the TUI can take over. */
   readonly tty: boolean;
+  /** The terminal's keyboard (stdin when it is a TTY): the TUI reads its keys and the plan review from it. */
+  readonly keyboard: Readable | undefined;
 }
+
+// What the reporter prints while the TUI has the screen: nothing, the journal still gets every event.
+const discard = () =>
+  new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
 
 export async function startWatch(options: WatchOptions): Promise<RunWatch> {
   const journal = openInspectJournal(options.runDir);
@@ -44,28 +58,13 @@ export async function startWatch(options: WatchOptions): Promise<RunWatch> {
     server?.publish(record);
   };
   const recorder = createInspectRecorder({ now: Date.now, sink });
-  // The plan review owns the terminal until the plan is approved: the TUI takes it once the branch exists, and is
-  // given what happened before. Until then, and without a TUI, the plain lines go to `out`.
-  const wantsTui = options.tty && !options.json;
-  const before: RunReportEvent[] = [];
-  let tui: Tui | undefined;
-  const out = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      if (tui === undefined) options.out.write(chunk);
-      done();
-    },
-  });
-  const reporter = createReporter({ json: options.json, out, journal: options.journal });
+  // The TUI has the screen from the start: planning, the plan review and the run. Without it, plain lines go to `out`.
+  const tui: Tui | undefined =
+    options.tty && !options.json ? startTui({ out: options.out, input: options.keyboard }) : undefined;
+  const reporter = createReporter({ json: options.json, out: tui ? discard() : options.out, journal: options.journal });
   const report = (event: RunReportEvent) => {
     reporter.report(event);
-    if (tui !== undefined) tui.report(event);
-    else if (wantsTui) {
-      before.push(event);
-      if (event.type === 'branch.created') {
-        tui = startTui({ out: options.out });
-        for (const earlier of before.splice(0)) tui.report(earlier);
-      }
-    }
+    tui?.report(event);
     // The inspector is announced as soon as the run has one, right after the run itself.
     if (event.type === 'run.started' && server) report({ type: 'inspect.listening', url: server.url });
   };
@@ -76,6 +75,7 @@ export async function startWatch(options: WatchOptions): Promise<RunWatch> {
       if (tui === undefined) options.out.write(text);
       else epilogue = text;
     },
+    review: tui && options.keyboard ? tui.review : undefined,
     inspect(event) {
       recorder.observe(event);
       tui?.inspect(event);

@@ -24,6 +24,7 @@ import type { RunReportEvent } from '../run-events.js';
 import { earlierRunsOn, prSkipReason, publishSummary } from '../run-publish.js';
 import { finalStatus, storySummaries } from '../run-summary.js';
 import { reviewPlan } from '../review.js';
+import type { Reviewer } from '../review.js';
 import { startWatch } from '../watch.js';
 import { prepareRun } from './run-prepare.js';
 
@@ -38,7 +39,9 @@ export interface RunIo {
   readonly err?: Writable;
   /** Whether `out` is a terminal: the TUI then shows the run (unless --json). */
   readonly tty?: boolean;
-  /** A terminal to review the plan on; undefined runs only with --yes. */
+  /** The keyboard, when stdin is a terminal: the TUI reads its keys and, when it shows the run, the plan review. */
+  readonly keyboard?: Readable | undefined;
+  /** A terminal to review the plan on in plain text, when no TUI shows the run. */
   readonly terminal?: { readonly input: Readable; readonly output: Writable } | undefined;
   /** Resolves when the person (or `baro stop`) asks the run to stop. */
   readonly stopRequested: Promise<void>;
@@ -55,6 +58,7 @@ export function processIo(): RunIo {
     out: process.stdout,
     err: process.stderr,
     tty: process.stdout.isTTY === true,
+    keyboard: process.stdin.isTTY ? process.stdin : undefined,
     terminal:
       process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
     stopRequested: new Promise((resolveStop) => {
@@ -66,7 +70,8 @@ export function processIo(): RunIo {
 
 /** Without a terminal nobody can answer the review: refused before anything is created. */
 function refuseUnreviewable(options: RunOptions, io: RunIo): void {
-  if (options.yes || io.terminal !== undefined) return;
+  const tuiReviews = io.tty === true && !options.json && io.keyboard !== undefined;
+  if (options.yes || tuiReviews || io.terminal !== undefined) return;
   throw new UsageError(
     'baro shows the plan for approval on a terminal, and this is not one (stdin or stderr is not a TTY): add --yes to approve the plan without asking.',
     { option: '--yes' },
@@ -102,7 +107,12 @@ export async function runCommand(
     out: io.out,
     err: io.err ?? process.stderr,
     tty: io.tty ?? false,
+    keyboard: io.keyboard,
   });
+  // The TUI reviews the plan in its screen when it shows the run; the plain review on the terminal otherwise.
+  const { terminal } = io;
+  const review: Reviewer | undefined =
+    reporter.review ?? (terminal && ((proposal, o) => reviewPlan(proposal, terminal, o)));
   reporter.report({
     type: 'run.started',
     runId: record.runId,
@@ -215,17 +225,21 @@ export async function runCommand(
       next: (snapshot) => {
         if (snapshot.status === 'done') resolveDone(snapshot.output);
         const proposal = snapshot.context.proposal;
-        if (!snapshot.matches('reviewing') || io.terminal === undefined || proposal === reviewed) return;
+        if (!snapshot.matches('reviewing') || review === undefined || proposal === reviewed) return;
         if (proposal === undefined) return;
         reviewed = proposal;
         const canRefine = snapshot.context.plannerSession !== undefined;
-        reviewPlan(proposal, io.terminal, { canRefine }).then((answer) => actor.send(answer), rejectDone);
+        review(proposal, { canRefine }).then((answer) => actor.send(answer), rejectDone);
       },
       error: rejectDone,
     });
   });
   actor.start();
-  const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]);
+  const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]).catch(async (error: unknown) => {
+    // The TUI gives the terminal back first, so the error is read on it.
+    await reporter.close('failed');
+    throw error;
+  });
   const librarian = actor.system.get('librarian') as ActorRefFrom<typeof librarianMachine> | undefined;
   // A stopped run reports what the Conductor had reached, read before the tree goes.
   const outcome = end === undefined ? conductorProgress(actor.system) : end.outcome;

@@ -1,5 +1,6 @@
 // How run events and actor states read on the TUI: who speaks for an event, a tool call, a state value.
 import type { RunReportEvent } from '../run-events.js';
+import { clock } from './panes.js';
 
 // Which participant an event speaks for, in the event pane.
 const SOURCES: readonly (readonly [RegExp, string])[] = [
@@ -9,9 +10,32 @@ const SOURCES: readonly (readonly [RegExp, string])[] = [
   [/^replan\./, 'Surgeon'],
   [/^(story\.(committed|merged|conflict)|branch\.)/, 'Operator'],
   [/^quota\./, 'Quota'],
+  [/^(planner|plan)\./, 'Planner'],
 ];
 
 export const sourceOf = (type: string): string => SOURCES.find(([pattern]) => pattern.test(type))?.[1] ?? 'Run';
+
+export const REVISING = 'the planner revises the plan with your feedback…';
+
+type PlannerProgress = Extract<
+  RunReportEvent,
+  { type: 'planner.started' | 'planner.retry' | 'planner.paused' | 'planner.resumed' }
+>;
+
+/** What planning does now, as the header and the stories pane say it while there is no plan yet. */
+export function planningText(event: PlannerProgress): string {
+  switch (event.type) {
+    case 'planner.started':
+      if (event.purpose === 'draft') return 'the planner reads the repository and drafts the plan…';
+      return event.purpose === 'repair' ? 'the planner repairs its plan…' : REVISING;
+    case 'planner.retry':
+      return `the planner retries at ${clock(event.at)} (${event.reason})`;
+    case 'planner.paused':
+      return `planning paused by the usage limit until ${clock(event.until)}`;
+    case 'planner.resumed':
+      return 'the planner resumes after the usage-limit pause…';
+  }
+}
 
 // Agents report absolute paths inside their worktree; the part after the story's folder is what a reader needs.
 const WORKTREE_PREFIX = /^.*\/worktrees\/[^/]+\/[^/]+\//;

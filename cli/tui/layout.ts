@@ -1,55 +1,14 @@
 // Lays the view model out for a terminal of a given size: panes with positions and lines that fit them. No I/O.
+import { clock, duration, eventLines, HEADER_HEIGHT, hidden, pane, sized, tokensText } from './panes.js';
+import type { Frame, Size } from './panes.js';
+import { reviewFooter, reviewFrame } from './review-layout.js';
 import { pendingStory, storyOrder } from './view-model.js';
 import type { StoryStatus, StoryView, ViewModel } from './view-model.js';
 
-export interface Pane {
-  readonly label: string;
-  readonly top: number;
-  readonly left: number;
-  readonly width: number;
-  /** 0 hides the pane. */
-  readonly height: number;
-  /** Already cut to the pane's inner size (inside its border). */
-  readonly lines: readonly string[];
-}
+export type { Frame, Pane, Size } from './panes.js';
+export { reviewViewport } from './review-layout.js';
 
-export interface Frame {
-  readonly header: Pane;
-  readonly stories: Pane;
-  readonly detail: Pane;
-  readonly events: Pane;
-  readonly footer: string;
-}
-
-export interface Size {
-  readonly width: number;
-  readonly height: number;
-}
-
-const MIN = { width: 40, height: 14 } as const;
-const HEADER_HEIGHT = 4;
 const GLYPH: Record<StoryStatus, string> = { pending: '·', running: '▶', merged: '✓', failed: '✗', blocked: '⊘' };
-
-export const duration = (ms: number): string => {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}h${pad(m)}m${pad(s % 60)}s` : `${m}m${pad(s % 60)}s`;
-};
-
-const tokensText = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
-const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
-
-function fit(lines: readonly string[], width: number, height: number): string[] {
-  return lines
-    .slice(0, Math.max(0, height))
-    .map((line) => (line.length > width ? `${line.slice(0, width - 1)}…` : line));
-}
-
-function pane(label: string, box: Omit<Pane, 'label' | 'lines'>, lines: readonly string[]): Pane {
-  return { label, ...box, lines: fit(lines, box.width - 2, box.height - 2) };
-}
 
 function headerLines(view: ViewModel, now: number): string[] {
   const stories = Object.values(view.stories);
@@ -62,18 +21,24 @@ function headerLines(view: ViewModel, now: number): string[] {
   const quota = Number.isFinite(until)
     ? `quota paused until ${clock(until)} (in ${duration(until - now)})`
     : 'quota ok';
+  const inspector = view.inspector ? [`inspector ${view.inspector}`] : [];
+  const levels = `${total} stories in ${view.levels.length} levels`;
+  const stage = view.review ? `review the plan: ${levels}` : view.planning && `planning: ${view.planning}`;
   return [
-    `${view.goal || 'baro'}  ·  ${view.branch}`,
-    [
-      duration(elapsed),
-      `${count('merged')}/${total} merged`,
-      ...(count('failed') > 0 ? [`${count('failed')} failed`] : []),
-      ...(count('blocked') > 0 ? [`${count('blocked')} blocked`] : []),
-      `$${cost.toFixed(2)}`,
-      `${tokensText(tokens)} tokens`,
-      quota,
-      ...(view.inspector ? [`inspector ${view.inspector}`] : []),
-    ].join('  ·  '),
+    `${view.goal || 'baro'}  ·  ${view.branch || 'no branch yet'}`,
+    (stage
+      ? [duration(elapsed), stage, ...inspector]
+      : [
+          duration(elapsed),
+          `${count('merged')}/${total} merged`,
+          ...(count('failed') > 0 ? [`${count('failed')} failed`] : []),
+          ...(count('blocked') > 0 ? [`${count('blocked')} blocked`] : []),
+          `$${cost.toFixed(2)}`,
+          `${tokensText(tokens)} tokens`,
+          quota,
+          ...inspector,
+        ]
+    ).join('  ·  '),
   ];
 }
 
@@ -84,6 +49,8 @@ function storyRow(story: StoryView, selected: boolean): string {
 
 /** The story list, scrolled so the selected story stays in view. */
 function storyLines(view: ViewModel, height: number): string[] {
+  if (view.levels.length === 0 && view.planning !== undefined)
+    return ['Planning…', `  ${view.planning}`, '', 'The plan shows here when it is ready.'];
   const selectedId = storyOrder(view)[view.selected];
   const lines: string[] = [];
   let selectedLine = 0;
@@ -115,21 +82,19 @@ function detailLines(view: ViewModel): string[] {
   ];
 }
 
-function eventLines(view: ViewModel, height: number): string[] {
-  return view.events.slice(-height).map((e) => `${clock(e.t)} ${e.source.padEnd(9)} ${e.text}`);
-}
-
-function footer(view: ViewModel): string {
+function footer(view: ViewModel, width: number): string {
   if (view.finished) return `run ${view.finished.status}`;
   if (view.stopping) return 'stopping: ending every agent, the worktrees stay (baro resume continues)…';
-  return '↑/↓ or j/k select  ·  enter detail  ·  q stop (same as Ctrl-C)';
+  if (view.review) return reviewFooter(view.review, width);
+  const long = '↑/↓ or j/k select  ·  enter detail  ·  q stop (same as Ctrl-C)';
+  return long.length <= width ? long : 'j/k select · enter detail · q stop';
 }
 
 export function layout(view: ViewModel, size: Size, now: number): Frame {
-  const width = Math.max(MIN.width, size.width);
-  const height = Math.max(MIN.height, size.height);
+  const { width, height } = sized(size);
   const body = height - HEADER_HEIGHT - 1;
   const header = pane('baro', { top: 0, left: 0, width, height: HEADER_HEIGHT }, headerLines(view, now));
+  if (view.review && !view.finished) return reviewFrame(view, view.review, header, { width, height });
   const wide = width >= 100;
   const storiesBox = wide
     ? { top: HEADER_HEIGHT, left: 0, width: Math.floor(width * 0.55), height: body }
@@ -148,6 +113,7 @@ export function layout(view: ViewModel, size: Size, now: number): Frame {
       { ...rest, top: rest.top + detailHeight, height: eventsHeight },
       eventLines(view, eventsHeight - 2),
     ),
-    footer: footer(view).slice(0, width),
+    input: hidden(height - 1, width),
+    footer: footer(view, width).slice(0, width),
   };
 }

@@ -2,23 +2,20 @@
 import type { Readable, Writable } from 'node:stream';
 import blessed from 'blessed';
 import type { Frame, Pane, Size } from './layout.js';
-import type { ViewKey } from './view-model.js';
+import type { KeyPress } from './keys.js';
 
 export interface TuiScreen {
   readonly size: () => Size;
   readonly draw: (frame: Frame) => void;
-  readonly onKey: (handler: (key: ViewKey) => void) => void;
+  readonly onKey: (handler: (key: KeyPress) => void) => void;
   readonly onResize: (handler: () => void) => void;
+  /** Whether the keyboard keeps the process alive: only while a question (the plan review) waits for an answer. */
+  readonly awaitKeys: (waiting: boolean) => void;
   readonly destroy: () => void;
 }
 
-const KEYS: readonly (readonly [readonly string[], ViewKey])[] = [
-  [['up', 'k'], 'up'],
-  [['down', 'j'], 'down'],
-  [['enter'], 'enter'],
-  // In raw mode Ctrl-C arrives as a key, not a signal: it stops the run exactly like `q`.
-  [['q', 'C-c'], 'stop'],
-];
+// blessed reports Enter twice, as `enter` and then as `return`; a terminal that sends a line feed gives `linefeed`.
+const fullName = (full: string) => (full === 'linefeed' ? 'enter' : full);
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -38,10 +35,11 @@ export function openScreen(output: Writable, input: Readable): TuiScreen {
   const stayAlive = () => undefined;
   for (const signal of SIGNALS) process.on(signal, stayAlive);
   // Keys are read while the run lives; the keyboard alone never keeps the process alive (a failed run still exits).
-  (input as Partial<NodeJS.ReadStream>).unref?.();
+  const keyboard = input as Partial<NodeJS.ReadStream>;
+  keyboard.unref?.();
   const box = () =>
     blessed.box({ parent: screen, border: { type: 'line' }, tags: false, style: { border: { fg: 'gray' } } });
-  const boxes = { header: box(), stories: box(), detail: box(), events: box() };
+  const boxes = { header: box(), stories: box(), detail: box(), events: box(), input: box() };
   const footer = blessed.box({ parent: screen, bottom: 0, left: 0, height: 1, tags: false, style: { fg: 'gray' } });
 
   const place = (widget: blessed.Widgets.BoxElement, pane: Pane) => {
@@ -62,12 +60,19 @@ export function openScreen(output: Writable, input: Readable): TuiScreen {
       place(boxes.stories, frame.stories);
       place(boxes.detail, frame.detail);
       place(boxes.events, frame.events);
+      place(boxes.input, frame.input);
       footer.width = Number(screen.width);
       footer.setContent(frame.footer);
       screen.render();
     },
     onKey(handler) {
-      for (const [names, key] of KEYS) screen.key([...names], () => handler(key));
+      screen.on('keypress', (ch: string | undefined, key: { full?: string; name?: string } | undefined) => {
+        if (key?.name !== 'return') handler({ full: fullName(key?.full ?? ch ?? ''), ch });
+      });
+    },
+    awaitKeys(waiting) {
+      if (waiting) keyboard.ref?.();
+      else keyboard.unref?.();
     },
     onResize(handler) {
       screen.on('resize', handler);

@@ -1,17 +1,24 @@
 // The TUI as a run observer: folds events and story snapshots into the view model and redraws it; q stops like Ctrl-C.
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { AnyActor, InspectionEvent } from 'xstate';
+import type { ReviewEvent } from '../../machines/run-context.js';
 import { plainLine } from '../run-events.js';
 import type { RunReportEvent } from '../run-events.js';
-import { layout } from './layout.js';
+import type { Reviewer } from '../review.js';
+import { layout, reviewViewport } from './layout.js';
+import { openReview, reviewKey } from './review-model.js';
 import { openScreen } from './screen.js';
 import { stateText } from './labels.js';
+import { runKey } from './keys.js';
+import type { KeyPress } from './keys.js';
 import { applyEvent, applyKey, applySnapshot, emptyView } from './view-model.js';
 import type { ViewModel } from './view-model.js';
 
 export interface Tui {
   readonly report: (event: RunReportEvent) => void;
   readonly inspect: (event: InspectionEvent) => void;
+  /** Shows the plan for review in the screen and resolves with the person's answer. */
+  readonly review: Reviewer;
   /** Gives the terminal back and prints `epilogue` (the run's report), then the run's last line. */
   readonly close: (epilogue?: string) => Promise<void>;
 }
@@ -25,8 +32,8 @@ const numberIn = (context: unknown, key: string): number | undefined => {
   return typeof value === 'number' ? value : undefined;
 };
 
-export function startTui(options: { readonly out: Writable; readonly input?: NodeJS.ReadableStream }): Tui {
-  const screen = openScreen(options.out, (options.input ?? process.stdin) as NodeJS.ReadStream);
+export function startTui(options: { readonly out: Writable; readonly input?: Readable | undefined }): Tui {
+  const screen = openScreen(options.out, options.input ?? process.stdin);
   let view: ViewModel = emptyView;
   let completed: RunReportEvent | undefined;
   let redraw: NodeJS.Timeout | undefined;
@@ -41,7 +48,19 @@ export function startTui(options: { readonly out: Writable; readonly input?: Nod
   // The clock and the keyboard never keep the process alive by themselves: the run does, until it ends or fails.
   const tick = setInterval(draw, TICK_MS).unref();
   screen.onResize(draw);
-  screen.onKey((key) => {
+  let answer: ((event: ReviewEvent) => void) | undefined;
+  const onReviewKey = (press: KeyPress) => {
+    const step = reviewKey(view, press, reviewViewport(view, screen.size()), Date.now());
+    update(step.view);
+    if (step.answer === undefined) return;
+    screen.awaitKeys(false);
+    answer?.(step.answer);
+    answer = undefined;
+  };
+  screen.onKey((press) => {
+    if (view.review) return onReviewKey(press);
+    const key = runKey(press);
+    if (key === undefined) return;
     if (key === 'stop') {
       if (view.stopping) return;
       // The same path as Ctrl-C outside the TUI: the run's SIGINT handler stops the tree and saves the state.
@@ -55,6 +74,14 @@ export function startTui(options: { readonly out: Writable; readonly input?: Nod
     report(event) {
       if (event.type === 'run.completed') completed = event;
       update(applyEvent(view, event, Date.now(), plainLine(event)));
+    },
+    review(proposal, reviewOptions) {
+      return new Promise((resolveAnswer) => {
+        answer = resolveAnswer;
+        // Nothing else may be running while the Run waits for the person: the keyboard keeps the process alive.
+        screen.awaitKeys(true);
+        update(openReview(view, proposal, reviewOptions));
+      });
     },
     inspect(event) {
       if (event.type !== '@xstate.snapshot') return;
@@ -74,6 +101,7 @@ export function startTui(options: { readonly out: Writable; readonly input?: Nod
     },
     async close(epilogue) {
       clearInterval(tick);
+      screen.awaitKeys(false);
       if (redraw) clearTimeout(redraw);
       draw();
       screen.destroy();

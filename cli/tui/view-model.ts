@@ -1,6 +1,8 @@
 // The TUI's view model: a pure fold of the run's events, its story actors' snapshots and the keys pressed.
+import type { PlanDef } from '../../machines/types.js';
 import type { RunReportEvent } from '../run-events.js';
-import { sourceOf, toolText } from './labels.js';
+import type { ViewKey } from './keys.js';
+import { planningText, sourceOf, toolText } from './labels.js';
 
 export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked';
 
@@ -25,13 +27,26 @@ export interface EventLine {
   readonly text: string;
 }
 
+/** The plan review as a mode of the screen: where the plan is scrolled to, and the feedback being typed. */
+export interface ReviewView {
+  readonly canRefine: boolean;
+  /** The first plan line shown. */
+  readonly top: number;
+  /** The feedback for the planner while it is typed; undefined while the person chooses. */
+  readonly feedback: string | undefined;
+}
+
 export interface ViewModel {
   readonly runId: string;
   readonly goal: string;
   readonly branch: string;
   readonly startedAt: number | undefined;
   readonly inspector: string | undefined;
+  /** What planning does now, until the plan is ready. */
+  readonly planning: string | undefined;
+  readonly plan: PlanDef | undefined;
   readonly levels: readonly (readonly string[])[];
+  readonly review: ReviewView | undefined;
   readonly stories: Readonly<Record<string, StoryView>>;
   readonly events: readonly EventLine[];
   /** Usage-limit pauses: story → until (epoch ms). */
@@ -50,8 +65,6 @@ export interface StorySnapshot {
   readonly tokens?: number | undefined;
 }
 
-export type ViewKey = 'up' | 'down' | 'enter' | 'stop';
-
 const MAX_TOOLS = 30;
 const MAX_EVENTS = 200;
 
@@ -61,7 +74,10 @@ export const emptyView: ViewModel = {
   branch: '',
   startedAt: undefined,
   inspector: undefined,
+  planning: undefined,
+  plan: undefined,
   levels: [],
+  review: undefined,
   stories: {},
   events: [],
   quota: {},
@@ -93,7 +109,7 @@ function withStory(view: ViewModel, id: string, change: (story: StoryView) => Pa
   return { ...view, stories: { ...view.stories, [id]: { ...story, ...change(story) } } };
 }
 
-function withEvent(view: ViewModel, t: number, source: string, text: string): ViewModel {
+export function withEvent(view: ViewModel, t: number, source: string, text: string): ViewModel {
   return { ...view, events: [...view.events, { t, source, text }].slice(-MAX_EVENTS) };
 }
 
@@ -108,13 +124,25 @@ export function applyEvent(view: ViewModel, event: RunReportEvent, t: number, li
 function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel {
   switch (event.type) {
     case 'run.started':
-      return { ...view, runId: event.runId, goal: event.goal, branch: event.branch ?? '', startedAt: t };
+      return {
+        ...view,
+        runId: event.runId,
+        goal: event.goal,
+        branch: event.branch ?? '',
+        startedAt: t,
+        planning: 'mapping the repository…',
+      };
+    case 'planner.started':
+    case 'planner.retry':
+    case 'planner.paused':
+    case 'planner.resumed':
+      return { ...view, planning: planningText(event) };
     case 'branch.created':
       return { ...view, branch: event.branch };
     case 'inspect.listening':
       return { ...view, inspector: event.url };
     case 'plan.ready':
-      return { ...view, levels: event.levels };
+      return { ...view, planning: undefined, plan: event.plan, levels: event.levels };
     case 'story.started':
       return withStory(view, event.storyId, () => ({ status: 'running', attempts: event.attempt }));
     case 'story.tool':
@@ -157,7 +185,7 @@ function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel
       return { ...view, quota };
     }
     case 'run.completed':
-      return { ...view, finished: { status: event.status, at: t } };
+      return { ...view, planning: undefined, review: undefined, finished: { status: event.status, at: t } };
     default:
       return view;
   }

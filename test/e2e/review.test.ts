@@ -1,36 +1,25 @@
-// The plan review on a real terminal: baro in tmux, keys sent with send-keys, the planner's turns read from the log.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+// The plain plan review: stdout is not a terminal (no TUI) but stdin and stderr are, so the plan and the question go
+// to the terminal as text. baro runs in tmux with stdout sent to a file; the planner's turns are read from the log.
 import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { argValue, promptOf, readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
 import type { FakeMatch, FakeScript } from '../fake-claude/scenario.js';
-import { baroCommand } from '../helpers/cli.js';
 import { git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf } from './helpers.js';
+import { skipTmux, startInTmux } from './tmux.js';
+import type { TmuxBaro } from './tmux.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasTmux) console.warn('test/e2e/review.test.ts skipped: tmux is not installed (apt-get install -y tmux)');
+if (skipTmux) console.warn('test/e2e/review.test.ts skipped: tmux is not installed (apt-get install -y tmux)');
 
 useGitSandbox();
 
 const GOAL = 'Add greetings';
-const sockets: string[] = [];
+const sessions: TmuxBaro[] = [];
 
 afterEach(() => {
-  for (const socket of sockets.splice(0)) execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+  for (const session of sessions.splice(0)) session.kill();
 });
-
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 const answer = (title: string, match: FakeMatch): FakeScript => {
   const plan = planOf(GOAL, [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }]);
@@ -44,8 +33,8 @@ const scripts: FakeScript[] = [
   ...['A', 'B'].map((id) => ({ match: { storyId: id }, steps: [{ write: `${id}.txt`, content: `${id}\n` }] })),
 ];
 
-/** Starts `baro "goal" --no-push` in a detached tmux session; the exit code lands in a file. */
-async function startInTmux() {
+/** Starts `baro "goal" --no-push` in tmux, its stdout in a file: the plain review on stderr. */
+async function start() {
   const repo = await makeTempRepo();
   const dir = dirname(repo);
   const fake = setupFakeClaude(dir, { scripts });
@@ -56,43 +45,23 @@ async function startInTmux() {
     BARO_CLAUDE_BIN: fake.bin,
     BARO_HOME: join(dir, 'baro-home'),
   };
-  const exitFile = join(dir, 'exit-code');
-  const script = join(dir, 'baro.sh');
-  const exports = Object.entries(env).map(([key, value]) => `export ${key}=${quote(value)}`);
-  const command = baroCommand([GOAL, '--no-push']).map(quote).join(' ');
-  await writeFile(
-    script,
-    `cd ${quote(repo)}\n${exports.join('\n')}\n${command}\necho $? > ${quote(exitFile)}\nsleep 600\n`,
-  );
-  const socket = `baro-review-${process.pid}-${sockets.length}`;
-  sockets.push(socket);
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  tmux('new-session', '-d', '-x', '160', '-y', '60', '-s', 'baro', `sh ${quote(script)}`);
-  const screen = () => tmux('capture-pane', '-p', '-S', '-200', '-t', 'baro');
-  const until = async (what: string, ready: () => boolean) => {
-    for (let i = 0; i < 600; i += 1) {
-      if (ready()) return;
-      await sleep(100);
-    }
-    throw new Error(`tmux: no ${what} after 60 s; the screen shows:\n${screen()}`);
-  };
-  return {
-    repo,
-    fake,
-    keys: (...keys: string[]) => tmux('send-keys', '-t', 'baro', ...keys),
-    waitForText: (text: string, count = 1) =>
-      until(`"${text}" (×${count})`, () => screen().split(text).length - 1 >= count),
-    exitCode: async () => {
-      await until('exit code', () => existsSync(exitFile));
-      return Number((await readFile(exitFile, 'utf8')).trim());
-    },
-  };
+  const stdout = join(dir, 'stdout');
+  const t = await startInTmux({
+    cwd: repo,
+    dir,
+    env,
+    args: [GOAL, '--no-push'],
+    width: 160,
+    height: 60,
+    stdoutTo: stdout,
+  });
+  sessions.push(t);
+  return { ...t, repo, fake, stdout: () => readFile(stdout, 'utf8') };
 }
 
-describe.skipIf(!hasTmux)('the plan review on a terminal', { timeout: 120_000 }, () => {
+describe.skipIf(skipTmux)('the plain plan review, stdout not a terminal', { timeout: 120_000 }, () => {
   it('refines with typed feedback the planner receives in the same session, then approves with Enter', async () => {
-    const t = await startInTmux();
+    const t = await start();
     await t.waitForText('Run this plan?');
     await t.waitForText('Say goodbye');
     t.keys('r');
@@ -108,10 +77,12 @@ describe.skipIf(!hasTmux)('the plan review on a terminal', { timeout: 120_000 },
     expect(argValue(planner[1]!, '--resume')).toBe(planner[0]?.sessionId);
     expect(promptOf(planner[1]!)).toContain('Call it farewell');
     expect(await git(t.repo, 'log', '--format=%s', 'baro/add-greetings')).toContain('Merge B: Say farewell');
+    // No TUI: the run's plain lines went to stdout.
+    expect(await t.stdout()).toContain('run succeeded: 2/2 stories merged');
   });
 
   it('approves with a', async () => {
-    const t = await startInTmux();
+    const t = await start();
     await t.waitForText('Run this plan?');
     t.keys('a');
     expect(await t.exitCode()).toBe(0);
@@ -119,7 +90,7 @@ describe.skipIf(!hasTmux)('the plan review on a terminal', { timeout: 120_000 },
   });
 
   it('quits with q: exit 3, no story run, no branch made', async () => {
-    const t = await startInTmux();
+    const t = await start();
     await t.waitForText('Run this plan?');
     t.keys('q');
 
