@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { eventsOf } from '../e2e/helpers.js';
 import type { ReportedEvent } from '../e2e/helpers.js';
 import type { FakeAnthropic } from '../fake-anthropic/server.js';
-import { runBaro, startBaro } from '../helpers/cli.js';
+import { startBaro } from '../helpers/cli.js';
 import type { BaroResult } from '../helpers/cli.js';
 import { checkStreams, compatEnv, invocations, realClaude } from './harness.js';
 import type { Invocation, RealClaude, StreamCheck } from './harness.js';
@@ -32,13 +32,28 @@ export interface Prepared {
   readonly planPath: string;
 }
 
-/** Writes the plan next to the repository and sets up the wrapper and environment for the real claude. */
-export async function prepare(repo: string, api: FakeAnthropic, plan: unknown): Promise<Prepared> {
+/** Writes the plan (if any) next to the repository and sets up the wrapper and environment for the real claude. */
+export async function prepare(repo: string, api: FakeAnthropic, plan?: unknown): Promise<Prepared> {
   const dir = dirname(repo);
   const planPath = join(dir, 'plan.json');
-  await writeFile(planPath, JSON.stringify(plan, null, 2));
+  if (plan !== undefined) await writeFile(planPath, JSON.stringify(plan, null, 2));
   const claude = await realClaude(dir);
   return { env: await compatEnv(dir, api, claude), claude, planPath };
+}
+
+// Past the test's own timeout a hung run is stopped as a person would, so no agent outlives the test.
+const STOP_AFTER_MS = 100_000;
+
+/** Runs `baro <args>` to its end, Ctrl-C'd if it hangs. */
+export async function runGuarded(args: string[], cwd: string, env: Record<string, string>): Promise<BaroResult> {
+  const baro = startBaro(args, { cwd, env });
+  const guard = setTimeout(() => baro.kill('SIGINT'), STOP_AFTER_MS);
+  try {
+    const result = await baro;
+    return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  } finally {
+    clearTimeout(guard);
+  }
 }
 
 /** `baro run --plan … --json --no-push --yes` in `repo`, every agent the real claude answered by `api`. */
@@ -49,10 +64,7 @@ export async function runPlanWithRealClaude(
   args: readonly string[] = [],
 ): Promise<CompatRun> {
   const { env, claude, planPath } = await prepare(repo, api, plan);
-  const result = await runBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes', ...args], {
-    cwd: repo,
-    env,
-  });
+  const result = await runGuarded(['run', '--plan', planPath, '--json', '--no-push', '--yes', ...args], repo, env);
   const events = parseEvents(result.stdout);
   return { result, events, runDir: runDirIn(events), claude };
 }

@@ -30,6 +30,11 @@ export const write =
   (turn) =>
     message({ type: 'text', text: `Writing ${path}.` }, tool('Write', { file_path: at(turn, path), content }));
 
+export const grep =
+  (pattern: string): Step =>
+  (turn) =>
+    message(tool('Grep', { pattern, path: turn.cwd, output_mode: 'files_with_matches' }));
+
 export const edit =
   (path: string, oldString: string, newString: string): Step =>
   (turn) =>

@@ -78,8 +78,7 @@ function promptsOf(body: RequestBody): string[] {
       prompts.push(message.content);
       continue;
     }
-    // A message carrying tool results is the CLI answering the model, not a new prompt.
-    if (message.content.some((block) => block.type === 'tool_result')) continue;
+    // A resume's prompt can share one user message with the last tool results: only the text blocks count.
     for (const block of message.content) {
       const text = textBlockSchema.safeParse(block);
       if (text.success && !isReminder(text.data.text)) prompts.push(text.data.text);
