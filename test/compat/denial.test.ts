@@ -25,7 +25,7 @@ it('reports the Bash call the real CLI denied, and still merges the story', asyn
   const run = await runPlanWithRealClaude(repo, api, planOf('Denied', [{ id: 'D' }]));
 
   expect(run.result.stderr).toBe('');
-  expect(run.result.exitCode).toBe(0);
+  expect(run.result.exitCode, run.result.stdout).toBe(0);
   expect(await git(repo, 'show', 'baro/denied:src/d.txt')).toBe('d');
   // The model was told: the call came back as an error result.
   const afterCurl = api.exchanges.find((exchange) => exchange.turn.step === 2)?.turn;

@@ -58,7 +58,7 @@ it("plans with the real CLI's structured output, then runs and merges the planne
   const runDir = runDirIn(events);
 
   expect(result.stderr).toBe('');
-  expect(result.exitCode).toBe(0);
+  expect(result.exitCode, result.stdout).toBe(0);
   expect(eventsOf(events, 'plan.ready')[0]).toMatchObject({ stories: 2, levels: [['P1'], ['P2']] });
   expect(eventsOf(events, 'run.completed')[0]).toMatchObject({ status: 'succeeded', branch: 'baro/greetings' });
   expect(await git(repo, 'show', 'baro/greetings:src/hello.txt')).toBe('hello');

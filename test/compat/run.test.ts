@@ -33,7 +33,7 @@ it('runs three stories whose files the real CLI writes and edits, and merges the
   const run = await runPlanWithRealClaude(repo, api, plan);
 
   expect(run.result.stderr).toBe('');
-  expect(run.result.exitCode).toBe(0);
+  expect(run.result.exitCode, run.result.stdout).toBe(0);
   expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({ status: 'succeeded', branch: 'baro/three-files' });
   expect(await git(repo, 'show', 'baro/three-files:src/one.txt')).toBe('one');
   expect(await git(repo, 'show', 'baro/three-files:src/two.txt')).toBe('two, edited');

@@ -53,7 +53,7 @@ it('stops every real claude and the commands they run on SIGINT, and exits 3 wit
   const claudes = agentTurns(await invocations(claude));
 
   expect(claudes.map((call) => call.storyId).sort()).toEqual(['A', 'B']);
-  expect(result.exitCode).toBe(3);
+  expect(result.exitCode, String(result.stdout)).toBe(3);
   expect(parseEvents(String(result.stdout)).at(-1)).toMatchObject({ type: 'run.completed', status: 'stopped' });
   await until(() => claudes.every((call) => !alive(call.pid)), 'every claude process to be gone');
   await until(() => processesWith(marker).length === 0, "the agents' test commands to be gone");

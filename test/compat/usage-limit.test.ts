@@ -32,7 +32,7 @@ it('pauses the story at the usage limit the real CLI reports and resumes the sam
   const run = await runPlanWithRealClaude(repo, api, planOf('Quota', [{ id: 'Q' }]));
 
   expect(run.result.stderr).toBe('');
-  expect(run.result.exitCode).toBe(0);
+  expect(run.result.exitCode, run.result.stdout).toBe(0);
   expect(eventsOf(run.events, 'quota.paused')).toMatchObject([{ storyId: 'Q' }]);
   expect(eventsOf(run.events, 'quota.resumed')).toMatchObject([{ storyId: 'Q' }]);
   expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({ status: 'succeeded' });

@@ -65,6 +65,11 @@ export function steps(list: readonly Step[], done = 'Done.'): Step {
   return (turn) => (list[turn.step] ?? say(done))(turn);
 }
 
+/** Like `steps`, counted from the latest prompt: what a resumed session does for its new prompt. */
+export function promptSteps(list: readonly Step[], done = 'Done.'): Step {
+  return (turn) => (list[turn.stepInPrompt] ?? say(done))(turn);
+}
+
 /** Baro's story sessions by story id; requests from any other session (titles, side tasks) get a short text. */
 export function byStory(stories: Readonly<Record<string, Step>>, other: Step = say('OK.')): Script {
   return (turn) => (turn.storyId === undefined ? other : (stories[turn.storyId] ?? other))(turn);
@@ -73,4 +78,9 @@ export function byStory(stories: Readonly<Record<string, Step>>, other: Step = s
 /** A session that changes its script once resumed (a second prompt in its history). */
 export function untilResumed(first: Step, resumed: Step): Step {
   return (turn) => (turn.prompts.length > 1 ? resumed : first)(turn);
+}
+
+/** A session whose latest prompt starts with `heading` plays `then`; any other prompt plays `otherwise`. */
+export function onPrompt(heading: string, then: Step, otherwise: Step): Step {
+  return (turn) => ((turn.prompts.at(-1) ?? '').startsWith(heading) ? then : otherwise)(turn);
 }

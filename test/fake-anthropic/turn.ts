@@ -44,6 +44,8 @@ export interface ApiTurn {
   readonly storyId: string | undefined;
   /** tool_result blocks in the whole history: 0 answers the prompt, k answers after k tool calls. */
   readonly step: number;
+  /** tool_result blocks since the latest prompt: where a resumed session is in what that prompt asked. */
+  readonly stepInPrompt: number;
   /** The tool results of the last message, the answers to the previous step's calls. */
   readonly lastResults: readonly ToolResult[];
   readonly tools: readonly string[];
@@ -87,6 +89,23 @@ function promptsOf(body: RequestBody): string[] {
   return prompts;
 }
 
+// Within one message the tool results come first and a resume's prompt after them, as the CLI merges the two.
+function stepInPrompt(body: RequestBody): number {
+  let count = 0;
+  for (const message of body.messages) {
+    if (message.role !== 'user') continue;
+    if (typeof message.content === 'string') {
+      count = 0;
+      continue;
+    }
+    for (const block of message.content) {
+      if (block.type === 'tool_result') count += 1;
+      else if (textBlockSchema.safeParse(block).success && !isReminder((block as { text: string }).text)) count = 0;
+    }
+  }
+  return count;
+}
+
 function toolResults(body: RequestBody): ToolResult[][] {
   return body.messages.map((message) =>
     typeof message.content === 'string'
@@ -112,6 +131,7 @@ export function readTurn(sessionId: string, body: RequestBody): ApiTurn {
     prompts,
     storyId: STORY_ID.exec(prompts[0] ?? '')?.[1],
     step: results.reduce((count, list) => count + list.length, 0),
+    stepInPrompt: stepInPrompt(body),
     lastResults: results.at(-1) ?? [],
     tools: body.tools.map((tool) => tool.name),
     structuredOutput: body.tools.some((tool) => tool.name === 'StructuredOutput'),
