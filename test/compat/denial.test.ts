@@ -1,4 +1,4 @@
-// A tool call the real claude denies under baro's permissions, surfaced in the events, the output and the report.
+// baro's permissions as the real claude applies them: a denial surfaced in the events and report, and bypass mode.
 import { readFile } from 'node:fs/promises';
 import { afterEach, expect, it } from 'vitest';
 import { bash, byStory, steps, write } from '../fake-anthropic/script.js';
@@ -6,7 +6,7 @@ import { startFakeAnthropic } from '../fake-anthropic/server.js';
 import type { FakeAnthropic } from '../fake-anthropic/server.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { eventsOf, planOf } from '../e2e/helpers.js';
-import { outcomesOf } from './harness.js';
+import { agentTurns, invocations, outcomesOf } from './harness.js';
 import { expectCompatible, runPlanWithRealClaude } from './scenario.js';
 
 useGitSandbox();
@@ -46,4 +46,23 @@ it('reports the Bash call the real CLI denied, and still merges the story', asyn
   expect(streams[0]?.summary.result?.permission_denials).toMatchObject([
     { tool_name: 'Bash', tool_input: { command: UNLISTED } },
   ]);
+});
+
+it('runs an unlisted command under bypassPermissions, declaring the sandbox itself when it runs as root', async () => {
+  const repo = await makeTempRepo({
+    files: {
+      'README.md': '# demo\n',
+      'baro.config.json': JSON.stringify({ agent: { permissionMode: 'bypassPermissions' } }),
+    },
+  });
+  api = await startFakeAnthropic(byStory({ B: steps([bash('echo bypassed > bypass.txt')], 'Wrote bypass.txt.') }));
+  // No sandbox declared by the caller: as root the CLI refuses bypass unless baro sets IS_SANDBOX=1 itself (§4.3).
+  const run = await runPlanWithRealClaude(repo, api, planOf('Bypass', [{ id: 'B' }]), [], { IS_SANDBOX: '' });
+
+  expect(run.result.exitCode, run.result.stdout).toBe(0);
+  expect(await git(repo, 'show', 'baro/bypass:bypass.txt')).toBe('bypassed');
+  expect(eventsOf(run.events, 'story.denied')).toEqual([]);
+  const [turn] = agentTurns(await invocations(run.claude));
+  expect(turn?.args).toContain('--dangerously-skip-permissions');
+  expect(outcomesOf(await expectCompatible(run, api))).toEqual({ 'stories/B/attempt-1.jsonl': 'ok' });
 });

@@ -62,9 +62,11 @@ export async function runPlanWithRealClaude(
   api: FakeAnthropic,
   plan: unknown,
   args: readonly string[] = [],
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<CompatRun> {
   const { env, claude, planPath } = await prepare(repo, api, plan);
-  const result = await runGuarded(['run', '--plan', planPath, '--json', '--no-push', '--yes', ...args], repo, env);
+  const argv = ['run', '--plan', planPath, '--json', '--no-push', '--yes', ...args];
+  const result = await runGuarded(argv, repo, { ...env, ...extraEnv });
   const events = parseEvents(result.stdout);
   return { result, events, runDir: runDirIn(events), claude };
 }

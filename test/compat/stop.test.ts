@@ -7,8 +7,8 @@ import type { FakeAnthropic } from '../fake-anthropic/server.js';
 import { alive, until } from '../helpers/process.js';
 import { makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf } from '../e2e/helpers.js';
-import { agentTurns, eventually, invocations } from './harness.js';
-import { expectCleanTurns, parseEvents, startPlanWithRealClaude } from './scenario.js';
+import { agentTurns, checkStreams, eventually, invocations } from './harness.js';
+import { expectCleanTurns, parseEvents, runDirIn, startPlanWithRealClaude } from './scenario.js';
 
 useGitSandbox();
 
@@ -54,8 +54,15 @@ it('stops every real claude and the commands they run on SIGINT, and exits 3 wit
 
   expect(claudes.map((call) => call.storyId).sort()).toEqual(['A', 'B']);
   expect(result.exitCode, String(result.stdout)).toBe(3);
-  expect(parseEvents(String(result.stdout)).at(-1)).toMatchObject({ type: 'run.completed', status: 'stopped' });
+  const events = parseEvents(String(result.stdout));
+  expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'stopped' });
   await until(() => claudes.every((call) => !alive(call.pid)), 'every claude process to be gone');
   await until(() => processesWith(marker).length === 0, "the agents' test commands to be gone");
   expectCleanTurns(claudes, api);
+  // What the agents printed before they were stopped still parses; with no result line each turn counts as killed.
+  const streams = await checkStreams(runDirIn(events));
+  expect(streams.map((check) => [check.log, check.malformed.length, check.outcome])).toEqual([
+    ['stories/A/attempt-1.jsonl', 0, 'killed'],
+    ['stories/B/attempt-1.jsonl', 0, 'killed'],
+  ]);
 });
