@@ -62,3 +62,26 @@ it('runs three stories whose files the real CLI writes and edits, and merges the
     );
   }
 });
+
+it('passes every option a configuration adds to the argv: model, turns, budget and allowlist', async () => {
+  const config = {
+    models: { story: 'haiku' },
+    agent: { maxTurns: 50, maxBudgetUsd: 5, allowedTools: ['Bash(echo:*)'] },
+  };
+  const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', 'baro.config.json': JSON.stringify(config) } });
+  api = await startFakeAnthropic(byStory({ C: steps([bash('echo configured'), write('c.txt', 'c\n')]) }));
+  const run = await runPlanWithRealClaude(repo, api, planOf('Configured', [{ id: 'C' }]));
+
+  expect(run.result.exitCode, run.result.stdout).toBe(0);
+  expect(await git(repo, 'show', 'baro/configured:c.txt')).toBe('c');
+  const [turn] = agentTurns(await invocations(run.claude));
+  expect(turn?.args).toEqual(
+    expect.arrayContaining(['--model', 'haiku', '--max-turns', '50', '--max-budget-usd', '5']),
+  );
+  expect(turn?.args.find((arg) => arg.startsWith('--allowedTools='))).toContain('Bash(echo:*)');
+  // The alias reached the API resolved, and the allowed command ran.
+  expect(new Set(api.exchanges.map((exchange) => exchange.turn.model))).toEqual(new Set(['claude-haiku-5-5']));
+  const afterEcho = api.exchanges.find((exchange) => exchange.turn.storyId === 'C' && exchange.turn.step === 1);
+  expect(afterEcho?.turn.lastResults).toMatchObject([{ isError: false, text: 'configured' }]);
+  expect(outcomesOf(await expectCompatible(run, api))).toEqual({ 'stories/C/attempt-1.jsonl': 'ok' });
+});

@@ -45,6 +45,8 @@ it('counts tool results over the history and since the latest prompt, which a re
       { role: 'user', content: '# Conflict in story S1' },
       toolUse('t2'),
       { role: 'user', content: [toolResult('t2', true)] },
+      // What --max-budget-usd adds after each step's results.
+      { role: 'system', content: [{ type: 'text', text: '<total_tokens>1000 tokens left</total_tokens>' }] },
     ]),
   );
   expect(turn).toMatchObject({ step: 2, stepInPrompt: 1, storyId: 'S1' });

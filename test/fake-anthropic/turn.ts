@@ -46,7 +46,7 @@ export interface ApiTurn {
   readonly step: number;
   /** tool_result blocks since the latest prompt: where a resumed session is in what that prompt asked. */
   readonly stepInPrompt: number;
-  /** The tool results of the last message, the answers to the previous step's calls. */
+  /** The tool results after the last assistant message: the answers to the previous step's calls. */
   readonly lastResults: readonly ToolResult[];
   readonly tools: readonly string[];
   /** `--json-schema` was passed: the CLI offers a `StructuredOutput` tool. */
@@ -119,6 +119,9 @@ function toolResults(body: RequestBody): ToolResult[][] {
   );
 }
 
+// The CLI may add messages after the tool results (a system note on the budget with --max-budget-usd).
+const lastAssistant = (body: RequestBody): number => body.messages.findLastIndex((m) => m.role === 'assistant');
+
 /** Reads a request; the cwd is looked for in the system prompt and every message, where 2.1.332 puts it. */
 export function readTurn(sessionId: string, body: RequestBody): ApiTurn {
   const everywhere = [systemText(body), ...body.messages.map((message) => textOf(message.content))].join('\n');
@@ -132,7 +135,7 @@ export function readTurn(sessionId: string, body: RequestBody): ApiTurn {
     storyId: STORY_ID.exec(prompts[0] ?? '')?.[1],
     step: results.reduce((count, list) => count + list.length, 0),
     stepInPrompt: stepInPrompt(body),
-    lastResults: results.at(-1) ?? [],
+    lastResults: results.slice(lastAssistant(body) + 1).flat(),
     tools: body.tools.map((tool) => tool.name),
     structuredOutput: body.tools.some((tool) => tool.name === 'StructuredOutput'),
   };
