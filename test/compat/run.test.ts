@@ -85,3 +85,20 @@ it('passes every option a configuration adds to the argv: model, turns, budget a
   expect(afterEcho?.turn.lastResults).toMatchObject([{ isError: false, text: 'configured' }]);
   expect(outcomesOf(await expectCompatible(run, api))).toEqual({ 'stories/C/attempt-1.jsonl': 'ok' });
 });
+
+it('hands a story prompt too large for argv to the real CLI on stdin', async () => {
+  const repo = await makeTempRepo();
+  api = await startFakeAnthropic(byStory({ L: steps([write('l.txt', 'l\n')]) }));
+  const context = Array.from({ length: 4000 }, (_, i) => `Context line ${i}: keep the change small.`).join('\n');
+  const plan = planOf('Large', [{ id: 'L' }]);
+  const large = { ...plan, stories: plan.stories.map((story) => ({ ...story, description: context })) };
+  const run = await runPlanWithRealClaude(repo, api, large);
+
+  expect(run.result.exitCode, run.result.stdout).toBe(0);
+  expect(await git(repo, 'show', 'baro/large:l.txt')).toBe('l');
+  const [turn] = agentTurns(await invocations(run.claude));
+  expect(turn?.args).not.toContain('--');
+  const asked = api.exchanges.find((exchange) => exchange.turn.storyId === 'L');
+  expect(asked?.turn.prompts[0]).toContain('Context line 3999: keep the change small.');
+  expect(outcomesOf(await expectCompatible(run, api))).toEqual({ 'stories/L/attempt-1.jsonl': 'ok' });
+});
