@@ -1,6 +1,5 @@
 // baro driving the real claude against the fake Messages API: the environment, and what every claude process left.
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 import { join, relative } from 'node:path';
 import { inject } from 'vitest';
 import type { StreamSummary } from '../../services/claude/parse.js';
@@ -125,12 +124,3 @@ export async function checkStreams(runDir: string): Promise<StreamCheck[]> {
 /** `{ 'stories/S1/attempt-1.jsonl': 'ok', … }`: how each kept stream classifies, for one toEqual. */
 export const outcomesOf = (checks: readonly StreamCheck[]): Record<string, string> =>
   Object.fromEntries(checks.map((check) => [check.log, check.outcome]));
-
-/** Polls `check` every 100 ms for up to a minute (real agents start slowly on a busy machine), naming `what` if never. */
-export async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 600; i += 1) {
-    if (check()) return;
-    await delay(100);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}

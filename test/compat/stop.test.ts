@@ -7,7 +7,7 @@ import type { FakeAnthropic } from '../fake-anthropic/server.js';
 import { alive, until } from '../helpers/process.js';
 import { makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { planOf } from '../e2e/helpers.js';
-import { agentTurns, checkStreams, eventually, invocations } from './harness.js';
+import { agentTurns, checkStreams, invocations } from './harness.js';
 import { expectCleanTurns, parseEvents, runDirIn, startPlanWithRealClaude } from './scenario.js';
 
 useGitSandbox();
@@ -45,7 +45,7 @@ it('stops every real claude and the commands they run on SIGINT, and exits 3 wit
   api = await startFakeAnthropic(byStory({ A: busy, B: busy }));
   const { baro, claude } = await startPlanWithRealClaude(repo, api, planOf('Stop', [{ id: 'A' }, { id: 'B' }]));
   try {
-    await eventually(() => processesWith(marker).length >= 2, 'both agents to run the tests');
+    await until(() => processesWith(marker).length >= 2, 'both agents to run the tests');
   } finally {
     baro.kill('SIGINT');
   }
