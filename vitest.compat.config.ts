@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/compat/**/*.test.ts'],
     globalSetup: ['test/compat/global-setup.ts'],
-    testTimeout: 120_000,
+    testTimeout: 180_000,
     hookTimeout: 60_000,
     // Each scenario runs several real claude processes; two files at once fit a 2-core machine.
     maxWorkers: 2,

@@ -42,7 +42,7 @@ export async function prepare(repo: string, api: FakeAnthropic, plan?: unknown):
 }
 
 // Past the test's own timeout a hung run is stopped as a person would, so no agent outlives the test.
-const STOP_AFTER_MS = 100_000;
+const STOP_AFTER_MS = 150_000;
 
 /** Runs `baro <args>` to its end, Ctrl-C'd if it hangs. */
 export async function runGuarded(args: string[], cwd: string, env: Record<string, string>): Promise<BaroResult> {
