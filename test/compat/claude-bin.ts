@@ -19,7 +19,8 @@ export function compatCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 async function versionOf(bin: string): Promise<string> {
   const result = await execa(bin, ['--version'], { reject: false, stdin: 'ignore', timeout: 60_000 });
-  return `${result.stdout}\n${result.stderr}`.trim();
+  const output = `${result.stdout}\n${result.stderr}`.trim();
+  return output === '' && result.failed ? `nothing: ${result.shortMessage}` : output;
 }
 
 const isPinned = (version: string): boolean => version.startsWith(`${CLAUDE_CODE_VERSION} (Claude Code)`);
