@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The real-CLI lane has its own config and command (npm run test:compat).
+    exclude: [...configDefaults.exclude, 'test/compat/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // End-to-end tests spawn many git and agent processes; two workers fit a 2-core machine.

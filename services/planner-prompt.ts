@@ -14,9 +14,13 @@ const plannerAnswerSchema = planSchema.extend({
   ),
 });
 
-/** The `--json-schema` of the planner's answer: the plan file format, with writes and tier required. */
+/**
+ * The `--json-schema` of the planner's answer: the plan file format, with writes and tier required. Draft-07,
+ * because claude 2.1.332 refuses a 2020-12 `$schema` ("not a valid JSON Schema") and exits 1 before any turn.
+ */
 export const PLAN_JSON_SCHEMA: Readonly<Record<string, unknown>> = z.toJSONSchema(plannerAnswerSchema, {
   io: 'input',
+  target: 'draft-7',
 });
 
 const RULES = [

@@ -77,4 +77,8 @@ describe('planner prompts', () => {
       'tier',
     ]);
   });
+
+  it('declares draft-07, the dialect the CLI validates --json-schema with (it refuses a 2020-12 schema)', () => {
+    expect(PLAN_JSON_SCHEMA['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+  });
 });

@@ -1,0 +1,87 @@
+// `baro "goal"` with the real claude: the planner answers through the StructuredOutput tool, the stories run.
+import { afterEach, expect, it } from 'vitest';
+import { bash, byStory, grep, read, steps, structured, write } from '../fake-anthropic/script.js';
+import type { Script } from '../fake-anthropic/script.js';
+import { startFakeAnthropic } from '../fake-anthropic/server.js';
+import type { FakeAnthropic } from '../fake-anthropic/server.js';
+import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { eventsOf } from '../e2e/helpers.js';
+import { agentTurns, invocations, outcomesOf } from './harness.js';
+import { expectCompatible, parseEvents, prepare, runDirIn, runGuarded } from './scenario.js';
+
+useGitSandbox();
+
+let api: FakeAnthropic | undefined;
+afterEach(async () => api?.close());
+
+const GOAL = 'Add greetings';
+
+const PLAN = {
+  goal: GOAL,
+  branch: 'greetings',
+  stories: [
+    {
+      id: 'P1',
+      title: 'Hello',
+      description: 'Write src/hello.txt.',
+      dependsOn: [],
+      acceptance: ['src/hello.txt says hello'],
+      writes: ['src/hello.txt'],
+      tier: 'light',
+    },
+    {
+      id: 'P2',
+      title: 'Goodbye',
+      description: 'Write src/bye.txt next to src/hello.txt.',
+      dependsOn: ['P1'],
+      acceptance: ['src/bye.txt says goodbye'],
+      writes: ['src/bye.txt'],
+      tier: 'light',
+    },
+  ],
+};
+
+// Only the planner asks with --json-schema, so the StructuredOutput tool tells its session apart.
+const planner = steps([read('README.md'), grep('demo'), bash('git log --oneline'), structured(PLAN)], 'Planned.');
+const stories = byStory({
+  P1: steps([write('src/hello.txt', 'hello\n')]),
+  P2: steps([read('src/hello.txt'), write('src/bye.txt', 'goodbye\n')]),
+});
+const script: Script = (turn) => (turn.structuredOutput ? planner(turn) : stories(turn));
+
+it("plans with the real CLI's structured output, then runs and merges the planned stories", async () => {
+  const repo = await makeTempRepo({ files: { 'README.md': '# demo\n' } });
+  api = await startFakeAnthropic(script);
+  const { env, claude } = await prepare(repo, api);
+  const result = await runGuarded([GOAL, '--yes', '--no-push', '--json'], repo, env);
+  const events = parseEvents(result.stdout);
+  const runDir = runDirIn(events);
+
+  expect(result.stderr).toBe('');
+  expect(result.exitCode, result.stdout).toBe(0);
+  expect(eventsOf(events, 'plan.ready')[0]).toMatchObject({ stories: 2, levels: [['P1'], ['P2']] });
+  expect(eventsOf(events, 'run.completed')[0]).toMatchObject({ status: 'succeeded', branch: 'baro/greetings' });
+  expect(await git(repo, 'show', 'baro/greetings:src/hello.txt')).toBe('hello');
+  expect(await git(repo, 'show', 'baro/greetings:src/bye.txt')).toBe('goodbye');
+
+  // The planner's read-only tools all ran: --tools brought Grep back, and `git log` is on its allowlist.
+  const planning = api.exchanges.filter((exchange) => exchange.turn.structuredOutput).map((e) => e.turn);
+  expect(planning[0]?.tools).toEqual(expect.arrayContaining(['Read', 'Grep', 'Glob', 'Bash', 'StructuredOutput']));
+  expect(planning[0]?.cwd).toBe(repo);
+  expect(planning.slice(1).map((turn) => turn.lastResults.map((r) => r.isError))).toEqual(
+    planning.slice(1).map((turn) => turn.lastResults.map(() => false)),
+  );
+  expect(planning.length).toBeGreaterThanOrEqual(4);
+
+  const turns = agentTurns(await invocations(claude));
+  expect(turns.map((turn) => turn.role)).toEqual(['planner', 'story', 'story']);
+  expect(turns[0]?.args.some((arg) => arg.startsWith('--json-schema='))).toBe(true);
+  const streams = await expectCompatible({ result, events, runDir, claude }, api);
+  expect(outcomesOf(streams)).toEqual({
+    'planner/turn-1.jsonl': 'ok',
+    'stories/P1/attempt-1.jsonl': 'ok',
+    'stories/P2/attempt-1.jsonl': 'ok',
+  });
+  const plannerStream = streams.find((check) => check.log.startsWith('planner/'));
+  expect(plannerStream?.summary.result?.structured_output).toEqual(PLAN);
+});
