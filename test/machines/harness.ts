@@ -13,12 +13,15 @@ import { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
+import { surgeonMachine } from '../../machines/surgeon.js';
+import type { SurgeonEmitted, SurgeonTurnInput, SurgeonTurnOutput } from '../../machines/surgeon.js';
 import type { StoryLimits } from '../../machines/story-context.js';
 import type { AgentSessionInput, StoryEmitted, StoryEvent, WorktreeSetupOutput } from '../../machines/story-events.js';
 import type {
   GitOp,
   GitOpInput,
   GitOpResult,
+  IntegrationGateOutput,
   PlanDef,
   PullRequestOutcome,
   RunBranch,
@@ -31,7 +34,7 @@ import type {
 /** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
 export const NOW = 1_700_000_000_000;
 
-type Emitted = StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted;
+type Emitted = StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted | SurgeonEmitted;
 type StoryRef = ActorRefFrom<typeof storyMachine>;
 type ConductorRef = ActorRefFrom<typeof conductorMachine>;
 
@@ -272,9 +275,50 @@ interface HarnessOptions {
   /** The config has worktree setup (files to copy or commands), so stories go through settingUp. */
   readonly worktreeSetup?: boolean;
   readonly holdSetup?: boolean;
+  /** Replans the Surgeon may make; none by default, so a failed story stays failed. */
+  readonly replanBudget?: number;
+  /** Each Surgeon turn's answer; by default the turn crashes, as an unprovided one does. */
+  readonly surgeon?: SurgeonScript;
+  /** The integration gate after each level; skipped by default. */
+  readonly gate?: (level: number) => IntegrationGateOutput | Error;
 }
 
 type ServiceLogic = CallbackActorLogic<EventObject>;
+/** `n`: the 1-based count of Surgeon turns in the run. */
+type SurgeonScript = (input: SurgeonTurnInput, n: number) => Omit<SurgeonTurnOutput, 'endedAt'> | Error;
+
+export function surgeonAnswer(answer: SurgeonTurnOutput['answer'], outcome: SessionOutcome = { kind: 'ok' }) {
+  const summary: SessionSummary = {
+    outcome,
+    sessionId: 'sess-surgeon',
+    costUsd: 0.02,
+    durationMs: 500,
+    usage: { inputTokens: 20, outputTokens: 10 },
+  };
+  return { summary, answer };
+}
+
+function createSurgeonFake(script: SurgeonScript | undefined) {
+  const turns: SurgeonTurnInput[] = [];
+  const logic = fromPromise<SurgeonTurnOutput, SurgeonTurnInput>(async ({ input }) => {
+    turns.push(input);
+    const planned = script ? script(input, turns.length) : new Error('surgeonTurn not provided');
+    if (planned instanceof Error) throw planned;
+    return { ...planned, endedAt: NOW };
+  });
+  return { logic, turns };
+}
+
+function createGateFake(script: ((level: number) => IntegrationGateOutput | Error) | undefined) {
+  const levels: number[] = [];
+  const logic = fromPromise<IntegrationGateOutput, { level: number }>(async ({ input }) => {
+    levels.push(input.level);
+    const result = script ? script(input.level) : { status: 'skipped' as const, results: [] };
+    if (result instanceof Error) throw result;
+    return result;
+  });
+  return { logic, levels };
+}
 type RunActors = NonNullable<Parameters<typeof runMachine.provide>[0]['actors']>;
 
 interface LoggedEvent {
@@ -299,6 +343,8 @@ export function startRun(options: HarnessOptions) {
   const git = createGitFake(options.holdGit);
   const sleeps = createSleepFake(options.holdSleep ?? false);
   const setups = createSetupFake(options.holdSetup ?? false);
+  const surgeon = createSurgeonFake(options.surgeon);
+  const gates = createGateFake(options.gate);
   const log: LoggedEvent[] = [];
   const stories = new Map<string, StoryRef>();
   let conductorRef: ConductorRef | undefined;
@@ -309,7 +355,13 @@ export function startRun(options: HarnessOptions) {
   });
   const machine = runMachine.provide({
     actors: {
-      conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
+      conductor: conductorMachine.provide({
+        actors: {
+          story: storyLogic,
+          surgeon: surgeonMachine.provide({ actors: { surgeonTurn: surgeon.logic, sleepUntil: sleeps.logic } }),
+          integrationGate: gates.logic,
+        },
+      }),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
       nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(async () => ({
         branch: 'baro/test',
@@ -345,6 +397,7 @@ export function startRun(options: HarnessOptions) {
       autoApprove: true,
       parallel: options.parallel ?? 2,
       limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
+      replanBudget: options.replanBudget ?? 0,
       planning: { repairs: 2, transientRetries: 2 },
       publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
       librarian: {},
@@ -367,6 +420,8 @@ export function startRun(options: HarnessOptions) {
     git,
     sleeps,
     setups,
+    surgeon,
+    gates,
     log,
     done: (): Promise<RunOutput> => toPromise(actor),
     emitted<K extends Emitted['type']>(type: K): Extract<Emitted, { type: K }>[] {
