@@ -44,6 +44,7 @@ export type {
   ConductorEvent,
   ConductorInput,
   ConductorOutput,
+  ReplanCause,
 } from './conductor-context.js';
 
 // What a story crash does, wherever the schedule stands: the story fails and lets go of what it held.
