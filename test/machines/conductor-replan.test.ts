@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { runStatus } from '../../machines/dag.js';
 import type { SurgeonProposal } from '../../machines/surgery.js';
 import type { IntegrationGateOutput } from '../../machines/types.js';
-import { outcomes, sessionEvent, startRun, story, surgeonAnswer } from './harness.js';
+import { outcomes, sessionEvent, startRun, story } from './harness.js';
+import { surgeonAnswer } from './replan-fakes.js';
 
 const propose = (proposal: SurgeonProposal) => surgeonAnswer({ ok: true, proposal });
 const red: IntegrationGateOutput = {
@@ -68,7 +69,7 @@ describe('conductor: replanning between levels', () => {
       { id: 'B2', title: 'Story B2', dependsOn: ['A'], status: 'pending' },
     ]);
     expect(output.outcome?.stories.map((s) => s.id)).toEqual(['A', 'B', 'C', 'B1', 'B2']);
-    expect(h.surgeon.turns.map((t) => [t.purpose, t.case.kind === 'story' && t.case.story.id])).toEqual([
+    expect(h.surgeon.turns().map((t) => [t.purpose, t.case.kind === 'story' && t.case.story.id])).toEqual([
       ['propose', 'B'],
     ]);
   });
@@ -112,9 +113,9 @@ describe('conductor: replanning between levels', () => {
     });
     const output = await h.done();
 
-    expect(h.gates.levels).toEqual([0, 1]);
+    expect(h.gates.levels()).toEqual([0, 1]);
     expect(output.outcome?.status).toEqual({ A: 'merged', B: 'merged', 'fix-1': 'merged' });
-    const [turn] = h.surgeon.turns;
+    const [turn] = h.surgeon.turns();
     expect(turn?.case).toEqual({ kind: 'gate', level: 0, failing: [red.results[1]] });
     expect(h.emitted('replan.applied')[0]).toMatchObject({
       cause: { kind: 'gate', commands: ['npm test'] },
@@ -166,7 +167,7 @@ describe('conductor: replanning between levels', () => {
     const output = await h.done();
 
     expect(output.outcome?.status).toEqual({ X: 'failed', Y: 'failed' });
-    expect(h.surgeon.turns).toHaveLength(1);
+    expect(h.surgeon.turns()).toHaveLength(1);
     expect(h.emitted('replan.applied').map((e) => [e.cause, e.budgetLeft])).toEqual([
       [{ kind: 'story', storyId: 'X', reason: 'error: the agent gave up' }, 0],
     ]);

@@ -14,14 +14,15 @@ import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
 import { surgeonMachine } from '../../machines/surgeon.js';
-import type { SurgeonEmitted, SurgeonTurnInput, SurgeonTurnOutput } from '../../machines/surgeon.js';
+import type { SurgeonEmitted } from '../../machines/surgeon.js';
+import { createGateFake, createSurgeonFake } from './replan-fakes.js';
+import type { GateScript, SurgeonScript } from './replan-fakes.js';
 import type { StoryLimits } from '../../machines/story-context.js';
 import type { AgentSessionInput, StoryEmitted, StoryEvent, WorktreeSetupOutput } from '../../machines/story-events.js';
 import type {
   GitOp,
   GitOpInput,
   GitOpResult,
-  IntegrationGateOutput,
   PlanDef,
   PullRequestOutcome,
   RunBranch,
@@ -277,48 +278,13 @@ interface HarnessOptions {
   readonly holdSetup?: boolean;
   /** Replans the Surgeon may make; none by default, so a failed story stays failed. */
   readonly replanBudget?: number;
-  /** Each Surgeon turn's answer; by default the turn crashes, as an unprovided one does. */
+  /** Each Surgeon turn's answer (`hold`: the test answers); by default the turn crashes, as an unprovided one does. */
   readonly surgeon?: SurgeonScript;
-  /** The integration gate after each level; skipped by default. */
-  readonly gate?: (level: number) => IntegrationGateOutput | Error;
+  /** The integration gate after each level (`hold`: the test answers); skipped by default. */
+  readonly gate?: GateScript;
 }
 
 type ServiceLogic = CallbackActorLogic<EventObject>;
-/** `n`: the 1-based count of Surgeon turns in the run. */
-type SurgeonScript = (input: SurgeonTurnInput, n: number) => Omit<SurgeonTurnOutput, 'endedAt'> | Error;
-
-export function surgeonAnswer(answer: SurgeonTurnOutput['answer'], outcome: SessionOutcome = { kind: 'ok' }) {
-  const summary: SessionSummary = {
-    outcome,
-    sessionId: 'sess-surgeon',
-    costUsd: 0.02,
-    durationMs: 500,
-    usage: { inputTokens: 20, outputTokens: 10 },
-  };
-  return { summary, answer };
-}
-
-function createSurgeonFake(script: SurgeonScript | undefined) {
-  const turns: SurgeonTurnInput[] = [];
-  const logic = fromPromise<SurgeonTurnOutput, SurgeonTurnInput>(async ({ input }) => {
-    turns.push(input);
-    const planned = script ? script(input, turns.length) : new Error('surgeonTurn not provided');
-    if (planned instanceof Error) throw planned;
-    return { ...planned, endedAt: NOW };
-  });
-  return { logic, turns };
-}
-
-function createGateFake(script: ((level: number) => IntegrationGateOutput | Error) | undefined) {
-  const levels: number[] = [];
-  const logic = fromPromise<IntegrationGateOutput, { level: number }>(async ({ input }) => {
-    levels.push(input.level);
-    const result = script ? script(input.level) : { status: 'skipped' as const, results: [] };
-    if (result instanceof Error) throw result;
-    return result;
-  });
-  return { logic, levels };
-}
 type RunActors = NonNullable<Parameters<typeof runMachine.provide>[0]['actors']>;
 
 interface LoggedEvent {
