@@ -260,7 +260,8 @@ export const runMachine = setup({
           return {
             runId: context.runId,
             outcome: context.outcome,
-            plan: { stories: context.proposal?.plan.stories ?? [], levels: context.proposal?.levels ?? [] },
+            // The plan as it ended: a replan's stories are reported with the planned ones.
+            plan: { stories: context.outcome.stories, levels: context.proposal?.levels ?? [] },
             options: { ...context.publish, branch: context.branch ?? '', continuedFrom: context.continuedFrom },
           };
         },

@@ -159,6 +159,7 @@ describe('writeReport', () => {
       denials: [],
     });
     const outcome: ConductorOutput = {
+      stories: [],
       status: { A: 'merged', B: 'merged' },
       results: { A: result('A', 30_000), B: result('B', 20_000) },
     };
