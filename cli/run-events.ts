@@ -144,17 +144,24 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `pull request ${event.updated ? 'updated' : 'opened'}: ${event.url}`;
     case 'run.error':
       return `error: ${event.message}`;
-    case 'run.completed':
+    case 'run.completed': {
+      // A story split by the Surgeon is done by the stories that replaced it: it counts neither way.
+      const counted = event.stories.filter((s) => s.status !== 'replaced');
       return [
-        `run ${event.status}: ${event.stories.filter((s) => s.status === 'merged').length}/${event.stories.length} stories merged on ${event.branch ?? 'no branch'} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
+        `run ${event.status}: ${counted.filter((s) => s.status === 'merged').length}/${counted.length} stories merged on ${event.branch ?? 'no branch'} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
         ...event.stories
           .filter((s) => s.status !== 'merged')
-          .map((s) => `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`),
+          .map((s) =>
+            s.status === 'replaced'
+              ? `  ${s.id}: replaced by a replan after it failed${s.reason ? ` (${s.reason})` : ''}`
+              : `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`,
+          ),
         ...(event.publish.pr === 'skipped'
           ? [`pull request skipped: ${event.publish.reason ?? 'no reason given'}`]
           : []),
         ...(event.report ? [`report: ${event.report}`] : []),
         ...(event.error ? [`error: ${event.error}`] : []),
       ].join('\n');
+    }
   }
 }

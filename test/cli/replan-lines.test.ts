@@ -61,4 +61,26 @@ describe('replan lines', () => {
       'no replan for X: the replan budget is spent (raise replan.budget in baro.config.json)',
     );
   });
+
+  it('counts a replaced story neither merged nor missing at the end of the run', () => {
+    const completed: RunReportEvent = {
+      type: 'run.completed',
+      runId: 'r1',
+      status: 'succeeded',
+      branch: 'baro/x',
+      prUrl: null,
+      pushed: false,
+      publish: { pushed: false, pr: 'opened' },
+      stories: [
+        { id: 'A', status: 'merged', attempts: 1, agentMs: 1000, costUsd: 0 },
+        { id: 'B', status: 'replaced', attempts: 1, agentMs: 1000, costUsd: 0, reason: 'max_turns' },
+        { id: 'B1', status: 'merged', attempts: 1, agentMs: 1000, costUsd: 0 },
+      ],
+      timing: { wallMs: 4000, planMs: 0, agentMsTotal: 3000 },
+    };
+    expect(plainLine(completed)?.split('\n').slice(0, 2)).toEqual([
+      'run succeeded: 2/2 stories merged on baro/x in 4.0s (agents 3.0s)',
+      '  B: replaced by a replan after it failed (max_turns)',
+    ]);
+  });
 });
