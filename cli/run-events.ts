@@ -60,7 +60,7 @@ const STARTED: Readonly<Record<Extract<RunReportEvent, { type: 'story.started' }
   story: 'started',
   retry: 'retrying',
   resolve: 'resolving a conflict',
-  guided: 'sent back by the Surgeon',
+  guided: 'sent back by a replan',
 };
 
 /** One human line per event; undefined for events too chatty for plain output. */
