@@ -19,6 +19,8 @@ export interface SurgeonDeps extends TurnDeps {
 }
 
 const SURGEON_MAX_TURNS = 30;
+// The planner's read-only set, and what shows a failed story's own work.
+const SURGEON_ALLOWED = [...PLANNER_ALLOWED, 'Bash(git diff:*)', 'Bash(git status:*)'];
 
 /** A failed story is looked at in its own worktree, while it is still there; a failed gate on the integration branch. */
 function cwdOf(paths: RunPaths, c: SurgeonCase): string {
@@ -45,7 +47,7 @@ export function surgeonTurnLogic(deps: SurgeonDeps) {
         storyId: input.case.kind === 'story' ? input.case.story.id : undefined,
         jsonSchema: SURGEON_JSON_SCHEMA,
         tools: PLANNER_TOOLS,
-        allowedTools: PLANNER_ALLOWED,
+        allowedTools: SURGEON_ALLOWED,
         // Anything not allowed above is denied rather than asked: nobody is there to answer.
         permissionMode: 'dontAsk',
         maxTurns: SURGEON_MAX_TURNS,

@@ -52,7 +52,7 @@ function failure(c: SurgeonCase): string {
     `# Story ${story.id} failed: decide what happens to it`,
     `## ${story.id} — ${story.title}\n\n${story.description}`,
     `### Acceptance criteria\n\n${bullets(story.acceptance)}`,
-    `### How it failed\n\n${c.reason}\n\nAttempts: ${c.attempts}. Files its branch changes: ${c.files.length > 0 ? c.files.map(code).join(', ') : 'none'}.${c.replans > 0 ? ` A replan already sent it back ${c.replans} time(s).` : ''} Your working directory is its worktree: ${code('git log')} and ${code('git status')} show what it did.`,
+    `### How it failed\n\n${c.reason}\n\nAttempts: ${c.attempts}. Files its branch changes: ${c.files.length > 0 ? c.files.map(code).join(', ') : 'none'}.${c.replans > 0 ? ` A replan already sent it back ${c.replans} time(s).` : ''} Your working directory is its worktree: ${code('git log')}, ${code('git diff')} and ${code('git status')} show what it did.`,
   ].join('\n\n');
 }
 
@@ -64,7 +64,7 @@ export function surgeonPrompt({ goal, c, plan }: { goal: string; c: SurgeonCase;
     `## The plan as it stands\n\n${planLines(plan)}`,
     `## What you can propose for the ${caseSubject(c)}\n\n${bullets(actionsFor(c).map((action) => ACTION_HELP[action] ?? action))}`,
     `## Rules for new stories\n\n${bullets(STORY_RULES)}`,
-    '## How to work\n\nRead what you need (Read, Grep, Glob, read-only shell commands such as `git log` or `git diff`). Change nothing.',
+    '## How to work\n\nRead what you need (Read, Grep, Glob, and read-only shell commands: `ls`, `cat`, `grep`, `git log`, `git show`, `git diff`, `git status`). Change nothing.',
     '## Answer\n\nAnswer with one JSON object in the required schema (`action`, `reason`, and `guidance` or `stories` as the action needs), and nothing else.',
   ].join('\n\n');
 }

@@ -12,7 +12,7 @@ import { surgeonAnswer } from './replan-fakes.js';
 
 type Status = 'pending' | 'running' | 'merged' | 'failed' | 'blocked' | 'replaced';
 type Case = { readonly kind: 'story'; readonly id: string } | { readonly kind: 'gate' };
-type Action = 'RETRY' | 'SPLIT' | 'FIX' | 'DROP' | 'FAIL';
+type Action = 'RETRY' | 'SPLIT' | 'FIX' | 'DROP' | 'NO_ANSWER';
 
 const BUDGET = 2;
 const PARALLEL = 4;
@@ -78,7 +78,7 @@ function apply(c: ModelContext, action: Action): ModelContext {
   if (!first) return c;
   const key = first.kind === 'story' ? first.id : 'gate';
   const earlier = c.fallbacks[key] ?? 0;
-  const policy = action === 'FAIL';
+  const policy = action === 'NO_ANSWER';
   const fallbacks = policy ? { ...c.fallbacks, [key]: earlier + 1 } : c.fallbacks;
   const chosen: Action = !policy ? action : earlier > 0 ? 'DROP' : first.kind === 'story' ? 'RETRY' : 'FIX';
   const base = { ...c, fallbacks };
@@ -179,7 +179,7 @@ type ModelSnapshot = SnapshotFrom<typeof replanModel>;
 
 const RED: IntegrationGateOutput = {
   status: 'failed',
-  results: [{ command: 'npm test', exitCode: 1, durationMs: 10, tail: 'FAIL' }],
+  results: [{ command: 'npm test', exitCode: 1, durationMs: 10, tail: 'tests failed' }],
 };
 
 function proposalFor(h: Harness, action: Action): SurgeonProposal {
@@ -217,7 +217,7 @@ function drivers(h: Harness) {
       const event = step.event as ModelEvent;
       if (event.type !== 'SURGEON') return;
       const reply =
-        event.action === 'FAIL'
+        event.action === 'NO_ANSWER'
           ? surgeonAnswer({ ok: false, issues: [] }, outcomes.error)
           : surgeonAnswer({ ok: true, proposal: proposalFor(h, event.action) });
       await act(() => h.surgeon.held().answer({ ...reply, endedAt: 0 }))();
@@ -262,7 +262,7 @@ const nextEvents = (state: ModelSnapshot): ModelEvent[] => [
     .flatMap((id) => [true, false].map((ok) => ({ type: 'FINISH' as const, id, ok }))),
   { type: 'GATE', green: true },
   { type: 'GATE', green: false },
-  ...(['RETRY', 'SPLIT', 'FIX', 'DROP', 'FAIL'] as const).map((action) => ({ type: 'SURGEON' as const, action })),
+  ...(['RETRY', 'SPLIT', 'FIX', 'DROP', 'NO_ANSWER'] as const).map((action) => ({ type: 'SURGEON' as const, action })),
 ];
 
 // A state is what the Conductor can tell apart: the phase, each story's status, the budget and the policy's memory.
