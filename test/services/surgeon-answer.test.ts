@@ -58,4 +58,8 @@ describe('the Surgeon answer', () => {
     expect(JSON.stringify(SURGEON_JSON_SCHEMA)).toContain('"retry","split","drop","fix"');
     expect(repairSurgeonPrompt({ issues: ['no JSON'] })).toContain('- no JSON');
   });
+
+  it('declares draft-07, the dialect the CLI validates --json-schema with (it refuses a 2020-12 schema)', () => {
+    expect(SURGEON_JSON_SCHEMA['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+  });
 });
