@@ -6,7 +6,14 @@ import type { AgentSessionInput, StoryEvent } from '../machines/story-events.js'
 import type { ToolObservation } from '../machines/knowledge.js';
 import type { AgentEvent } from '../services/claude/events.js';
 import type { PermissionMode } from '../services/claude/argv.js';
-import { feedbackPrompt, resolverPrompt, retryPrompt, storyPrompt, storyRules } from '../services/prompts.js';
+import {
+  feedbackPrompt,
+  guidedPrompt,
+  resolverPrompt,
+  retryPrompt,
+  storyPrompt,
+  storyRules,
+} from '../services/prompts.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { claudeTurn } from './claude-turn.js';
 import type { TurnDeps } from './claude-turn.js';
@@ -36,6 +43,7 @@ function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
       ? `${retry}\n${feedbackPrompt({ warnings: input.warnings, storyId: story.id })}`
       : retry;
   }
+  if (input.purpose === 'guided' && input.sessionId !== undefined) return guidedPrompt({ guidance: input.guidance });
   return storyPrompt({
     goal: deps.goal,
     story,
@@ -43,6 +51,7 @@ function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
     brief: input.brief,
     warnings: input.warnings,
     branch: deps.storyBranch(story.id),
+    guidance: input.guidance,
   });
 }
 

@@ -78,14 +78,18 @@ async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpR
         startPoint: deps.baseSha,
       });
       return { kind: 'ok' };
-    case 'story.worktree':
-      await addWorktree({
+    case 'story.worktree': {
+      const added = await addWorktree({
         repoDir: deps.repoRoot,
         path: deps.paths.storyWorktree(op.storyId),
         branch: deps.storyBranch(op.storyId),
         startPoint: branch,
       });
+      // A story a replan sends back finds its worktree as it failed: baro's own conflict rebase is undone first.
+      if (!added.created && (await unfinishedOperation(added.path)) === 'rebase')
+        await abortRebase({ cwd: added.path });
       return { kind: 'ok' };
+    }
     case 'story.commit': {
       const cwd = deps.paths.storyWorktree(op.storyId);
       const pending = await unfinishedOperation(cwd);

@@ -14,10 +14,10 @@ export interface PlannerDeps extends TurnDeps {
 }
 
 // Read-only: the built-in tools that read, and the shell commands that only look.
-const PLANNER_TOOLS = ['Read', 'Grep', 'Glob', 'Bash'] as const;
+export const PLANNER_TOOLS = ['Read', 'Grep', 'Glob', 'Bash'] as const;
 // Shell commands that read; find is left out because it can -delete or -exec.
 const READ_ONLY_BASH = ['ls', 'cat', 'head', 'wc', 'grep', 'git log', 'git show', 'git ls-files', 'git grep'];
-const PLANNER_ALLOWED = ['Read', 'Grep', 'Glob', ...READ_ONLY_BASH.map((command) => `Bash(${command}:*)`)];
+export const PLANNER_ALLOWED = ['Read', 'Grep', 'Glob', ...READ_ONLY_BASH.map((command) => `Bash(${command}:*)`)];
 const PLANNER_MAX_TURNS = 60;
 
 function promptFor(input: PlannerTurnInput): string {

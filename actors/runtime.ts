@@ -5,6 +5,7 @@ import { plannerMachine } from '../machines/planner.js';
 import { publisherMachine } from '../machines/publisher.js';
 import { runMachine } from '../machines/run.js';
 import { storyMachine } from '../machines/story.js';
+import { surgeonMachine } from '../machines/surgeon.js';
 import { agentSessionLogic } from './agent-session.js';
 import { provideCartographer } from './cartographer.js';
 import type { CartographerDeps } from './cartographer.js';
@@ -19,6 +20,8 @@ import type { PullRequestDeps } from './pull-request.js';
 import { reportLogic } from './report.js';
 import type { ReportDeps } from './report.js';
 import { sleepUntilLogic } from './sleep.js';
+import { surgeonTurnLogic } from './surgeon-turn.js';
+import type { SurgeonDeps } from './surgeon-turn.js';
 import { hasWorktreeSetup, worktreeSetupLogic } from './worktree-setup.js';
 import type { WorktreeSetupDeps } from './worktree-setup.js';
 
@@ -27,6 +30,7 @@ export interface RuntimeDeps {
   readonly git: GitDeps;
   readonly setup: WorktreeSetupDeps;
   readonly planner: PlannerDeps;
+  readonly surgeon: SurgeonDeps;
   readonly cartographer: CartographerDeps;
   readonly report: ReportDeps;
   readonly pullRequest: PullRequestDeps;
@@ -39,6 +43,12 @@ export function providePlanner(deps: PlannerDeps, now: () => number) {
   });
 }
 
+export function provideSurgeon(deps: SurgeonDeps, now: () => number) {
+  return surgeonMachine.provide({
+    actors: { surgeonTurn: surgeonTurnLogic(deps), sleepUntil: sleepUntilLogic(now) },
+  });
+}
+
 export function provideRun(deps: RuntimeDeps) {
   const story = storyMachine.provide({
     actors: {
@@ -48,7 +58,9 @@ export function provideRun(deps: RuntimeDeps) {
     },
     guards: { worktreeSetupConfigured: () => hasWorktreeSetup(deps.setup.settings) },
   });
-  const conductor = conductorMachine.provide({ actors: { story } });
+  const conductor = conductorMachine.provide({
+    actors: { story, surgeon: provideSurgeon(deps.surgeon, deps.now) },
+  });
   const operator = operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps.git) } });
   const planner = providePlanner(deps.planner, deps.now);
   const publisher = publisherMachine.provide({

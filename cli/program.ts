@@ -51,9 +51,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--config <file>', 'config file (default: baro.config.json in the repo root, if present)')
     .option('--model-planner <model>', 'model of the planner (default: opus)')
     .option('--model-story <model>', 'model of the story agents (default: sonnet)')
-    // Accepted as CLI.md lists them, kept out of --help until the critic and the surgeon exist.
+    // Accepted as CLI.md lists it, kept out of --help until the critic exists.
     .addOption(new Option('--model-critic <model>', 'model of the critic (default: haiku)').hideHelp())
-    .addOption(new Option('--model-surgeon <model>', 'model of the surgeon (default: sonnet)').hideHelp())
+    .option('--model-surgeon <model>', 'model of the surgeon, who replans failed stories (default: sonnet)')
     .action(async (goal: string | undefined, raw: unknown, command: Command) => {
       const { parseRunOptions, assertGoalOrPlan } = await import('./options.js');
       const { refuseMistypedCommand } = await import('./mistyped.js');

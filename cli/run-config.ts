@@ -76,10 +76,7 @@ export async function configureRun(input: {
   readonly warn: (line: string) => void;
 }): Promise<ConfiguredRun> {
   const { options, cwd } = input;
-  for (const [flag, name] of [
-    ['modelCritic', '--model-critic'],
-    ['modelSurgeon', '--model-surgeon'],
-  ] as const) {
+  for (const [flag, name] of [['modelCritic', '--model-critic']] as const) {
     if (options.fromFlags.includes(flag))
       input.warn(`baro: ${name} is accepted, but this version does not act on it yet.`);
   }

@@ -6,6 +6,8 @@ import type { PlannerEmitted } from '../machines/planner.js';
 import type { RunEmitted } from '../machines/run.js';
 import type { SentryEmitted } from '../machines/sentry.js';
 import type { StoryEmitted } from '../machines/story-events.js';
+import type { SurgeonEmitted } from '../machines/surgeon.js';
+import { replanLine, skippedLine } from './replan-lines.js';
 import type { PublishSummary } from './run-publish.js';
 
 export interface StorySummaryLine {
@@ -49,9 +51,17 @@ export type RunReportEvent =
   | LibrarianEmitted
   | SentryEmitted
   | PlannerEmitted
+  | SurgeonEmitted
   | RunEmitted;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+const STARTED: Readonly<Record<Extract<RunReportEvent, { type: 'story.started' }>['purpose'], string>> = {
+  story: 'started',
+  retry: 'retrying',
+  resolve: 'resolving a conflict',
+  guided: 'sent back by a replan',
+};
 
 /** One human line per event; undefined for events too chatty for plain output. */
 export function plainLine(event: RunReportEvent): string | undefined {
@@ -83,7 +93,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'level.completed':
       return `level ${event.level + 1} done: ${event.merged.length} merged, ${event.failed.length} failed, ${event.blocked.length} blocked`;
     case 'story.started':
-      return `  ${event.storyId} ${event.purpose === 'resolve' ? 'resolving a conflict' : event.purpose === 'retry' ? 'retrying' : 'started'} (attempt ${event.attempt})`;
+      return `  ${event.storyId} ${STARTED[event.purpose]} (attempt ${event.attempt})`;
     case 'story.setup':
       return `  ${event.storyId} setting up its worktree`;
     case 'story.tool':
@@ -110,23 +120,48 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `  collision: ${event.stories.join(' and ')} ${event.source === 'plan' ? 'both plan to write' : 'both edited'} ${event.path}`;
     case 'knowledge.added':
       return undefined;
+    case 'gate.error':
+      return `  the integration gate after level ${event.level + 1} could not run: ${event.message}`;
+    case 'surgeon.started':
+      return event.purpose === 'repair'
+        ? `  surgeon: repairs its proposal for ${event.subject}…`
+        : `  surgeon: looks at the ${event.subject === 'integration gate' ? 'failed integration gate' : `failure of ${event.subject}`}…`;
+    case 'surgeon.rejected':
+      return `  surgeon: its proposal for ${event.subject} breaks ${event.issues.length} rule(s): ${event.issues.join('; ')}`;
+    case 'surgeon.retry':
+      return `  surgeon will retry at ${new Date(event.at).toISOString()}: ${event.reason}`;
+    case 'surgeon.paused':
+      return `  surgeon paused by the usage limit until ${new Date(event.until).toISOString()}`;
+    case 'surgeon.resumed':
+      return '  surgeon resumes after the usage-limit pause';
+    case 'replan.applied':
+      return replanLine(event);
+    case 'replan.skipped':
+      return skippedLine(event);
     case 'branch.pushed':
       return `pushed ${event.branch} to ${event.remote}${event.rebased ? ` (after rebasing onto ${event.remote}'s newer commits)` : ''}`;
     case 'pr.opened':
       return `pull request ${event.updated ? 'updated' : 'opened'}: ${event.url}`;
     case 'run.error':
       return `error: ${event.message}`;
-    case 'run.completed':
+    case 'run.completed': {
+      // A story split by the Surgeon is done by the stories that replaced it: it counts neither way.
+      const counted = event.stories.filter((s) => s.status !== 'replaced');
       return [
-        `run ${event.status}: ${event.stories.filter((s) => s.status === 'merged').length}/${event.stories.length} stories merged on ${event.branch ?? 'no branch'} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
+        `run ${event.status}: ${counted.filter((s) => s.status === 'merged').length}/${counted.length} stories merged on ${event.branch ?? 'no branch'} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
         ...event.stories
           .filter((s) => s.status !== 'merged')
-          .map((s) => `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`),
+          .map((s) =>
+            s.status === 'replaced'
+              ? `  ${s.id}: replaced by a replan after it failed${s.reason ? ` (${s.reason})` : ''}`
+              : `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`,
+          ),
         ...(event.publish.pr === 'skipped'
           ? [`pull request skipped: ${event.publish.reason ?? 'no reason given'}`]
           : []),
         ...(event.report ? [`report: ${event.report}`] : []),
         ...(event.error ? [`error: ${event.error}`] : []),
       ].join('\n');
+    }
   }
 }

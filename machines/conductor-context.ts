@@ -2,9 +2,11 @@
 import { assignSlots } from './dag.js';
 import type { StoryStatus } from './dag.js';
 import type { PlanChange } from './replan.js';
-import type { StoryLimits } from './story-context.js';
+import type { StoryGuidance, StoryLimits } from './story-context.js';
 import type { StoryParentEvent, StoryResult } from './story-events.js';
-import type { MergedDependency, StoryDef } from './types.js';
+import type { SurgeonOutput } from './surgeon.js';
+import type { SurgeonAction, SurgeonCase, SurgeonProposal } from './surgery.js';
+import type { IntegrationGateOutput, MergedDependency, StoryDef } from './types.js';
 
 export interface ConductorInput {
   readonly stories: readonly StoryDef[];
@@ -15,6 +17,8 @@ export interface ConductorInput {
   readonly levels: readonly (readonly string[])[];
   readonly parallel: number;
   readonly limits: StoryLimits;
+  /** How many replans (retry, split, fix) the Surgeon may make in the whole run. */
+  readonly replanBudget: number;
 }
 
 export interface ConductorContext {
@@ -36,16 +40,46 @@ export interface ConductorContext {
   readonly holding: readonly string[];
   /** Stories waiting for a slot to run their agent again, oldest first. */
   readonly waiting: readonly string[];
+  /** Replans the Surgeon may still make in this run. */
+  readonly replanBudget: number;
+  /** The integration gate's result at this level boundary; undefined before it ran or when it did not. */
+  readonly gate: IntegrationGateOutput | undefined;
+  /** What still goes to the Surgeon at this boundary, in order. */
+  readonly cases: readonly SurgeonCase[];
+  /** The proposal for the first case, and whether the Surgeon made it or the fixed policy did. */
+  readonly proposal: { readonly proposal: SurgeonProposal; readonly by: 'surgeon' | 'policy' } | undefined;
+  /** What a retried story is told when it runs again, with the session it continues. */
+  readonly guidance: Readonly<Record<string, StoryGuidance>>;
+  /** Per case key (caseKey): how often the fixed policy answered for the Surgeon. */
+  readonly fallbacks: Readonly<Record<string, number>>;
+  /** Per story: how often a replan sent it back. */
+  readonly replans: Readonly<Record<string, number>>;
 }
 
 export interface ConductorOutput {
+  /** The plan as it ended: the stories a replan added included. */
+  readonly stories: readonly StoryDef[];
   readonly status: Readonly<Record<string, StoryStatus>>;
   readonly results: Readonly<Record<string, StoryResult>>;
 }
 
+/** A story as a replan event shows it. */
+export interface ReplanStoryView {
+  readonly id: string;
+  readonly title: string;
+  readonly dependsOn: readonly string[];
+  readonly status: StoryStatus;
+}
+
+export type ReplanCause =
+  | { readonly kind: 'story'; readonly storyId: string; readonly reason: string }
+  | { readonly kind: 'gate'; readonly commands: readonly string[] };
+
 export type ConductorEvent =
   | StoryParentEvent
   | { type: `xstate.done.actor.${string}`; output: StoryResult }
+  | { type: 'xstate.done.actor.integrationGate'; output: IntegrationGateOutput }
+  | { type: 'xstate.done.actor.surgeon'; output: SurgeonOutput }
   | { type: `xstate.error.actor.${string}`; error: unknown }
   /** Stories added, redefined or dropped; they take effect from the next level (the Surgeon's seam). */
   | { type: 'conductor.replan'; change: PlanChange<StoryDef> }
@@ -61,7 +95,23 @@ export type ConductorEmitted =
       blocked: readonly string[];
     }
   | { type: 'story.blocked'; storyId: string; by: readonly string[] }
-  | { type: 'story.failed'; storyId: string; reason: string };
+  | { type: 'story.failed'; storyId: string; reason: string }
+  | { type: 'gate.error'; level: number; message: string }
+  | {
+      type: 'replan.applied';
+      level: number;
+      cause: ReplanCause;
+      action: SurgeonAction;
+      by: 'surgeon' | 'policy';
+      reason: string;
+      guidance?: string | undefined;
+      before: readonly ReplanStoryView[];
+      after: readonly ReplanStoryView[];
+      /** The levels still to run, recomputed from the plan as it now stands. */
+      levels: readonly (readonly string[])[];
+      budgetLeft: number;
+    }
+  | { type: 'replan.skipped'; level: number; cause: ReplanCause; reason: string };
 
 const ERROR_PREFIX = 'xstate.error.actor.';
 
@@ -101,7 +151,35 @@ export function withoutStory(context: ConductorContext, storyId: string) {
 }
 
 export function finishedResult(event: ConductorEvent): StoryResult | undefined {
-  return 'output' in event ? event.output : undefined;
+  return 'output' in event && 'storyId' in event.output ? event.output : undefined;
+}
+
+/** The Surgeon's answer, from its done event. */
+export function surgeonOutputOf(event: ConductorEvent): SurgeonOutput | undefined {
+  if (event.type !== 'xstate.done.actor.surgeon' || !('output' in event)) return undefined;
+  const output = event.output;
+  return 'storyId' in output || 'results' in output ? undefined : output;
+}
+
+/** The integration gate's result, from its done event. */
+export function gateOutputOf(event: ConductorEvent): IntegrationGateOutput | undefined {
+  if (event.type !== 'xstate.done.actor.integrationGate' || !('output' in event)) return undefined;
+  const output = event.output;
+  return 'results' in output ? output : undefined;
+}
+
+/** A story that ran again: its new result, with the time, cost and tokens of every run so far. */
+export function combinedResult(earlier: StoryResult | undefined, result: StoryResult): StoryResult {
+  if (!earlier) return result;
+  return {
+    ...result,
+    attempts: earlier.attempts + result.attempts,
+    agentMs: earlier.agentMs + result.agentMs,
+    costUsd: earlier.costUsd + result.costUsd,
+    inputTokens: earlier.inputTokens + result.inputTokens,
+    outputTokens: earlier.outputTokens + result.outputTokens,
+    denials: [...earlier.denials, ...result.denials],
+  };
 }
 
 /** The story whose actor crashed, and why. */

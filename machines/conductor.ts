@@ -1,17 +1,33 @@
-// The Conductor: runs the plan level by level, at most `parallel` stories at once, and survives story crashes.
-import { assign, emit, enqueueActions, sendTo, setup, stopChild } from 'xstate';
+// The Conductor: runs the plan level by level, at most `parallel` stories at once, survives story crashes, and
+// between levels runs the integration gate and applies the Surgeon's replans.
+import { assign, emit, enqueueActions, fromPromise, sendTo, setup, stopChild } from 'xstate';
 import { levelSettled, nextLevel, propagateFailure, writeOverlaps } from './dag.js';
+import {
+  applyProposal,
+  casesOf,
+  errorText,
+  fallbackFor,
+  NO_REPLANS,
+  skippedCases,
+  surgeonInput,
+  surgeonProposal,
+} from './conductor-replan.js';
 import { replan } from './replan.js';
 import type { SentryEvent } from './sentry.js';
 import type { storyMachine } from './story.js';
+import { surgeonMachine } from './surgeon.js';
+import type { IntegrationGateOutput } from './types.js';
 import {
   byId,
+  combinedResult,
   crashedResult,
   crashOf,
   finishedResult,
+  gateOutputOf,
   freeSlots,
   mergedDependencies,
   newlyBlocked,
+  surgeonOutputOf,
   withoutStory,
 } from './conductor-context.js';
 import type {
@@ -28,6 +44,7 @@ export type {
   ConductorEvent,
   ConductorInput,
   ConductorOutput,
+  ReplanCause,
 } from './conductor-context.js';
 
 // What a story crash does, wherever the schedule stands: the story fails and lets go of what it held.
@@ -48,6 +65,12 @@ export const conductorMachine = setup({
   },
   actors: {
     story: {} as typeof storyMachine,
+    surgeon: surgeonMachine,
+    /** The Auditor's checks on the integration branch after a level; none configured here. */
+    integrationGate: fromPromise<IntegrationGateOutput, { level: number }>(async () => ({
+      status: 'skipped',
+      results: [],
+    })),
   },
   guards: {
     levelSettled: ({ context }) => levelSettled(context.current, context.status),
@@ -69,6 +92,10 @@ export const conductorMachine = setup({
       return Object.keys(withoutStory(context, crash.storyId).paused).length === 0;
     },
     replanApplies: ({ context, event }) => replanned(context, event)?.ok === true,
+    levelMerged: ({ context }) => context.current.some((id) => context.status[id] === 'merged'),
+    noCaseLeft: ({ context }) => context.cases.length === 0,
+    budgetSpent: ({ context }) => context.replanBudget <= 0,
+    surgeonProposed: ({ event }) => surgeonOutputOf(event)?.status === 'proposed',
   },
   actions: {
     placeNextLevel: assign(({ context }) => {
@@ -105,7 +132,12 @@ export const conductorMachine = setup({
       enqueue.spawnChild('story', {
         id,
         systemId: `story:${id}`,
-        input: { story, dependencies: mergedDependencies(context, story), limits: context.limits },
+        input: {
+          story,
+          dependencies: mergedDependencies(context, story),
+          limits: context.limits,
+          guidance: context.guidance[id],
+        },
       });
       enqueue.assign({ status: { ...context.status, [id]: 'running' }, holding: [...context.holding, id] });
     }),
@@ -124,7 +156,7 @@ export const conductorMachine = setup({
       if (!result) return {};
       return {
         status: { ...context.status, [result.storyId]: result.status },
-        results: { ...context.results, [result.storyId]: result },
+        results: { ...context.results, [result.storyId]: combinedResult(context.results[result.storyId], result) },
         ...withoutStory(context, result.storyId),
       };
     }),
@@ -144,7 +176,10 @@ export const conductorMachine = setup({
       if (!crash) return {};
       return {
         status: { ...context.status, [crash.storyId]: 'failed' as const },
-        results: { ...context.results, [crash.storyId]: crashedResult(crash.storyId, crash.reason) },
+        results: {
+          ...context.results,
+          [crash.storyId]: combinedResult(context.results[crash.storyId], crashedResult(crash.storyId, crash.reason)),
+        },
         ...withoutStory(context, crash.storyId),
       };
     }),
@@ -177,11 +212,32 @@ export const conductorMachine = setup({
       if (!result?.ok) return;
       for (const blocked of newlyBlocked(result.stories, context.status, result.status))
         enqueue.emit({ type: 'story.blocked', ...blocked });
-      // A story the replan reopens waits for a later level, wherever it stood before.
+      // A story the replan reopens waits for a later level, wherever it stood before; its result stays to add up.
       const placed = (id: string) => result.status[id] !== 'pending' || context.current.includes(id);
-      const results = Object.fromEntries(Object.entries(context.results).filter(([id]) => placed(id)));
       const levelOf = Object.fromEntries(Object.entries(context.levelOf).filter(([id]) => placed(id)));
-      enqueue.assign({ stories: result.stories, status: result.status, results, levelOf });
+      enqueue.assign({ stories: result.stories, status: result.status, levelOf });
+    }),
+    forgetGate: assign({ gate: undefined }),
+    recordGate: assign({ gate: ({ event }) => gateOutputOf(event) }),
+    emitGateError: emit(({ context, event }) => ({
+      type: 'gate.error' as const,
+      level: context.level,
+      message: 'error' in event ? errorText(event.error) : 'the gate stopped',
+    })),
+    collectCases: assign({ cases: ({ context }) => casesOf(context) }),
+    // Without budget the remaining failures stay as they are, and each says why.
+    skipCases: enqueueActions(({ context, enqueue }) => {
+      for (const skipped of skippedCases(context)) enqueue.emit(skipped);
+      enqueue.assign({ cases: [] });
+    }),
+    recordProposal: assign({ proposal: ({ event }) => surgeonProposal(event) }),
+    recordFallback: assign(({ context, event }) => fallbackFor(context, event)),
+    applyProposal: enqueueActions(({ context, enqueue }) => {
+      const applied = applyProposal(context);
+      if (!applied) return;
+      for (const blocked of applied.blocked) enqueue.emit({ type: 'story.blocked', ...blocked });
+      enqueue.assign(applied.update);
+      enqueue.emit(applied.event);
     }),
   },
 }).createMachine({
@@ -198,6 +254,8 @@ export const conductorMachine = setup({
     paused: {},
     holding: [],
     waiting: [],
+    replanBudget: input.replanBudget,
+    ...NO_REPLANS,
   }),
   initial: 'startingLevel',
   states: {
@@ -241,14 +299,54 @@ export const conductorMachine = setup({
       },
     },
     settling: {
-      entry: ['blockDependents', 'emitLevelCompleted'],
-      always: 'betweenLevels',
+      entry: ['blockDependents', 'emitLevelCompleted', 'forgetGate'],
+      always: [{ guard: 'levelMerged', target: 'gating' }, { target: 'replanning' }],
     },
-    // The level boundary: where the integration gate and the Surgeon's replan will sit.
+    // The Auditor's checks on the integration branch, once the level merged something.
+    gating: {
+      invoke: {
+        id: 'integrationGate',
+        src: 'integrationGate',
+        input: ({ context }) => ({ level: context.level }),
+        onDone: { target: 'replanning', actions: 'recordGate' },
+        onError: { target: 'replanning', actions: 'emitGateError' },
+      },
+    },
+    // Each failed story of the level, then a failed gate, goes to the Surgeon; its proposal changes the plan.
+    replanning: {
+      entry: 'collectCases',
+      initial: 'choosing',
+      states: {
+        choosing: {
+          always: [
+            { guard: 'noCaseLeft', target: '#conductor.betweenLevels' },
+            { guard: 'budgetSpent', target: '#conductor.betweenLevels', actions: 'skipCases' },
+            { target: 'consulting' },
+          ],
+        },
+        consulting: {
+          invoke: {
+            id: 'surgeon',
+            systemId: 'surgeon',
+            src: 'surgeon',
+            input: ({ context }) => surgeonInput(context),
+            onDone: [
+              { guard: 'surgeonProposed', target: 'applying', actions: 'recordProposal' },
+              { target: 'applying', actions: 'recordFallback' },
+            ],
+            onError: { target: 'applying', actions: 'recordFallback' },
+          },
+        },
+        applying: {
+          entry: 'applyProposal',
+          always: 'choosing',
+        },
+      },
+    },
     betweenLevels: {
       always: [{ guard: 'storiesRemain', target: 'startingLevel' }, { target: 'finished' }],
     },
     finished: { type: 'final' },
   },
-  output: ({ context }) => ({ status: context.status, results: context.results }),
+  output: ({ context }) => ({ stories: context.stories, status: context.status, results: context.results }),
 });

@@ -17,7 +17,8 @@ export interface GraphIssue {
   readonly message: string;
 }
 
-export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked';
+/** `replaced`: a failed story whose work a replan handed to new stories (the Surgeon's split). */
+export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked' | 'replaced';
 
 export type StatusMap = Readonly<Record<string, StoryStatus>>;
 
@@ -229,17 +230,17 @@ export function assignSlots(input: SlotInput): { readonly grant: string[]; reado
   return { grant, start };
 }
 
-/** True when no story of the level can still change: each merged, failed or blocked. */
+/** True when no story of the level can still change: each merged, failed, blocked or replaced. */
 export function levelSettled(level: readonly string[], status: StatusMap): boolean {
   return level.every((id) => {
     const s = statusOf(status, id);
-    return s === 'merged' || s === 'failed' || s === 'blocked';
+    return s === 'merged' || s === 'failed' || s === 'blocked' || s === 'replaced';
   });
 }
 
-/** Outcome of a finished run: all merged, some merged, or none (an empty map merged nothing). */
+/** Outcome of a finished run: all merged, some merged, or none (an empty map merged nothing); a replaced story's work is its successors'. */
 export function runStatus(status: StatusMap): RunStatus {
-  const values = Object.values(status);
+  const values = Object.values(status).filter((s) => s !== 'replaced');
   const merged = values.filter((s) => s === 'merged').length;
   if (merged > 0 && merged === values.length) return 'succeeded';
   return merged > 0 ? 'partial' : 'failed';

@@ -8,6 +8,8 @@ export interface PlanChange<S extends DagStory> {
   readonly stories: readonly S[];
   /** Stories taken out of the plan before they ran. */
   readonly drop: readonly string[];
+  /** Failed stories whose work the added stories take over: they end `replaced`, and nothing may depend on them. */
+  readonly replace?: readonly string[] | undefined;
 }
 
 export interface PlanProgress<S extends DagStory> {
@@ -19,7 +21,14 @@ export interface PlanProgress<S extends DagStory> {
 
 export interface ReplanIssue {
   readonly storyId?: string;
-  readonly rule: GraphRule | 'unknown-story' | 'story-ran' | 'running-level' | 'redefined-and-dropped';
+  readonly rule:
+    | GraphRule
+    | 'unknown-story'
+    | 'story-ran'
+    | 'running-level'
+    | 'redefined-and-dropped'
+    | 'not-failed'
+    | 'depends-on-replaced';
   readonly message: string;
 }
 
@@ -36,6 +45,15 @@ function touchIssue(id: string, progress: PlanProgress<DagStory>, dropping: bool
     return { storyId: id, rule: 'unknown-story', message: `story ${id} is not in the plan; nothing to drop` };
   if (status === 'merged' || status === 'running' || (dropping && status === 'failed'))
     return { storyId: id, rule: 'story-ran', message: `story ${id} has ${status === 'running' ? 'started' : status}` };
+  return undefined;
+}
+
+// Why a story may not be replaced; undefined when it may: only a failed story outside the running level.
+function replaceIssue(id: string, progress: PlanProgress<DagStory>): ReplanIssue | undefined {
+  if (progress.level.includes(id))
+    return { storyId: id, rule: 'running-level', message: `story ${id} is in the running level; replan it after` };
+  if (!Object.hasOwn(progress.status, id) || progress.status[id] !== 'failed')
+    return { storyId: id, rule: 'not-failed', message: `story ${id} has not failed; only a failed story is replaced` };
   return undefined;
 }
 
@@ -58,6 +76,8 @@ export function replan<S extends DagStory>(progress: PlanProgress<S>, change: Pl
         message: `story ${id} is both redefined and dropped; do one`,
       })),
   ];
+  const replaced = new Set(change.replace ?? []);
+  issues.push(...[...replaced].flatMap((id) => replaceIssue(id, progress) ?? []));
   const kept = progress.stories.filter((story) => !dropped.has(story.id));
   const known = new Set(kept.map((story) => story.id));
   const stories = [
@@ -65,13 +85,21 @@ export function replan<S extends DagStory>(progress: PlanProgress<S>, change: Pl
     ...change.stories.filter((story) => !known.has(story.id)),
   ];
   issues.push(...validatePlanGraph(stories));
+  for (const story of stories) {
+    for (const dep of story.dependsOn.filter((id) => replaced.has(id) && !replaced.has(story.id)))
+      issues.push({
+        storyId: story.id,
+        rule: 'depends-on-replaced',
+        message: `story ${story.id}: dependsOn names ${dep}, which is replaced; depend on what replaces it`,
+      });
+  }
   if (issues.length > 0) return { ok: false, issues };
   const running = new Set(progress.level);
   const status: Record<string, StoryStatus> = {};
   for (const { id } of stories) {
     const before = Object.hasOwn(progress.status, id) ? progress.status[id] : undefined;
     const reopen = before === undefined || redefined.has(id) || (before === 'blocked' && !running.has(id));
-    status[id] = reopen ? 'pending' : before;
+    status[id] = replaced.has(id) ? 'replaced' : reopen ? 'pending' : before;
   }
   return { ok: true, stories, status: propagateFailure(status, stories) };
 }

@@ -17,6 +17,8 @@ export interface RunInput {
   readonly autoApprove: boolean;
   readonly parallel: number;
   readonly limits: StoryLimits;
+  /** How many replans the Surgeon may make in the run (`replan.budget`). */
+  readonly replanBudget: number;
   readonly planning: { readonly repairs: number; readonly transientRetries: number };
   /** How the finished run is pushed and proposed; the branch is the one named after the plan. */
   readonly publish: PublishSettings;

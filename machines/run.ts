@@ -22,7 +22,7 @@ const PLANNER_DONE = 'xstate.done.actor.planner';
 export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
   const conductor = system.get('conductor') as ActorRefFrom<typeof conductorMachine> | undefined;
   const context = conductor?.getSnapshot().context;
-  return context && { status: context.status, results: context.results };
+  return context && { stories: context.stories, status: context.status, results: context.results };
 }
 
 export const runMachine = setup({
@@ -238,6 +238,7 @@ export const runMachine = setup({
           levels: context.proposal?.levels ?? [],
           parallel: context.parallel,
           limits: context.limits,
+          replanBudget: context.replanBudget,
         }),
         onDone: {
           target: 'publishing',
@@ -259,7 +260,8 @@ export const runMachine = setup({
           return {
             runId: context.runId,
             outcome: context.outcome,
-            plan: { stories: context.proposal?.plan.stories ?? [], levels: context.proposal?.levels ?? [] },
+            // The plan as it ended: a replan's stories are reported with the planned ones.
+            plan: { stories: context.outcome.stories, levels: context.proposal?.levels ?? [] },
             options: { ...context.publish, branch: context.branch ?? '', continuedFrom: context.continuedFrom },
           };
         },

@@ -9,10 +9,18 @@ export interface StoryLimits {
   readonly conflictRounds: number;
 }
 
+/** What a story the Surgeon sent back is told, and the session of its earlier run, continued when there is one. */
+export interface StoryGuidance {
+  readonly text: string;
+  readonly sessionId: string | undefined;
+}
+
 export interface StoryInput {
   readonly story: StoryDef;
   readonly dependencies: readonly MergedDependency[];
   readonly limits: StoryLimits;
+  /** Set when a replan retries the story: its first turn carries the guidance. */
+  readonly guidance?: StoryGuidance | undefined;
 }
 
 export interface StoryContext {
@@ -23,6 +31,8 @@ export interface StoryContext {
   readonly brief: string;
   readonly sessionId: string | undefined;
   readonly purpose: AgentPurpose;
+  /** The Surgeon's guidance for a retried story; empty otherwise. */
+  readonly guidance: string;
   /** Warnings not yet delivered, and the ones the current turn carries. */
   readonly warnings: readonly CollisionWarning[];
   readonly turnWarnings: readonly CollisionWarning[];
@@ -90,6 +100,7 @@ export function sessionInput(context: StoryContext): AgentSessionInput {
     warnings: context.turnWarnings,
     conflict: context.conflict,
     reason: context.reason,
+    guidance: context.guidance,
   };
 }
 

@@ -4,7 +4,8 @@ import type { CollisionWarning, OperatorReply, SessionSummary, StoryDef, MergedD
 import type { LibrarianReply } from './librarian.js';
 import type { StoryWarningEvent } from './sentry.js';
 
-export type AgentPurpose = 'story' | 'retry' | 'resolve';
+/** `guided`: the first turn of a story a replan sent back, with the Surgeon's guidance. */
+export type AgentPurpose = 'story' | 'retry' | 'resolve' | 'guided';
 
 /** Everything an agent session actor needs to build its prompt and argv. */
 export interface AgentSessionInput {
@@ -18,6 +19,8 @@ export interface AgentSessionInput {
   readonly warnings: readonly CollisionWarning[];
   readonly conflict: { readonly files: readonly string[]; readonly onto: string } | undefined;
   readonly reason: string | undefined;
+  /** The Surgeon's guidance when a replan sent the story back; empty otherwise. */
+  readonly guidance: string;
 }
 
 /** What readying a new worktree (copied files, setup commands) came to; `reason` carries the output's tail. */

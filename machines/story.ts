@@ -257,8 +257,10 @@ export const storyMachine = setup({
     dependencies: input.dependencies,
     limits: input.limits,
     brief: '',
-    sessionId: undefined,
-    purpose: 'story',
+    // A story sent back by a replan continues its earlier session when it has one.
+    sessionId: input.guidance?.sessionId,
+    purpose: input.guidance === undefined ? 'story' : 'guided',
+    guidance: input.guidance?.text ?? '',
     warnings: [],
     turnWarnings: [],
     attempts: 0,

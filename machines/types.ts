@@ -35,6 +35,21 @@ export interface MergedDependency {
   readonly files: readonly string[];
 }
 
+/** One verification command's run: `exitCode` null when it could not start or was stopped by its timeout. */
+export interface CheckResult {
+  readonly command: string;
+  readonly exitCode: number | null;
+  readonly durationMs: number;
+  /** The end of its output. */
+  readonly tail: string;
+}
+
+/** The integration gate after a level: the project's checks on the integration branch (`skipped`: none to run). */
+export interface IntegrationGateOutput {
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly results: readonly CheckResult[];
+}
+
 /** How one agent process ended, as far as a story's lifecycle cares. */
 export type SessionOutcome =
   | { readonly kind: 'ok' }

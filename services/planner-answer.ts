@@ -18,7 +18,7 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
 }
 
 /** The JSON a text answer carries: all of it, a fenced block, or the outermost braces. */
-function jsonInText(text: string): unknown {
+export function jsonInText(text: string): unknown {
   const candidates = [text.trim(), FENCED.exec(text)?.[1], text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)];
   for (const candidate of candidates) {
     if (candidate === undefined || candidate === '') continue;

@@ -57,10 +57,20 @@ export interface StoryPromptInput {
   readonly brief: string;
   readonly warnings: readonly PromptWarning[];
   readonly branch: string;
+  /** The Surgeon's guidance when a replan sent the story back without a session to continue. */
+  readonly guidance?: string | undefined;
 }
 
 /** The first prompt of a story agent: goal, story, context from other agents, and the definition of done. */
-export const storyPrompt = ({ goal, story, dependencies, brief, warnings, branch }: StoryPromptInput): string => {
+export const storyPrompt = ({
+  goal,
+  story,
+  dependencies,
+  brief,
+  warnings,
+  branch,
+  guidance = '',
+}: StoryPromptInput): string => {
   const writes = story.writes ?? [];
   const parts = [
     `# Goal of the whole run\n\n${goal}`,
@@ -80,6 +90,12 @@ export const storyPrompt = ({ goal, story, dependencies, brief, warnings, branch
       : '',
     brief.trim() !== '' ? section('What other agents already learned', brief.trim()) : '',
     warnings.length > 0 ? section('Collision warnings', warningList(warnings, story.id)) : '',
+    guidance.trim() !== ''
+      ? section(
+          'Guidance after an earlier attempt failed',
+          `${guidance.trim()}\n\nYour branch may already hold work from that attempt: check ${code('git status')} and ${code('git log')} first.`,
+        )
+      : '',
     section('Definition of done', doneList(story.id, branch)),
   ];
   return `${parts.filter((part) => part !== '').join('\n\n')}\n`;
@@ -150,3 +166,7 @@ export const feedbackPrompt = ({
   readonly storyId?: string;
 }): string =>
   `baro noticed other stories working on files you touched:\n\n${warningList(warnings, storyId)}\n\nAdjust your work if needed, then continue with your story and its definition of done.\n`;
+
+/** The turn that sends a failed story back into its own session with the Surgeon's guidance. */
+export const guidedPrompt = ({ guidance }: { readonly guidance: string }): string =>
+  `This story failed, and baro's Surgeon sends it back to you with this guidance:\n\n${guidance.trim()}\n\nYour worktree and branch still hold your earlier work: check ${code('git status')} and ${code('git log')}, follow the guidance, then finish the story and its definition of done, committing with the prefix your rules give.\n`;

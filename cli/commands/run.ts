@@ -1,5 +1,6 @@
 // `baro run`: prepare, run the actor tree (map → plan → review → execute → publish), report each event, and map
 // the end to an exit code.
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { createActor } from 'xstate';
 import type { ActorRefFrom, ActorRefLike, AnyActorRef } from 'xstate';
@@ -156,6 +157,17 @@ export async function runCommand(
       model: options.models.planner,
       rawLogPath: paths.plannerLog,
     },
+    surgeon: {
+      runId: record.runId,
+      bin,
+      baseEnv: io.env,
+      runSession,
+      now: Date.now,
+      goal: record.goal,
+      model: options.models.surgeon,
+      paths,
+      rawLogPath: (n, subject) => join(paths.runDir, 'surgeon', `${n}-${subject}.jsonl`),
+    },
     cartographer: { home: run.home },
     git: {
       repoRoot: run.repoDir,
@@ -210,6 +222,7 @@ export async function runCommand(
       autoApprove: options.yes,
       parallel: options.parallel,
       limits: LIMITS,
+      replanBudget: settings.replan.budget,
       planning: PLANNING_LIMITS,
       publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
       librarian: {},
@@ -247,7 +260,8 @@ export async function runCommand(
   if (end === undefined) actor.stop();
   if (librarian) await writeJsonAtomic(paths.libraryJson, librarian.getSnapshot().context.knowledge);
 
-  const planned = end?.proposal?.plan.stories ?? run.plan?.stories ?? [];
+  // The plan as it ended: stories a replan added or replaced included.
+  const planned = outcome?.stories ?? end?.proposal?.plan.stories ?? run.plan?.stories ?? [];
   const stories = storySummaries(planned, outcome);
   const status = end?.ending === 'stopped' ? 'stopped' : finalStatus(end, stories);
   const branch = end?.branch ?? null;

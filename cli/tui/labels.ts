@@ -7,7 +7,7 @@ const SOURCES: readonly (readonly [RegExp, string])[] = [
   [/^knowledge\./, 'Librarian'],
   [/^collision\./, 'Sentry'],
   [/^story\.verdict/, 'Critic'],
-  [/^replan\./, 'Surgeon'],
+  [/^(replan|surgeon)\./, 'Surgeon'],
   [/^(story\.(committed|merged|conflict)|branch\.)/, 'Operator'],
   [/^quota\./, 'Quota'],
   [/^(planner|plan)\./, 'Planner'],

@@ -8,7 +8,14 @@ import type { StoryStatus, StoryView, ViewModel } from './view-model.js';
 export type { Frame, Pane, Size } from './panes.js';
 export { reviewViewport } from './review-layout.js';
 
-const GLYPH: Record<StoryStatus, string> = { pending: '·', running: '▶', merged: '✓', failed: '✗', blocked: '⊘' };
+const GLYPH: Record<StoryStatus, string> = {
+  pending: '·',
+  running: '▶',
+  merged: '✓',
+  failed: '✗',
+  blocked: '⊘',
+  replaced: '↳',
+};
 
 function headerLines(view: ViewModel, now: number): string[] {
   const stories = Object.values(view.stories);

@@ -4,7 +4,7 @@ import type { RunReportEvent } from '../run-events.js';
 import type { ViewKey } from './keys.js';
 import { planningText, sourceOf, toolText } from './labels.js';
 
-export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked';
+export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked' | 'replaced';
 
 export interface StoryView {
   readonly id: string;
@@ -184,11 +184,22 @@ function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel
       const { [event.storyId]: _resumed, ...quota } = view.quota;
       return { ...view, quota };
     }
+    case 'replan.applied':
+      return replanned(view, event);
     case 'run.completed':
       return { ...view, planning: undefined, review: undefined, finished: { status: event.status, at: t } };
     default:
       return view;
   }
+}
+
+/** The levels that ran, then the ones a replan recomputed (a retried story moves there); each story's new status. */
+function replanned(view: ViewModel, event: Extract<RunReportEvent, { type: 'replan.applied' }>): ViewModel {
+  const ahead = new Set(event.levels.flat());
+  const ran = view.levels.slice(0, event.level + 1).map((level) => level.filter((id) => !ahead.has(id)));
+  const levels = [...ran, ...event.levels].filter((level) => level.length > 0);
+  const start: ViewModel = { ...view, levels };
+  return event.after.reduce((v, story) => withStory(v, story.id, () => ({ status: story.status })), start);
 }
 
 export function applySnapshot(view: ViewModel, snapshot: StorySnapshot): ViewModel {

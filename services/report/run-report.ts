@@ -68,12 +68,18 @@ const titleFor = (status: string, goal: string): string => {
 
 function summary(input: ReportInput, merged: number): string[] {
   const from = input.continuedFrom === undefined ? '' : ` (continuing it from ${input.continuedFrom.slice(0, 8)})`;
+  // A story the Surgeon split is done by its parts: it counts neither as merged nor as missing.
+  const replaced = input.stories.filter((s) => s.status === 'replaced').map((s) => s.id);
+  const split =
+    replaced.length > 0
+      ? ` ${replaced.join(', ')} failed and ${replaced.length === 1 ? 'was' : 'were'} split by a replan.`
+      : '';
   return [
     '## Goal',
     '',
     input.goal,
     '',
-    `baro run ${code(input.runId)} on ${code(input.branch)}${from}, from ${code(input.base)}: ${merged} of ${input.stories.length} stories merged.`,
+    `baro run ${code(input.runId)} on ${code(input.branch)}${from}, from ${code(input.base)}: ${merged} of ${input.stories.length - replaced.length} stories merged.${split}`,
   ];
 }
 
@@ -91,7 +97,7 @@ function earlier(input: ReportInput): string[] {
 }
 
 function missing(input: ReportInput): string[] {
-  const open = input.stories.filter((s) => s.status !== 'merged');
+  const open = input.stories.filter((s) => s.status !== 'merged' && s.status !== 'replaced');
   if (open.length === 0) return [];
   const line = (s: ReportStory): string => {
     if (s.status === 'failed')

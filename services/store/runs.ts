@@ -13,7 +13,7 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const StorySummarySchema = z.object({
   id: z.string().min(1),
   title: z.string(),
-  status: z.enum(['pending', 'running', 'merged', 'failed', 'blocked']),
+  status: z.enum(['pending', 'running', 'merged', 'failed', 'blocked', 'replaced']),
   attempts: z.number().int().nonnegative(),
   agentMs: z.number().nonnegative().optional(),
   costUsd: z.number().nonnegative().optional(),

@@ -67,7 +67,7 @@ describe('baro --version and --help', () => {
   it('run --help leaves out the models of roles this version does not have yet', async () => {
     const result = await runBaro(['run', '--help'], { cwd });
     expect(result.stdout).not.toContain('--model-critic');
-    expect(result.stdout).not.toContain('--model-surgeon');
+    expect(result.stdout).toContain('--model-surgeon <model>');
   });
 });
 

@@ -116,6 +116,7 @@ describe('worktree setup', () => {
   it('fails a story whose setup command fails, with the command and its output, and never starts its agent', async () => {
     const repo = await repoWithConfig({
       worktree: { setup: ['echo installing; echo "npm ERR! no lockfile" >&2; exit 3'] },
+      replan: { budget: 0 },
     });
     const run = await runPlan(repo, planOf('Broken setup', [{ id: 'A' }]), { scripts: [slow('A')] });
     expect(run.result.exitCode).toBe(1);

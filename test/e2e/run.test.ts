@@ -1,6 +1,6 @@
 // `baro run --plan` end to end: real git, the fake claude, the real CLI process.
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maxConcurrent, readInvocations } from '../fake-claude/scenario.js';
 import type { FakeScript } from '../fake-claude/scenario.js';
@@ -93,6 +93,9 @@ describe('baro run --plan', () => {
 
   it('blocks the dependents of a story that fails for good, merges the rest and exits 1 with partial', async () => {
     const repo = await makeTempRepo();
+    // No replan budget: the failure stays (test/e2e/replan.test.ts has the Surgeon's side).
+    const config = join(dirname(repo), 'no-replans.json');
+    await writeFile(config, JSON.stringify({ replan: { budget: 0 } }));
     const plan = planOf('Partial demo', [
       { id: 'A' },
       { id: 'B' },
@@ -109,7 +112,7 @@ describe('baro run --plan', () => {
       work('C'),
       work('D'),
     ];
-    const run = await runPlan(repo, plan, { scripts });
+    const run = await runPlan(repo, plan, { scripts }, ['--config', config]);
 
     expect(run.result.exitCode).toBe(1);
     const completed = eventsOf(run.events, 'run.completed')[0];

@@ -13,6 +13,10 @@ import { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
+import { surgeonMachine } from '../../machines/surgeon.js';
+import type { SurgeonEmitted } from '../../machines/surgeon.js';
+import { createGateFake, createSurgeonFake } from './replan-fakes.js';
+import type { GateScript, SurgeonScript } from './replan-fakes.js';
 import type { StoryLimits } from '../../machines/story-context.js';
 import type { AgentSessionInput, StoryEmitted, StoryEvent, WorktreeSetupOutput } from '../../machines/story-events.js';
 import type {
@@ -31,7 +35,7 @@ import type {
 /** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
 export const NOW = 1_700_000_000_000;
 
-type Emitted = StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted;
+type Emitted = StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted | SurgeonEmitted;
 type StoryRef = ActorRefFrom<typeof storyMachine>;
 type ConductorRef = ActorRefFrom<typeof conductorMachine>;
 
@@ -272,6 +276,12 @@ interface HarnessOptions {
   /** The config has worktree setup (files to copy or commands), so stories go through settingUp. */
   readonly worktreeSetup?: boolean;
   readonly holdSetup?: boolean;
+  /** Replans the Surgeon may make; none by default, so a failed story stays failed. */
+  readonly replanBudget?: number;
+  /** Each Surgeon turn's answer (`hold`: the test answers); by default the turn crashes, as an unprovided one does. */
+  readonly surgeon?: SurgeonScript;
+  /** The integration gate after each level (`hold`: the test answers); skipped by default. */
+  readonly gate?: GateScript;
 }
 
 type ServiceLogic = CallbackActorLogic<EventObject>;
@@ -299,6 +309,8 @@ export function startRun(options: HarnessOptions) {
   const git = createGitFake(options.holdGit);
   const sleeps = createSleepFake(options.holdSleep ?? false);
   const setups = createSetupFake(options.holdSetup ?? false);
+  const surgeon = createSurgeonFake(options.surgeon);
+  const gates = createGateFake(options.gate);
   const log: LoggedEvent[] = [];
   const stories = new Map<string, StoryRef>();
   let conductorRef: ConductorRef | undefined;
@@ -309,7 +321,13 @@ export function startRun(options: HarnessOptions) {
   });
   const machine = runMachine.provide({
     actors: {
-      conductor: conductorMachine.provide({ actors: { story: storyLogic } }),
+      conductor: conductorMachine.provide({
+        actors: {
+          story: storyLogic,
+          surgeon: surgeonMachine.provide({ actors: { surgeonTurn: surgeon.logic, sleepUntil: sleeps.logic } }),
+          integrationGate: gates.logic,
+        },
+      }),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
       nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(async () => ({
         branch: 'baro/test',
@@ -345,6 +363,7 @@ export function startRun(options: HarnessOptions) {
       autoApprove: true,
       parallel: options.parallel ?? 2,
       limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
+      replanBudget: options.replanBudget ?? 0,
       planning: { repairs: 2, transientRetries: 2 },
       publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
       librarian: {},
@@ -367,6 +386,8 @@ export function startRun(options: HarnessOptions) {
     git,
     sleeps,
     setups,
+    surgeon,
+    gates,
     log,
     done: (): Promise<RunOutput> => toPromise(actor),
     emitted<K extends Emitted['type']>(type: K): Extract<Emitted, { type: K }>[] {

@@ -29,6 +29,7 @@ const result = (storyId: string, status: 'merged' | 'failed'): StoryResult => ({
 });
 
 const outcomeOf = (statuses: Record<string, 'merged' | 'failed'>): ConductorOutput => ({
+  stories: [],
   status: statuses,
   results: Object.fromEntries(Object.entries(statuses).map(([id, s]) => [id, result(id, s)])),
 });

@@ -81,6 +81,27 @@ describe('replan', () => {
     expect(both.ok ? [] : both.issues.map((issue) => issue.rule)).toContain('redefined-and-dropped');
   });
 
+  it('replaces a failed story, and refuses to replace one that has not failed or to leave a dependent on it', () => {
+    const replaced = replan(progress, {
+      stories: [story('S2a', ['S1']), story('S3', ['S2a'])],
+      drop: [],
+      replace: ['S2'],
+    });
+    expect(replaced.ok && replaced.status).toEqual({
+      S1: 'merged',
+      S2: 'replaced',
+      S3: 'pending',
+      S4: 'running',
+      S2a: 'pending',
+    });
+    const notFailed = replan(progress, { stories: [], drop: [], replace: ['S1'] });
+    expect(notFailed.ok ? [] : notFailed.issues.map((issue) => issue.rule)).toContain('not-failed');
+    const orphan = replan(progress, { stories: [story('S2a', ['S1'])], drop: [], replace: ['S2'] });
+    expect(orphan.ok ? [] : orphan.issues.map((issue) => [issue.storyId, issue.rule])).toEqual([
+      ['S3', 'depends-on-replaced'],
+    ]);
+  });
+
   it('leaves the running level as it is, a blocked story of it included', () => {
     const running: PlanProgress<DagStory> = { stories, status, level: ['S3', 'S4'] };
     const retried = replan(running, { stories: [story('S2', ['S1'])], drop: [] });

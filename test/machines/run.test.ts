@@ -34,6 +34,7 @@ const input: RunInput = {
   autoApprove: false,
   parallel: 2,
   limits: { transientRetries: 1, conflictRounds: 1 },
+  replanBudget: 0,
   planning: { repairs: 2, transientRetries: 1 },
   publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
   librarian: {},

@@ -57,6 +57,35 @@ describe('the view model', () => {
     expect(view.events.find((e) => e.source === 'Operator')?.text).toBe('line of story.merged');
   });
 
+  it('shows a split story replaced and its parts in the level a replan recomputed, said by the Surgeon', () => {
+    const view = fold([
+      ...EVENTS,
+      {
+        type: 'replan.applied',
+        level: 0,
+        cause: { kind: 'story', storyId: 'A', reason: 'max_turns' },
+        action: 'split',
+        by: 'surgeon',
+        reason: 'too big',
+        before: [],
+        after: [
+          { id: 'A', title: 'a', dependsOn: [], status: 'replaced' },
+          { id: 'B', title: 'b', dependsOn: [], status: 'merged' },
+          { id: 'C', title: 'c', dependsOn: ['A1', 'A2'], status: 'pending' },
+          { id: 'A1', title: 'a1', dependsOn: [], status: 'pending' },
+          { id: 'A2', title: 'a2', dependsOn: [], status: 'pending' },
+        ],
+        levels: [['A1', 'A2'], ['C']],
+        budgetLeft: 2,
+      },
+    ]);
+    expect(view.levels).toEqual([['A', 'B'], ['A1', 'A2'], ['C']]);
+    expect(view.stories['A']?.status).toBe('replaced');
+    expect(view.stories['C']?.status).toBe('pending');
+    expect(view.events.at(-1)).toMatchObject({ source: 'Surgeon', text: 'line of replan.applied' });
+    expect(text(layout(view, { width: 100, height: 30 }, T0))).toContain('A1');
+  });
+
   it('takes the story state and running totals from the story actor snapshots', () => {
     const view = applySnapshot(fold(EVENTS.slice(0, 4)), {
       storyId: 'A',

@@ -55,6 +55,17 @@ describe('buildRunReport', () => {
     expect(report.body).not.toContain('What is missing');
   });
 
+  it('counts a story the Surgeon split neither as merged nor as missing, and says it was split', () => {
+    const report = buildRunReport(
+      input({
+        stories: [story('A'), story('B', { status: 'replaced', mergeSha: undefined }), story('B1'), story('C')],
+      }),
+    );
+    expect(report.title).toBe('Add rate limiting');
+    expect(report.body).toContain('3 of 3 stories merged. B failed and was split by a replan.');
+    expect(report.body).not.toContain('What is missing');
+  });
+
   it('timing adds up: Σ agent time of every story and attempt ÷ wall time', () => {
     const report = buildRunReport(
       input({
@@ -159,6 +170,7 @@ describe('writeReport', () => {
       denials: [],
     });
     const outcome: ConductorOutput = {
+      stories: [],
       status: { A: 'merged', B: 'merged' },
       results: { A: result('A', 30_000), B: result('B', 20_000) },
     };

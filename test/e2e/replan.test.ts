@@ -1,0 +1,97 @@
+// The Surgeon end to end: real git, the fake claude answering as story agents and as the Surgeon, the real CLI.
+import { describe, expect, it } from 'vitest';
+import { argValue, promptOf, readInvocations } from '../fake-claude/scenario.js';
+import type { FakeScript } from '../fake-claude/scenario.js';
+import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { eventsOf, planOf, runPlan } from './helpers.js';
+
+useGitSandbox();
+
+const work = (id: string): FakeScript => ({
+  match: { storyId: id, role: 'story' },
+  steps: [{ write: `src/${id}.txt`, content: `${id}\n` }],
+});
+const half = (id: string): FakeScript => ({
+  match: { storyId: id, role: 'story', resume: false },
+  steps: [{ write: `src/${id}.txt`, content: 'half\n' }],
+  result: { type: 'max_turns' },
+});
+const part = (id: string) => ({
+  id,
+  title: `part ${id}`,
+  description: `Do part ${id} of B.`,
+  dependsOn: ['A'],
+  acceptance: [`src/${id}.txt exists`],
+});
+
+describe('baro run with the Surgeon', () => {
+  it('splits a story that fails every attempt into two that run in the next level and merge; the run succeeds', async () => {
+    const repo = await makeTempRepo();
+    const plan = planOf('Split demo', [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }, { id: 'C', dependsOn: ['B'] }]);
+    const surgeon: FakeScript = {
+      match: { storyId: 'B', role: 'surgeon' },
+      steps: [{ bash: 'git log --oneline' }],
+      result: {
+        type: 'success',
+        structuredOutput: { action: 'split', reason: 'B is two changes', stories: [part('B1'), part('B2')] },
+      },
+    };
+    const stuck: FakeScript = { ...half('B'), match: { storyId: 'B', role: 'story' } };
+    const run = await runPlan(repo, plan, { scripts: [surgeon, stuck, ...['A', 'B1', 'B2', 'C'].map(work)] });
+
+    expect(run.result.stderr).toBe('');
+    expect(run.result.exitCode).toBe(0);
+    expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([['A'], ['B'], ['B1', 'B2'], ['C']]);
+    const [applied] = eventsOf(run.events, 'replan.applied');
+    expect(applied).toMatchObject({ action: 'split', by: 'surgeon', levels: [['B1', 'B2'], ['C']], budgetLeft: 2 });
+    expect(applied?.before).toContainEqual({ id: 'B', title: 'story B', dependsOn: ['A'], status: 'failed' });
+    expect(applied?.after).toEqual(
+      expect.arrayContaining([
+        { id: 'B', title: 'story B', dependsOn: ['A'], status: 'replaced' },
+        { id: 'C', title: 'story C', dependsOn: ['B1', 'B2'], status: 'pending' },
+        { id: 'B1', title: 'part B1', dependsOn: ['A'], status: 'pending' },
+      ]),
+    );
+    const completed = eventsOf(run.events, 'run.completed')[0];
+    expect(completed).toMatchObject({ status: 'succeeded' });
+    expect(completed?.stories).toEqual([
+      expect.objectContaining({ id: 'A', status: 'merged' }),
+      expect.objectContaining({ id: 'B', status: 'replaced' }),
+      expect.objectContaining({ id: 'C', status: 'merged' }),
+      expect.objectContaining({ id: 'B1', status: 'merged' }),
+      expect.objectContaining({ id: 'B2', status: 'merged' }),
+    ]);
+    for (const id of ['A', 'B1', 'B2', 'C']) expect(await git(repo, 'show', `baro/split-demo:src/${id}.txt`)).toBe(id);
+
+    const asked = readInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_ROLE === 'surgeon');
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.cwd).toMatch(/worktrees\/.*\/B$/);
+    expect(argValue(asked[0]!, '--model')).toBe('sonnet');
+    expect(argValue(asked[0]!, '--json-schema')).toContain('"action"');
+    expect(promptOf(asked[0]!)).toContain('Story B failed');
+  });
+
+  it('retries the story once in its own session when the Surgeon cannot answer, and it merges', async () => {
+    const repo = await makeTempRepo();
+    const plan = planOf('Fallback demo', [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }]);
+    const scripts: FakeScript[] = [
+      { match: { role: 'surgeon' }, result: { type: 'auth' } },
+      half('B'),
+      { match: { storyId: 'B', role: 'story', resume: true }, steps: [{ write: 'src/B.txt', content: 'whole\n' }] },
+      work('A'),
+    ];
+    const run = await runPlan(repo, plan, { scripts });
+
+    expect(run.result.exitCode).toBe(0);
+    expect(eventsOf(run.events, 'replan.applied')).toEqual([
+      expect.objectContaining({ action: 'retry', by: 'policy', cause: expect.objectContaining({ storyId: 'B' }) }),
+    ]);
+    const turns = readInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_STORY_ID === 'B');
+    expect(turns.map((inv) => inv.env.BARO_ROLE)).toEqual(['story', 'surgeon', 'story']);
+    expect(turns[2]?.sessionId).toBe(turns[0]?.sessionId);
+    expect(argValue(turns[2]!, '--resume')).toBe(turns[0]?.sessionId);
+    expect(promptOf(turns[2]!)).toContain('Surgeon sends it back');
+    expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({ status: 'succeeded' });
+    expect(await git(repo, 'show', 'baro/fallback-demo:src/B.txt')).toBe('whole');
+  });
+});
