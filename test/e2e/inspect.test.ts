@@ -38,6 +38,8 @@ async function inspectorUrl(stream: NodeJS.ReadableStream | null): Promise<strin
 async function openPage(url: string): Promise<{ page: Page; requests: string[] }> {
   browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const page = await browser.newPage();
+  // A busy machine is slow, never wrong: waits give up after two minutes, not Playwright's default 30 s.
+  page.setDefaultTimeout(120_000);
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   await page.goto(url);
