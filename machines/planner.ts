@@ -3,6 +3,7 @@
 import { assertEvent, assign, emit, fromPromise, setup } from 'xstate';
 import { quotaDeadline, retryDelayMs } from './story-policy.js';
 import type { Proposal, SessionSummary } from './types.js';
+import { outcomeText } from './story-context.js';
 
 export type PlannerPurpose = 'draft' | 'repair' | 'refine';
 
@@ -71,11 +72,6 @@ function turnOf(event: PlannerEvent): PlannerTurnOutput {
 const outcomeOf = (event: PlannerEvent) => turnOf(event).summary.outcome;
 // The model answered; whether the answer is a valid plan is a separate question.
 const finished = (event: PlannerEvent) => outcomeOf(event).kind === 'ok' || outcomeOf(event).kind === 'denied';
-
-function outcomeText(summary: SessionSummary): string {
-  const { outcome } = summary;
-  return 'text' in outcome && outcome.text ? `${outcome.kind}: ${outcome.text}` : outcome.kind;
-}
 
 export const plannerMachine = setup({
   types: {

@@ -5,6 +5,7 @@ import { quotaDeadline, retryDelayMs } from './story-policy.js';
 import { caseSubject } from './surgery.js';
 import type { PlanState, SurgeonCase, SurgeonProposal } from './surgery.js';
 import type { SessionSummary } from './types.js';
+import { outcomeText } from './story-context.js';
 
 export interface SurgeonInput {
   readonly case: SurgeonCase;
@@ -65,11 +66,6 @@ function turnOf(event: SurgeonEvent): SurgeonTurnOutput {
 const outcomeOf = (event: SurgeonEvent) => turnOf(event).summary.outcome;
 // The model answered; whether the answer is a usable proposal is a separate question.
 const finished = (event: SurgeonEvent) => outcomeOf(event).kind === 'ok' || outcomeOf(event).kind === 'denied';
-
-function outcomeText(summary: SessionSummary): string {
-  const { outcome } = summary;
-  return 'text' in outcome && outcome.text ? `${outcome.kind}: ${outcome.text}` : outcome.kind;
-}
 
 export const surgeonMachine = setup({
   types: {
