@@ -17,6 +17,8 @@ export interface RealClaude {
 
 export interface Invocation {
   readonly pid: number;
+  /** When the wrapper started, in nanoseconds since the epoch. */
+  readonly started: bigint;
   readonly role: string;
   readonly storyId: string;
   readonly cwd: string;
@@ -34,7 +36,8 @@ export async function realClaude(dir: string): Promise<RealClaude> {
   const script = [
     '#!/bin/sh',
     `log=${quote(logDir)}`,
-    `printf '%s\\0' "\${BARO_ROLE:-}" "\${BARO_STORY_ID:-}" "$PWD" "$@" > "$log/argv-$$"`,
+    // Pids wrap around on a busy machine, so the start time in nanoseconds orders the calls.
+    `printf '%s\\0' "$(date +%s%N)" "\${BARO_ROLE:-}" "\${BARO_STORY_ID:-}" "$PWD" "$@" > "$log/argv-$$"`,
     `exec ${quote(inject('claudeBin'))} "$@" 2> "$log/stderr-$$"`,
     '',
   ].join('\n');
@@ -62,20 +65,22 @@ export async function compatEnv(dir: string, api: FakeAnthropic, claude: RealCla
   };
 }
 
-/** Every call of the wrapper so far (the `--version` check included), oldest pid first. */
+/** Every call of the wrapper so far (the `--version` check included), earliest first. */
 export async function invocations(claude: RealClaude): Promise<Invocation[]> {
   const names = (await readdir(claude.logDir)).filter((name) => name.startsWith('argv-'));
   const calls = await Promise.all(
     names.map(async (name) => {
       const pid = Number(name.slice('argv-'.length));
-      const [role = '', storyId = '', cwd = '', ...args] = (await readFile(join(claude.logDir, name), 'utf8'))
+      const [started = '', role = '', storyId = '', cwd = '', ...args] = (
+        await readFile(join(claude.logDir, name), 'utf8')
+      )
         .split('\0')
         .slice(0, -1);
       const stderr = await readFile(join(claude.logDir, `stderr-${pid}`), 'utf8').catch(() => '');
-      return { pid, role, storyId, cwd, args, stderr };
+      return { pid, started: BigInt(started), role, storyId, cwd, args, stderr };
     }),
   );
-  return calls.sort((a, b) => a.pid - b.pid);
+  return calls.sort((a, b) => (a.started < b.started ? -1 : a.started > b.started ? 1 : 0));
 }
 
 /** Agent turns only: the preflight's `--version` left out. */
