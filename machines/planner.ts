@@ -1,9 +1,24 @@
 // The Planner: one read-only Claude session that turns the goal into a plan, repairs what breaks the rules, and
 // revises on feedback; usage limits and transient failures pause the session, which then continues.
 import { assertEvent, assign, emit, fromPromise, setup } from 'xstate';
-import { quotaDeadline, retryDelayMs } from './story-policy.js';
-import type { Proposal, SessionSummary } from './types.js';
+import type { Proposal } from './types.js';
 import { outcomeText } from './story-context.js';
+import type { AnsweredTurn, SessionBudget, SessionLimits } from './answering-session.js';
+import {
+  accrued,
+  answered,
+  errorText,
+  finished,
+  freshBudget,
+  hitUsageLimit,
+  issuesOf,
+  mayRepair,
+  mayRetry,
+  proposalOf,
+  quotaWaitScheduled,
+  retryScheduled,
+  waitingStates,
+} from './answering-session.js';
 
 export type PlannerPurpose = 'draft' | 'repair' | 'refine';
 
@@ -15,7 +30,7 @@ export interface PlannerInput {
   readonly sessionId: string | undefined;
   /** What the person asked to change in the earlier plan; undefined drafts one. */
   readonly feedback: string | undefined;
-  readonly limits: { readonly repairs: number; readonly transientRetries: number };
+  readonly limits: SessionLimits;
 }
 
 /** Everything one planner turn needs to build its prompt and argv. */
@@ -31,12 +46,7 @@ export interface PlannerTurnInput {
 }
 
 /** A turn's end and its answer, already checked against the plan schema and the graph rules. */
-export interface PlannerTurnOutput {
-  readonly summary: SessionSummary;
-  readonly endedAt: number;
-  readonly answer:
-    { readonly ok: true; readonly proposal: Proposal } | { readonly ok: false; readonly issues: string[] };
-}
+export type PlannerTurnOutput = AnsweredTurn<Proposal>;
 
 export type PlannerOutput =
   | { readonly status: 'ready'; readonly proposal: Proposal; readonly sessionId: string | undefined }
@@ -50,16 +60,10 @@ export type PlannerEmitted =
   | { type: 'planner.paused'; until: number }
   | { type: 'planner.resumed' };
 
-interface PlannerContext extends PlannerInput {
+interface PlannerContext extends PlannerInput, SessionBudget {
   readonly purpose: PlannerPurpose;
-  readonly turns: number;
-  readonly repairs: number;
-  readonly transientFailures: number;
   readonly issues: readonly string[];
-  readonly retryAt: number | undefined;
-  readonly reason: string | undefined;
   readonly proposal: Proposal | undefined;
-  readonly costUsd: number;
 }
 
 type PlannerEvent = { type: 'xstate.done.actor.turn'; output: PlannerTurnOutput };
@@ -68,10 +72,6 @@ function turnOf(event: PlannerEvent): PlannerTurnOutput {
   assertEvent(event, 'xstate.done.actor.turn');
   return event.output;
 }
-
-const outcomeOf = (event: PlannerEvent) => turnOf(event).summary.outcome;
-// The model answered; whether the answer is a valid plan is a separate question.
-const finished = (event: PlannerEvent) => outcomeOf(event).kind === 'ok' || outcomeOf(event).kind === 'denied';
 
 export const plannerMachine = setup({
   types: {
@@ -90,13 +90,11 @@ export const plannerMachine = setup({
     }),
   },
   guards: {
-    answered: ({ event }) => finished(event) && turnOf(event).answer.ok,
-    usageLimit: ({ event }) => outcomeOf(event).kind === 'usage_limit',
-    retryable: ({ context, event }) =>
-      ['transient', 'killed'].includes(outcomeOf(event).kind) &&
-      context.transientFailures < context.limits.transientRetries,
-    canRepair: ({ context, event }) => finished(event) && context.repairs < context.limits.repairs,
-    rejected: ({ event }) => finished(event),
+    answered: ({ event }) => answered(turnOf(event)),
+    usageLimit: ({ event }) => hitUsageLimit(turnOf(event)),
+    retryable: ({ context, event }) => mayRetry(context, turnOf(event)),
+    canRepair: ({ context, event }) => mayRepair(context, turnOf(event)),
+    rejected: ({ event }) => finished(turnOf(event)),
   },
   actions: {
     startTurn: assign({ turns: ({ context }) => context.turns + 1 }),
@@ -105,41 +103,17 @@ export const plannerMachine = setup({
       purpose: context.purpose,
       turn: context.turns,
     })),
-    accrue: assign(({ context, event }) => {
-      const { summary } = turnOf(event);
-      return { costUsd: context.costUsd + summary.costUsd, sessionId: summary.sessionId ?? context.sessionId };
-    }),
-    recordProposal: assign({
-      proposal: ({ event }) => {
-        const { answer } = turnOf(event);
-        return answer.ok ? answer.proposal : undefined;
-      },
-    }),
-    recordIssues: assign({
-      issues: ({ event }) => {
-        const { answer } = turnOf(event);
-        return answer.ok ? [] : answer.issues;
-      },
-    }),
+    accrue: assign(({ context, event }) => accrued(context, turnOf(event))),
+    recordProposal: assign({ proposal: ({ event }) => proposalOf(turnOf(event)) }),
+    recordIssues: assign({ issues: ({ event }) => issuesOf(turnOf(event)) }),
     scheduleRepair: assign({ purpose: 'repair', repairs: ({ context }) => context.repairs + 1 }),
     emitRejected: emit(({ context }) => ({
       type: 'planner.rejected' as const,
       issues: context.issues,
       repair: context.repairs,
     })),
-    scheduleRetry: assign(({ context, event }) => {
-      const { summary, endedAt } = turnOf(event);
-      return {
-        transientFailures: context.transientFailures + 1,
-        retryAt: endedAt + retryDelayMs(context.transientFailures),
-        reason: outcomeText(summary),
-      };
-    }),
-    scheduleQuotaWait: assign(({ event }) => {
-      const { summary, endedAt } = turnOf(event);
-      const resetsAt = summary.outcome.kind === 'usage_limit' ? summary.outcome.resetsAt : undefined;
-      return { retryAt: quotaDeadline(resetsAt, endedAt), reason: outcomeText(summary) };
-    }),
+    scheduleRetry: assign(({ context, event }) => retryScheduled(context, turnOf(event))),
+    scheduleQuotaWait: assign(({ event }) => quotaWaitScheduled(turnOf(event))),
     failWithOutcome: assign({ reason: ({ event }) => outcomeText(turnOf(event).summary), issues: [] }),
     emitRetry: emit(({ context }) => ({
       type: 'planner.retry' as const,
@@ -153,15 +127,10 @@ export const plannerMachine = setup({
   id: 'planner',
   context: ({ input }) => ({
     ...input,
+    ...freshBudget,
     purpose: input.feedback === undefined ? 'draft' : 'refine',
-    turns: 0,
-    repairs: 0,
-    transientFailures: 0,
     issues: [],
-    retryAt: undefined,
-    reason: undefined,
     proposal: undefined,
-    costUsd: 0,
   }),
   initial: 'asking',
   states: {
@@ -194,32 +163,11 @@ export const plannerMachine = setup({
         ],
         onError: {
           target: 'failed',
-          actions: assign({
-            reason: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)),
-            issues: [],
-          }),
+          actions: assign({ reason: ({ event }) => errorText(event.error), issues: [] }),
         },
       },
     },
-    backingOff: {
-      entry: 'emitRetry',
-      invoke: {
-        id: 'backoff',
-        src: 'sleepUntil',
-        input: ({ context }) => ({ until: context.retryAt ?? 0 }),
-        onDone: 'asking',
-      },
-    },
-    waitingForQuota: {
-      entry: 'emitPaused',
-      exit: 'emitResumed',
-      invoke: {
-        id: 'quota',
-        src: 'sleepUntil',
-        input: ({ context }) => ({ until: context.retryAt ?? 0 }),
-        onDone: 'asking',
-      },
-    },
+    ...waitingStates,
     ready: { type: 'final' },
     invalid: { type: 'final' },
     failed: { type: 'final' },

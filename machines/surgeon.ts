@@ -1,16 +1,30 @@
 // The Surgeon: one Claude session that turns a failure (a story, or the integration gate) into a proposal — retry
 // with guidance, split, fix or drop — repairs an answer that breaks the plan's rules, and waits out usage limits.
 import { assertEvent, assign, emit, fromPromise, setup } from 'xstate';
-import { quotaDeadline, retryDelayMs } from './story-policy.js';
 import { caseSubject } from './surgery.js';
 import type { PlanState, SurgeonCase, SurgeonProposal } from './surgery.js';
-import type { SessionSummary } from './types.js';
 import { outcomeText } from './story-context.js';
+import type { AnsweredTurn, SessionBudget, SessionLimits } from './answering-session.js';
+import {
+  accrued,
+  answered,
+  errorText,
+  finished,
+  freshBudget,
+  hitUsageLimit,
+  issuesOf,
+  mayRepair,
+  mayRetry,
+  proposalOf,
+  quotaWaitScheduled,
+  retryScheduled,
+  waitingStates,
+} from './answering-session.js';
 
 export interface SurgeonInput {
   readonly case: SurgeonCase;
   readonly plan: PlanState;
-  readonly limits: { readonly transientRetries: number; readonly repairs: number };
+  readonly limits: SessionLimits;
 }
 
 /** Everything one Surgeon turn needs to build its prompt and argv. */
@@ -25,12 +39,7 @@ export interface SurgeonTurnInput {
 }
 
 /** A turn's end and its answer, already checked against the answer schema and the plan's rules. */
-export interface SurgeonTurnOutput {
-  readonly summary: SessionSummary;
-  readonly endedAt: number;
-  readonly answer:
-    { readonly ok: true; readonly proposal: SurgeonProposal } | { readonly ok: false; readonly issues: string[] };
-}
+export type SurgeonTurnOutput = AnsweredTurn<SurgeonProposal>;
 
 export type SurgeonOutput =
   | { readonly status: 'proposed'; readonly proposal: SurgeonProposal; readonly costUsd: number }
@@ -43,17 +52,10 @@ export type SurgeonEmitted =
   | { type: 'surgeon.paused'; subject: string; until: number }
   | { type: 'surgeon.resumed'; subject: string };
 
-interface SurgeonContext extends SurgeonInput {
+interface SurgeonContext extends SurgeonInput, SessionBudget {
   readonly purpose: 'propose' | 'repair';
-  readonly turns: number;
-  readonly repairs: number;
-  readonly transientFailures: number;
-  readonly sessionId: string | undefined;
   readonly issues: readonly string[];
-  readonly retryAt: number | undefined;
-  readonly reason: string | undefined;
   readonly proposal: SurgeonProposal | undefined;
-  readonly costUsd: number;
 }
 
 type SurgeonEvent = { type: 'xstate.done.actor.turn'; output: SurgeonTurnOutput };
@@ -62,10 +64,6 @@ function turnOf(event: SurgeonEvent): SurgeonTurnOutput {
   assertEvent(event, 'xstate.done.actor.turn');
   return event.output;
 }
-
-const outcomeOf = (event: SurgeonEvent) => turnOf(event).summary.outcome;
-// The model answered; whether the answer is a usable proposal is a separate question.
-const finished = (event: SurgeonEvent) => outcomeOf(event).kind === 'ok' || outcomeOf(event).kind === 'denied';
 
 export const surgeonMachine = setup({
   types: {
@@ -84,12 +82,10 @@ export const surgeonMachine = setup({
     }),
   },
   guards: {
-    answered: ({ event }) => finished(event) && turnOf(event).answer.ok,
-    usageLimit: ({ event }) => outcomeOf(event).kind === 'usage_limit',
-    retryable: ({ context, event }) =>
-      ['transient', 'killed'].includes(outcomeOf(event).kind) &&
-      context.transientFailures < context.limits.transientRetries,
-    canRepair: ({ context, event }) => finished(event) && context.repairs < context.limits.repairs,
+    answered: ({ event }) => answered(turnOf(event)),
+    usageLimit: ({ event }) => hitUsageLimit(turnOf(event)),
+    retryable: ({ context, event }) => mayRetry(context, turnOf(event)),
+    canRepair: ({ context, event }) => mayRepair(context, turnOf(event)),
   },
   actions: {
     startTurn: assign({ turns: ({ context }) => context.turns + 1 }),
@@ -99,42 +95,24 @@ export const surgeonMachine = setup({
       purpose: context.purpose,
       turn: context.turns,
     })),
-    accrue: assign(({ context, event }) => {
-      const { summary } = turnOf(event);
-      return { costUsd: context.costUsd + summary.costUsd, sessionId: summary.sessionId ?? context.sessionId };
-    }),
-    recordProposal: assign({
-      proposal: ({ event }) => {
-        const { answer } = turnOf(event);
-        return answer.ok ? answer.proposal : undefined;
-      },
-    }),
-    scheduleRepair: assign(({ context, event }) => {
-      const { answer } = turnOf(event);
-      return { purpose: 'repair' as const, repairs: context.repairs + 1, issues: answer.ok ? [] : answer.issues };
-    }),
+    accrue: assign(({ context, event }) => accrued(context, turnOf(event))),
+    recordProposal: assign({ proposal: ({ event }) => proposalOf(turnOf(event)) }),
+    scheduleRepair: assign(({ context, event }) => ({
+      purpose: 'repair' as const,
+      repairs: context.repairs + 1,
+      issues: issuesOf(turnOf(event)),
+    })),
     emitRejected: emit(({ context }) => ({
       type: 'surgeon.rejected' as const,
       subject: caseSubject(context.case),
       issues: context.issues,
     })),
-    scheduleRetry: assign(({ context, event }) => {
-      const { summary, endedAt } = turnOf(event);
-      return {
-        transientFailures: context.transientFailures + 1,
-        retryAt: endedAt + retryDelayMs(context.transientFailures),
-        reason: outcomeText(summary),
-      };
-    }),
-    scheduleQuotaWait: assign(({ event }) => {
-      const { summary, endedAt } = turnOf(event);
-      const resetsAt = summary.outcome.kind === 'usage_limit' ? summary.outcome.resetsAt : undefined;
-      return { retryAt: quotaDeadline(resetsAt, endedAt), reason: outcomeText(summary) };
-    }),
+    scheduleRetry: assign(({ context, event }) => retryScheduled(context, turnOf(event))),
+    scheduleQuotaWait: assign(({ event }) => quotaWaitScheduled(turnOf(event))),
     failWithAnswer: assign({
       reason: ({ event }) => {
         const { answer, summary } = turnOf(event);
-        if (!finished(event)) return outcomeText(summary);
+        if (!finished(turnOf(event))) return outcomeText(summary);
         return answer.ok ? 'no proposal' : `its answer breaks the rules: ${answer.issues.join('; ')}`;
       },
     }),
@@ -155,16 +133,11 @@ export const surgeonMachine = setup({
   id: 'surgeon',
   context: ({ input }) => ({
     ...input,
+    ...freshBudget,
     purpose: 'propose',
-    turns: 0,
-    repairs: 0,
-    transientFailures: 0,
     sessionId: undefined,
     issues: [],
-    retryAt: undefined,
-    reason: undefined,
     proposal: undefined,
-    costUsd: 0,
   }),
   initial: 'asking',
   states: {
@@ -195,31 +168,11 @@ export const surgeonMachine = setup({
         ],
         onError: {
           target: 'failed',
-          actions: assign({
-            reason: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)),
-          }),
+          actions: assign({ reason: ({ event }) => errorText(event.error) }),
         },
       },
     },
-    backingOff: {
-      entry: 'emitRetry',
-      invoke: {
-        id: 'backoff',
-        src: 'sleepUntil',
-        input: ({ context }) => ({ until: context.retryAt ?? 0 }),
-        onDone: 'asking',
-      },
-    },
-    waitingForQuota: {
-      entry: 'emitPaused',
-      exit: 'emitResumed',
-      invoke: {
-        id: 'quota',
-        src: 'sleepUntil',
-        input: ({ context }) => ({ until: context.retryAt ?? 0 }),
-        onDone: 'asking',
-      },
-    },
+    ...waitingStates,
     proposed: { type: 'final' },
     failed: { type: 'final' },
   },
