@@ -27,9 +27,12 @@ export interface DoctorInput {
 
 export const MIN_NODE_VERSION = '20.19.0';
 export const MIN_GIT_VERSION = '2.17.0';
+/** The Claude Code release baro's compatibility lane drives; older ones lack flags baro passes. */
+export const TESTED_CLAUDE_VERSION = '2.1.332';
 const PROBE_TIMEOUT_MS = 10_000;
-const INSTALL_CLAUDE =
-  'install Claude Code: npm i -g @anthropic-ai/claude-code, then `claude` to log in, or set BARO_CLAUDE_BIN';
+// Pinned: on Node 20 the unpinned package resolves to an older release that baro does not drive.
+const CLAUDE_PACKAGE = `@anthropic-ai/claude-code@${TESTED_CLAUDE_VERSION}`;
+const INSTALL_CLAUDE = `install Claude Code: npm i -g ${CLAUDE_PACKAGE}, then \`claude\` to log in, or set BARO_CLAUDE_BIN`;
 
 /** Runs every check (subprocesses concurrently); the order of the result is stable. */
 export async function runDoctorChecks(input: DoctorInput): Promise<Check[]> {
@@ -171,20 +174,30 @@ export async function checkClaude(input: Pick<DoctorInput, 'cwd' | 'env' | 'clau
     case 'failed': {
       const stubOnly = result.stderr.includes('native binary not installed');
       const fix = stubOnly
-        ? 'reinstall Claude Code without --ignore-scripts: npm i -g @anthropic-ai/claude-code'
+        ? `reinstall Claude Code without --ignore-scripts: npm i -g ${CLAUDE_PACKAGE}`
         : INSTALL_CLAUDE;
       return { ...base, status: 'fail', detail: describeProbeFailure(`${bin} --version`, result), fix };
     }
     case 'ok': {
       const text = firstLine(result.stdout);
-      return /^\d+\.\d+\.\d+/.test(text)
-        ? { ...base, status: 'ok', detail: `${text} (${bin})` }
-        : {
-            ...base,
-            status: 'warn',
-            detail: `\`${bin} --version\` printed "${text}", not a Claude Code version`,
-            fix: 'check that BARO_CLAUDE_BIN points at Claude Code',
-          };
+      const version = /^\d+\.\d+\.\d+/.test(text) ? parseVersion(text) : undefined;
+      if (version === undefined) {
+        return {
+          ...base,
+          status: 'warn',
+          detail: `\`${bin} --version\` printed "${text}", not a Claude Code version`,
+          fix: 'check that BARO_CLAUDE_BIN points at Claude Code',
+        };
+      }
+      if (!atLeast(version, TESTED_CLAUDE_VERSION)) {
+        return {
+          ...base,
+          status: 'warn',
+          detail: `${text} (${bin}) is older than ${TESTED_CLAUDE_VERSION}, the release baro is tested with`,
+          fix: `update Claude Code: npm i -g ${CLAUDE_PACKAGE}`,
+        };
+      }
+      return { ...base, status: 'ok', detail: `${text} (${bin})` };
     }
   }
 }

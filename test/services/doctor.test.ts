@@ -84,8 +84,17 @@ describe('runDoctorChecks', () => {
     const checks = await runDoctorChecks(input({ claudeBin: join(root, 'nowhere', 'claude') }));
     const claude = byId(checks, 'claude');
     expect(claude.status).toBe('fail');
-    expect(claude.fix).toContain('npm i -g @anthropic-ai/claude-code');
+    expect(claude.fix).toContain('npm i -g @anthropic-ai/claude-code@2.1.332');
     expect(claude.fix).toContain('BARO_CLAUDE_BIN');
+  });
+
+  it('warns about a Claude Code older than the release baro is tested with, and names the one to install', async () => {
+    await writeScript(join(bin, 'claude'), 'echo "2.1.197 (Claude Code)"');
+    expect(byId(await runDoctorChecks(input()), 'claude')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('older than 2.1.332'),
+      fix: 'update Claude Code: npm i -g @anthropic-ai/claude-code@2.1.332',
+    });
   });
 
   it('does not vouch for the login when the agent executable is missing', async () => {
