@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ReviewEvent } from '../machines/run-context.js';
 import type { Proposal, StoryDef } from '../machines/types.js';
 import { oneLine } from '../services/text.js';
+import { planSize } from './words.js';
 
 export interface ReviewOptions {
   /** Whether the planner can revise the plan (a plan given with --plan has no planner session). */
@@ -42,7 +43,7 @@ export function planText({ plan, levels }: Proposal): string {
       return story === undefined ? [] : storyLines(story);
     }),
   ]);
-  return `Plan for "${printable(plan.goal)}": ${plan.stories.length} stories in ${levels.length} levels\n${lines.join('\n')}\n`;
+  return `Plan for "${printable(plan.goal)}": ${planSize(plan.stories.length, levels.length)}\n${lines.join('\n')}\n`;
 }
 
 type Key = 'approve' | 'refine' | 'quit' | 'other';

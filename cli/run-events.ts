@@ -9,6 +9,7 @@ import type { StoryEmitted } from '../machines/story-events.js';
 import type { SurgeonEmitted } from '../machines/surgeon.js';
 import { replanLine, skippedLine } from './replan-lines.js';
 import type { PublishSummary } from './run-publish.js';
+import { planSize } from './words.js';
 
 export interface StorySummaryLine {
   readonly id: string;
@@ -87,7 +88,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'inspect.listening':
       return `inspector: ${event.url}`;
     case 'plan.ready':
-      return `plan: ${event.stories} stories in ${event.levels.length} levels: ${event.levels.map((l) => l.join(' ')).join(' | ')}`;
+      return `plan: ${planSize(event.stories, event.levels.length)}: ${event.levels.map((l) => l.join(' ')).join(' | ')}`;
     case 'level.started':
       return `level ${event.level + 1}: ${event.stories.join(', ') || '(nothing to run)'}`;
     case 'level.completed':
@@ -145,6 +146,9 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'run.error':
       return `error: ${event.message}`;
     case 'run.completed': {
+      // Quit at the plan review, or stopped while planning: listing every story as pending would say nothing.
+      if (event.status === 'stopped' && event.branch === null && event.stories.every((s) => s.status === 'pending'))
+        return `run stopped before any story ran (${seconds(event.timing.wallMs)}): nothing changed in your repository`;
       // A story split by the Surgeon is done by the stories that replaced it: it counts neither way.
       const counted = event.stories.filter((s) => s.status !== 'replaced');
       return [

@@ -14,6 +14,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { plannerError, PLANNING_LIMITS } from '../planning.js';
 import { plainLine } from '../run-events.js';
 import { gitRepoRoot } from './run-prepare.js';
+import { planSize } from '../words.js';
 
 export interface PlanOptions {
   /** Write the plan here instead of printing it. */
@@ -93,7 +94,7 @@ export async function planCommand(goal: string, options: PlanOptions, io: PlanIo
   const path = resolve(io.cwd, options.out);
   await writeFile(path, json);
   io.err.write(
-    `Plan written to ${path}: ${plan.stories.length} stories in ${levels.length} levels. Run it with: baro run --plan ${options.out}\n`,
+    `Plan written to ${path}: ${planSize(plan.stories.length, levels.length)}. Run it with: baro run --plan ${options.out}\n`,
   );
   return ExitCode.succeeded;
 }

@@ -4,6 +4,7 @@ import type { Frame, Size } from './panes.js';
 import { reviewFooter, reviewFrame } from './review-layout.js';
 import { pendingStory, storyOrder } from './view-model.js';
 import type { StoryStatus, StoryView, ViewModel } from './view-model.js';
+import { planSize } from '../words.js';
 
 export type { Frame, Pane, Size } from './panes.js';
 export { reviewViewport } from './review-layout.js';
@@ -29,7 +30,7 @@ function headerLines(view: ViewModel, now: number): string[] {
     ? `quota paused until ${clock(until)} (in ${duration(until - now)})`
     : 'quota ok';
   const inspector = view.inspector ? [`inspector ${view.inspector}`] : [];
-  const levels = `${total} stories in ${view.levels.length} levels`;
+  const levels = planSize(total, view.levels.length);
   const stage = view.review ? `review the plan: ${levels}` : view.planning && `planning: ${view.planning}`;
   return [
     `${view.goal || 'baro'}  ·  ${view.branch || 'no branch yet'}`,
