@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ReviewEvent } from '../machines/run-context.js';
 import type { Proposal, StoryDef } from '../machines/types.js';
 import { oneLine } from '../services/text.js';
-import { planSize } from './words.js';
+import { planSize } from '../services/words.js';
 
 export interface ReviewOptions {
   /** Whether the planner can revise the plan (a plan given with --plan has no planner session). */

@@ -9,7 +9,7 @@ import type { StoryEmitted } from '../machines/story-events.js';
 import type { SurgeonEmitted } from '../machines/surgeon.js';
 import { replanLine, skippedLine } from './replan-lines.js';
 import type { PublishSummary } from './run-publish.js';
-import { planSize } from './words.js';
+import { count, planSize } from '../services/words.js';
 
 export interface StorySummaryLine {
   readonly id: string;
@@ -76,7 +76,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
           ? 'planning: the planner repairs its plan…'
           : 'planning: the planner revises the plan…';
     case 'planner.rejected':
-      return `planning: the plan breaks ${event.issues.length} rule(s); repair ${event.repair}: ${event.issues.join('; ')}`;
+      return `planning: the plan breaks ${count(event.issues.length, 'rule', 'rules')}; repair ${event.repair}: ${event.issues.join('; ')}`;
     case 'planner.retry':
       return `planning will retry at ${new Date(event.at).toISOString()}: ${event.reason}`;
     case 'planner.paused':
@@ -100,7 +100,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'story.tool':
       return undefined;
     case 'story.committed':
-      return `  ${event.storyId} committed ${event.sha.slice(0, 8)} (${event.files.length} files)`;
+      return `  ${event.storyId} committed ${event.sha.slice(0, 8)} (${count(event.files.length, 'file', 'files')})`;
     case 'story.conflict':
       return `  ${event.storyId} conflicts with the integration branch in ${event.files.join(', ')}; its agent resolves it (round ${event.round})`;
     case 'story.merged':
@@ -128,7 +128,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
         ? `  surgeon: repairs its proposal for ${event.subject}…`
         : `  surgeon: looks at the ${event.subject === 'integration gate' ? 'failed integration gate' : `failure of ${event.subject}`}…`;
     case 'surgeon.rejected':
-      return `  surgeon: its proposal for ${event.subject} breaks ${event.issues.length} rule(s): ${event.issues.join('; ')}`;
+      return `  surgeon: its proposal for ${event.subject} breaks ${count(event.issues.length, 'rule', 'rules')}: ${event.issues.join('; ')}`;
     case 'surgeon.retry':
       return `  surgeon will retry at ${new Date(event.at).toISOString()}: ${event.reason}`;
     case 'surgeon.paused':

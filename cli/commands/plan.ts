@@ -14,7 +14,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { plannerError, PLANNING_LIMITS } from '../planning.js';
 import { plainLine } from '../run-events.js';
 import { gitRepoRoot } from './run-prepare.js';
-import { planSize } from '../words.js';
+import { planSize } from '../../services/words.js';
 
 export interface PlanOptions {
   /** Write the plan here instead of printing it. */

@@ -4,7 +4,7 @@ import type { Frame, Size } from './panes.js';
 import { reviewFooter, reviewFrame } from './review-layout.js';
 import { pendingStory, storyOrder } from './view-model.js';
 import type { StoryStatus, StoryView, ViewModel } from './view-model.js';
-import { planSize } from '../words.js';
+import { planSize } from '../../services/words.js';
 
 export type { Frame, Pane, Size } from './panes.js';
 export { reviewViewport } from './review-layout.js';

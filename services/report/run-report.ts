@@ -3,6 +3,7 @@ import { runStatus } from '../../machines/dag.js';
 import type { StoryStatus } from '../../machines/dag.js';
 import { cell, code, formatCost, formatDuration, formatSpeedup, speedupOf } from './format.js';
 import type { JournalFacts } from './journal.js';
+import { count } from '../words.js';
 
 export interface ReportStory {
   readonly id: string;
@@ -146,8 +147,19 @@ const checks = (): string[] => [
   'No checks ran: this version of baro runs no quality gates. Build and test the branch before merging it.',
 ];
 
-function collisions(facts: JournalFacts): string[] {
+// Only a merge proves the session resolved its conflict: a failed or unfinished story did not.
+function conflictLine(id: string, rounds: number, status: StoryStatus | undefined): string {
+  const conflicted = `- ${id} conflicted with the integration branch;`;
+  if (status === 'merged') return `${conflicted} its own session resolved it (${count(rounds, 'round', 'rounds')})`;
+  if (status === 'failed')
+    return `${conflicted} its own session could not resolve it in ${count(rounds, 'round', 'rounds')}`;
+  return `${conflicted} the run ended before it was resolved`;
+}
+
+function collisions(input: ReportInput): string[] {
+  const { facts } = input;
   const rounds = Object.entries(facts.conflicts);
+  const statuses = new Map(input.stories.map((s) => [s.id, s.status]));
   if (facts.collisions.length === 0 && rounds.length === 0 && facts.denials.length === 0) return [];
   return [
     '## Collisions and conflicts',
@@ -156,10 +168,7 @@ function collisions(facts: JournalFacts): string[] {
       (c) =>
         `- ${code(c.path)}: ${c.stories.join(' and ')} ${c.source === 'plan' ? 'both planned to write it' : 'both edited it'}`,
     ),
-    ...rounds.map(
-      ([id, n]) =>
-        `- ${id} conflicted with the integration branch; its own session resolved it (${n} round${n === 1 ? '' : 's'})`,
-    ),
+    ...rounds.map(([id, n]) => conflictLine(id, n, statuses.get(id))),
     ...facts.denials.map((d) => `- ${d.storyId} was denied ${d.tool}: ${cell(d.message)}`),
   ];
 }
@@ -173,7 +182,7 @@ function librarian(facts: JournalFacts): string[] {
   return [
     '## What the Librarian shared',
     '',
-    `${facts.knowledge.length} facts gathered from the agents' tool calls (${counted}); each story that started after a fact was learned found it in its brief:`,
+    `${count(facts.knowledge.length, 'fact', 'facts')} gathered from the agents' tool calls (${counted}); each story that started after a fact was learned found it in its brief:`,
     '',
     ...facts.knowledge.slice(0, KNOWLEDGE_SHOWN).map((k) => `- ${cell(k.summary)} (from ${k.storyId})`),
     ...(facts.knowledge.length > KNOWLEDGE_SHOWN ? [`- … and ${facts.knowledge.length - KNOWLEDGE_SHOWN} more`] : []),
@@ -226,7 +235,7 @@ export function buildRunReport(input: ReportInput): BuiltReport {
     plan(input),
     storiesTable(input),
     checks(),
-    collisions(input.facts),
+    collisions(input),
     librarian(input.facts),
     timing(input, agentMsTotal),
     branches(input),

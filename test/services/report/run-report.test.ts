@@ -120,8 +120,26 @@ describe('buildRunReport', () => {
     expect(report.body).toContain('- `src/a.ts`: A and B both edited it');
     expect(report.body).toContain('- B conflicted with the integration branch; its own session resolved it (1 round)');
     expect(report.body).toContain('- A was denied Bash: npm publish is not allowed');
-    expect(report.body).toContain("1 facts gathered from the agents' tool calls (file: 1)");
+    expect(report.body).toContain("1 fact gathered from the agents' tool calls (file: 1)");
     expect(report.body).toContain('- README.md: 1 line (from A)');
+  });
+
+  it('does not claim a conflict was resolved when its story failed or the run stopped before it merged', () => {
+    const journal = [
+      { type: 'story.conflict', storyId: 'B', files: ['src/a.ts'], round: 3 },
+      { type: 'story.conflict', storyId: 'C', files: ['src/c.ts'], round: 1 },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    const stories = [story('A'), story('B', { status: 'failed', reason: 'merge conflict not resolved' })];
+    const report = buildRunReport(
+      input({ stories: [...stories, story('C', { status: 'pending' })], facts: journalFacts(journal) }),
+    );
+    expect(report.body).toContain(
+      '- B conflicted with the integration branch; its own session could not resolve it in 3 rounds',
+    );
+    expect(report.body).toContain('- C conflicted with the integration branch; the run ended before it was resolved');
+    expect(report.body).not.toContain('resolved it');
   });
 
   it('says when the branch continued an earlier run, was rebased before the push, or could not be pushed', () => {
