@@ -363,7 +363,7 @@ export const storyMachine = setup({
       },
     },
     resolving: {
-      entry: ['startTurn', 'emitStarted', 'emitConflict'],
+      entry: ['startTurn', 'emitConflict', 'emitStarted'],
       invoke: { id: 'resolver', src: 'agentSession', input: ({ context }) => sessionInput(context) },
       on: {
         ...agentActivity,

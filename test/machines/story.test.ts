@@ -204,6 +204,11 @@ describe('story: commits and merges', () => {
     expect(h.emitted('story.conflict')).toEqual([
       { type: 'story.conflict', storyId: 'S1', files: ['src/a.ts'], round: 1 },
     ]);
+    // The conflict is told before the turn that resolves it starts.
+    const order = h.log.flatMap(({ event }) =>
+      event.type === 'story.conflict' || event.type === 'story.started' ? [event.type] : [],
+    );
+    expect(order).toEqual(['story.started', 'story.conflict', 'story.started']);
     expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', sha: 'm-S1', attempts: 2 });
   });
 
