@@ -5,7 +5,7 @@ import type { PlannerOutput } from './planner.js';
 import type { PublisherEmitted, PublisherOutput, PublishSettings } from './publish-types.js';
 import type { RepoMap } from './repo-map.js';
 import type { StoryLimits } from './story-context.js';
-import type { OperatorReply, PlanDef, Proposal } from './types.js';
+import type { IntegrationGateOutput, OperatorReply, PlanDef, Proposal } from './types.js';
 
 export interface RunInput {
   readonly runId: string;
@@ -39,6 +39,8 @@ export interface RunContext extends RunInput {
   /** Why the planner's last answer was refused, when it never produced a valid plan. */
   readonly planIssues: readonly string[];
   readonly outcome: ConductorOutput | undefined;
+  /** The Auditor's checks on the integration branch before publishing; undefined when nothing merged. */
+  readonly finalGate: IntegrationGateOutput | undefined;
   readonly error: string | undefined;
   /** Undefined until publishing ends (and when the run never got as far). */
   readonly published: PublisherOutput | undefined;
@@ -52,6 +54,8 @@ export interface RunOutput {
   readonly branch: string | undefined;
   readonly planIssues: readonly string[];
   readonly outcome: ConductorOutput | undefined;
+  /** The final gate's checks; undefined when it did not run (nothing merged, or the run ended before). */
+  readonly finalGate: IntegrationGateOutput | undefined;
   readonly error: string | undefined;
   /** Undefined when the run never got as far as publishing. */
   readonly published: PublisherOutput | undefined;
@@ -65,6 +69,7 @@ export type RunEvent =
   | OperatorReply
   | ReviewEvent
   | { type: 'xstate.done.actor.planner'; output: PlannerOutput }
+  | { type: 'xstate.done.actor.conductor'; output: ConductorOutput }
   | { type: 'xstate.error.actor.operator'; error: unknown }
   | { type: 'run.service.failed' }
   | { type: 'RESUME' };

@@ -2,6 +2,7 @@
 // branch, conducts, publishes.
 import { assign, emit, enqueueActions, fromPromise, raise, setup, spawnChild } from 'xstate';
 import type { ActorRefFrom, ActorSystem, ActorSystemInfo } from 'xstate';
+import { auditorMachine, crashedGate } from './auditor.js';
 import { cartographerMachine } from './cartographer.js';
 import { conductorMachine } from './conductor.js';
 import type { ConductorOutput } from './conductor.js';
@@ -41,6 +42,7 @@ export const runMachine = setup({
     publisher: publisherMachine,
     planner: plannerMachine,
     cartographer: cartographerMachine,
+    auditor: auditorMachine,
     /** A free name for the run's branch, from the plan's branch or goal. */
     nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(() => {
       throw new Error('nameBranch not provided');
@@ -48,6 +50,9 @@ export const runMachine = setup({
   },
   guards: {
     hasPlan: ({ context }) => context.proposal !== undefined,
+    // Nothing merged leaves the branch at its base: there is nothing new for the final gate to check.
+    mergedAny: ({ event }) =>
+      event.type === 'xstate.done.actor.conductor' && Object.values(event.output.status).includes('merged'),
     autoApprove: ({ context }) => context.autoApprove,
     // A plan given with --plan has no planner session to revise it.
     canRefine: ({ context }) => context.plannerSession !== undefined,
@@ -110,6 +115,7 @@ export const runMachine = setup({
     continuedFrom: undefined,
     planIssues: [],
     outcome: undefined,
+    finalGate: undefined,
     error: undefined,
     published: undefined,
     ending: 'completed',
@@ -240,13 +246,30 @@ export const runMachine = setup({
           limits: context.limits,
           replanBudget: context.replanBudget,
         }),
-        onDone: {
-          target: 'publishing',
-          actions: assign({ outcome: ({ event }): ConductorOutput => event.output }),
-        },
+        onDone: [
+          {
+            guard: 'mergedAny',
+            target: 'verifying',
+            actions: assign({ outcome: ({ event }): ConductorOutput => event.output }),
+          },
+          { target: 'publishing', actions: assign({ outcome: ({ event }): ConductorOutput => event.output }) },
+        ],
         onError: {
           target: 'failed',
           actions: assign({ error: ({ event }) => `conductor crashed: ${messageOf(event.error)}` }),
+        },
+      },
+    },
+    // The final gate: the project's checks on the integration branch as it will be published.
+    verifying: {
+      invoke: {
+        id: 'finalGate',
+        src: 'auditor',
+        input: { target: { kind: 'final' } },
+        onDone: { target: 'publishing', actions: assign({ finalGate: ({ event }) => event.output }) },
+        onError: {
+          target: 'publishing',
+          actions: assign({ finalGate: ({ event }) => crashedGate('final gate', event.error) }),
         },
       },
     },
@@ -285,6 +308,7 @@ export const runMachine = setup({
     branch: context.branch,
     planIssues: context.planIssues,
     outcome: context.outcome,
+    finalGate: context.finalGate,
     error: context.error,
     published: context.published,
   }),

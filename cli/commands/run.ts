@@ -14,6 +14,7 @@ import { runSession } from '../../services/claude/session.js';
 import { identityArgs } from '../../services/git/commit.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
 import { storyPorts } from '../../services/story-port.js';
+import { verificationCommands } from '../../services/verify/commands.js';
 import { SETUP_TIMEOUT_MS } from '../../services/worktree-setup.js';
 import { writeJsonAtomic } from '../../services/store/files.js';
 import { saveRun } from '../../services/store/runs.js';
@@ -23,7 +24,7 @@ import { plannerError, PLANNING_LIMITS } from '../planning.js';
 import { configureRun } from '../run-config.js';
 import type { RunReportEvent } from '../run-events.js';
 import { earlierRunsOn, prSkipReason, publishSummary } from '../run-publish.js';
-import { finalStatus, storySummaries } from '../run-summary.js';
+import { finalStatus, gateSummary, storySummaries } from '../run-summary.js';
 import { reviewPlan } from '../review.js';
 import type { Reviewer } from '../review.js';
 import { startWatch } from '../watch.js';
@@ -128,6 +129,7 @@ export async function runCommand(
   // Ports follow the plan's order when the plan is given; a planned story takes the next one when it first runs.
   const portOf = storyPorts(run.plan?.stories.map((story) => story.id) ?? []);
   const bin = resolveClaudeBin(io.env);
+  const turnDeps = { runId: record.runId, bin, baseEnv: io.env, runSession, now: Date.now };
   const machine = provideRun({
     now: Date.now,
     agent: {
@@ -140,8 +142,11 @@ export async function runCommand(
       maxTurns: settings.agent.maxTurns,
       maxBudgetUsd: settings.agent.maxBudgetUsd,
       permissionMode: settings.agent.permissionMode,
-      allowedTools: [...(await defaultAllowedTools(run.repoDir)), ...settings.agent.allowedTools],
-      checks: [],
+      allowedTools: [
+        ...(await defaultAllowedTools(run.repoDir, settings.verify.commands)),
+        ...settings.agent.allowedTools,
+      ],
+      checks: await verificationCommands(run.repoDir, settings.verify.commands),
       storyBranch,
       portOf,
       runSession,
@@ -169,6 +174,15 @@ export async function runCommand(
       rawLogPath: (n, subject) => join(paths.runDir, 'surgeon', `${n}-${subject}.jsonl`),
     },
     cartographer: { home: run.home },
+    auditor: {
+      runId: record.runId,
+      paths,
+      commands: settings.verify.commands,
+      timeoutMs: settings.verify.timeoutSeconds * 1000,
+      baseEnv: io.env,
+      portOf,
+    },
+    critic: { ...turnDeps, paths, model: options.models.critic },
     git: {
       repoRoot: run.repoDir,
       paths,
@@ -221,7 +235,7 @@ export async function runCommand(
       plan: given,
       autoApprove: options.yes,
       parallel: options.parallel,
-      limits: LIMITS,
+      limits: { ...LIMITS, reviewRounds: settings.review.maxRounds },
       replanBudget: settings.replan.budget,
       planning: PLANNING_LIMITS,
       publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
@@ -285,6 +299,7 @@ export async function runCommand(
       agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0),
     },
     report: report?.path,
+    finalGate: gateSummary(end),
     error: end?.error ?? publish.error,
   });
   await reporter.close(status);
