@@ -144,7 +144,11 @@ describe('the Critic reviews every story before it merges', () => {
 
   it('fails a story the Critic fails in every round (review.maxRounds) and keeps its work on its branch', async () => {
     const repo = await makeTempRepo({
-      files: { 'README.md': '# strict\n', 'baro.config.json': JSON.stringify({ review: { maxRounds: 1 } }) },
+      files: {
+        'README.md': '# strict\n',
+        // No replan: the story's end is the Critic's to decide (the Surgeon's turn is tested below).
+        'baro.config.json': JSON.stringify({ review: { maxRounds: 1 }, replan: { budget: 0 } }),
+      },
     });
     const scripts = [
       verdict('A', 1, false, 'wrong file'),
@@ -167,23 +171,83 @@ describe('the Critic reviews every story before it merges', () => {
   });
 });
 
+describe('the Surgeon after the Critic', () => {
+  it('splits a story the Critic fails in every round into two that run in the next level and merge', async () => {
+    const repo = await makeTempRepo({
+      files: { 'README.md': '# split\n', 'baro.config.json': JSON.stringify({ review: { maxRounds: 1 } }) },
+    });
+    const part = (id: string) => ({
+      id,
+      title: `part ${id}`,
+      description: `Do ${id}.`,
+      dependsOn: [],
+      acceptance: ['x'],
+    });
+    const split = { action: 'split', reason: 'A is two changes', stories: [part('A1'), part('A2')] };
+    const scripts: FakeScript[] = [
+      verdict('A', 1, false, 'wrong file'),
+      verdict('A', 2, false, 'still the wrong file'),
+      { match: { storyId: 'A', role: 'surgeon' }, result: { type: 'success', structuredOutput: split } },
+      write('A', 'src/A2.txt', 'again\n', true),
+      write('A', 'src/A.txt', 'A\n'),
+      write('A1', 'src/A1.txt', 'A1\n'),
+      write('A2', 'src/A2.txt', 'A2\n'),
+    ];
+    const run = await runPlan(repo, planOf('Split after review', [{ id: 'A' }]), { scripts });
+
+    expect(run.result.exitCode).toBe(0);
+    expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([['A'], ['A1', 'A2']]);
+    expect(eventsOf(run.events, 'replan.applied')).toMatchObject([
+      { action: 'split', by: 'surgeon', cause: { kind: 'story', storyId: 'A' } },
+    ]);
+    const surgeon = readInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_ROLE === 'surgeon');
+    expect(promptOf(surgeon[0]!)).toContain('still the wrong file');
+    expect(
+      eventsOf(run.events, 'story.merged')
+        .map((e) => e.storyId)
+        .sort(),
+    ).toEqual(['A1', 'A2']);
+    expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({ status: 'succeeded' });
+  });
+});
+
 describe('the gates on the integration branch', () => {
-  it('checks it after each level and before publishing; a failed final gate makes the run partial, naming the command', async () => {
+  it('sends a failed gate to the Surgeon; a branch still red at the end makes the run partial, naming the command', async () => {
     const repo = await makeTempRepo();
-    // Passes in the story's worktree, fails on the integration branch: the gate after the level, then the final gate.
+    // Passes in a story's worktree, fails on the integration branch: no fix story can turn this gate green.
     const check = `sh -c 'test -n "$BARO_STORY_ID" || { echo "GATE-TAIL"; exit 4; }'`;
-    await writeFiles(repo, { 'baro.config.json': JSON.stringify({ verify: { commands: [check] } }) });
+    const config = { verify: { commands: [check] }, replan: { budget: 1 } };
+    await writeFiles(repo, { 'baro.config.json': JSON.stringify(config) });
     await git(repo, 'add', '-A');
     await git(repo, 'commit', '-qm', 'config');
-    const run = await runPlan(repo, planOf('Final gate', [{ id: 'A' }]), { scripts: [write('A', 'src/A.txt', 'A\n')] });
+    const fix = {
+      id: 'fix-gate',
+      title: 'Fix the gate',
+      description: 'Make it pass.',
+      dependsOn: [],
+      acceptance: ['ok'],
+    };
+    const scripts: FakeScript[] = [
+      {
+        match: { role: 'surgeon' },
+        result: { type: 'success', structuredOutput: { action: 'fix', reason: 'red', stories: [fix] } },
+      },
+      write('fix-gate', 'src/fix.txt', 'fix\n'),
+      write('A', 'src/A.txt', 'A\n'),
+    ];
+    const run = await runPlan(repo, planOf('Final gate', [{ id: 'A' }]), { scripts });
 
     expect(run.result.exitCode).toBe(1);
-    const gates = eventsOf(run.events, 'verify.completed').map((e) => [e.scope, e.status]);
+    const gates = eventsOf(run.events, 'verify.completed').map((e) => [e.scope, e.storyId ?? e.level, e.status]);
     expect(gates).toEqual([
-      ['story', 'passed'],
-      ['integration', 'failed'],
-      ['final', 'failed'],
+      ['story', 'A', 'passed'],
+      ['integration', 0, 'failed'],
+      ['story', 'fix-gate', 'passed'],
+      ['integration', 1, 'failed'],
+      ['final', undefined, 'failed'],
     ]);
+    expect(eventsOf(run.events, 'replan.applied')).toMatchObject([{ action: 'fix', cause: { kind: 'gate' } }]);
+    expect(eventsOf(run.events, 'replan.skipped')).toMatchObject([{ cause: { kind: 'gate', commands: [check] } }]);
     expect(eventsOf(run.events, 'verify.completed').at(-1)).toMatchObject({
       results: [{ command: check, status: 'failed', exitCode: 4, tail: 'GATE-TAIL' }],
     });
@@ -192,7 +256,7 @@ describe('the gates on the integration branch', () => {
       status: 'partial',
       finalGate: { status: 'failed', failed: [check], notRun: [] },
     });
-    expect(eventsOf(run.events, 'story.merged')).toHaveLength(1);
+    expect(eventsOf(run.events, 'story.merged').map((e) => e.storyId)).toEqual(['A', 'fix-gate']);
     const report = await readFile(completed?.report as string, 'utf8');
     expect(report).toContain('- Final gate: **failed**');
   });
