@@ -1,5 +1,6 @@
 // The Run's vocabulary (what it starts from, keeps, waits for and returns) and the pure reads of its context.
-import type { ConductorOutput } from './conductor.js';
+import type { ActorRefFrom, ActorSystem, ActorSystemInfo } from 'xstate';
+import type { conductorMachine, ConductorOutput } from './conductor.js';
 import type { LibrarianInput } from './librarian.js';
 import type { PlannerOutput } from './planner.js';
 import type { PublisherEmitted, PublisherOutput, PublishSettings } from './publish-types.js';
@@ -80,3 +81,31 @@ export type RunEmitted =
   | PublisherEmitted;
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const PLANNER_DONE = 'xstate.done.actor.planner';
+
+/** What the Conductor knows so far (every story's status and the results of finished ones); undefined before it starts. */
+export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
+  const conductor = system.get('conductor') as ActorRefFrom<typeof conductorMachine> | undefined;
+  const context = conductor?.getSnapshot().context;
+  return context && { stories: context.stories, status: context.status, results: context.results };
+}
+
+/** A ready plan from the planner: the proposal and the session that can revise it. */
+export function proposalOf(event: RunEvent): Partial<RunContext> {
+  return event.type === PLANNER_DONE && event.output.status === 'ready'
+    ? { proposal: event.output.proposal, plannerSession: event.output.sessionId, feedback: undefined }
+    : {};
+}
+
+/** A plan the planner could not make valid: every rule it still breaks. */
+export function planIssuesOf(event: RunEvent): Partial<RunContext> {
+  return event.type === PLANNER_DONE && event.output.status === 'invalid'
+    ? { planIssues: event.output.issues, error: 'the planner could not produce a valid plan' }
+    : {};
+}
+
+export function planningFailureOf(event: RunEvent): string {
+  const reason = event.type === PLANNER_DONE && event.output.status === 'failed' ? event.output.reason : undefined;
+  return `planning failed: ${reason ?? 'the planner stopped'}`;
+}

@@ -1,7 +1,6 @@
 // The Run: the root of the actor tree. Maps the repository, plans the goal, has the plan reviewed, prepares the
 // branch, conducts, publishes.
 import { assign, emit, enqueueActions, fromPromise, raise, setup, spawnChild } from 'xstate';
-import type { ActorRefFrom, ActorSystem, ActorSystemInfo } from 'xstate';
 import { auditorMachine, crashedGate } from './auditor.js';
 import { cartographerMachine } from './cartographer.js';
 import { conductorMachine } from './conductor.js';
@@ -10,21 +9,15 @@ import { librarianMachine } from './librarian.js';
 import { operatorMachine } from './operator.js';
 import { plannerMachine } from './planner.js';
 import { publisherMachine } from './publisher.js';
-import { messageOf } from './run-context.js';
+import { conductorProgress, messageOf, planIssuesOf, planningFailureOf, proposalOf } from './run-context.js';
 import type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 import { sentryMachine } from './sentry.js';
 import type { GitOp, OperatorRequest, PlanDef, RunBranch } from './types.js';
 
 export type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
+export { conductorProgress } from './run-context.js';
 
 const PLANNER_DONE = 'xstate.done.actor.planner';
-
-/** What the Conductor knows so far (every story's status and the results of finished ones); undefined before it starts. */
-export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
-  const conductor = system.get('conductor') as ActorRefFrom<typeof conductorMachine> | undefined;
-  const context = conductor?.getSnapshot().context;
-  return context && { stories: context.stories, status: context.status, results: context.results };
-}
 
 export const runMachine = setup({
   types: {
@@ -75,20 +68,9 @@ export const runMachine = setup({
       };
       enqueue.sendTo(system.get('operator'), request);
     }),
-    recordProposal: assign(({ event }) =>
-      event.type === PLANNER_DONE && event.output.status === 'ready'
-        ? { proposal: event.output.proposal, plannerSession: event.output.sessionId, feedback: undefined }
-        : {},
-    ),
-    recordPlanIssues: assign(({ event }) =>
-      event.type === PLANNER_DONE && event.output.status === 'invalid'
-        ? { planIssues: event.output.issues, error: 'the planner could not produce a valid plan' }
-        : {},
-    ),
-    recordPlanningFailure: assign({
-      error: ({ event }) =>
-        `planning failed: ${event.type === PLANNER_DONE && event.output.status === 'failed' ? event.output.reason : 'the planner stopped'}`,
-    }),
+    recordProposal: assign(({ event }) => proposalOf(event)),
+    recordPlanIssues: assign(({ event }) => planIssuesOf(event)),
+    recordPlanningFailure: assign({ error: ({ event }) => planningFailureOf(event) }),
     emitPlanReady: emit(({ context }) => ({
       type: 'plan.ready' as const,
       stories: context.proposal?.plan.stories.length ?? 0,
