@@ -4,13 +4,15 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { AgentSessionInput, StoryEvent } from '../machines/story-events.js';
 import type { ToolObservation } from '../machines/knowledge.js';
-import type { AgentEvent } from '../services/claude/events.js';
+import type { AgentEvent, ToolCall } from '../services/claude/events.js';
 import type { PermissionMode } from '../services/claude/argv.js';
+import { denialRule } from '../services/permissions.js';
 import {
   feedbackPrompt,
   guidedPrompt,
   resolverPrompt,
   retryPrompt,
+  reviewFeedbackPrompt,
   storyPrompt,
   storyRules,
 } from '../services/prompts.js';
@@ -37,6 +39,10 @@ function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
   if (input.purpose === 'resolve' && input.conflict) {
     return resolverPrompt({ story, onto: input.conflict.onto, files: input.conflict.files, warnings: input.warnings });
   }
+  if (input.purpose === 'feedback' && input.review) {
+    const { round, verdict, failing } = input.review;
+    return reviewFeedbackPrompt({ round, reasons: verdict.reasons, unmetCriteria: verdict.unmetCriteria, failing });
+  }
   if (input.purpose === 'retry') {
     const retry = retryPrompt({ reason: input.reason ?? 'the agent stopped' });
     return input.warnings.length > 0
@@ -60,12 +66,21 @@ function inside(root: string, path: string): string | undefined {
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel;
 }
 
-/** Maps one stream event to what the story machine wants to hear, if anything. */
-function storyEventFor(event: AgentEvent, storyId: string, root: string): StoryEvent | undefined {
+/**
+ * Maps one stream event to what the story machine wants to hear, if anything; `calls` remembers the turn's tool calls
+ * so that a denial can name what was denied.
+ */
+function storyEventFor(
+  event: AgentEvent,
+  storyId: string,
+  root: string,
+  calls: Map<string, ToolCall>,
+): StoryEvent | undefined {
   switch (event.type) {
     case 'session.started':
       return { type: 'agent.session', sessionId: event.sessionId };
     case 'tool.call': {
+      calls.set(event.call.id, event.call);
       if (event.call.kind !== 'edit' && event.call.kind !== 'write') return undefined;
       const paths = event.call.paths.flatMap((p) => inside(root, p) ?? []);
       return paths.length > 0 ? { type: 'agent.touch', paths } : undefined;
@@ -89,7 +104,12 @@ function storyEventFor(event: AgentEvent, storyId: string, root: string): StoryE
       return { type: 'agent.tool', observation };
     }
     case 'permission.denied':
-      return { type: 'agent.denied', tool: event.tool, message: event.message };
+      return {
+        type: 'agent.denied',
+        tool: event.tool,
+        message: event.message,
+        rule: denialRule(event.tool, calls.get(event.toolUseId)),
+      };
     default:
       return undefined;
   }
@@ -104,6 +124,7 @@ export function agentSessionLogic(deps: AgentDeps) {
       if (!controller.signal.aborted) sendBack(event);
     };
     const resume = input.purpose !== 'story' && input.sessionId !== undefined;
+    const calls = new Map<string, ToolCall>();
     const turn = async () => {
       await mkdir(dirname(rulesFile), { recursive: true });
       await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
@@ -128,7 +149,7 @@ export function agentSessionLogic(deps: AgentDeps) {
         },
         controller.signal,
         (event) => {
-          const mapped = storyEventFor(event, input.storyId, cwd);
+          const mapped = storyEventFor(event, input.storyId, cwd, calls);
           if (mapped) send(mapped);
         },
       );

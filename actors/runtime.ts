@@ -1,5 +1,6 @@
 // The composition root of the actor tree: every machine given its effects, bottom-up, in one place.
 import { conductorMachine } from '../machines/conductor.js';
+import { criticMachine } from '../machines/critic.js';
 import { operatorMachine } from '../machines/operator.js';
 import { plannerMachine } from '../machines/planner.js';
 import { publisherMachine } from '../machines/publisher.js';
@@ -7,12 +8,17 @@ import { runMachine } from '../machines/run.js';
 import { storyMachine } from '../machines/story.js';
 import { surgeonMachine } from '../machines/surgeon.js';
 import { agentSessionLogic } from './agent-session.js';
+import { provideAuditor } from './auditor.js';
+import type { AuditorDeps } from './auditor.js';
 import { provideCartographer } from './cartographer.js';
 import type { CartographerDeps } from './cartographer.js';
 import type { AgentDeps } from './agent-session.js';
 import { nameBranchLogic } from './branch-name.js';
+import { criticTurnLogic } from './critic-turn.js';
+import type { CriticDeps } from './critic-turn.js';
 import { gitOpLogic } from './git-op.js';
 import type { GitDeps } from './git-op.js';
+import { integrationGateLogic } from './integration-gate.js';
 import { plannerTurnLogic } from './planner-turn.js';
 import type { PlannerDeps } from './planner-turn.js';
 import { pullRequestLogic } from './pull-request.js';
@@ -34,6 +40,8 @@ export interface RuntimeDeps {
   readonly cartographer: CartographerDeps;
   readonly report: ReportDeps;
   readonly pullRequest: PullRequestDeps;
+  readonly auditor: AuditorDeps;
+  readonly critic: CriticDeps;
   readonly now: () => number;
 }
 
@@ -50,16 +58,22 @@ export function provideSurgeon(deps: SurgeonDeps, now: () => number) {
 }
 
 export function provideRun(deps: RuntimeDeps) {
+  const auditor = provideAuditor(deps.auditor);
+  const critic = criticMachine.provide({
+    actors: { criticTurn: criticTurnLogic(deps.critic), sleepUntil: sleepUntilLogic(deps.now) },
+  });
   const story = storyMachine.provide({
     actors: {
       agentSession: agentSessionLogic(deps.agent),
       sleepUntil: sleepUntilLogic(deps.now),
       worktreeSetup: worktreeSetupLogic(deps.setup),
+      auditor,
+      critic,
     },
     guards: { worktreeSetupConfigured: () => hasWorktreeSetup(deps.setup.settings) },
   });
   const conductor = conductorMachine.provide({
-    actors: { story, surgeon: provideSurgeon(deps.surgeon, deps.now) },
+    actors: { story, surgeon: provideSurgeon(deps.surgeon, deps.now), integrationGate: integrationGateLogic(auditor) },
   });
   const operator = operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps.git) } });
   const planner = providePlanner(deps.planner, deps.now);
@@ -72,6 +86,7 @@ export function provideRun(deps: RuntimeDeps) {
       operator,
       planner,
       publisher,
+      auditor,
       cartographer: provideCartographer(deps.cartographer),
       nameBranch: nameBranchLogic,
     },

@@ -14,6 +14,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 story="${BARO_STORY_ID:-story}"
+# The Critic's review answers at once with a pass: the benchmark measures the agents' schedule, not reviews.
+if [ "${BARO_ROLE:-}" = "critic" ]; then
+  printf '{"type":"system","subtype":"init","cwd":"%s","session_id":"%s","tools":["StructuredOutput"],"mcp_servers":[],"model":"claude-haiku-5-5","permissionMode":"dontAsk","apiKeySource":"none","claude_code_version":"2.1.332","uuid":"00000000-0000-4000-8000-000000000005"}\n' "$PWD" "$session"
+  printf '{"type":"result","subtype":"success","is_error":false,"duration_ms":10,"duration_api_ms":10,"num_turns":1,"result":"pass","stop_reason":"end_turn","session_id":"%s","total_cost_usd":0,"usage":{"input_tokens":1,"output_tokens":1},"structured_output":{"verdict":"pass","reasons":["bench"],"unmetCriteria":[]},"permission_denials":[],"terminal_reason":"completed","uuid":"00000000-0000-4000-8000-000000000006"}\n' "$session"
+  exit 0
+fi
 log() {
   [ -n "${BARO_FAKE_CLAUDE_LOG:-}" ] && printf '%s\n' "$1" >> "$BARO_FAKE_CLAUDE_LOG"
   return 0

@@ -1,5 +1,5 @@
 // Registers baro's commands with commander; each handler is imported only when its command runs.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 
 const DESCRIPTION =
@@ -51,8 +51,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--config <file>', 'config file (default: baro.config.json in the repo root, if present)')
     .option('--model-planner <model>', 'model of the planner (default: opus)')
     .option('--model-story <model>', 'model of the story agents (default: sonnet)')
-    // Accepted as CLI.md lists it, kept out of --help until the critic exists.
-    .addOption(new Option('--model-critic <model>', 'model of the critic (default: haiku)').hideHelp())
+    .option('--model-critic <model>', 'model of the critic that reviews each story (default: haiku)')
     .option('--model-surgeon <model>', 'model of the surgeon, who replans failed stories (default: sonnet)')
     .action(async (goal: string | undefined, raw: unknown, command: Command) => {
       const { parseRunOptions, assertGoalOrPlan } = await import('./options.js');

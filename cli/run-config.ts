@@ -76,10 +76,6 @@ export async function configureRun(input: {
   readonly warn: (line: string) => void;
 }): Promise<ConfiguredRun> {
   const { options, cwd } = input;
-  for (const [flag, name] of [['modelCritic', '--model-critic']] as const) {
-    if (options.fromFlags.includes(flag))
-      input.warn(`baro: ${name} is accepted, but this version does not act on it yet.`);
-  }
   const repoDir = await repoDirOf(cwd);
   const explicit = options.config === undefined ? undefined : resolve(cwd, options.config);
   let loaded;

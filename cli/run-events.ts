@@ -1,5 +1,7 @@
 // Every domain event a run reports (docs/cli.md "JSON events"), and how each reads as one plain line.
+import type { AuditorEmitted } from '../machines/auditor.js';
 import type { ConductorEmitted } from '../machines/conductor.js';
+import type { CriticEmitted } from '../machines/critic.js';
 import type { StoryStatus } from '../machines/dag.js';
 import type { LibrarianEmitted } from '../machines/librarian.js';
 import type { PlannerEmitted } from '../machines/planner.js';
@@ -18,6 +20,15 @@ export interface StorySummaryLine {
   readonly agentMs: number;
   readonly costUsd: number;
   readonly reason?: string | undefined;
+  /** What its agent was denied, as permission rules (`Bash(make lint)`): candidates for `agent.allowedTools`. */
+  readonly denials: readonly string[];
+}
+
+/** The final gate in run.completed: what a person needs to see why a run is only partial. */
+export interface FinalGateLine {
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly failed: readonly string[];
+  readonly notRun: readonly string[];
 }
 
 export type RunReportEvent =
@@ -45,6 +56,8 @@ export type RunReportEvent =
       timing: { wallMs: number; planMs: number; agentMsTotal: number };
       /** report.md, when it was written. */
       report?: string | undefined;
+      /** The checks on the integration branch before publishing; absent when they did not run. */
+      finalGate?: FinalGateLine | undefined;
       error?: string | undefined;
     }
   | StoryEmitted
@@ -53,6 +66,8 @@ export type RunReportEvent =
   | SentryEmitted
   | PlannerEmitted
   | SurgeonEmitted
+  | AuditorEmitted
+  | CriticEmitted
   | RunEmitted;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -62,7 +77,31 @@ const STARTED: Readonly<Record<Extract<RunReportEvent, { type: 'story.started' }
   retry: 'retrying',
   resolve: 'resolving a conflict',
   guided: 'sent back by a replan',
+  feedback: 'revising',
 };
+
+function verifyLine(event: AuditorEmitted): string {
+  const where =
+    event.scope === 'story'
+      ? `  ${event.storyId ?? ''} checks`
+      : event.scope === 'integration'
+        ? `integration gate after level ${(event.level ?? 0) + 1}`
+        : 'final gate';
+  if (event.results.length === 0) return `${where}: no checks configured or detected`;
+  const each = event.results.map((r) => `${r.command} ${r.status === 'notRun' ? 'not run' : r.status}`).join(', ');
+  return `${where} ${event.status}: ${each}`;
+}
+
+function gateLines(gate: FinalGateLine | undefined): string[] {
+  if (gate === undefined) return [];
+  const lines = gate.status === 'failed' ? [`final gate failed: ${gate.failed.join(', ')}`] : [];
+  return gate.notRun.length > 0 ? [...lines, `final gate could not run: ${gate.notRun.join(', ')}`] : lines;
+}
+
+function deniedLines(stories: readonly StorySummaryLine[]): string[] {
+  const denied = [...new Set(stories.flatMap((s) => s.denials))];
+  return denied.length === 0 ? [] : [`agents were denied: ${denied.join(', ')} (add to agent.allowedTools to allow)`];
+}
 
 /** One human line per event; undefined for events too chatty for plain output. */
 export function plainLine(event: RunReportEvent): string | undefined {
@@ -111,8 +150,14 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `  ${event.storyId} blocked by ${event.by.join(', ')}`;
     case 'story.retry':
       return `  ${event.storyId} will retry at ${new Date(event.at).toISOString()}: ${event.reason}`;
+    case 'verify.completed':
+      return verifyLine(event);
+    case 'story.verdict':
+      return `  ${event.storyId} review round ${event.round}: ${event.verdict}${event.reasons.length > 0 ? ` — ${event.reasons.join('; ')}` : ''}`;
+    case 'critic.retry':
+      return `  ${event.storyId} review will be asked again at ${new Date(event.at).toISOString()}: ${event.reason}`;
     case 'story.denied':
-      return `  ${event.storyId} was denied ${event.tool}: ${event.message} (widen the allowlist in baro.config.json)`;
+      return `  ${event.storyId} was denied ${event.rule}: ${event.message} (add it to agent.allowedTools in baro.config.json to allow it)`;
     case 'quota.paused':
       return `  usage limit reached by ${event.storyId}: new stories wait until ${new Date(event.until).toISOString()}`;
     case 'quota.resumed':
@@ -164,6 +209,8 @@ export function plainLine(event: RunReportEvent): string | undefined {
           ? [`pull request skipped: ${event.publish.reason ?? 'no reason given'}`]
           : []),
         ...(event.report ? [`report: ${event.report}`] : []),
+        ...gateLines(event.finalGate),
+        ...deniedLines(event.stories),
         ...(event.error ? [`error: ${event.error}`] : []),
       ].join('\n');
     }

@@ -128,8 +128,11 @@ function stepsFor() {
       { bash: `git add -A && git commit -q -m ${JSON.stringify(title)}`, description: 'Commit the work' },
     ];
   }
-  return [{ bash: 'git status --short', description: 'Look at the worktree' }];
+  return role === 'critic' ? [] : [{ bash: 'git status --short', description: 'Look at the worktree' }];
 }
+
+// baro's Critic asks for a verdict through --json-schema; the demo's stories always meet their criteria.
+const verdict = { verdict: 'pass', reasons: [`story ${storyId} meets its acceptance criteria`], unmetCriteria: [] };
 
 emit({
   type: 'system',
@@ -148,8 +151,20 @@ for (const step of stepsFor()) {
   await delay(STEP_MS);
   perform(step);
 }
-const summary = SCRIPTS[storyId] ? `Story ${storyId} is done and committed.` : 'Nothing for the demo agent to do here.';
-assistant({ type: 'text', text: summary });
+if (role === 'critic') {
+  await delay(STEP_MS);
+  const toolUseId = id('toolu_demo');
+  assistant({ type: 'tool_use', id: toolUseId, name: 'StructuredOutput', input: verdict });
+  const done = 'Structured output provided successfully';
+  toolResult(toolUseId, done, false, done);
+}
+const summary =
+  role === 'critic'
+    ? JSON.stringify(verdict)
+    : SCRIPTS[storyId]
+      ? `Story ${storyId} is done and committed.`
+      : 'Nothing for the demo agent to do here.';
+if (role !== 'critic') assistant({ type: 'text', text: summary });
 emit({
   type: 'result',
   subtype: 'success',
@@ -164,6 +179,7 @@ emit({
   usage: { ...usage, input_tokens: usage.input_tokens * requests, output_tokens: usage.output_tokens * requests },
   modelUsage: {},
   permission_denials: [],
+  ...(role === 'critic' ? { structured_output: verdict } : {}),
   terminal_reason: 'completed',
   uuid: randomUUID(),
 });

@@ -88,7 +88,10 @@ export function casesOf(context: ConductorContext): SurgeonCase[] {
     });
   const gate = context.gate;
   if (gate?.status !== 'failed') return stories;
-  return [...stories, { kind: 'gate', level: context.level, failing: gate.results.filter((r) => r.exitCode !== 0) }];
+  return [
+    ...stories,
+    { kind: 'gate', level: context.level, failing: gate.results.filter((r) => r.status === 'failed') },
+  ];
 }
 
 export function causeOf(c: SurgeonCase): ReplanCause {

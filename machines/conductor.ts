@@ -66,7 +66,7 @@ export const conductorMachine = setup({
   actors: {
     story: {} as typeof storyMachine,
     surgeon: surgeonMachine,
-    /** The Auditor's checks on the integration branch after a level; none configured here. */
+    /** The Auditor on the integration branch after a level (actors/integration-gate.ts); skipped when not provided. */
     integrationGate: fromPromise<IntegrationGateOutput, { level: number }>(async () => ({
       status: 'skipped',
       results: [],

@@ -1,11 +1,12 @@
 // The Run's vocabulary (what it starts from, keeps, waits for and returns) and the pure reads of its context.
-import type { ConductorOutput } from './conductor.js';
+import type { ActorRefFrom, ActorSystem, ActorSystemInfo } from 'xstate';
+import type { conductorMachine, ConductorOutput } from './conductor.js';
 import type { LibrarianInput } from './librarian.js';
 import type { PlannerOutput } from './planner.js';
 import type { PublisherEmitted, PublisherOutput, PublishSettings } from './publish-types.js';
 import type { RepoMap } from './repo-map.js';
 import type { StoryLimits } from './story-context.js';
-import type { OperatorReply, PlanDef, Proposal } from './types.js';
+import type { IntegrationGateOutput, OperatorReply, PlanDef, Proposal } from './types.js';
 
 export interface RunInput {
   readonly runId: string;
@@ -39,6 +40,8 @@ export interface RunContext extends RunInput {
   /** Why the planner's last answer was refused, when it never produced a valid plan. */
   readonly planIssues: readonly string[];
   readonly outcome: ConductorOutput | undefined;
+  /** The Auditor's checks on the integration branch before publishing; undefined when nothing merged. */
+  readonly finalGate: IntegrationGateOutput | undefined;
   readonly error: string | undefined;
   /** Undefined until publishing ends (and when the run never got as far). */
   readonly published: PublisherOutput | undefined;
@@ -52,6 +55,8 @@ export interface RunOutput {
   readonly branch: string | undefined;
   readonly planIssues: readonly string[];
   readonly outcome: ConductorOutput | undefined;
+  /** The final gate's checks; undefined when it did not run (nothing merged, or the run ended before). */
+  readonly finalGate: IntegrationGateOutput | undefined;
   readonly error: string | undefined;
   /** Undefined when the run never got as far as publishing. */
   readonly published: PublisherOutput | undefined;
@@ -65,6 +70,7 @@ export type RunEvent =
   | OperatorReply
   | ReviewEvent
   | { type: 'xstate.done.actor.planner'; output: PlannerOutput }
+  | { type: 'xstate.done.actor.conductor'; output: ConductorOutput }
   | { type: 'xstate.error.actor.operator'; error: unknown }
   | { type: 'run.service.failed' }
   | { type: 'RESUME' };
@@ -75,3 +81,31 @@ export type RunEmitted =
   | PublisherEmitted;
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const PLANNER_DONE = 'xstate.done.actor.planner';
+
+/** What the Conductor knows so far (every story's status and the results of finished ones); undefined before it starts. */
+export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
+  const conductor = system.get('conductor') as ActorRefFrom<typeof conductorMachine> | undefined;
+  const context = conductor?.getSnapshot().context;
+  return context && { stories: context.stories, status: context.status, results: context.results };
+}
+
+/** A ready plan from the planner: the proposal and the session that can revise it. */
+export function proposalOf(event: RunEvent): Partial<RunContext> {
+  return event.type === PLANNER_DONE && event.output.status === 'ready'
+    ? { proposal: event.output.proposal, plannerSession: event.output.sessionId, feedback: undefined }
+    : {};
+}
+
+/** A plan the planner could not make valid: every rule it still breaks. */
+export function planIssuesOf(event: RunEvent): Partial<RunContext> {
+  return event.type === PLANNER_DONE && event.output.status === 'invalid'
+    ? { planIssues: event.output.issues, error: 'the planner could not produce a valid plan' }
+    : {};
+}
+
+export function planningFailureOf(event: RunEvent): string {
+  const reason = event.type === PLANNER_DONE && event.output.status === 'failed' ? event.output.reason : undefined;
+  return `planning failed: ${reason ?? 'the planner stopped'}`;
+}

@@ -1,7 +1,7 @@
 // The Run: the root of the actor tree. Maps the repository, plans the goal, has the plan reviewed, prepares the
 // branch, conducts, publishes.
 import { assign, emit, enqueueActions, fromPromise, raise, setup, spawnChild } from 'xstate';
-import type { ActorRefFrom, ActorSystem, ActorSystemInfo } from 'xstate';
+import { auditorMachine, crashedGate } from './auditor.js';
 import { cartographerMachine } from './cartographer.js';
 import { conductorMachine } from './conductor.js';
 import type { ConductorOutput } from './conductor.js';
@@ -9,21 +9,15 @@ import { librarianMachine } from './librarian.js';
 import { operatorMachine } from './operator.js';
 import { plannerMachine } from './planner.js';
 import { publisherMachine } from './publisher.js';
-import { messageOf } from './run-context.js';
+import { conductorProgress, messageOf, planIssuesOf, planningFailureOf, proposalOf } from './run-context.js';
 import type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
 import { sentryMachine } from './sentry.js';
 import type { GitOp, OperatorRequest, PlanDef, RunBranch } from './types.js';
 
 export type { RunContext, RunEmitted, RunEvent, RunInput, RunOutput } from './run-context.js';
+export { conductorProgress } from './run-context.js';
 
 const PLANNER_DONE = 'xstate.done.actor.planner';
-
-/** What the Conductor knows so far (every story's status and the results of finished ones); undefined before it starts. */
-export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
-  const conductor = system.get('conductor') as ActorRefFrom<typeof conductorMachine> | undefined;
-  const context = conductor?.getSnapshot().context;
-  return context && { stories: context.stories, status: context.status, results: context.results };
-}
 
 export const runMachine = setup({
   types: {
@@ -41,6 +35,7 @@ export const runMachine = setup({
     publisher: publisherMachine,
     planner: plannerMachine,
     cartographer: cartographerMachine,
+    auditor: auditorMachine,
     /** A free name for the run's branch, from the plan's branch or goal. */
     nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(() => {
       throw new Error('nameBranch not provided');
@@ -48,6 +43,9 @@ export const runMachine = setup({
   },
   guards: {
     hasPlan: ({ context }) => context.proposal !== undefined,
+    // Nothing merged leaves the branch at its base: there is nothing new for the final gate to check.
+    mergedAny: ({ event }) =>
+      event.type === 'xstate.done.actor.conductor' && Object.values(event.output.status).includes('merged'),
     autoApprove: ({ context }) => context.autoApprove,
     // A plan given with --plan has no planner session to revise it.
     canRefine: ({ context }) => context.plannerSession !== undefined,
@@ -70,20 +68,9 @@ export const runMachine = setup({
       };
       enqueue.sendTo(system.get('operator'), request);
     }),
-    recordProposal: assign(({ event }) =>
-      event.type === PLANNER_DONE && event.output.status === 'ready'
-        ? { proposal: event.output.proposal, plannerSession: event.output.sessionId, feedback: undefined }
-        : {},
-    ),
-    recordPlanIssues: assign(({ event }) =>
-      event.type === PLANNER_DONE && event.output.status === 'invalid'
-        ? { planIssues: event.output.issues, error: 'the planner could not produce a valid plan' }
-        : {},
-    ),
-    recordPlanningFailure: assign({
-      error: ({ event }) =>
-        `planning failed: ${event.type === PLANNER_DONE && event.output.status === 'failed' ? event.output.reason : 'the planner stopped'}`,
-    }),
+    recordProposal: assign(({ event }) => proposalOf(event)),
+    recordPlanIssues: assign(({ event }) => planIssuesOf(event)),
+    recordPlanningFailure: assign({ error: ({ event }) => planningFailureOf(event) }),
     emitPlanReady: emit(({ context }) => ({
       type: 'plan.ready' as const,
       stories: context.proposal?.plan.stories.length ?? 0,
@@ -110,6 +97,7 @@ export const runMachine = setup({
     continuedFrom: undefined,
     planIssues: [],
     outcome: undefined,
+    finalGate: undefined,
     error: undefined,
     published: undefined,
     ending: 'completed',
@@ -240,13 +228,30 @@ export const runMachine = setup({
           limits: context.limits,
           replanBudget: context.replanBudget,
         }),
-        onDone: {
-          target: 'publishing',
-          actions: assign({ outcome: ({ event }): ConductorOutput => event.output }),
-        },
+        onDone: [
+          {
+            guard: 'mergedAny',
+            target: 'verifying',
+            actions: assign({ outcome: ({ event }): ConductorOutput => event.output }),
+          },
+          { target: 'publishing', actions: assign({ outcome: ({ event }): ConductorOutput => event.output }) },
+        ],
         onError: {
           target: 'failed',
           actions: assign({ error: ({ event }) => `conductor crashed: ${messageOf(event.error)}` }),
+        },
+      },
+    },
+    // The final gate: the project's checks on the integration branch as it will be published.
+    verifying: {
+      invoke: {
+        id: 'finalGate',
+        src: 'auditor',
+        input: { target: { kind: 'final' } },
+        onDone: { target: 'publishing', actions: assign({ finalGate: ({ event }) => event.output }) },
+        onError: {
+          target: 'publishing',
+          actions: assign({ finalGate: ({ event }) => crashedGate('final gate', event.error) }),
         },
       },
     },
@@ -285,6 +290,7 @@ export const runMachine = setup({
     branch: context.branch,
     planIssues: context.planIssues,
     outcome: context.outcome,
+    finalGate: context.finalGate,
     error: context.error,
     published: context.published,
   }),

@@ -1,12 +1,15 @@
 // A story's context, and the pure functions the story machine computes from it.
-import type { CollisionWarning, MergedDependency, SessionSummary, StoryDef } from './types.js';
-import type { AgentPurpose, AgentSessionInput, StoryResult, WorktreeSetupOutput } from './story-events.js';
+import type { CriticInput } from './critic.js';
+import type { CollisionWarning, MergedDependency, SessionSummary, StoryDef, Verdict, VerifyResult } from './types.js';
+import type { AgentPurpose, AgentSessionInput, StoryEvent, StoryResult, WorktreeSetupOutput } from './story-events.js';
 
 export interface StoryLimits {
   /** Transient failures (API 5xx/529, crashes) retried before the story fails. */
   readonly transientRetries: number;
   /** Conflict-resolution rounds before the story fails. */
   readonly conflictRounds: number;
+  /** Feedback turns after a failing verdict before the story fails (`review.maxRounds`). */
+  readonly reviewRounds: number;
 }
 
 /** What a story the Surgeon sent back is told, and the session of its earlier run, continued when there is one. */
@@ -49,6 +52,12 @@ export interface StoryContext {
   readonly files: readonly string[];
   readonly sha: string | undefined;
   readonly denials: readonly string[];
+  /** Feedback turns given after failing verdicts; the next review is round `revisions + 1`. */
+  readonly revisions: number;
+  /** The Auditor's results in the story's worktree, latest round. */
+  readonly evidence: readonly VerifyResult[];
+  /** The Critic's latest verdict. */
+  readonly verdict: Verdict | undefined;
   /** Set on reaching done or failed; the machine's output. */
   readonly result: StoryResult | undefined;
 }
@@ -101,7 +110,36 @@ export function sessionInput(context: StoryContext): AgentSessionInput {
     conflict: context.conflict,
     reason: context.reason,
     guidance: context.guidance,
+    review:
+      context.purpose === 'feedback' && context.verdict !== undefined
+        ? {
+            round: context.revisions,
+            verdict: context.verdict,
+            failing: context.evidence.filter((result) => result.status === 'failed'),
+          }
+        : undefined,
   };
+}
+
+export function criticInput(context: StoryContext): CriticInput {
+  return {
+    storyId: context.storyId,
+    story: context.story,
+    round: context.revisions + 1,
+    evidence: context.evidence,
+    denials: context.denials,
+    limits: { transientRetries: context.limits.transientRetries },
+  };
+}
+
+/** Why a git step failed the story, from the Operator's answer. */
+export function gitFailureText(event: StoryEvent): string {
+  if (event.type === 'operator.failed') return `git: ${event.message}`;
+  if (event.type === 'operator.done' && event.result.kind === 'committed')
+    return 'the agent finished without changing any file';
+  if (event.type === 'operator.done' && (event.result.kind === 'conflict' || event.result.kind === 'unresolved'))
+    return `merge conflict not resolved after the allowed rounds: ${event.result.files.join(', ')}`;
+  return 'unexpected git result';
 }
 
 /** Why the worktree setup failed, from its actor's done or error event; undefined when it succeeded. */

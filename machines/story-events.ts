@@ -1,11 +1,31 @@
 // The story machine's vocabulary: what its agent session reports, what it tells others, what it returns.
 import type { ToolObservation } from './knowledge.js';
-import type { CollisionWarning, OperatorReply, SessionSummary, StoryDef, MergedDependency } from './types.js';
+import type { AuditorOutput } from './auditor.js';
+import type { CriticOutput, CriticParentEvent } from './critic.js';
+import type {
+  CollisionWarning,
+  MergedDependency,
+  OperatorReply,
+  SessionSummary,
+  StoryDef,
+  Verdict,
+  VerifyResult,
+} from './types.js';
 import type { LibrarianReply } from './librarian.js';
 import type { StoryWarningEvent } from './sentry.js';
 
-/** `guided`: the first turn of a story a replan sent back, with the Surgeon's guidance. */
-export type AgentPurpose = 'story' | 'retry' | 'resolve' | 'guided';
+/**
+ * `guided`: the first turn of a story a replan sent back, with the Surgeon's guidance; `feedback`: the Critic's failing
+ * verdict goes back to the story's own session.
+ */
+export type AgentPurpose = 'story' | 'retry' | 'resolve' | 'guided' | 'feedback';
+
+/** What a feedback turn tells the agent: the verdict and the checks that failed. */
+export interface ReviewFeedback {
+  readonly round: number;
+  readonly verdict: Verdict;
+  readonly failing: readonly VerifyResult[];
+}
 
 /** Everything an agent session actor needs to build its prompt and argv. */
 export interface AgentSessionInput {
@@ -21,6 +41,7 @@ export interface AgentSessionInput {
   readonly reason: string | undefined;
   /** The Surgeon's guidance when a replan sent the story back; empty otherwise. */
   readonly guidance: string;
+  readonly review: ReviewFeedback | undefined;
 }
 
 /** What readying a new worktree (copied files, setup commands) came to; `reason` carries the output's tail. */
@@ -30,7 +51,8 @@ export type AgentSessionEvent =
   | { type: 'agent.session'; sessionId: string }
   | { type: 'agent.tool'; observation: ToolObservation }
   | { type: 'agent.touch'; paths: readonly string[] }
-  | { type: 'agent.denied'; tool: string; message: string }
+  /** `rule`: the denied call as a permission rule (`Bash(make lint)`), for the Critic and the report. */
+  | { type: 'agent.denied'; tool: string; message: string; rule: string }
   /** `endedAt` (epoch ms) lets the machine compute retry deadlines without reading a clock. */
   | { type: 'agent.exited'; result: SessionSummary; endedAt: number };
 
@@ -39,6 +61,9 @@ export type StoryEvent =
   | OperatorReply
   | LibrarianReply
   | StoryWarningEvent
+  | CriticParentEvent
+  | { type: 'xstate.done.actor.auditor'; output: AuditorOutput }
+  | { type: 'xstate.done.actor.critic'; output: CriticOutput }
   | { type: 'story.slot.granted' }
   | { type: 'RESUME' };
 
@@ -84,6 +109,7 @@ export type StoryEmitted =
   | { type: 'story.merged'; storyId: string; sha: string; files: readonly string[] }
   | { type: 'story.failed'; storyId: string; reason: string }
   | { type: 'story.retry'; storyId: string; reason: string; at: number }
-  | { type: 'story.denied'; storyId: string; tool: string; message: string }
+  /** `rule`: the call as a permission rule (`Bash(make lint)`) that `agent.allowedTools` could allow. */
+  | { type: 'story.denied'; storyId: string; tool: string; message: string; rule: string }
   | { type: 'quota.paused'; storyId: string; until: number; limitKind?: string | undefined }
   | { type: 'quota.resumed'; storyId: string };

@@ -3,7 +3,7 @@
 import { replan } from './replan.js';
 import type { PlanChange } from './replan.js';
 import type { StatusMap } from './dag.js';
-import type { CheckResult, StoryDef } from './types.js';
+import type { StoryDef, VerifyResult } from './types.js';
 
 /** What goes to the Surgeon at a level boundary: a story that failed for good, or a failed integration gate. */
 export type SurgeonCase =
@@ -16,7 +16,7 @@ export type SurgeonCase =
       /** How often a replan already sent this story back. */
       readonly replans: number;
     }
-  | { readonly kind: 'gate'; readonly level: number; readonly failing: readonly CheckResult[] };
+  | { readonly kind: 'gate'; readonly level: number; readonly failing: readonly VerifyResult[] };
 
 export type SurgeonAction = 'retry' | 'split' | 'drop' | 'fix';
 

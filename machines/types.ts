@@ -35,21 +35,6 @@ export interface MergedDependency {
   readonly files: readonly string[];
 }
 
-/** One verification command's run: `exitCode` null when it could not start or was stopped by its timeout. */
-export interface CheckResult {
-  readonly command: string;
-  readonly exitCode: number | null;
-  readonly durationMs: number;
-  /** The end of its output. */
-  readonly tail: string;
-}
-
-/** The integration gate after a level: the project's checks on the integration branch (`skipped`: none to run). */
-export interface IntegrationGateOutput {
-  readonly status: 'passed' | 'failed' | 'skipped';
-  readonly results: readonly CheckResult[];
-}
-
 /** How one agent process ended, as far as a story's lifecycle cares. */
 export type SessionOutcome =
   | { readonly kind: 'ok' }
@@ -136,4 +121,38 @@ export interface RunBranch {
   readonly branch: string;
   /** The branch's head when the run continues an existing branch; undefined for a new branch. */
   readonly continuedFrom: string | undefined;
+}
+
+/** One verification command's end; `notRun` when it could not start (a missing tool): never a pass, never a fail. */
+export interface VerifyResult {
+  readonly command: string;
+  readonly status: 'passed' | 'failed' | 'notRun';
+  /** Null when the command did not run, or a signal or the timeout ended it. */
+  readonly exitCode: number | null;
+  readonly durationMs: number;
+  /** The end of its output, or why it did not run. */
+  readonly tail: string;
+  readonly timedOut?: boolean | undefined;
+}
+
+/** What the checks of one worktree came to: `skipped` when none ran. */
+export type VerifyStatus = 'passed' | 'failed' | 'skipped';
+
+/** Where the Auditor checks: a story's worktree (evidence), the integration branch after a level, or before publishing. */
+export type AuditTarget =
+  | { readonly kind: 'story'; readonly storyId: string; readonly round: number }
+  | { readonly kind: 'integration'; readonly level: number }
+  | { readonly kind: 'final' };
+
+/** The Conductor's gate between levels: the Auditor's checks on the integration branch. */
+export interface IntegrationGateOutput {
+  readonly status: VerifyStatus;
+  readonly results: readonly VerifyResult[];
+}
+
+/** The Critic's judgement of one story against its acceptance criteria. */
+export interface Verdict {
+  readonly verdict: 'pass' | 'fail';
+  readonly reasons: readonly string[];
+  readonly unmetCriteria: readonly string[];
 }

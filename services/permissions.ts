@@ -1,4 +1,5 @@
 // The Bash allowlist for unattended agents: the project's own commands and read-only or committing git, never push.
+import type { ToolCall } from './claude/events.js';
 import { detectInWorktree } from './project/worktree.js';
 
 const SAFE_GIT = ['git status', 'git diff', 'git log', 'git show', 'git add', 'git commit'];
@@ -17,13 +18,23 @@ function prefixes(command: string): string[] {
   return end === words.length ? [command] : [command, words.slice(0, end).join(' ')];
 }
 
+// A configured check may chain commands (`make build && make test`): each part is a rule of its own.
+const CHAIN = /&&|\|\||;/;
+
 /** `Bash(<command>:*)` rules for `--allowedTools`: safe git, then each command and its path-free prefix. */
 export function allowedToolsFor(commands: readonly string[]): string[] {
-  const allowed = [...SAFE_GIT, ...commands.filter((command) => RULE_SAFE.test(command))].flatMap(prefixes);
+  const parts = commands.flatMap((command) => command.split(CHAIN).map((part) => part.trim()));
+  const allowed = [...SAFE_GIT, ...parts.filter((command) => RULE_SAFE.test(command))].flatMap(prefixes);
   return [...new Set(allowed)].map((command) => `Bash(${command}:*)`);
 }
 
-/** The rules for the project in repoDir's working tree: its checks, installs and package scripts. */
-export async function defaultAllowedTools(repoDir: string): Promise<string[]> {
-  return allowedToolsFor((await detectInWorktree(repoDir)).runnable);
+/** The rules for the project in repoDir's working tree: its checks, installs and package scripts, and `verify.commands`. */
+export async function defaultAllowedTools(repoDir: string, verifyCommands: readonly string[] = []): Promise<string[]> {
+  return allowedToolsFor([...(await detectInWorktree(repoDir)).runnable, ...verifyCommands]);
+}
+
+/** A denied call as the permission rule that would have allowed it: `Bash(make lint)`, `Edit(src/a.ts)`, `WebFetch`. */
+export function denialRule(tool: string, call: ToolCall | undefined): string {
+  const detail = call?.command ?? call?.paths[0];
+  return detail === undefined || detail === '' ? tool : `${tool}(${detail})`;
 }

@@ -170,3 +170,33 @@ export const feedbackPrompt = ({
 /** The turn that sends a failed story back into its own session with the Surgeon's guidance. */
 export const guidedPrompt = ({ guidance }: { readonly guidance: string }): string =>
   `This story failed, and baro's Surgeon sends it back to you with this guidance:\n\n${guidance.trim()}\n\nYour worktree and branch still hold your earlier work: check ${code('git status')} and ${code('git log')}, follow the guidance, then finish the story and its definition of done, committing with the prefix your rules give.\n`;
+
+export interface ReviewFeedbackInput {
+  readonly round: number;
+  readonly reasons: readonly string[];
+  readonly unmetCriteria: readonly string[];
+  /** The checks that failed in the worktree, with the end of their output. */
+  readonly failing: readonly { readonly command: string; readonly exitCode: number | null; readonly tail: string }[];
+}
+
+const fenced = (text: string): string => `\`\`\`\n${text.replaceAll('```', "'''")}\n\`\`\``;
+
+/** The follow-up turn after the Critic failed the story: its reasons, the unmet criteria and the failing checks. */
+export const reviewFeedbackPrompt = ({ round, reasons, unmetCriteria, failing }: ReviewFeedbackInput): string => {
+  const parts = [
+    `# Review round ${round}: your story is not done yet`,
+    "baro's reviewer checked your work against the story's acceptance criteria and the project's checks, and sent it back.",
+    reasons.length > 0 ? section('Why', bullets(reasons)) : '',
+    unmetCriteria.length > 0 ? section('Acceptance criteria not met', bullets(unmetCriteria)) : '',
+    failing.length > 0
+      ? section(
+          'Checks that failed in your worktree',
+          failing
+            .map((check) => `${code(check.command)} (exit ${check.exitCode ?? 'none'}):\n\n${fenced(check.tail)}`)
+            .join('\n\n'),
+        )
+      : '',
+    'Fix all of it in this worktree, run the checks again, commit with the prefix your rules give, and end with a short summary of what you changed.',
+  ];
+  return `${parts.filter((part) => part !== '').join('\n\n')}\n`;
+};

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { checkProposal } from '../machines/surgery.js';
 import type { PlanState, SurgeonCase, SurgeonProposal } from '../machines/surgery.js';
 import { planStorySchema } from './plan.js';
-import { jsonInText } from './planner-answer.js';
+import { jsonInText } from './json-in-text.js';
 import { oneLine, stripControl } from './text.js';
 
 export const surgeonAnswerSchema = z.strictObject({

@@ -1,10 +1,9 @@
 // Readies a new story worktree: the configured files copied in from the repository, then the setup commands run.
 import { createWriteStream } from 'node:fs';
-import type { WriteStream } from 'node:fs';
 import { cp, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
-import { signalGroupIfAlive, terminateGroup } from './claude/process-group.js';
+import { outputTail, runShellCommand } from './shell-command.js';
+import type { ShellCommandEnd } from './shell-command.js';
 
 export interface WorktreeSetupInput {
   readonly repoDir: string;
@@ -25,9 +24,6 @@ export type WorktreeSetupResult =
 
 /** Each setup command's limit: long enough for a cold `npm ci`, short enough that a hung one ends. */
 export const SETUP_TIMEOUT_MS = 20 * 60_000;
-const KILL_GRACE_MS = 5000;
-const TAIL_LINES = 20;
-const TAIL_CHARS = 2000;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -50,61 +46,7 @@ export async function copyIntoWorktree(input: Pick<WorktreeSetupInput, 'repoDir'
   }
 }
 
-/** The last lines of a command's output, for a failure reason a person can act on. */
-export function outputTail(output: string): string {
-  const lines = output.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
-  return lines.length > TAIL_CHARS ? `…${lines.slice(-TAIL_CHARS)}` : lines;
-}
-
-interface CommandEnd {
-  readonly exitCode: number | undefined;
-  readonly signal: string | undefined;
-  readonly output: string;
-  readonly stoppedBy: 'timeout' | 'abort' | undefined;
-}
-
-/** One shell command in its own process group: a timeout or an abort ends the group, and so does the command's end. */
-async function runInGroup(input: WorktreeSetupInput, command: string, log: WriteStream): Promise<CommandEnd> {
-  const child = execa(command, {
-    shell: true,
-    cwd: input.worktree,
-    env: input.env,
-    extendEnv: false,
-    detached: true,
-    stdin: 'ignore',
-    all: true,
-    reject: false,
-  });
-  log.write(`$ ${command}\n`);
-  child.all?.on('data', (chunk: Buffer) => log.write(chunk));
-  let stoppedBy: CommandEnd['stoppedBy'];
-  let cancelKill: (() => void) | undefined;
-  const stop = (why: 'timeout' | 'abort') => {
-    if (stoppedBy !== undefined || child.pid === undefined) return;
-    stoppedBy = why;
-    cancelKill = terminateGroup(child.pid, KILL_GRACE_MS);
-  };
-  const timer = setTimeout(() => stop('timeout'), input.timeoutMs);
-  const onAbort = () => stop('abort');
-  input.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const result = await child;
-    return {
-      exitCode: result.exitCode,
-      signal: result.signal,
-      output: typeof result.all === 'string' ? result.all : '',
-      stoppedBy,
-    };
-  } finally {
-    clearTimeout(timer);
-    cancelKill?.();
-    input.signal?.removeEventListener('abort', onAbort);
-    // A setup step is over when its command is: whatever it left running in the background would hold the worktree.
-    if (child.pid !== undefined) signalGroupIfAlive(child.pid, 'SIGKILL');
-  }
-}
-
-function failureReason(command: string, end: CommandEnd, timeoutMs: number, logPath: string): string {
+function failureReason(command: string, end: ShellCommandEnd, timeoutMs: number, logPath: string): string {
   const how =
     end.stoppedBy === 'timeout'
       ? `did not finish within ${Math.round(timeoutMs / 1000)} s`
@@ -123,7 +65,15 @@ export async function setUpWorktree(input: WorktreeSetupInput): Promise<Worktree
   const log = createWriteStream(input.logPath, { flags: 'a' });
   try {
     for (const command of input.commands) {
-      const end = await runInGroup(input, command, log);
+      log.write(`$ ${command}\n`);
+      const end = await runShellCommand({
+        command,
+        cwd: input.worktree,
+        env: input.env,
+        timeoutMs: input.timeoutMs,
+        signal: input.signal,
+        onOutput: (chunk) => log.write(chunk),
+      });
       if (end.stoppedBy === 'abort') throw new Error(`worktree setup \`${command}\` was stopped`);
       if (end.exitCode !== 0 || end.stoppedBy !== undefined)
         return { kind: 'failed', command, reason: failureReason(command, end, input.timeoutMs, input.logPath) };

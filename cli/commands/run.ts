@@ -1,6 +1,5 @@
 // `baro run`: prepare, run the actor tree (map → plan → review → execute → publish), report each event, and map
 // the end to an exit code.
-import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { createActor } from 'xstate';
 import type { ActorRefFrom, ActorRefLike, AnyActorRef } from 'xstate';
@@ -9,12 +8,6 @@ import type { librarianMachine } from '../../machines/librarian.js';
 import { conductorProgress } from '../../machines/run.js';
 import type { RunOutput } from '../../machines/run.js';
 import type { Proposal } from '../../machines/types.js';
-import { resolveClaudeBin } from '../../services/claude/argv.js';
-import { runSession } from '../../services/claude/session.js';
-import { identityArgs } from '../../services/git/commit.js';
-import { defaultAllowedTools } from '../../services/permissions.js';
-import { storyPorts } from '../../services/story-port.js';
-import { SETUP_TIMEOUT_MS } from '../../services/worktree-setup.js';
 import { writeJsonAtomic } from '../../services/store/files.js';
 import { saveRun } from '../../services/store/runs.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -22,11 +15,12 @@ import type { RunOptions } from '../options.js';
 import { plannerError, PLANNING_LIMITS } from '../planning.js';
 import { configureRun } from '../run-config.js';
 import type { RunReportEvent } from '../run-events.js';
-import { earlierRunsOn, prSkipReason, publishSummary } from '../run-publish.js';
-import { finalStatus, storySummaries } from '../run-summary.js';
+import { prSkipReason, publishSummary } from '../run-publish.js';
+import { finalStatus, gateSummary, storySummaries } from '../run-summary.js';
 import { reviewPlan } from '../review.js';
 import type { Reviewer } from '../review.js';
 import { startWatch } from '../watch.js';
+import { runtimeDeps } from './run-deps.js';
 import { prepareRun } from './run-prepare.js';
 
 const LIMITS = { transientRetries: 3, conflictRounds: 3 } as const;
@@ -89,7 +83,7 @@ export async function runCommand(
   const { options, settings } = await configureRun({ options: flags, cwd: io.cwd, warn });
   refuseUnreviewable(options, io);
   const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt });
-  const { paths, remote, storyBranch } = run;
+  const { paths, remote } = run;
   let record = run.record;
   // Saves are chained so run.json is written in event order.
   let saved = Promise.resolve();
@@ -125,82 +119,10 @@ export async function runCommand(
     repo: run.repoDir,
   });
 
-  // Ports follow the plan's order when the plan is given; a planned story takes the next one when it first runs.
-  const portOf = storyPorts(run.plan?.stories.map((story) => story.id) ?? []);
-  const bin = resolveClaudeBin(io.env);
-  const machine = provideRun({
-    now: Date.now,
-    agent: {
-      runId: record.runId,
-      goal: record.goal,
-      paths,
-      bin,
-      baseEnv: io.env,
-      model: options.models.story,
-      maxTurns: settings.agent.maxTurns,
-      maxBudgetUsd: settings.agent.maxBudgetUsd,
-      permissionMode: settings.agent.permissionMode,
-      allowedTools: [...(await defaultAllowedTools(run.repoDir)), ...settings.agent.allowedTools],
-      checks: [],
-      storyBranch,
-      portOf,
-      runSession,
-      now: Date.now,
-    },
-    planner: {
-      runId: record.runId,
-      bin,
-      baseEnv: io.env,
-      runSession,
-      now: Date.now,
-      repoDir: run.repoDir,
-      model: options.models.planner,
-      rawLogPath: paths.plannerLog,
-    },
-    surgeon: {
-      runId: record.runId,
-      bin,
-      baseEnv: io.env,
-      runSession,
-      now: Date.now,
-      goal: record.goal,
-      model: options.models.surgeon,
-      paths,
-      rawLogPath: (n, subject) => join(paths.runDir, 'surgeon', `${n}-${subject}.jsonl`),
-    },
-    cartographer: { home: run.home },
-    git: {
-      repoRoot: run.repoDir,
-      paths,
-      storyBranch,
-      baseSha: record.base.sha,
-      remote,
-      identity: await identityArgs(run.repoDir),
-    },
-    setup: {
-      runId: record.runId,
-      repoDir: run.repoDir,
-      paths,
-      settings: settings.worktree,
-      baseEnv: io.env,
-      portOf,
-      timeoutMs: SETUP_TIMEOUT_MS,
-    },
-    report: {
-      runId: record.runId,
-      goal: record.goal,
-      base: record.base.branch,
-      earlierRuns: (branch, continued) =>
-        earlierRunsOn({ env: io.env, repoDir: run.repoDir, branch, runId: record.runId, continued }),
-      startedAt: startedAt.getTime(),
-      planMs: () => planMs,
-      paths,
-      storyBranch,
-      now: Date.now,
-    },
-    pullRequest: { repoDir: run.repoDir, env: io.env, base: options.base, draft: options.draft },
-  });
   let planMs = 0;
+  const machine = provideRun(
+    await runtimeDeps({ run, record, options, settings, env: io.env, startedAt, planMs: () => planMs }),
+  );
   const onEvent = (event: RunReportEvent) => {
     reporter.report(event);
     if (event.type === 'plan.ready') {
@@ -221,7 +143,7 @@ export async function runCommand(
       plan: given,
       autoApprove: options.yes,
       parallel: options.parallel,
-      limits: LIMITS,
+      limits: { ...LIMITS, reviewRounds: settings.review.maxRounds },
       replanBudget: settings.replan.budget,
       planning: PLANNING_LIMITS,
       publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
@@ -285,6 +207,7 @@ export async function runCommand(
       agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0),
     },
     report: report?.path,
+    finalGate: gateSummary(end),
     error: end?.error ?? publish.error,
   });
   await reporter.close(status);

@@ -67,9 +67,6 @@ export function settingsFrom(config: BaroConfig | undefined, file: string | unde
 
 // Keys of CLI.md whose features this version does not have yet: accepted, and said to do nothing.
 const NOT_ACTED_ON: readonly { readonly key: string; readonly set: (c: BaroConfig) => boolean }[] = [
-  { key: 'models.critic', set: (c) => c.models?.critic !== undefined },
-  { key: 'verify', set: (c) => c.verify !== undefined },
-  { key: 'review', set: (c) => c.review !== undefined },
   { key: 'quota', set: (c) => c.quota !== undefined },
   { key: 'participants', set: (c) => c.participants !== undefined },
 ];

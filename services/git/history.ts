@@ -36,3 +36,12 @@ export async function changedFiles({ cwd, base, head }: Range): Promise<string[]
   if (output.exitCode !== 0) throw failure(cwd, args, output, `check that '${base}' and '${head}' exist`);
   return splitNul(output.stdout);
 }
+
+/** What head changed since it left base, as a patch with a summary of files above it. */
+export async function patchBetween({ cwd, base, head }: Range): Promise<{ stat: string; patch: string }> {
+  const range = `${base}...${head}`;
+  const next = `check that '${base}' and '${head}' exist`;
+  const stat = await git(cwd, ['diff', '--no-color', '--stat=120', range], next);
+  const patch = await git(cwd, ['diff', '--no-color', '--no-ext-diff', '--find-renames', range], next);
+  return { stat, patch };
+}

@@ -1,5 +1,5 @@
 // What the run's journal (events.jsonl) tells the report beyond the stories' results: collisions, conflicts,
-// permission denials and what the Librarian shared.
+// permission denials, what the Librarian shared, the Auditor's checks and the Critic's verdicts.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -13,6 +13,22 @@ export interface JournalFacts {
   readonly conflicts: Readonly<Record<string, number>>;
   readonly denials: readonly { readonly storyId: string; readonly tool: string; readonly message: string }[];
   readonly knowledge: readonly { readonly storyId: string; readonly kind: string; readonly summary: string }[];
+  /** Every verify.completed, in order: story evidence, integration gates, the final gate. */
+  readonly checks: readonly CheckFact[];
+  readonly verdicts: readonly {
+    readonly storyId: string;
+    readonly round: number;
+    readonly verdict: 'pass' | 'fail';
+    readonly reasons: readonly string[];
+  }[];
+}
+
+export interface CheckFact {
+  readonly scope: 'story' | 'integration' | 'final';
+  readonly storyId?: string | undefined;
+  readonly level?: number | undefined;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly results: readonly { readonly command: string; readonly status: 'passed' | 'failed' | 'notRun' }[];
 }
 
 const lineSchema = z.discriminatedUnion('type', [
@@ -23,7 +39,28 @@ const lineSchema = z.discriminatedUnion('type', [
     source: z.enum(['edit', 'plan']),
   }),
   z.object({ type: z.literal('story.conflict'), storyId: z.string(), round: z.number() }),
-  z.object({ type: z.literal('story.denied'), storyId: z.string(), tool: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('story.denied'),
+    storyId: z.string(),
+    tool: z.string(),
+    message: z.string(),
+    rule: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('verify.completed'),
+    scope: z.enum(['story', 'integration', 'final']),
+    storyId: z.string().optional(),
+    level: z.number().optional(),
+    status: z.enum(['passed', 'failed', 'skipped']),
+    results: z.array(z.object({ command: z.string(), status: z.enum(['passed', 'failed', 'notRun']) })),
+  }),
+  z.object({
+    type: z.literal('story.verdict'),
+    storyId: z.string(),
+    round: z.number(),
+    verdict: z.enum(['pass', 'fail']),
+    reasons: z.array(z.string()),
+  }),
   z.object({
     type: z.literal('knowledge.added'),
     storyId: z.string(),
@@ -47,6 +84,8 @@ export function journalFacts(text: string): JournalFacts {
   const conflicts: Record<string, number> = {};
   const denials: JournalFacts['denials'][number][] = [];
   const knowledge: JournalFacts['knowledge'][number][] = [];
+  const checks: CheckFact[] = [];
+  const verdicts: JournalFacts['verdicts'][number][] = [];
   for (const line of text.split('\n')) {
     const event = line.trim() === '' ? undefined : parseLine(line);
     if (event?.type === 'collision.warning')
@@ -54,11 +93,19 @@ export function journalFacts(text: string): JournalFacts {
     if (event?.type === 'story.conflict')
       conflicts[event.storyId] = Math.max(conflicts[event.storyId] ?? 0, event.round);
     if (event?.type === 'story.denied')
-      denials.push({ storyId: event.storyId, tool: event.tool, message: event.message });
+      denials.push({ storyId: event.storyId, tool: event.rule ?? event.tool, message: event.message });
+    if (event?.type === 'verify.completed') {
+      const { type: _type, ...check } = event;
+      checks.push(check);
+    }
+    if (event?.type === 'story.verdict') {
+      const { type: _type, ...verdict } = event;
+      verdicts.push(verdict);
+    }
     if (event?.type === 'knowledge.added')
       knowledge.push({ storyId: event.storyId, kind: event.fact.kind, summary: event.fact.summary });
   }
-  return { collisions, conflicts, denials, knowledge };
+  return { collisions, conflicts, denials, knowledge, checks, verdicts };
 }
 
 /** Reads the journal at path; a run with no journal yet has no facts. */

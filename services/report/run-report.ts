@@ -2,6 +2,7 @@
 import { runStatus } from '../../machines/dag.js';
 import type { StoryStatus } from '../../machines/dag.js';
 import { cell, code, formatCost, formatDuration, formatSpeedup, speedupOf } from './format.js';
+import { checksSection, verdictCell } from './checks.js';
 import type { JournalFacts } from './journal.js';
 import { count } from '../words.js';
 
@@ -128,24 +129,15 @@ function plan(input: ReportInput): string[] {
 
 function storiesTable(input: ReportInput): string[] {
   const row = (s: ReportStory): string =>
-    `| ${cell(s.id)} | ${cell(s.title)} | ${s.status} | ${s.attempts} | — | ${formatDuration(s.agentMs)} | ${formatCost(s.costUsd)} | ${s.mergeSha === undefined ? '—' : code(s.mergeSha.slice(0, 8))} |`;
+    `| ${cell(s.id)} | ${cell(s.title)} | ${s.status} | ${s.attempts} | ${verdictCell(input.facts, s.id)} | ${formatDuration(s.agentMs)} | ${formatCost(s.costUsd)} | ${s.mergeSha === undefined ? '—' : code(s.mergeSha.slice(0, 8))} |`;
   return [
     '## Stories',
     '',
     '| id | title | status | attempts | verdict | agent time | cost | merge commit |',
     '|---|---|---|---|---|---|---|---|',
     ...input.stories.map(row),
-    '',
-    'No verdicts: this version of baro has no reviewer; each merged story is its agent’s work as committed.',
   ];
 }
-
-// The seam for quality gates: until they exist the report says plainly that nothing was checked.
-const checks = (): string[] => [
-  '## Checks',
-  '',
-  'No checks ran: this version of baro runs no quality gates. Build and test the branch before merging it.',
-];
 
 // Only a merge proves the session resolved its conflict: a failed or unfinished story did not.
 function conflictLine(id: string, rounds: number, status: StoryStatus | undefined): string {
@@ -234,7 +226,7 @@ export function buildRunReport(input: ReportInput): BuiltReport {
     missing(input),
     plan(input),
     storiesTable(input),
-    checks(),
+    checksSection(input.facts),
     collisions(input),
     librarian(input.facts),
     timing(input, agentMsTotal),

@@ -72,9 +72,9 @@ describe('replan lines', () => {
       pushed: false,
       publish: { pushed: false, pr: 'opened' },
       stories: [
-        { id: 'A', status: 'merged', attempts: 1, agentMs: 1000, costUsd: 0 },
-        { id: 'B', status: 'replaced', attempts: 1, agentMs: 1000, costUsd: 0, reason: 'max_turns' },
-        { id: 'B1', status: 'merged', attempts: 1, agentMs: 1000, costUsd: 0 },
+        { id: 'A', status: 'merged', attempts: 1, agentMs: 1000, costUsd: 0, denials: [] },
+        { id: 'B', status: 'replaced', attempts: 1, agentMs: 1000, costUsd: 0, reason: 'max_turns', denials: [] },
+        { id: 'B1', status: 'merged', attempts: 1, agentMs: 1000, costUsd: 0, denials: [] },
       ],
       timing: { wallMs: 4000, planMs: 0, agentMsTotal: 3000 },
     };

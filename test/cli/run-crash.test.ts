@@ -9,7 +9,7 @@ import { runCommand } from '../../cli/commands/run.js';
 import type { RunIo } from '../../cli/commands/run.js';
 import { parseRunOptions } from '../../cli/options.js';
 import { planOf } from '../e2e/helpers.js';
-import { readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
+import { agentInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 
 useGitSandbox();
@@ -62,7 +62,7 @@ async function runWith(adaptTree: AdaptTree) {
     .map((line) => JSON.parse(line) as { type: string; runDir?: string; branch?: string });
   const runDir = events.find((e) => e.type === 'run.started')?.runDir ?? '';
   const record: unknown = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
-  return { repo, exitCode, events, record, invocations: readInvocations(fake.logPath) };
+  return { repo, exitCode, events, record, invocations: agentInvocations(fake.logPath) };
 }
 
 describe('baro run with a crashing service', () => {

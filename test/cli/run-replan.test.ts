@@ -25,8 +25,11 @@ function gateOn(repo: string, levels: number[]) {
   return fromPromise<IntegrationGateOutput, { level: number }>(async ({ input }) => {
     levels.push(input.level);
     const shown = await execa('git', ['show', `${BRANCH}:fixed.txt`], { cwd: repo, reject: false });
-    const result = { command: CHECK, exitCode: shown.exitCode ?? null, durationMs: 5, tail: shown.stderr };
-    return { status: shown.exitCode === 0 ? 'passed' : 'failed', results: [result] };
+    const status = shown.exitCode === 0 ? 'passed' : 'failed';
+    return {
+      status,
+      results: [{ command: CHECK, status, exitCode: shown.exitCode ?? null, durationMs: 5, tail: shown.stderr }],
+    };
   });
 }
 

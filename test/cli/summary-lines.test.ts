@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { plainLine } from '../../cli/run-events.js';
 import type { RunReportEvent } from '../../cli/run-events.js';
 
-const stoppedAtReview: RunReportEvent = {
+const stoppedAtReview: Extract<RunReportEvent, { type: 'run.completed' }> = {
   type: 'run.completed',
   runId: 'r1',
   status: 'stopped',
@@ -12,8 +12,8 @@ const stoppedAtReview: RunReportEvent = {
   pushed: false,
   publish: { pushed: false, pr: 'skipped', reason: 'the run ended before publishing' },
   stories: [
-    { id: 'S1', status: 'pending', attempts: 0, agentMs: 0, costUsd: 0 },
-    { id: 'S2', status: 'pending', attempts: 0, agentMs: 0, costUsd: 0 },
+    { id: 'S1', status: 'pending', attempts: 0, agentMs: 0, costUsd: 0, denials: [] },
+    { id: 'S2', status: 'pending', attempts: 0, agentMs: 0, costUsd: 0, denials: [] },
   ],
   timing: { wallMs: 7_500, planMs: 2_000, agentMsTotal: 0 },
 };
@@ -37,7 +37,10 @@ describe('summary lines', () => {
     const midway: RunReportEvent = {
       ...stoppedAtReview,
       branch: 'baro/x',
-      stories: [{ id: 'S1', status: 'merged', attempts: 1, agentMs: 10, costUsd: 0 }, stoppedAtReview.stories[1]!],
+      stories: [
+        { id: 'S1', status: 'merged', attempts: 1, agentMs: 10, costUsd: 0, denials: [] },
+        stoppedAtReview.stories[1]!,
+      ],
     };
     expect(plainLine(midway)?.split('\n').slice(0, 2)).toEqual([
       'run stopped: 1/2 stories merged on baro/x in 7.5s (agents 0.0s)',

@@ -42,7 +42,7 @@ it('reports the Bash call the real CLI denied, and still merges the story', asyn
   expect(report).toContain('D was denied Bash');
 
   const streams = await expectCompatible(run, api);
-  expect(outcomesOf(streams)).toEqual({ 'stories/D/attempt-1.jsonl': 'denied' });
+  expect(outcomesOf(streams)).toEqual({ 'stories/D/attempt-1.jsonl': 'denied', 'stories/D/critic-1-1.jsonl': 'ok' });
   expect(streams[0]?.summary.result?.permission_denials).toMatchObject([
     { tool_name: 'Bash', tool_input: { command: UNLISTED } },
   ]);
@@ -64,5 +64,8 @@ it('runs an unlisted command under bypassPermissions, declaring the sandbox itse
   expect(eventsOf(run.events, 'story.denied')).toEqual([]);
   const [turn] = agentTurns(await invocations(run.claude));
   expect(turn?.args).toContain('--dangerously-skip-permissions');
-  expect(outcomesOf(await expectCompatible(run, api))).toEqual({ 'stories/B/attempt-1.jsonl': 'ok' });
+  expect(outcomesOf(await expectCompatible(run, api))).toEqual({
+    'stories/B/attempt-1.jsonl': 'ok',
+    'stories/B/critic-1-1.jsonl': 'ok',
+  });
 });

@@ -83,9 +83,9 @@ export async function invocations(claude: RealClaude): Promise<Invocation[]> {
   return calls.sort((a, b) => (a.started < b.started ? -1 : a.started > b.started ? 1 : 0));
 }
 
-/** Agent turns only: the preflight's `--version` left out. */
+/** Agent turns only: the preflight's `--version` and the Critic's reviews left out (their streams are checked too). */
 export const agentTurns = (calls: readonly Invocation[]): Invocation[] =>
-  calls.filter((call) => call.args[0] !== '--version');
+  calls.filter((call) => call.args[0] !== '--version' && call.role !== 'critic');
 
 export interface StreamCheck {
   /** The raw log, relative to the run folder, e.g. `stories/S1/attempt-1.jsonl`. */

@@ -80,7 +80,9 @@ it("plans with the real CLI's structured output, then runs and merges the planne
   expect(outcomesOf(streams)).toEqual({
     'planner/turn-1.jsonl': 'ok',
     'stories/P1/attempt-1.jsonl': 'ok',
+    'stories/P1/critic-1-1.jsonl': 'ok',
     'stories/P2/attempt-1.jsonl': 'ok',
+    'stories/P2/critic-1-1.jsonl': 'ok',
   });
   const plannerStream = streams.find((check) => check.log.startsWith('planner/'));
   expect(plannerStream?.summary.result?.structured_output).toEqual(PLAN);

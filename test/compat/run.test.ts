@@ -51,8 +51,11 @@ it('runs three stories whose files the real CLI writes and edits, and merges the
   expect(turns.map((turn) => turn.storyId).sort()).toEqual(['S1', 'S2', 'S3']);
   expect(outcomesOf(await expectCompatible(run, api))).toEqual({
     'stories/S1/attempt-1.jsonl': 'ok',
+    'stories/S1/critic-1-1.jsonl': 'ok',
     'stories/S2/attempt-1.jsonl': 'ok',
+    'stories/S2/critic-1-1.jsonl': 'ok',
     'stories/S3/attempt-1.jsonl': 'ok',
+    'stories/S3/critic-1-1.jsonl': 'ok',
   });
   // Each session asked the model once per step plus once for its final text, always from its own worktree.
   for (const id of ['S1', 'S2', 'S3']) {
@@ -83,7 +86,10 @@ it('passes every option a configuration adds to the argv: model, turns, budget a
   expect(new Set(api.exchanges.map((exchange) => exchange.turn.model))).toEqual(new Set(['claude-haiku-5-5']));
   const afterEcho = api.exchanges.find((exchange) => exchange.turn.storyId === 'C' && exchange.turn.step === 1);
   expect(afterEcho?.turn.lastResults).toMatchObject([{ isError: false, text: 'configured' }]);
-  expect(outcomesOf(await expectCompatible(run, api))).toEqual({ 'stories/C/attempt-1.jsonl': 'ok' });
+  expect(outcomesOf(await expectCompatible(run, api))).toEqual({
+    'stories/C/attempt-1.jsonl': 'ok',
+    'stories/C/critic-1-1.jsonl': 'ok',
+  });
 });
 
 it('hands a story prompt too large for argv to the real CLI on stdin', async () => {
@@ -100,5 +106,8 @@ it('hands a story prompt too large for argv to the real CLI on stdin', async () 
   expect(turn?.args).not.toContain('--');
   const asked = api.exchanges.find((exchange) => exchange.turn.storyId === 'L');
   expect(asked?.turn.prompts[0]).toContain('Context line 3999: keep the change small.');
-  expect(outcomesOf(await expectCompatible(run, api))).toEqual({ 'stories/L/attempt-1.jsonl': 'ok' });
+  expect(outcomesOf(await expectCompatible(run, api))).toEqual({
+    'stories/L/attempt-1.jsonl': 'ok',
+    'stories/L/critic-1-1.jsonl': 'ok',
+  });
 });

@@ -44,10 +44,12 @@ it('pauses the story at the usage limit the real CLI reports and resumes the sam
   expect(sessionId).toBeDefined();
   expect(argAfter(second?.args ?? [], '--resume')).toBe(sessionId);
   expect(second?.cwd).toBe(first?.cwd);
-  expect(new Set(api.exchanges.map((exchange) => exchange.turn.sessionId))).toEqual(new Set([sessionId]));
-  expect(api.exchanges.map((exchange) => exchange.reply)).toEqual(['message', 'usage_limit', 'message', 'message']);
+  // The Critic's review of the story is a session of its own.
+  const story = api.exchanges.filter((exchange) => exchange.turn.reviewOf === undefined);
+  expect(new Set(story.map((exchange) => exchange.turn.sessionId))).toEqual(new Set([sessionId]));
+  expect(story.map((exchange) => exchange.reply)).toEqual(['message', 'usage_limit', 'message', 'message']);
   // The resumed request carried the history (the Write's result) and baro's new prompt.
-  const resumed = api.exchanges[2]?.turn;
+  const resumed = story[2]?.turn;
   expect(resumed?.step).toBe(1);
   expect(resumed?.prompts).toHaveLength(2);
 
@@ -55,6 +57,7 @@ it('pauses the story at the usage limit the real CLI reports and resumes the sam
   expect(outcomesOf(streams)).toEqual({
     'stories/Q/attempt-1.jsonl': 'usage_limit',
     'stories/Q/attempt-2.jsonl': 'ok',
+    'stories/Q/critic-1-1.jsonl': 'ok',
   });
   // The reset time baro waits for comes from the CLI's own typed rate-limit info, not from its text.
   const limited = streams.find((check) => check.outcome === 'usage_limit')?.summary;

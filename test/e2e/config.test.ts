@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maxConcurrent, readInvocations } from '../fake-claude/scenario.js';
+import { maxConcurrent, agentInvocations } from '../fake-claude/scenario.js';
 import type { FakeScript } from '../fake-claude/scenario.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { eventsOf, planOf, runPlan } from './helpers.js';
@@ -27,7 +27,7 @@ describe('baro.config.json', () => {
     const run = await runPlan(repo, planOf('Typo', [{ id: 'A' }]), { scripts: [] });
     expect(run.result.exitCode).toBe(2);
     expect(run.result.stderr).toContain('agent.permisionMode: unknown key (did you mean permissionMode?)');
-    expect(readInvocations(run.fake.logPath)).toHaveLength(0);
+    expect(agentInvocations(run.fake.logPath)).toHaveLength(0);
     expect(existsSync(run.home)).toBe(false);
     expect(await git(repo, 'branch', '--list', 'baro/*')).toBe('');
   });
@@ -41,7 +41,7 @@ describe('baro.config.json', () => {
       'worktree.setup: expected a list of shell commands, like ["npm ci"], got "npm ci"',
     );
     expect(run.result.stderr).not.toMatch(/\n\s+at /);
-    expect(readInvocations(run.fake.logPath)).toHaveLength(0);
+    expect(agentInvocations(run.fake.logPath)).toHaveLength(0);
   });
 
   it('refuses a --config file that does not exist', async () => {
@@ -58,7 +58,7 @@ describe('baro.config.json', () => {
     const run = await runPlan(repo, plan, { scripts: ['A', 'B', 'C'].map(slow) });
     expect(run.result.exitCode).toBe(0);
     expect(eventsOf(run.events, 'run.started')[0]).toMatchObject({ parallel: 1 });
-    const invocations = readInvocations(run.fake.logPath);
+    const invocations = agentInvocations(run.fake.logPath);
     expect(invocations).toHaveLength(3);
     expect(maxConcurrent(invocations)).toBe(1);
   });
@@ -71,18 +71,18 @@ describe('baro.config.json', () => {
     const run = await runPlan(repo, plan, { scripts: ['A', 'B'].map(slow) }, ['--config', file, '--parallel', '2']);
     expect(run.result.exitCode).toBe(0);
     expect(eventsOf(run.events, 'run.started')[0]).toMatchObject({ parallel: 2 });
-    const [first] = readInvocations(run.fake.logPath);
+    const [first] = agentInvocations(run.fake.logPath);
     expect(first?.argv.join(' ')).toContain('--model haiku');
     expect(first?.argv.join(' ')).toContain('--max-turns 7');
   });
 
   it('accepts the keys this version does not act on yet, with one notice each on stderr', async () => {
-    const repo = await repoWithConfig({ review: { maxRounds: 1 }, participants: ['./ci-notify.js'] });
+    const repo = await repoWithConfig({ quota: { marginSeconds: 30 }, participants: ['./ci-notify.js'] });
     const run = await runPlan(repo, planOf('Later', [{ id: 'A' }]), { scripts: [slow('A')] });
     expect(run.result.exitCode).toBe(0);
     const notices = run.result.stderr.split('\n').filter((line) => line.includes('does not act on it yet'));
     expect(notices).toHaveLength(2);
-    expect(notices[0]).toContain('review');
+    expect(notices[0]).toContain('quota');
     expect(notices[1]).toContain('participants');
   });
 });
@@ -124,7 +124,7 @@ describe('worktree setup', () => {
     expect(failed?.reason).toContain('exited with code 3');
     expect(failed?.reason).toContain('npm ERR! no lockfile');
     expect(failed?.reason).toContain('installing');
-    expect(readInvocations(run.fake.logPath)).toHaveLength(0);
+    expect(agentInvocations(run.fake.logPath)).toHaveLength(0);
   });
 
   it('refuses to copy a file git does not ignore, which every story would commit', async () => {
@@ -133,7 +133,7 @@ describe('worktree setup', () => {
     const run = await runPlan(repo, planOf('Leak', [{ id: 'A' }]), { scripts: [slow('A')] });
     expect(run.result.exitCode).toBe(2);
     expect(run.result.stderr).toContain('git does not ignore .env');
-    expect(readInvocations(run.fake.logPath)).toHaveLength(0);
+    expect(agentInvocations(run.fake.logPath)).toHaveLength(0);
   });
 
   it('warns once about a configured copy file missing from the repository and runs anyway', async () => {

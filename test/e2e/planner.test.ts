@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../services/plan.js';
-import { argValue, promptOf, readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
+import { argValue, promptOf, agentInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
 import type { FakeScenario, FakeScript } from '../fake-claude/scenario.js';
 import { runBaro } from '../helpers/cli.js';
 import { checkoutFingerprint, git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
@@ -42,7 +42,7 @@ async function baro(repo: string, scenario: FakeScenario, args: string[]) {
     cwd: repo,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: home },
   });
-  const invocations = readInvocations(fake.logPath);
+  const invocations = agentInvocations(fake.logPath);
   const planner = invocations.filter((inv) => inv.env.BARO_ROLE === 'planner');
   const stories = invocations.filter((inv) => inv.env.BARO_ROLE !== 'planner');
   return { result, planner, stories, home, dir };

@@ -52,7 +52,7 @@ describe('baro run publishes', () => {
       const pull = github.pulls[0];
       expect(pull).toMatchObject({ head: 'baro/widgets', base: 'main', title: 'Add widgets', draft: true });
       expect(pull?.body).toContain('## Stories');
-      expect(pull?.body).toMatch(/\| A \| story A \| merged \| 1 \| — \| .+ \| `[0-9a-f]{8}` \|/);
+      expect(pull?.body).toMatch(/\| A \| story A \| merged \| 1 \| pass \(round 1\) \| .+ \| `[0-9a-f]{8}` \|/);
       expect(pull?.body).toContain('## Timing');
       expect(github.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
       const reportPath = completed?.report as string;

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maxConcurrent, readInvocations } from '../fake-claude/scenario.js';
+import { maxConcurrent, agentInvocations } from '../fake-claude/scenario.js';
 import type { FakeScript } from '../fake-claude/scenario.js';
 import { checkoutFingerprint, git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { eventsOf, planOf, runPlan, tsOf } from './helpers.js';
@@ -71,7 +71,7 @@ describe('baro run --plan', () => {
     expect(merges).toHaveLength(6);
     expect(await git(repo, 'log', '--format=%s', 'baro/diamond-demo')).toContain('A: story A');
 
-    const invocations = readInvocations(run.fake.logPath);
+    const invocations = agentInvocations(run.fake.logPath);
     expect(invocations).toHaveLength(6);
     expect(maxConcurrent(invocations)).toBeLessThanOrEqual(2);
     const mergedAt = new Map(eventsOf(run.events, 'story.merged').map((e) => [e.storyId, tsOf(e)]));
@@ -125,7 +125,7 @@ describe('baro run --plan', () => {
     ]);
     expect(eventsOf(run.events, 'story.blocked').map((e) => e.storyId)).toEqual(['C', 'D']);
     expect(
-      readInvocations(run.fake.logPath)
+      agentInvocations(run.fake.logPath)
         .map((inv) => inv.env.BARO_STORY_ID)
         .sort(),
     ).toEqual(['A', 'B']);
@@ -165,7 +165,7 @@ describe('baro run --plan', () => {
     expect(conflict).toMatchObject({ files: ['shared.txt'] });
     expect(await git(repo, 'show', 'baro/collision-demo:shared.txt')).toBe(resolved.trim());
 
-    const invocations = readInvocations(run.fake.logPath);
+    const invocations = agentInvocations(run.fake.logPath);
     const resolver = invocations.find((inv) => inv.env.BARO_ROLE === 'resolver');
     const first = invocations.find(
       (inv) => inv.env.BARO_ROLE === 'story' && inv.env.BARO_STORY_ID === conflict?.storyId,
@@ -191,7 +191,7 @@ describe('baro run --plan', () => {
     expect(run.result.exitCode).toBe(0);
     expect(eventsOf(run.events, 'quota.paused')).toHaveLength(1);
     expect(eventsOf(run.events, 'quota.resumed')).toHaveLength(1);
-    const [first, second] = readInvocations(run.fake.logPath);
+    const [first, second] = agentInvocations(run.fake.logPath);
     expect(second?.argv).toContain('--resume');
     expect(second?.sessionId).toBe(first?.sessionId);
     const runDir = eventsOf(run.events, 'run.started')[0]?.runDir as string;
@@ -205,6 +205,6 @@ describe('baro run --plan', () => {
     expect(run.result.exitCode).toBe(2);
     expect(run.result.stderr).toContain('A');
     expect(run.result.stderr).toContain('Z');
-    expect(readInvocations(run.fake.logPath)).toHaveLength(0);
+    expect(agentInvocations(run.fake.logPath)).toHaveLength(0);
   });
 });

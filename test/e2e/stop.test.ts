@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
-import { readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
+import { agentInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
 import { startBaro } from '../helpers/cli.js';
 import { alive, until } from '../helpers/process.js';
 import { isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
@@ -22,7 +22,7 @@ it('stops every agent on SIGINT, saves the run as stopped and exits 3', async ()
     cwd: repo,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
   });
-  await until(() => readInvocations(fake.logPath).length === 2, 'both agents to start');
+  await until(() => agentInvocations(fake.logPath).length === 2, 'both agents to start');
   baro.kill('SIGINT');
   const result = await baro;
 
@@ -32,7 +32,7 @@ it('stops every agent on SIGINT, saves the run as stopped and exits 3', async ()
     .split('\n')
     .map((line) => JSON.parse(line) as { type: string; status?: string; runDir?: string });
   expect(lines.at(-1)).toMatchObject({ type: 'run.completed', status: 'stopped' });
-  const pids = readInvocations(fake.logPath).map((inv) => inv.pid);
+  const pids = agentInvocations(fake.logPath).map((inv) => inv.pid);
   await until(() => pids.every((pid) => !alive(pid)), 'the agents to be gone');
   const runDir = lines.find((line) => line.type === 'run.started')?.runDir ?? '';
   expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'stopped' });
@@ -53,7 +53,7 @@ it('reports what the stories had reached when stopped: the merged one merged, th
     cwd: repo,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
   });
-  await until(() => readInvocations(fake.logPath).length === 2, "B's agent to start after A merged");
+  await until(() => agentInvocations(fake.logPath).length === 2, "B's agent to start after A merged");
   baro.kill('SIGINT');
   const result = await baro;
 

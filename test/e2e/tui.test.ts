@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
-import { readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
+import { agentInvocations, readInvocations, setupFakeClaude } from '../fake-claude/scenario.js';
 import { baroCommand } from '../helpers/cli.js';
 import { alive, until } from '../helpers/process.js';
 import { isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
@@ -81,7 +81,7 @@ tmuxIt('shows every story changing state, and q stops every agent with exit 3', 
     const later = await screenUntil(capture, (s) => /▶ C +working/.test(s), 'C working after A and B');
     expect(later).toMatch(/✓ A +merged/);
     expect(later).toMatch(/✓ B +merged/);
-    await until(() => readInvocations(fake.logPath).length === 3, 'the agent of C to start', 60);
+    await until(() => agentInvocations(fake.logPath).length === 3, 'the agent of C to start', 60);
 
     await tmux('send-keys', '-t', 'tui', 'q');
     await until(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '', 'baro to exit', 60);

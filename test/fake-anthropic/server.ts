@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { refuseForUsageLimit, sendJson, streamMessage } from './replies.js';
 import type { Reply } from './replies.js';
+import { steps, structured } from './script.js';
 import type { Script } from './script.js';
 import { readTurn, requestBodySchema } from './turn.js';
 import type { ApiTurn } from './turn.js';
@@ -33,8 +34,14 @@ async function bodyOf(req: IncomingMessage): Promise<string> {
 const notFound = (res: ServerResponse): void =>
   sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'not found' } });
 
-/** Starts the fake on 127.0.0.1 at a free port. */
-export async function startFakeAnthropic(script: Script): Promise<FakeAnthropic> {
+// The Critic's reviews pass unless a test scripts them: scenarios written for story sessions need no reviews.
+const passingCritic: Script = steps(
+  [structured({ verdict: 'pass', reasons: ['fake model: reviews pass'], unmetCriteria: [] })],
+  'Reviewed.',
+);
+
+/** Starts the fake on 127.0.0.1 at a free port; `critic` answers the Critic's sessions. */
+export async function startFakeAnthropic(script: Script, critic: Script = passingCritic): Promise<FakeAnthropic> {
   const exchanges: Exchange[] = [];
   const problems: string[] = [];
   const held = new Set<ServerResponse>();
@@ -51,7 +58,7 @@ export async function startFakeAnthropic(script: Script): Promise<FakeAnthropic>
     const turn = readTurn(typeof header === 'string' ? header : '', parsed.data);
     // Every request the CLI sent in the captures was a streamed main-loop request; anything else is a surprise.
     if (parsed.data.stream !== true) problems.push(`a request without stream: true (model ${turn.model})`);
-    const reply = script(turn);
+    const reply = (turn.reviewOf === undefined ? script : critic)(turn);
     exchanges.push({ turn, reply: reply.kind });
     if (reply.kind === 'message') streamMessage(res, parsed.data.model, reply.blocks);
     else if (reply.kind === 'usage_limit') refuseForUsageLimit(res, reply.resetsAt);

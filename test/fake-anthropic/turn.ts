@@ -51,10 +51,13 @@ export interface ApiTurn {
   readonly tools: readonly string[];
   /** `--json-schema` was passed: the CLI offers a `StructuredOutput` tool. */
   readonly structuredOutput: boolean;
+  /** The story the Critic reviews (`# Review of story <id> — …`), if this is a Critic's session. */
+  readonly reviewOf: string | undefined;
 }
 
 const WORKING_DIRECTORY = /Primary working directory: (.+)/;
 const STORY_ID = /^# Your story: (\S+) — /m;
+const REVIEW_OF = /^# Review of story (\S+) — /m;
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -138,5 +141,6 @@ export function readTurn(sessionId: string, body: RequestBody): ApiTurn {
     lastResults: results.slice(lastAssistant(body) + 1).flat(),
     tools: body.tools.map((tool) => tool.name),
     structuredOutput: body.tools.some((tool) => tool.name === 'StructuredOutput'),
+    reviewOf: REVIEW_OF.exec(prompts[0] ?? '')?.[1],
   };
 }

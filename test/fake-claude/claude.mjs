@@ -7,6 +7,7 @@ import { parseArgv } from './argv.mjs';
 import { CLI_VERSION, initLine, interruptedLine, startupFailureLine } from './lines.mjs';
 import {
   appendLog,
+  countRoleInvocations,
   countSessionInvocations,
   countStoryInvocations,
   createSession,
@@ -158,6 +159,7 @@ async function main() {
     resume: o.resume !== undefined,
     attempt: () => attemptOf(storyId),
     turn: () => turnOf(sessionId),
+    call: () => callOf(storyId, env['BARO_ROLE']),
   };
   const script = selectScript(scenario, invocation);
   if (script === undefined) {
@@ -230,6 +232,13 @@ function turnOf(id) {
   if (logPath === undefined)
     throw new Error('fake-claude: a script matches on "turn", which needs BARO_FAKE_CLAUDE_LOG');
   return countSessionInvocations(logPath, id);
+}
+
+/** `match.call` counts this story's earlier invocations in this role. @param {string | undefined} storyId @param {string | undefined} role */
+function callOf(storyId, role) {
+  if (logPath === undefined)
+    throw new Error('fake-claude: a script matches on "call", which needs BARO_FAKE_CLAUDE_LOG');
+  return countRoleInvocations(logPath, storyId, role);
 }
 
 /** @param {NodeJS.Signals} signal @returns {Promise<never>} */

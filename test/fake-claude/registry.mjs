@@ -69,7 +69,7 @@ export function appendLog(logPath, record) {
 /**
  * How many start records of the log (this invocation's included) pass `test`.
  * @param {string} logPath
- * @param {(record: { env?: { BARO_STORY_ID?: unknown }, sessionId?: unknown }) => boolean} test
+ * @param {(record: { env?: { BARO_STORY_ID?: unknown, BARO_ROLE?: unknown }, sessionId?: unknown }) => boolean} test
  */
 function countStarts(logPath, test) {
   let text;
@@ -82,21 +82,33 @@ function countStarts(logPath, test) {
   let count = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
-    const record = /** @type {{ event?: unknown, env?: { BARO_STORY_ID?: unknown }, sessionId?: unknown }} */ (
-      JSON.parse(line)
-    );
+    const record =
+      /** @type {{ event?: unknown, env?: { BARO_STORY_ID?: unknown, BARO_ROLE?: unknown }, sessionId?: unknown }} */ (
+        JSON.parse(line)
+      );
     if (record.event === 'start' && test(record)) count += 1;
   }
   return count;
 }
 
 /**
- * How many invocations in the log (this one included) ran with this BARO_STORY_ID (undefined: none set).
+ * How many invocations in the log (this one included) ran with this BARO_STORY_ID (undefined: none set), the
+ * Critic's reviews of the story left out: they are not the story's attempts.
  * @param {string} logPath
  * @param {string | undefined} storyId
  */
 export function countStoryInvocations(logPath, storyId) {
-  return countStarts(logPath, (record) => record.env?.BARO_STORY_ID === storyId);
+  return countStarts(logPath, (record) => record.env?.BARO_STORY_ID === storyId && record.env?.BARO_ROLE !== 'critic');
+}
+
+/**
+ * How many invocations in the log (this one included) ran with this BARO_STORY_ID and this BARO_ROLE.
+ * @param {string} logPath
+ * @param {string | undefined} storyId
+ * @param {string | undefined} role
+ */
+export function countRoleInvocations(logPath, storyId, role) {
+  return countStarts(logPath, (record) => record.env?.BARO_STORY_ID === storyId && record.env?.BARO_ROLE === role);
 }
 
 /**

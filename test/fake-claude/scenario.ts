@@ -39,8 +39,12 @@ export type FakeResult =
   | { readonly type: 'auth' };
 
 /**
- * Every given field must equal; `attempt` is 1 + the earlier invocations logged with the same BARO_STORY_ID, `turn`
- * is 1 + the earlier invocations of the same session (its first turn and each `--resume`).
+ * Every given field must equal; `attempt` is 1 + the earlier invocations logged with the same BARO_STORY_ID (the
+ * Critic's left out), `turn` is 1 + the earlier invocations of the same session (its first turn and each `--resume`),
+ * `call` is 1 + the earlier invocations with the same BARO_STORY_ID and BARO_ROLE (a story's review rounds).
+ *
+ * A Critic invocation (BARO_ROLE=critic) only takes scripts whose `role` is `critic`; when none matches it answers
+ * a passing verdict, so scenarios written for story agents need no Critic scripts.
  */
 export interface FakeMatch {
   readonly storyId?: string;
@@ -48,6 +52,7 @@ export interface FakeMatch {
   readonly resume?: boolean;
   readonly attempt?: number;
   readonly turn?: number;
+  readonly call?: number;
 }
 
 export interface FakeScript {
@@ -201,4 +206,9 @@ export function argValue(invocation: FakeInvocation, flag: string): string | und
 export function promptOf(invocation: FakeInvocation): string | undefined {
   const end = invocation.argv.indexOf('--');
   return end === -1 ? undefined : invocation.argv[end + 1];
+}
+
+/** The invocations of agents that work (stories, resolvers, the planner): the Critic's reviews left out. */
+export function agentInvocations(logPath: string): FakeInvocation[] {
+  return readInvocations(logPath).filter((invocation) => invocation.env.BARO_ROLE !== 'critic');
 }

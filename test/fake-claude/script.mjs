@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 
 /** @typedef {import('./scenario.js').FakeScenario} FakeScenario */
 /** @typedef {import('./scenario.js').FakeScript} FakeScript */
-/** @typedef {{ storyId: string | undefined, role: string | undefined, resume: boolean, attempt: () => number, turn: () => number }} Invocation */
+/** @typedef {{ storyId: string | undefined, role: string | undefined, resume: boolean, attempt: () => number, turn: () => number, call: () => number }} Invocation */
 
 /** @typedef {Record<string, string>} Shape field → type, with a trailing `?` when optional */
 /** @type {Record<string, Shape>} */
@@ -41,7 +41,22 @@ const SCRIPT = {
   rateLimit: 'object?',
 };
 /** @type {Shape} */
-const MATCH = { storyId: 'string?', role: 'string?', resume: 'boolean?', attempt: 'number?', turn: 'number?' };
+const MATCH = {
+  storyId: 'string?',
+  role: 'string?',
+  resume: 'boolean?',
+  attempt: 'number?',
+  turn: 'number?',
+  call: 'number?',
+};
+
+/** What the Critic answers when no script names the critic role: every story passes. */
+export const DEFAULT_CRITIC_SCRIPT = /** @type {FakeScript} */ ({
+  result: {
+    type: 'success',
+    structuredOutput: { verdict: 'pass', reasons: ['fake critic: no verdict scripted'], unmetCriteria: [] },
+  },
+});
 /** @type {Shape} */
 const RATE_LIMIT = { status: 'string?', utilization: 'number?', resetsAt: 'number?' };
 
@@ -110,15 +125,23 @@ export function loadScenario(path) {
   }
 }
 
-/** @param {FakeScenario} scenario @param {Invocation} invocation @returns {FakeScript | undefined} */
+/**
+ * The first script that matches. A Critic call only takes a script that names the critic role, so that scenarios
+ * written for story agents keep working; with none it passes the story (DEFAULT_CRITIC_SCRIPT).
+ * @param {FakeScenario} scenario @param {Invocation} invocation @returns {FakeScript | undefined}
+ */
 export function selectScript(scenario, invocation) {
-  return scenario.scripts.find(
+  const critic = invocation.role === 'critic';
+  const found = scenario.scripts.find(
     ({ match }) =>
-      match === undefined ||
-      ((match.storyId === undefined || match.storyId === invocation.storyId) &&
-        (match.role === undefined || match.role === invocation.role) &&
-        (match.resume === undefined || match.resume === invocation.resume) &&
-        (match.attempt === undefined || match.attempt === invocation.attempt()) &&
-        (match.turn === undefined || match.turn === invocation.turn())),
+      (!critic || match?.role === 'critic') &&
+      (match === undefined ||
+        ((match.storyId === undefined || match.storyId === invocation.storyId) &&
+          (match.role === undefined || match.role === invocation.role) &&
+          (match.resume === undefined || match.resume === invocation.resume) &&
+          (match.attempt === undefined || match.attempt === invocation.attempt()) &&
+          (match.turn === undefined || match.turn === invocation.turn()) &&
+          (match.call === undefined || match.call === invocation.call()))),
   );
+  return found ?? (critic ? DEFAULT_CRITIC_SCRIPT : undefined);
 }

@@ -10,8 +10,8 @@ const propose = (proposal: SurgeonProposal) => surgeonAnswer({ ok: true, proposa
 const red: IntegrationGateOutput = {
   status: 'failed',
   results: [
-    { command: 'npm run build', exitCode: 0, durationMs: 900, tail: 'ok' },
-    { command: 'npm test', exitCode: 1, durationMs: 1200, tail: 'FAIL test/a.test.ts' },
+    { command: 'npm run build', status: 'passed', exitCode: 0, durationMs: 900, tail: 'ok' },
+    { command: 'npm test', status: 'failed', exitCode: 1, durationMs: 1200, tail: 'FAIL test/a.test.ts' },
   ],
 };
 const green: IntegrationGateOutput = { status: 'passed', results: [] };

@@ -3,7 +3,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createActor, fromCallback, fromPromise, toPromise } from 'xstate';
 import type { Actor, ActorRefFrom, AnyActorRef, CallbackActorLogic, EventObject, SnapshotFrom } from 'xstate';
 import { computeLevels } from '../../machines/dag.js';
+import { auditorMachine } from '../../machines/auditor.js';
+import type { AuditorEmitted } from '../../machines/auditor.js';
 import { conductorMachine } from '../../machines/conductor.js';
+import { criticMachine } from '../../machines/critic.js';
+import type { CriticEmitted, CriticTurnInput } from '../../machines/critic.js';
 import type { ConductorEmitted } from '../../machines/conductor.js';
 import type { LibrarianEmitted } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
@@ -18,8 +22,9 @@ import type { SurgeonEmitted } from '../../machines/surgeon.js';
 import { createGateFake, createSurgeonFake } from './replan-fakes.js';
 import type { GateScript, SurgeonScript } from './replan-fakes.js';
 import type { StoryLimits } from '../../machines/story-context.js';
-import type { AgentSessionInput, StoryEmitted, StoryEvent, WorktreeSetupOutput } from '../../machines/story-events.js';
+import type { AgentSessionInput, StoryEmitted, StoryEvent } from '../../machines/story-events.js';
 import type {
+  AuditTarget,
   GitOp,
   GitOpInput,
   GitOpResult,
@@ -30,12 +35,24 @@ import type {
   SessionOutcome,
   SessionSummary,
   StoryDef,
+  VerifyResult,
 } from '../../machines/types.js';
+import { createAuditFake, createCriticFake } from './review-fakes.js';
+import { createSetupFake, createSleepFake } from './wait-fakes.js';
+import type { CriticAnswer } from './review-fakes.js';
 
 /** The fake clock: every agent turn ends at this instant unless a test says otherwise. */
 export const NOW = 1_700_000_000_000;
 
-type Emitted = StoryEmitted | ConductorEmitted | LibrarianEmitted | SentryEmitted | RunEmitted | SurgeonEmitted;
+type Emitted =
+  | StoryEmitted
+  | ConductorEmitted
+  | LibrarianEmitted
+  | SentryEmitted
+  | RunEmitted
+  | SurgeonEmitted
+  | AuditorEmitted
+  | CriticEmitted;
 type StoryRef = ActorRefFrom<typeof storyMachine>;
 type ConductorRef = ActorRefFrom<typeof conductorMachine>;
 
@@ -202,63 +219,6 @@ export function createGitFake(hold: (op: GitOp) => boolean = () => false) {
   };
 }
 
-interface Sleep {
-  readonly until: number;
-  done: boolean;
-  wake(): void;
-  fail(error: Error): void;
-}
-
-function createSleepFake(hold: boolean) {
-  const sleeps: Sleep[] = [];
-  const logic = fromPromise<void, { until: number }>(
-    ({ input }) =>
-      new Promise<void>((resolve, reject) => {
-        const end = (how: () => void) => () => {
-          sleep.done = true;
-          how();
-        };
-        const sleep: Sleep = {
-          until: input.until,
-          done: false,
-          wake: end(resolve),
-          fail: (error) => end(() => reject(error))(),
-        };
-        sleeps.push(sleep);
-        if (!hold) queueMicrotask(sleep.wake);
-      }),
-  );
-  return { logic, sleeps, pending: () => sleeps.filter((sleep) => !sleep.done) };
-}
-
-interface SetupCall {
-  readonly storyId: string;
-  done: boolean;
-  answer(output: WorktreeSetupOutput | Error): void;
-}
-
-/** Worktree setups answered `ok` at once, or held for the test to answer. */
-function createSetupFake(hold: boolean) {
-  const calls: SetupCall[] = [];
-  const logic = fromPromise<WorktreeSetupOutput, { storyId: string }>(
-    ({ input }) =>
-      new Promise<WorktreeSetupOutput>((resolve, reject) => {
-        const call: SetupCall = {
-          storyId: input.storyId,
-          done: false,
-          answer: (output) => {
-            call.done = true;
-            if (output instanceof Error) reject(output);
-            else resolve(output);
-          },
-        };
-        calls.push(call);
-        if (!hold) queueMicrotask(() => call.answer({ kind: 'ok' }));
-      }),
-  );
-  return { logic, calls, pending: () => calls.filter((call) => !call.done) };
-}
-
 interface HarnessOptions {
   readonly stories: readonly StoryDef[];
   readonly levels?: readonly (readonly string[])[];
@@ -282,6 +242,11 @@ interface HarnessOptions {
   readonly surgeon?: SurgeonScript;
   /** The integration gate after each level (`hold`: the test answers); skipped by default. */
   readonly gate?: GateScript;
+  /** The checks every worktree has (none by default), and each one's result (passed by default; undefined holds it). */
+  readonly checks?: readonly string[];
+  readonly checkResult?: (target: AuditTarget, command: string) => VerifyResult | undefined;
+  /** Each Critic call's answer (pass by default; undefined holds it for the test). */
+  readonly critic?: (input: CriticTurnInput) => CriticAnswer | undefined;
 }
 
 type ServiceLogic = CallbackActorLogic<EventObject>;
@@ -311,12 +276,21 @@ export function startRun(options: HarnessOptions) {
   const setups = createSetupFake(options.holdSetup ?? false);
   const surgeon = createSurgeonFake(options.surgeon);
   const gates = createGateFake(options.gate);
+  const audits = createAuditFake(options.checks, options.checkResult);
+  const critics = createCriticFake(options.critic);
+  const auditor = auditorMachine.provide({ actors: { listChecks: audits.listChecks, runCheck: audits.runCheck } });
   const log: LoggedEvent[] = [];
   const stories = new Map<string, StoryRef>();
   let conductorRef: ConductorRef | undefined;
 
   const storyLogic = storyMachine.provide({
-    actors: { agentSession: agents.logic, sleepUntil: sleeps.logic, worktreeSetup: setups.logic },
+    actors: {
+      agentSession: agents.logic,
+      sleepUntil: sleeps.logic,
+      worktreeSetup: setups.logic,
+      auditor,
+      critic: criticMachine.provide({ actors: { criticTurn: critics.logic, sleepUntil: sleeps.logic } }),
+    },
     guards: { worktreeSetupConfigured: () => options.worktreeSetup ?? false },
   });
   const machine = runMachine.provide({
@@ -329,6 +303,7 @@ export function startRun(options: HarnessOptions) {
         },
       }),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
+      auditor,
       nameBranch: fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(async () => ({
         branch: 'baro/test',
         continuedFrom: undefined,
@@ -362,7 +337,7 @@ export function startRun(options: HarnessOptions) {
       },
       autoApprove: true,
       parallel: options.parallel ?? 2,
-      limits: options.limits ?? { transientRetries: 2, conflictRounds: 2 },
+      limits: options.limits ?? { transientRetries: 2, conflictRounds: 2, reviewRounds: 2 },
       replanBudget: options.replanBudget ?? 0,
       planning: { repairs: 2, transientRetries: 2 },
       publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
@@ -388,6 +363,8 @@ export function startRun(options: HarnessOptions) {
     setups,
     surgeon,
     gates,
+    audits,
+    critics,
     log,
     done: (): Promise<RunOutput> => toPromise(actor),
     emitted<K extends Emitted['type']>(type: K): Extract<Emitted, { type: K }>[] {

@@ -179,7 +179,7 @@ type ModelSnapshot = SnapshotFrom<typeof replanModel>;
 
 const RED: IntegrationGateOutput = {
   status: 'failed',
-  results: [{ command: 'npm test', exitCode: 1, durationMs: 10, tail: 'tests failed' }],
+  results: [{ command: 'npm test', status: 'failed', exitCode: 1, durationMs: 10, tail: 'tests failed' }],
 };
 
 function proposalFor(h: Harness, action: Action): SurgeonProposal {

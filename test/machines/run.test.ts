@@ -12,7 +12,10 @@ import { storyMachine } from '../../machines/story.js';
 import type { AgentSessionInput, StoryEvent } from '../../machines/story-events.js';
 import type { RunEmitted, RunInput } from '../../machines/run.js';
 import type { PlanDef, RunBranch } from '../../machines/types.js';
+import { auditorMachine } from '../../machines/auditor.js';
+import { criticMachine } from '../../machines/critic.js';
 import { createGitFake, NOW } from './harness.js';
+import { createAuditFake, createCriticFake } from './review-fakes.js';
 import { goodPlan, invalid, plannerFakes, valid } from './planner-fakes.js';
 import type { ScriptedTurn } from './planner-fakes.js';
 
@@ -33,7 +36,7 @@ const input: RunInput = {
   plan: undefined,
   autoApprove: false,
   parallel: 2,
-  limits: { transientRetries: 1, conflictRounds: 1 },
+  limits: { transientRetries: 1, conflictRounds: 1, reviewRounds: 2 },
   replanBudget: 0,
   planning: { repairs: 2, transientRetries: 1 },
   publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
@@ -54,7 +57,10 @@ function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {})
     queueMicrotask(() => sendBack({ type: 'agent.exited', result, endedAt: NOW }));
   });
   const sleepUntil = fromPromise<void, { until: number }>(async () => undefined);
-  const story = storyMachine.provide({ actors: { agentSession, sleepUntil } });
+  const audits = createAuditFake();
+  const auditor = auditorMachine.provide({ actors: { listChecks: audits.listChecks, runCheck: audits.runCheck } });
+  const critic = criticMachine.provide({ actors: { criticTurn: createCriticFake().logic, sleepUntil } });
+  const story = storyMachine.provide({ actors: { agentSession, sleepUntil, auditor, critic } });
   const conductor = conductorMachine.provide({ actors: { story } });
   const conducted = () => git.calls.flatMap((call) => (call.op.kind === 'story.worktree' ? [call.op.storyId] : []));
   const machine = runMachine.provide({
@@ -72,6 +78,7 @@ function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {})
       })),
       operator: operatorMachine.provide({ actors: { gitOp: git.logic } }),
       conductor,
+      auditor,
     },
   });
   const actor = createActor(machine, { input: { ...input, ...given } });

@@ -8,8 +8,10 @@ import type { WorktreeSetupOutput } from '../../machines/story-events.js';
 import type { GitOp, GitOpResult, SessionOutcome } from '../../machines/types.js';
 import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
 import type { GitAnswer, Harness } from './harness.js';
+import { checkResult, verdicts } from './review-fakes.js';
+import type { CriticAnswer } from './review-fakes.js';
 
-const LIMITS = { transientRetries: 2, conflictRounds: 2 } as const;
+const LIMITS = { transientRetries: 2, conflictRounds: 2, reviewRounds: 2 } as const;
 const RESETS_AT = NOW / 1000 + 3600;
 
 interface ModelContext {
@@ -19,6 +21,10 @@ interface ModelContext {
   readonly rounds: number;
   /** A turn was cut short after the agent named its session, so the next turn resumes it. */
   readonly resumed: boolean;
+  /** Feedback turns after failing verdicts, as the real context's revisions. */
+  readonly revisions: number;
+  /** Whether the story's work turns are feedback turns now (a failing verdict came back). */
+  readonly feedback: boolean;
 }
 
 type ModelEvent = {
@@ -39,8 +45,18 @@ type ModelEvent = {
     | 'MERGE_CONFLICT'
     | 'CONTINUE_UNRESOLVED'
     | 'RESOLVED'
-    | 'RESOLVE_FAILED';
+    | 'RESOLVE_FAILED'
+    | 'CHECKS_DONE'
+    | 'VERDICT_PASS'
+    | 'VERDICT_FAIL'
+    | 'CRITIC_GAVE_UP';
 };
+
+const resumeTurn = [
+  { guard: 'inConflict', target: 'resolving' },
+  { guard: 'inFeedback', target: 'revising' },
+  { target: 'working' },
+] as const;
 
 /** What the story should do, stated without invokes: each outside answer is an event. */
 const storyModel = setup({
@@ -49,15 +65,18 @@ const storyModel = setup({
     canRetry: ({ context }) => context.transient < LIMITS.transientRetries,
     canResolve: ({ context }) => context.rounds < LIMITS.conflictRounds,
     inConflict: ({ context }) => context.rounds > 0,
+    canRevise: ({ context }) => context.revisions < LIMITS.reviewRounds,
+    inFeedback: ({ context }) => context.feedback,
   },
   actions: {
     countTransient: assign({ transient: ({ context }) => context.transient + 1, resumed: true }),
     resume: assign({ resumed: true }),
     countRound: assign({ rounds: ({ context }) => context.rounds + 1 }),
+    countRevision: assign({ revisions: ({ context }) => context.revisions + 1, feedback: true }),
   },
 }).createMachine({
   id: 'storyModel',
-  context: { transient: 0, rounds: 0, resumed: false },
+  context: { transient: 0, rounds: 0, resumed: false, revisions: 0, feedback: false },
   initial: 'preparing',
   states: {
     preparing: { on: { WORKTREE_OK: 'settingUp', GIT_FAIL: 'failed' } },
@@ -71,10 +90,27 @@ const storyModel = setup({
         WORK_ERROR: 'failed',
       },
     },
-    // A pause resumes the turn it interrupted: once in a conflict, every turn is a resolution.
-    backingOff: { on: { WAKE: [{ guard: 'inConflict', target: 'resolving' }, { target: 'working' }] } },
-    waitingForQuota: { on: { WAKE: [{ guard: 'inConflict', target: 'resolving' }, { target: 'working' }] } },
-    committing: { on: { COMMIT_OK: 'merging', COMMIT_EMPTY: 'failed', GIT_FAIL: 'failed' } },
+    // A pause resumes the turn it interrupted: once in a conflict, every turn is a resolution; after a failing
+    // verdict, every work turn is a feedback turn.
+    backingOff: { on: { WAKE: resumeTurn } },
+    waitingForQuota: { on: { WAKE: resumeTurn } },
+    committing: { on: { COMMIT_OK: 'verifying', COMMIT_EMPTY: 'failed', GIT_FAIL: 'failed' } },
+    verifying: { on: { CHECKS_DONE: 'reviewing' } },
+    reviewing: {
+      on: {
+        VERDICT_PASS: 'merging',
+        VERDICT_FAIL: [{ guard: 'canRevise', target: 'revising', actions: 'countRevision' }, { target: 'failed' }],
+        CRITIC_GAVE_UP: 'failed',
+      },
+    },
+    revising: {
+      on: {
+        WORK_OK: 'committing',
+        WORK_TRANSIENT: [{ guard: 'canRetry', target: 'backingOff', actions: 'countTransient' }, { target: 'failed' }],
+        WORK_LIMIT: { target: 'waitingForQuota', actions: 'resume' },
+        WORK_ERROR: 'failed',
+      },
+    },
     merging: {
       on: {
         MERGE_OK: 'done',
@@ -120,6 +156,10 @@ async function startStory(): Promise<Harness> {
     holdSleep: true,
     worktreeSetup: true,
     holdSetup: true,
+    checks: ['make test'],
+    // The story's own checks wait for the test; the final gate before publishing passes at once.
+    checkResult: (target) => (target.kind === 'story' ? undefined : checkResult('make test', 'passed')),
+    critic: () => undefined,
   });
   await h.settle();
   return h;
@@ -140,7 +180,22 @@ function driversFor(h: Harness) {
     call?.answer(output);
     await h.settle();
   };
+  const judge = (answer: CriticAnswer) => async () => {
+    const [call, ...more] = h.critics.pending();
+    expect(more).toEqual([]);
+    call?.answer(answer);
+    await h.settle();
+  };
   return {
+    CHECKS_DONE: async () => {
+      const [call, ...more] = h.audits.pending();
+      expect(more).toEqual([]);
+      call?.answer(checkResult('make test', 'failed', 'FAIL'));
+      await h.settle();
+    },
+    VERDICT_PASS: judge(verdicts.pass),
+    VERDICT_FAIL: judge(verdicts.fail),
+    CRITIC_GAVE_UP: judge(outcomes.error),
     WORKTREE_OK: answer({ kind: 'ok' }),
     SETUP_OK: setup({ kind: 'ok' }),
     SETUP_FAILED: setup({ kind: 'failed', reason: 'worktree setup command `npm ci` exited with code 1' }),
@@ -173,8 +228,11 @@ function assertionsFor(h: Harness) {
     expect(real().value).toBe(value);
     expect(real().context.transientFailures).toBe(model.context.transient);
     expect(real().context.conflictRounds).toBe(model.context.rounds);
-    expect(h.agents.alive().length).toBe(value === 'working' || value === 'resolving' ? 1 : 0);
+    expect(real().context.revisions).toBe(model.context.revisions);
+    expect(h.agents.alive().length).toBe(['working', 'resolving', 'revising'].includes(value) ? 1 : 0);
     expect(h.setups.pending().length).toBe(value === 'settingUp' ? 1 : 0);
+    expect(h.audits.pending().length).toBe(value === 'verifying' ? 1 : 0);
+    expect(h.critics.pending().length).toBe(value === 'reviewing' ? 1 : 0);
   };
   const waitsFor = (kind: GitOp['kind']) => (model: ModelSnapshot) => {
     common(model, model.value as string);
@@ -189,6 +247,29 @@ function assertionsFor(h: Harness) {
     committing: waitsFor('story.commit'),
     merging: waitsFor('story.merge'),
     continuing: waitsFor('story.continue'),
+    verifying: (model: ModelSnapshot) => {
+      common(model, 'verifying');
+      expect(h.audits.pending()[0]).toMatchObject({
+        command: 'make test',
+        target: { kind: 'story', storyId: 'S1', round: model.context.revisions + 1 },
+      });
+    },
+    reviewing: (model: ModelSnapshot) => {
+      common(model, 'reviewing');
+      expect(h.critics.pending()[0]?.input).toMatchObject({
+        storyId: 'S1',
+        round: model.context.revisions + 1,
+        evidence: [{ command: 'make test', status: 'failed', tail: 'FAIL' }],
+      });
+    },
+    revising: (model: ModelSnapshot) => {
+      common(model, 'revising');
+      expect(h.agents.current('S1').input).toMatchObject({
+        purpose: 'feedback',
+        sessionId: 'sess-S1',
+        review: { round: model.context.revisions, verdict: verdicts.fail, failing: [{ command: 'make test' }] },
+      });
+    },
     working: (model: ModelSnapshot) => {
       common(model, 'working');
       const { input } = h.agents.current('S1');
@@ -229,8 +310,27 @@ function assertionsFor(h: Harness) {
 
 const model = createTestModel(storyModel);
 
-describe('story model: shortest path to every state', () => {
-  for (const path of model.getShortestPaths()) {
+// Two families keep the paths few: the lifecycle with every review passing at once, and the review rounds without
+// merge conflicts; between them every state and event is covered (last test).
+const REVIEW_FAILURES = new Set<string>(['VERDICT_FAIL', 'CRITIC_GAVE_UP']);
+const CONFLICTS = new Set<string>(['MERGE_CONFLICT', 'CONTINUE_UNRESOLVED', 'RESOLVED', 'RESOLVE_FAILED']);
+const lifecyclePaths = model.getShortestPaths({ filterEvents: (_s, event) => !REVIEW_FAILURES.has(event.type) });
+const reviewPaths = model.getShortestPaths({
+  filterEvents: (snapshot, event) =>
+    !CONFLICTS.has(event.type) && !(snapshot.context.revisions === 0 && event.type === 'VERDICT_PASS'),
+});
+
+describe('story model: shortest path to every state, reviews passing at once', () => {
+  for (const path of lifecyclePaths) {
+    it(path.description, async () => {
+      const h = await startStory();
+      await path.test({ states: assertionsFor(h), events: driversFor(h) });
+    });
+  }
+});
+
+describe('story model: shortest path to every state after a failing verdict', () => {
+  for (const path of reviewPaths) {
     it(path.description, async () => {
       const h = await startStory();
       await path.test({ states: assertionsFor(h), events: driversFor(h) });
@@ -249,6 +349,8 @@ describe('story model: every simple path through the conflict rounds', () => {
     'CONTINUE_UNRESOLVED',
     'RESOLVED',
     'RESOLVE_FAILED',
+    'CHECKS_DONE',
+    'VERDICT_PASS',
   ]);
   const paths = model.getSimplePaths({ filterEvents: (_snapshot, event) => conflictLoop.has(event.type) });
   for (const path of paths) {
@@ -259,9 +361,33 @@ describe('story model: every simple path through the conflict rounds', () => {
   }
 });
 
+describe('story model: every simple path through the review rounds', () => {
+  const reviewLoop = new Set<ModelEvent['type']>([
+    'WORKTREE_OK',
+    'SETUP_OK',
+    'WORK_OK',
+    'COMMIT_OK',
+    'CHECKS_DONE',
+    'VERDICT_PASS',
+    'VERDICT_FAIL',
+    'MERGE_OK',
+  ]);
+  const paths = model.getSimplePaths({ filterEvents: (_snapshot, event) => reviewLoop.has(event.type) });
+  it('has a path for every number of failing verdicts up to review.maxRounds and one past it', () => {
+    const fails = paths.map((path) => path.steps.filter((step) => step.event.type === 'VERDICT_FAIL').length);
+    expect(new Set(fails)).toEqual(new Set([0, 1, 2, 3]));
+  });
+  for (const path of paths) {
+    it(path.description, async () => {
+      const h = await startStory();
+      await path.test({ states: assertionsFor(h), events: driversFor(h) });
+    });
+  }
+});
+
 describe('story model: coverage', () => {
   it('visits every state of the model and fires every event', () => {
-    const steps = model.getShortestPaths().flatMap((path) => path.steps);
+    const steps = [...lifecyclePaths, ...reviewPaths].flatMap((path) => path.steps);
     expect(new Set(steps.map((step) => step.state.value))).toEqual(new Set(Object.keys(storyModel.root.states)));
     expect(new Set(steps.map((step) => step.event.type))).toEqual(new Set(['xstate.init', ...storyModel.events]));
   });

@@ -49,15 +49,31 @@ describe('story: the happy path', () => {
     const h = startRun({
       stories: [story('S1')],
       agent: () => ({
-        events: [{ type: 'agent.denied', tool: 'Bash', message: 'npm publish is not allowed' }],
+        events: [
+          { type: 'agent.denied', tool: 'Bash', message: 'npm publish is not allowed', rule: 'Bash(npm publish)' },
+          { type: 'agent.denied', tool: 'Bash', message: 'npm publish is not allowed', rule: 'Bash(npm publish)' },
+        ],
         outcome: { kind: 'denied', denials: [{ tool: 'Bash' }] },
       }),
     });
     const output = await h.done();
 
-    expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', denials: ['Bash'] });
+    expect(output.outcome?.results.S1).toMatchObject({ status: 'merged', denials: ['Bash(npm publish)'] });
     expect(h.emitted('story.denied')).toEqual([
-      { type: 'story.denied', storyId: 'S1', tool: 'Bash', message: 'npm publish is not allowed' },
+      {
+        type: 'story.denied',
+        storyId: 'S1',
+        tool: 'Bash',
+        message: 'npm publish is not allowed',
+        rule: 'Bash(npm publish)',
+      },
+      {
+        type: 'story.denied',
+        storyId: 'S1',
+        tool: 'Bash',
+        message: 'npm publish is not allowed',
+        rule: 'Bash(npm publish)',
+      },
     ]);
   });
 });
@@ -107,7 +123,7 @@ describe('story: transient failures', () => {
   it('fails after limits.transientRetries retries, each backing off longer', async () => {
     const h = startRun({
       stories: [story('S1')],
-      limits: { transientRetries: 2, conflictRounds: 2 },
+      limits: { transientRetries: 2, conflictRounds: 2, reviewRounds: 2 },
       agent: () => ({ outcome: outcomes.transient }),
     });
     const output = await h.done();
@@ -213,7 +229,7 @@ describe('story: commits and merges', () => {
   });
 
   it('fails when the conflict is still unresolved after limits.conflictRounds rounds', async () => {
-    const h = startRun({ stories: [story('S1')], limits: { transientRetries: 2, conflictRounds: 2 } });
+    const h = startRun({ stories: [story('S1')], limits: { transientRetries: 2, conflictRounds: 2, reviewRounds: 2 } });
     h.git.script('story.merge', 'S1', conflict);
     h.git.script('story.continue', 'S1', unresolved, conflict);
     const output = await h.done();

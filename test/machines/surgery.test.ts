@@ -21,7 +21,7 @@ const failedB: SurgeonCase = {
 const gate: SurgeonCase = {
   kind: 'gate',
   level: 1,
-  failing: [{ command: 'npm test', exitCode: 1, durationMs: 10, tail: 'FAIL a.test.ts' }],
+  failing: [{ command: 'npm test', status: 'failed', exitCode: 1, durationMs: 10, tail: 'FAIL a.test.ts' }],
 };
 
 describe('surgery', () => {

@@ -106,7 +106,11 @@ describe('event unions', () => {
 
   it('refuses events outside the union at the send site', () => {
     const actor = createActor(storyMachine.provide({ actors: { agentSession, sleepUntil } }), {
-      input: { story: story('S1'), dependencies: [], limits: { transientRetries: 1, conflictRounds: 1 } },
+      input: {
+        story: story('S1'),
+        dependencies: [],
+        limits: { transientRetries: 1, conflictRounds: 1, reviewRounds: 2 },
+      },
     });
     // @ts-expect-error a typo in an event type
     actor.send({ type: 'agent.exitted' });
@@ -135,7 +139,11 @@ describe('emitted events', () => {
 
   it('types listeners by event name', () => {
     const actor = createActor(storyMachine.provide({ actors: { agentSession, sleepUntil } }), {
-      input: { story: story('S1'), dependencies: [], limits: { transientRetries: 1, conflictRounds: 1 } },
+      input: {
+        story: story('S1'),
+        dependencies: [],
+        limits: { transientRetries: 1, conflictRounds: 1, reviewRounds: 2 },
+      },
     });
     actor.on('story.merged', (event) => expectTypeOf(event.sha).toEqualTypeOf<string>());
     // @ts-expect-error stories do not emit collision warnings; the Sentry does

@@ -83,7 +83,7 @@ describe('baro.config.json', () => {
       maxBudgetUsd: undefined,
     });
     expect(settings.worktree).toEqual({ setup: [], copy: [] });
-    expect(keysNotActedOn(EXAMPLE as never)).toEqual(['models.critic', 'verify', 'review', 'quota', 'participants']);
+    expect(keysNotActedOn(EXAMPLE as never)).toEqual(['quota', 'participants']);
   });
 
   it('lets options typed on the command line win over the file, and the file over the defaults', () => {

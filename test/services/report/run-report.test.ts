@@ -142,6 +142,45 @@ describe('buildRunReport', () => {
     expect(report.body).not.toContain('resolved it');
   });
 
+  it("lists the final gate, the gates between levels and the Critic's review rounds from the journal", () => {
+    const check = (command: string, status: string) => ({ command, status, exitCode: 0, durationMs: 1, tail: '' });
+    const journal = [
+      {
+        type: 'verify.completed',
+        scope: 'story',
+        storyId: 'A',
+        round: 1,
+        status: 'passed',
+        results: [check('make test', 'passed')],
+      },
+      {
+        type: 'story.verdict',
+        storyId: 'A',
+        round: 1,
+        verdict: 'fail',
+        reasons: ['no test for refill'],
+        unmetCriteria: [],
+      },
+      { type: 'story.verdict', storyId: 'A', round: 2, verdict: 'pass', reasons: ['done'], unmetCriteria: [] },
+      {
+        type: 'verify.completed',
+        scope: 'integration',
+        level: 0,
+        status: 'failed',
+        results: [check('make test', 'failed'), check('cargo test', 'notRun')],
+      },
+      { type: 'verify.completed', scope: 'final', status: 'passed', results: [check('make test', 'passed')] },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    const report = buildRunReport(input({ facts: journalFacts(journal) }));
+    expect(report.body).toContain('- Final gate: **passed** — `make test` passed');
+    expect(report.body).toContain('- After level 1: failed — `make test` failed, `cargo test` not run (tool missing)');
+    expect(report.body).toContain('| A | story A | merged | 1 | pass (round 2) |');
+    expect(report.body).toContain('- A, round 1: no test for refill');
+    expect(report.body).not.toContain('No checks ran');
+  });
+
   it('says when the branch continued an earlier run, was rebased before the push, or could not be pushed', () => {
     const report = buildRunReport(
       input({

@@ -1,0 +1,49 @@
+// One Critic call: the story's diff read from its worktree, the prompt built, a tool-less Claude turn, the verdict read.
+import { join } from 'node:path';
+import { fromPromise } from 'xstate';
+import type { CriticTurnInput, CriticTurnOutput } from '../machines/critic.js';
+import { readCriticAnswer } from '../services/critic-answer.js';
+import { criticPrompt, VERDICT_JSON_SCHEMA } from '../services/critic-prompt.js';
+import { patchBetween } from '../services/git/history.js';
+import { revParse } from '../services/git/repo.js';
+import type { RunPaths } from '../services/store/paths.js';
+import { claudeTurn } from './claude-turn.js';
+import type { TurnDeps } from './claude-turn.js';
+
+export interface CriticDeps extends TurnDeps {
+  readonly paths: RunPaths;
+  readonly model: string;
+}
+
+// The answer is one StructuredOutput call; a few more turns leave room for the CLI's own retry of a bad one.
+const CRITIC_MAX_TURNS = 4;
+
+export function criticTurnLogic(deps: CriticDeps) {
+  return fromPromise<CriticTurnOutput, CriticTurnInput>(async ({ input, signal }) => {
+    const cwd = deps.paths.storyWorktree(input.storyId);
+    const integrationHead = await revParse(deps.paths.integrationWorktree, 'HEAD');
+    const diff = await patchBetween({ cwd, base: integrationHead, head: 'HEAD' });
+    const output = await claudeTurn(
+      deps,
+      {
+        role: 'critic',
+        cwd,
+        prompt: criticPrompt({ ...input, diff }),
+        model: deps.model,
+        storyId: input.storyId,
+        jsonSchema: VERDICT_JSON_SCHEMA,
+        tools: [],
+        allowedTools: [],
+        permissionMode: 'dontAsk',
+        maxTurns: CRITIC_MAX_TURNS,
+        rawLogPath: join(deps.paths.storyDir(input.storyId), `critic-${input.round}-${input.call}.jsonl`),
+      },
+      signal,
+    );
+    return {
+      summary: output.summary,
+      endedAt: output.endedAt,
+      answer: readCriticAnswer(output.structuredOutput, output.resultText),
+    };
+  });
+}

@@ -1,0 +1,116 @@
+// What `baro run` gives the actor tree: every participant's effects, from the prepared run and its settings.
+import { join } from 'node:path';
+import type { RuntimeDeps } from '../../actors/runtime.js';
+import { resolveClaudeBin } from '../../services/claude/argv.js';
+import { runSession } from '../../services/claude/session.js';
+import type { RunSettings } from '../../services/config/settings.js';
+import { identityArgs } from '../../services/git/commit.js';
+import { defaultAllowedTools } from '../../services/permissions.js';
+import { storyPorts } from '../../services/story-port.js';
+import { verificationCommands } from '../../services/verify/commands.js';
+import { SETUP_TIMEOUT_MS } from '../../services/worktree-setup.js';
+import type { RunOptions } from '../options.js';
+import { earlierRunsOn } from '../run-publish.js';
+import type { PreparedRun } from './run-prepare.js';
+
+export async function runtimeDeps(input: {
+  readonly run: PreparedRun;
+  readonly record: PreparedRun['record'];
+  readonly options: RunOptions;
+  readonly settings: RunSettings;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly startedAt: Date;
+  /** How long planning took, once it is known. */
+  readonly planMs: () => number;
+}): Promise<RuntimeDeps> {
+  const { run, record, options, settings, env, startedAt, planMs } = input;
+  const { paths, remote, storyBranch } = run;
+  // Ports follow the plan's order when the plan is given; a planned story takes the next one when it first runs.
+  const portOf = storyPorts(run.plan?.stories.map((story) => story.id) ?? []);
+  const bin = resolveClaudeBin(env);
+  const turnDeps = { runId: record.runId, bin, baseEnv: env, runSession, now: Date.now };
+  return {
+    now: Date.now,
+    agent: {
+      runId: record.runId,
+      goal: record.goal,
+      paths,
+      bin,
+      baseEnv: env,
+      model: options.models.story,
+      maxTurns: settings.agent.maxTurns,
+      maxBudgetUsd: settings.agent.maxBudgetUsd,
+      permissionMode: settings.agent.permissionMode,
+      allowedTools: [
+        ...(await defaultAllowedTools(run.repoDir, settings.verify.commands)),
+        ...settings.agent.allowedTools,
+      ],
+      checks: await verificationCommands(run.repoDir, settings.verify.commands),
+      storyBranch,
+      portOf,
+      runSession,
+      now: Date.now,
+    },
+    planner: {
+      runId: record.runId,
+      bin,
+      baseEnv: env,
+      runSession,
+      now: Date.now,
+      repoDir: run.repoDir,
+      model: options.models.planner,
+      rawLogPath: paths.plannerLog,
+    },
+    surgeon: {
+      runId: record.runId,
+      bin,
+      baseEnv: env,
+      runSession,
+      now: Date.now,
+      goal: record.goal,
+      model: options.models.surgeon,
+      paths,
+      rawLogPath: (n, subject) => join(paths.runDir, 'surgeon', `${n}-${subject}.jsonl`),
+    },
+    cartographer: { home: run.home },
+    auditor: {
+      runId: record.runId,
+      paths,
+      commands: settings.verify.commands,
+      timeoutMs: settings.verify.timeoutSeconds * 1000,
+      baseEnv: env,
+      portOf,
+    },
+    critic: { ...turnDeps, paths, model: options.models.critic },
+    git: {
+      repoRoot: run.repoDir,
+      paths,
+      storyBranch,
+      baseSha: record.base.sha,
+      remote,
+      identity: await identityArgs(run.repoDir),
+    },
+    setup: {
+      runId: record.runId,
+      repoDir: run.repoDir,
+      paths,
+      settings: settings.worktree,
+      baseEnv: env,
+      portOf,
+      timeoutMs: SETUP_TIMEOUT_MS,
+    },
+    report: {
+      runId: record.runId,
+      goal: record.goal,
+      base: record.base.branch,
+      earlierRuns: (branch, continued) =>
+        earlierRunsOn({ env: env, repoDir: run.repoDir, branch, runId: record.runId, continued }),
+      startedAt: startedAt.getTime(),
+      planMs,
+      paths,
+      storyBranch,
+      now: Date.now,
+    },
+    pullRequest: { repoDir: run.repoDir, env, base: options.base, draft: options.draft },
+  };
+}

@@ -1,0 +1,8 @@
+// Which commands verify a worktree: the configuration's `verify.commands`, else what the project's manifests imply.
+import { detectInWorktree } from '../project/worktree.js';
+
+/** The configured commands when there are any; otherwise the checks detected in the working tree at dir. */
+export async function verificationCommands(dir: string, configured: readonly string[]): Promise<readonly string[]> {
+  if (configured.length > 0) return configured;
+  return (await detectInWorktree(dir)).checks;
+}
