@@ -16,80 +16,86 @@ const work = (id: string, extra: Partial<FakeScript> = {}): FakeScript => ({
 });
 
 describe('baro run --plan', () => {
-  it('runs a 6-story diamond at --parallel 2 onto baro/<slug> without touching the checkout', async () => {
-    const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', 'notes.txt': 'mine\n' } });
-    // A dirty checkout: unstaged, staged, untracked and stashed work that baro must leave exactly as it is.
-    await writeFile(join(repo, 'notes.txt'), 'stash me\n');
-    await git(repo, 'stash', '--quiet');
-    await writeFile(join(repo, 'notes.txt'), 'unstaged edit\n');
-    await writeFile(join(repo, 'staged.txt'), 'staged\n');
-    await git(repo, 'add', 'staged.txt');
-    await writeFile(join(repo, 'untracked.txt'), 'untracked\n');
-    const before = await checkoutFingerprint(repo);
+  // Six agents, six reviews and three gates: more processes than the default timeout allows on a loaded machine.
+  it(
+    'runs a 6-story diamond at --parallel 2 onto baro/<slug> without touching the checkout',
+    { timeout: 120_000 },
+    async () => {
+      const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', 'notes.txt': 'mine\n' } });
+      // A dirty checkout: unstaged, staged, untracked and stashed work that baro must leave exactly as it is.
+      await writeFile(join(repo, 'notes.txt'), 'stash me\n');
+      await git(repo, 'stash', '--quiet');
+      await writeFile(join(repo, 'notes.txt'), 'unstaged edit\n');
+      await writeFile(join(repo, 'staged.txt'), 'staged\n');
+      await git(repo, 'add', 'staged.txt');
+      await writeFile(join(repo, 'untracked.txt'), 'untracked\n');
+      const before = await checkoutFingerprint(repo);
 
-    const plan = planOf('Diamond demo', [
-      { id: 'A' },
-      { id: 'B' },
-      { id: 'C', dependsOn: ['A'] },
-      { id: 'D', dependsOn: ['A', 'B'] },
-      { id: 'E', dependsOn: ['C', 'D'] },
-      { id: 'F', dependsOn: ['D'] },
-    ]);
-    const scripts = ['A', 'B', 'C', 'D', 'E', 'F'].map((id) =>
-      // A commits its own work; the others leave it for baro to commit.
-      id === 'A'
-        ? work(id, {
-            steps: [
-              { write: 'src/A.txt', content: 'A\n' },
-              { sleep: 150 },
-              { bash: "git add -A && git commit -qm 'A: story A'" },
-            ],
-          })
-        : work(id),
-    );
-    const run = await runPlan(repo, plan, { scripts }, ['--parallel', '2']);
+      const plan = planOf('Diamond demo', [
+        { id: 'A' },
+        { id: 'B' },
+        { id: 'C', dependsOn: ['A'] },
+        { id: 'D', dependsOn: ['A', 'B'] },
+        { id: 'E', dependsOn: ['C', 'D'] },
+        { id: 'F', dependsOn: ['D'] },
+      ]);
+      const scripts = ['A', 'B', 'C', 'D', 'E', 'F'].map((id) =>
+        // A commits its own work; the others leave it for baro to commit.
+        id === 'A'
+          ? work(id, {
+              steps: [
+                { write: 'src/A.txt', content: 'A\n' },
+                { sleep: 150 },
+                { bash: "git add -A && git commit -qm 'A: story A'" },
+              ],
+            })
+          : work(id),
+      );
+      const run = await runPlan(repo, plan, { scripts }, ['--parallel', '2']);
 
-    expect(run.result.stderr).toBe('');
-    expect(run.result.exitCode).toBe(0);
-    const completed = eventsOf(run.events, 'run.completed')[0];
-    expect(completed).toMatchObject({ status: 'succeeded', branch: 'baro/diamond-demo' });
-    expect(
-      eventsOf(run.events, 'story.merged')
-        .map((e) => e.storyId)
-        .sort(),
-    ).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
-    expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([
-      ['A', 'B'],
-      ['C', 'D'],
-      ['E', 'F'],
-    ]);
+      expect(run.result.stderr).toBe('');
+      expect(run.result.exitCode).toBe(0);
+      const completed = eventsOf(run.events, 'run.completed')[0];
+      expect(completed).toMatchObject({ status: 'succeeded', branch: 'baro/diamond-demo' });
+      expect(
+        eventsOf(run.events, 'story.merged')
+          .map((e) => e.storyId)
+          .sort(),
+      ).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+      expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([
+        ['A', 'B'],
+        ['C', 'D'],
+        ['E', 'F'],
+      ]);
 
-    for (const id of ['A', 'B', 'C', 'D', 'E', 'F']) {
-      expect(await git(repo, 'show', `baro/diamond-demo:src/${id}.txt`)).toBe(id);
-    }
-    const merges = (await git(repo, 'log', '--merges', '--format=%s', 'baro/diamond-demo')).split('\n');
-    expect(merges).toHaveLength(6);
-    expect(await git(repo, 'log', '--format=%s', 'baro/diamond-demo')).toContain('A: story A');
+      for (const id of ['A', 'B', 'C', 'D', 'E', 'F']) {
+        expect(await git(repo, 'show', `baro/diamond-demo:src/${id}.txt`)).toBe(id);
+      }
+      const merges = (await git(repo, 'log', '--merges', '--format=%s', 'baro/diamond-demo')).split('\n');
+      expect(merges).toHaveLength(6);
+      expect(await git(repo, 'log', '--format=%s', 'baro/diamond-demo')).toContain('A: story A');
 
-    const invocations = agentInvocations(run.fake.logPath);
-    expect(invocations).toHaveLength(6);
-    expect(maxConcurrent(invocations)).toBeLessThanOrEqual(2);
-    const mergedAt = new Map(eventsOf(run.events, 'story.merged').map((e) => [e.storyId, tsOf(e)]));
-    for (const story of plan.stories) {
-      const started = invocations.find((inv) => inv.env.BARO_STORY_ID === story.id);
-      expect(started?.env).toMatchObject({ BARO_ROLE: 'story', ANTHROPIC_API_KEY: false });
-      for (const dep of story.dependsOn) expect(started?.startTs).toBeGreaterThanOrEqual(mergedAt.get(dep) ?? Infinity);
-    }
+      const invocations = agentInvocations(run.fake.logPath);
+      expect(invocations).toHaveLength(6);
+      expect(maxConcurrent(invocations)).toBeLessThanOrEqual(2);
+      const mergedAt = new Map(eventsOf(run.events, 'story.merged').map((e) => [e.storyId, tsOf(e)]));
+      for (const story of plan.stories) {
+        const started = invocations.find((inv) => inv.env.BARO_STORY_ID === story.id);
+        expect(started?.env).toMatchObject({ BARO_ROLE: 'story', ANTHROPIC_API_KEY: false });
+        for (const dep of story.dependsOn)
+          expect(started?.startTs).toBeGreaterThanOrEqual(mergedAt.get(dep) ?? Infinity);
+      }
 
-    // C starts after A and B: its prompt carries what they learned (B read the README).
-    const cPrompt = invocations.find((inv) => inv.env.BARO_STORY_ID === 'C')?.argv.at(-1) ?? '';
-    expect(cPrompt).toContain('What other agents already learned');
-    expect(cPrompt).toContain('README.md');
-    expect(eventsOf(run.events, 'knowledge.added').length).toBeGreaterThan(0);
+      // C starts after A and B: its prompt carries what they learned (B read the README).
+      const cPrompt = invocations.find((inv) => inv.env.BARO_STORY_ID === 'C')?.argv.at(-1) ?? '';
+      expect(cPrompt).toContain('What other agents already learned');
+      expect(cPrompt).toContain('README.md');
+      expect(eventsOf(run.events, 'knowledge.added').length).toBeGreaterThan(0);
 
-    expect(await checkoutFingerprint(repo)).toBe(before);
-    expect(await git(repo, 'worktree', 'list', '--porcelain')).not.toContain('baro-home');
-  });
+      expect(await checkoutFingerprint(repo)).toBe(before);
+      expect(await git(repo, 'worktree', 'list', '--porcelain')).not.toContain('baro-home');
+    },
+  );
 
   it('blocks the dependents of a story that fails for good, merges the rest and exits 1 with partial', async () => {
     const repo = await makeTempRepo();
