@@ -28,7 +28,8 @@ const write = (storyId: string, path: string, content: string, resume?: boolean)
 const ofStory = (invocations: readonly FakeInvocation[], storyId: string, role = 'story') =>
   invocations.filter((inv) => inv.env.BARO_STORY_ID === storyId && inv.env.BARO_ROLE === role);
 
-describe('the Critic reviews every story before it merges', () => {
+// Each run spawns an agent, a review and the checks per story: more than the default timeout on a loaded machine.
+describe('the Critic reviews every story before it merges', { timeout: 120_000 }, () => {
   it('sends a failing verdict back to the same session once, then merges; a story that passes gets one turn', async () => {
     const repo = await makeTempRepo();
     const scripts = [
@@ -171,7 +172,7 @@ describe('the Critic reviews every story before it merges', () => {
   });
 });
 
-describe('the Surgeon after the Critic', () => {
+describe('the Surgeon after the Critic', { timeout: 120_000 }, () => {
   it('splits a story the Critic fails in every round into two that run in the next level and merge', async () => {
     const repo = await makeTempRepo({
       files: { 'README.md': '# split\n', 'baro.config.json': JSON.stringify({ review: { maxRounds: 1 } }) },
@@ -211,7 +212,7 @@ describe('the Surgeon after the Critic', () => {
   });
 });
 
-describe('the gates on the integration branch', () => {
+describe('the gates on the integration branch', { timeout: 120_000 }, () => {
   it('sends a failed gate to the Surgeon; a branch still red at the end makes the run partial, naming the command', async () => {
     const repo = await makeTempRepo();
     // Passes in a story's worktree, fails on the integration branch: no fix story can turn this gate green.
