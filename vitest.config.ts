@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The real-CLI lane has its own config and command (npm run test:compat).
     exclude: [...configDefaults.exclude, 'test/compat/**'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: a timeout only bounds a hang, and end-to-end runs crawl on a loaded 2-core machine.
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
     // End-to-end tests spawn many git and agent processes; two workers fit a 2-core machine.
     maxWorkers: 2,
   },
