@@ -137,6 +137,10 @@ export const conductorMachine = setup({
           dependencies: mergedDependencies(context, story),
           limits: context.limits,
           guidance: context.guidance[id],
+          // Said in the story's first prompt: the files it plans to write alongside another story of its level.
+          warnings: writeOverlaps(context.current.map((other) => byId(context.stories, other))).filter((overlap) =>
+            overlap.stories.includes(id),
+          ),
         },
       });
       enqueue.assign({ status: { ...context.status, [id]: 'running' }, holding: [...context.holding, id] });
