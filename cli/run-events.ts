@@ -192,7 +192,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'message.delivered':
       return undefined;
     case 'message.withheld':
-      return `  ${event.storyId}: the ${speaker(event.from)}'s news (${event.kind}) waits for its next prompt`;
+      return `  ${event.storyId}: the ${speaker(event.from)}'s news (${event.kind}) is kept for its next turn, if it has one`;
     case 'branch.pushed':
       return `pushed ${event.branch} to ${event.remote}${event.rebased ? ` (after rebasing onto ${event.remote}'s newer commits)` : ''}`;
     case 'pr.opened':
