@@ -135,6 +135,8 @@ async function main() {
   const inbox = liveInput ? openInbox(lifecycle) : undefined;
   const promptLine = inbox === undefined ? undefined : await inbox.prompt;
   const prompt = inbox === undefined ? (o.prompt ?? (await readStdinPrompt())) : promptLine?.text;
+  if (logged && promptLine !== undefined)
+    appendLog(logPath, { event: 'prompt', pid: process.pid, text: promptLine.text });
   if (prompt === undefined || prompt.trim() === '') {
     const { swallowed } = o;
     if (swallowed !== undefined)

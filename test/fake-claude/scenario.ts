@@ -138,7 +138,9 @@ const messageRecord = z.object({
   state: z.enum(['queued', 'started', 'completed', 'cancelled']),
   ts: z.number(),
 });
-const logRecord = z.discriminatedUnion('event', [startRecord, endRecord, messageRecord]);
+/** The prompt of a session that read it from stream-json stdin. */
+const promptRecord = z.object({ event: z.literal('prompt'), pid: z.number(), text: z.string() });
+const logRecord = z.discriminatedUnion('event', [startRecord, endRecord, messageRecord, promptRecord]);
 
 /** One step of a live message through a fake process: queued when read, started when folded, completed. */
 export type FakeMessageRecord = z.infer<typeof messageRecord>;
@@ -175,6 +177,8 @@ export interface FakeInvocation {
   /** Absent when the process died by a signal it did not handle (no end record). */
   readonly endTs: number | undefined;
   readonly exitCode: number | undefined;
+  /** The prompt read from stream-json stdin, when it was not in argv. */
+  readonly stdinPrompt: string | undefined;
 }
 
 /** The fake's invocations in start order, start and end paired by pid; a log not written yet means none. */
@@ -186,7 +190,14 @@ export function readInvocations(logPath: string): FakeInvocation[] {
     if (record.event === 'start') {
       open.set(record.pid, invocations.length);
       const { pid, argv, cwd, env, sessionId, ts } = record;
-      invocations.push({ pid, argv, cwd, env, sessionId, startTs: ts, endTs: undefined, exitCode: undefined });
+      const pending = { startTs: ts, endTs: undefined, exitCode: undefined, stdinPrompt: undefined };
+      invocations.push({ pid, argv, cwd, env, sessionId, ...pending });
+      continue;
+    }
+    if (record.event === 'prompt') {
+      const at = open.get(record.pid);
+      const started = at === undefined ? undefined : invocations[at];
+      if (at !== undefined && started !== undefined) invocations[at] = { ...started, stdinPrompt: record.text };
       continue;
     }
     const at = open.get(record.pid);
@@ -231,10 +242,10 @@ export function argValue(invocation: FakeInvocation, flag: string): string | und
   return undefined;
 }
 
-/** The prompt an invocation was given in argv (after `--`); undefined when it came on stdin. */
+/** The prompt an invocation was given: in argv (after `--`), else the first stream-json stdin line. */
 export function promptOf(invocation: FakeInvocation): string | undefined {
   const end = invocation.argv.indexOf('--');
-  return end === -1 ? undefined : invocation.argv[end + 1];
+  return end === -1 ? invocation.stdinPrompt : invocation.argv[end + 1];
 }
 
 /** The invocations of agents that work (stories, resolvers, the planner): the Critic's reviews left out. */
