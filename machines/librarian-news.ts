@@ -55,13 +55,12 @@ export function commandNews(run: CommandRun): News[] {
   const current = own(run.after.commands, run.key);
   if (previous === undefined || current === undefined || previous.ok === current.ok) return [];
   if (run.mergesAtLastRun >= run.merges.length) return [];
-  const last = run.merges.at(-1);
   const message = commandMessage({
     command: run.key,
     ok: current.ok,
     exitCode: current.exitCode,
     by: current.lastBy,
-    after: last === undefined ? undefined : { storyId: last.storyId, sha: last.sha },
+    after: run.merges.slice(run.mergesAtLastRun).map(({ storyId, sha }) => ({ storyId, sha })),
   });
   return current.by.filter((storyId) => storyId !== current.lastBy).map((storyId) => ({ storyId, message }));
 }

@@ -27,7 +27,8 @@ export const MAX_LIVE_BYTES = 600;
 export const DEFAULT_LIVE_MESSAGES = 6;
 
 const encoder = new TextEncoder();
-const SHOWN_FILES = 5;
+// Files or stories a message names before it says "and N more".
+const SHOWN_NAMES = 5;
 
 /** `text` cut on a character so its UTF-8 form fits `maxBytes`, with an ellipsis when cut. */
 export function fitBytes(text: string, maxBytes = MAX_LIVE_BYTES): string {
@@ -47,8 +48,8 @@ const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 const short = (sha: string) => sha.slice(0, 8);
 
 function fileList(files: readonly string[]): string {
-  const more = files.length > SHOWN_FILES ? ` and ${files.length - SHOWN_FILES} more` : '';
-  return `${files.slice(0, SHOWN_FILES).map(code).join(', ')}${more}`;
+  const more = files.length > SHOWN_NAMES ? ` and ${files.length - SHOWN_NAMES} more` : '';
+  return `${files.slice(0, SHOWN_NAMES).map(code).join(', ')}${more}`;
 }
 
 function message(from: LiveSource, kind: LiveKind, key: string, text: string): LiveMessage {
@@ -90,16 +91,24 @@ export interface CommandNews {
   readonly exitCode: number | undefined;
   /** The story whose run of the command gave the new result. */
   readonly by: string;
-  /** The merge before that run, if known. */
-  readonly after: { readonly storyId: string; readonly sha: string } | undefined;
+  /** The merges since the command's earlier run, oldest first: any of them may have changed its result. */
+  readonly after: readonly { readonly storyId: string; readonly sha: string }[];
+}
+
+function mergesText(merges: CommandNews['after']): string {
+  const last = merges.at(-1);
+  if (last === undefined) return 'after a merge';
+  if (merges.length === 1) return `after ${last.storyId} merged ${short(last.sha)}`;
+  const names = merges.slice(-SHOWN_NAMES).map((merge) => merge.storyId);
+  const more = merges.length > SHOWN_NAMES ? `${merges.length - SHOWN_NAMES} more, ` : '';
+  return `after ${more}${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''} merged (the last as ${short(last.sha)})`;
 }
 
 /** To a story that ran a project command whose result changed after a merge. */
 export function commandMessage(news: CommandNews): LiveMessage {
   const now = news.ok ? 'passes' : `fails${news.exitCode === undefined ? '' : ` (exit ${news.exitCode})`}`;
   const before = news.ok ? 'failed' : 'passed';
-  const after =
-    news.after === undefined ? 'after a merge' : `after ${news.after.storyId} merged ${short(news.after.sha)}`;
+  const after = mergesText(news.after);
   const todo = news.ok
     ? 'If you were working around that failure, you may not need to any more.'
     : 'Run it again before you finish and make sure your change is not the cause; baro merges your work onto that result.';

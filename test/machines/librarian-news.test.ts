@@ -46,6 +46,14 @@ describe('what the Librarian tells running stories', () => {
       'baro Librarian: `npm test` passed when you ran it and now fails (exit 1) for S3, after S2 merged feed0000. Run it again before you finish and make sure your change is not the cause; baro merges your work onto that result.',
     );
     expect(commandNews({ before, after, key: 'npm test', mergesAtLastRun: 1, merges })).toEqual([]);
+    // Every merge since the last run may be the cause, not only the latest.
+    const three = [
+      { storyId: 'S0', sha: '0000aaaa', files: [] },
+      ...merges,
+      { storyId: 'S4', sha: 'cafe0000f00d', files: [] },
+    ];
+    const [several] = commandNews({ before, after, key: 'npm test', mergesAtLastRun: 1, merges: three });
+    expect(several?.message.text).toContain('for S3, after S2 and S4 merged (the last as cafe0000).');
     const same = fold(before, test('S3', true));
     expect(commandNews({ before, after: same, key: 'npm test', mergesAtLastRun: 0, merges })).toEqual([]);
   });

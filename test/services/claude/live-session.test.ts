@@ -117,6 +117,23 @@ describe('a live session (stream-json input)', () => {
     expect(result.costUsd).toBeGreaterThan(0.005);
   });
 
+  it('stops at Ctrl-C as before while a message waits for the running tool: killed, the message never delivered', async () => {
+    const recorded = fresh();
+    const controller = new AbortController();
+    const scenario: FakeScenario = { scripts: [{ steps: [{ bash: 'sleep 60' }, { say: 'Never' }] }] };
+    let said: string | undefined;
+    const { fake, options } = liveOptions(scenario, recorded, (event) => {
+      if (event.type === 'message.lifecycle' && event.state === 'queued') controller.abort();
+      if (event.type === 'tool.call') said = recorded.session?.say('S2 is editing src/a.ts too');
+    });
+    const result = await runSession({ ...options, signal: controller.signal, killGraceMs: 1000 });
+    expect(result.outcome.kind).toBe('killed');
+    expect(said).toBeDefined();
+    expect(recorded.delivered).toEqual([]);
+    expect(readMessages(fake.logPath).map((m) => m.state)).toEqual(['queued']);
+    expect(recorded.session?.say('after the stop')).toBeUndefined();
+  });
+
   it('keeps usage limits what they were: the error result closes stdin and classifies as before', async () => {
     const recorded = fresh();
     const resetsAt = Math.floor(Date.now() / 1000) + 3600;
