@@ -1,5 +1,6 @@
 // The report's account of live messages: how many the Sentry and the Librarian said to running agents, how fast
 // they arrived, and how many waited for a next prompt.
+import { count } from '../words.js';
 import type { JournalFacts } from './journal.js';
 
 const speaker = (from: string) => `${from.charAt(0).toUpperCase()}${from.slice(1)}`;
@@ -30,7 +31,7 @@ export function liveSection(facts: JournalFacts): string[] {
     '',
     `| said to running agents | delivered | kept for a next prompt |`,
     `|---|---|---|`,
-    `| ${sent.length} to ${stories} stor${stories === 1 ? 'y' : 'ies'} | ${latenciesMs.length} | ${withheld} |`,
+    `| ${sent.length} to ${count(stories, 'story', 'stories')} | ${latenciesMs.length} | ${withheld} |`,
     '',
     `${said === '' ? 'Nothing said live' : said}${latency}. A message reaches an agent when its running tool finishes; one over a story's budget (\`live.maxMessages\`) waits for its next prompt.`,
   ];
