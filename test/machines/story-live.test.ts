@@ -3,6 +3,7 @@ import type { ToolObservation } from '../../machines/knowledge.js';
 import type { LiveMessage } from '../../machines/live.js';
 import type { StoryEvent } from '../../machines/story-events.js';
 import { outcomes, sessionEvent, startRun, story } from './harness.js';
+import { verdicts } from './review-fakes.js';
 
 const news = (key: string): LiveMessage => ({ from: 'librarian', kind: 'merged', key, text: `news ${key}` });
 const tell = (message: LiveMessage): StoryEvent => ({ type: 'story.tell', message });
@@ -98,6 +99,33 @@ describe('live messages into a running story', () => {
     expect(second?.input.purpose).toBe('retry');
     expect(second?.input.brief).toContain('c.ts');
     expect(second?.input.brief).not.toContain('b.ts');
+  });
+
+  it('sends a failing verdict back as a next turn: a fresh brief, the news held during the review, then news live', async () => {
+    const h = startRun({
+      stories: [story('S1')],
+      critic: (input) => (input.round === 1 ? undefined : verdicts.pass),
+      agent: (_input, n) => (n === 2 ? { events: [sessionEvent('S1')], hold: true } : { outcome: outcomes.ok }),
+    });
+    await h.settle();
+    // The agent's session ended before the review: what is said now waits for the feedback turn.
+    const ref = h.actor.system.get('story:S1');
+    ref?.send(tell(news('during-review')));
+    h.actor.system.get('librarian')?.send({ type: 'librarian.observe', observation: read('S2', 'late.ts') });
+    await h.settle();
+    h.critics.pending()[0]?.answer(verdicts.fail);
+    await h.settle();
+
+    const feedback = h.agents.current('S1');
+    expect(feedback.input).toMatchObject({ purpose: 'feedback', notices: ['news during-review'] });
+    expect(feedback.input.brief).toContain('late.ts');
+    ref?.send(tell(news('during-feedback')));
+    await h.settle();
+    expect(feedback.told.map((message) => message.key)).toEqual(['during-feedback']);
+    feedback.exit(outcomes.ok);
+    const output = await h.done();
+    expect(output.outcome?.results.S1?.status).toBe('merged');
+    expect(h.emitted('message.withheld').map((event) => event.storyId)).toEqual(['S1']);
   });
 
   it('starts with the overlapping writes of its level in its first prompt', async () => {
