@@ -27,6 +27,7 @@ import {
   freeSlots,
   mergedDependencies,
   newlyBlocked,
+  plannedOverlaps,
   surgeonOutputOf,
   withoutStory,
 } from './conductor-context.js';
@@ -137,10 +138,7 @@ export const conductorMachine = setup({
           dependencies: mergedDependencies(context, story),
           limits: context.limits,
           guidance: context.guidance[id],
-          // Said in the story's first prompt: the files it plans to write alongside another story of its level.
-          warnings: writeOverlaps(context.current.map((other) => byId(context.stories, other))).filter((overlap) =>
-            overlap.stories.includes(id),
-          ),
+          warnings: plannedOverlaps(context, id),
         },
       });
       enqueue.assign({ status: { ...context.status, [id]: 'running' }, holding: [...context.holding, id] });
