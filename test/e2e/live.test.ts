@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readInvocations, readMessages } from '../fake-claude/scenario.js';
+import { agentInvocations, promptOf, readInvocations, readMessages } from '../fake-claude/scenario.js';
 import type { FakeClaudeSetup, FakeScript, FakeStep } from '../fake-claude/scenario.js';
 import { makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { eventsOf, planOf, runPlan } from './helpers.js';
@@ -83,7 +83,8 @@ describe('live messages into running sessions', () => {
       expect(heard.get('B')?.find((m) => m.state === 'started')?.text).toMatch(
         /^baro Sentry: A is editing `shared.txt`/,
       );
-      expect(readInvocations(run.fake.logPath)).toHaveLength(2);
+      // One session each: the warning was folded in, not given a turn of its own (the Critic's reviews left out).
+      expect(agentInvocations(run.fake.logPath)).toHaveLength(2);
     },
     LIVE_TIMEOUT,
   );
@@ -112,6 +113,54 @@ describe('live messages into running sessions', () => {
           ?.find((m) => m.state === 'started')?.text ?? '';
       const sha = String(merged?.['sha']).slice(0, 8);
       expect(text).toContain(`baro Librarian: W changed \`lib.txt\`, which you used, and merged it as commit ${sha}`);
+    },
+    LIVE_TIMEOUT,
+  );
+
+  it(
+    "keeps news that comes during a story's review for the feedback turn the Critic sends it back with",
+    async () => {
+      const repo = await makeTempRepo({ files: { 'shared.txt': SHARED } });
+      const plan = planOf('Feedback news', [{ id: 'R' }, { id: 'W' }]);
+      // W edits R's file once R's turn is committed and marks when the Sentry's warning reached it; the Sentry told
+      // R at the same moment, so R's first review answers only after that mark.
+      const untilRCommitted = 'until git -C ../R log -1 --format=%s | grep -q "^R:"; do sleep 0.05; done';
+      const verdict = (pass: boolean) => ({
+        type: 'success' as const,
+        structuredOutput: { verdict: pass ? 'pass' : 'fail', reasons: ['r.txt'], unmetCriteria: [] },
+      });
+      const scripts: FakeScript[] = [
+        {
+          match: { role: 'critic', storyId: 'R', call: 1 },
+          steps: [{ bash: 'until [ -f ../W.heard ]; do sleep 0.05; done' }],
+          result: verdict(false),
+        },
+        { match: { role: 'critic', storyId: 'R', call: 2 }, result: verdict(true) },
+        script('R', [editLine(1)]),
+        script('W', [{ bash: untilRCommitted }, editLine(41), { awaitMessage: WAIT_MS }, { bash: 'touch ../W.heard' }]),
+      ];
+      const run = await runPlan(repo, plan, { scripts }, ['--parallel', '2']);
+      expect(run.result.exitCode, run.result.stderr).toBe(0);
+
+      expect(eventsOf(run.events, 'message.sent').filter((e) => e['kind'] === 'collision')).toMatchObject([
+        { storyId: 'W', from: 'sentry' },
+      ]);
+      expect(eventsOf(run.events, 'message.withheld')).toContainEqual(
+        expect.objectContaining({ storyId: 'R', from: 'sentry', kind: 'collision' }),
+      );
+      const [first, feedback, ...more] = agentInvocations(run.fake.logPath).filter(
+        (inv) => inv.env.BARO_STORY_ID === 'R',
+      );
+      expect(more).toEqual([]);
+      expect(promptOf(first!)).not.toContain('held back');
+      const prompt = promptOf(feedback!) ?? '';
+      expect(prompt).toContain('## Messages from baro held back while you worked');
+      expect(prompt).toContain('- baro Sentry: W is editing `shared.txt` at the same time as you.');
+      expect(
+        eventsOf(run.events, 'story.started')
+          .filter((e) => e['storyId'] === 'R')
+          .map((e) => e['purpose']),
+      ).toEqual(['story', 'feedback']);
     },
     LIVE_TIMEOUT,
   );
