@@ -2,14 +2,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fromCallback } from 'xstate';
-import type { AgentSessionInput, StoryEvent } from '../machines/story-events.js';
+import type { AgentSessionEvent, AgentSessionInput, AgentTellEvent } from '../machines/story-events.js';
 import type { ToolObservation } from '../machines/knowledge.js';
 import type { AgentEvent, ToolCall } from '../services/claude/events.js';
 import type { PermissionMode } from '../services/claude/argv.js';
 import { denialRule } from '../services/permissions.js';
 import {
-  feedbackPrompt,
   guidedPrompt,
+  laterTurnNews,
   resolverPrompt,
   retryPrompt,
   reviewFeedbackPrompt,
@@ -17,10 +17,13 @@ import {
   storyRules,
 } from '../services/prompts.js';
 import type { RunPaths } from '../services/store/paths.js';
+import { watchBashEdits } from './bash-edits.js';
+import type { BashEditDeps } from './bash-edits.js';
 import { claudeTurn } from './claude-turn.js';
 import type { TurnDeps } from './claude-turn.js';
+import { createLiveChannel } from './live-channel.js';
 
-export interface AgentDeps extends TurnDeps {
+export interface AgentDeps extends TurnDeps, BashEditDeps {
   readonly goal: string;
   readonly paths: RunPaths;
   readonly model: string;
@@ -36,21 +39,31 @@ export interface AgentDeps extends TurnDeps {
 
 function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
   const { story } = input;
+  // A later turn carries what others learned since the last brief and the messages that could not be said live.
+  const news = laterTurnNews({
+    brief: input.brief,
+    notices: input.notices,
+    warnings: input.warnings,
+    storyId: story.id,
+  });
   if (input.purpose === 'resolve' && input.conflict) {
-    return resolverPrompt({ story, onto: input.conflict.onto, files: input.conflict.files, warnings: input.warnings });
+    const resolve = resolverPrompt({ story, onto: input.conflict.onto, files: input.conflict.files, warnings: [] });
+    return `${resolve}${news}`;
   }
   if (input.purpose === 'feedback' && input.review) {
     const { round, verdict, failing } = input.review;
-    return reviewFeedbackPrompt({ round, reasons: verdict.reasons, unmetCriteria: verdict.unmetCriteria, failing });
+    const feedback = reviewFeedbackPrompt({
+      round,
+      reasons: verdict.reasons,
+      unmetCriteria: verdict.unmetCriteria,
+      failing,
+    });
+    return `${feedback}${news}`;
   }
-  if (input.purpose === 'retry') {
-    const retry = retryPrompt({ reason: input.reason ?? 'the agent stopped' });
-    return input.warnings.length > 0
-      ? `${retry}\n${feedbackPrompt({ warnings: input.warnings, storyId: story.id })}`
-      : retry;
-  }
-  if (input.purpose === 'guided' && input.sessionId !== undefined) return guidedPrompt({ guidance: input.guidance });
-  return storyPrompt({
+  if (input.purpose === 'retry') return `${retryPrompt({ reason: input.reason ?? 'the agent stopped' })}${news}`;
+  if (input.purpose === 'guided' && input.sessionId !== undefined)
+    return `${guidedPrompt({ guidance: input.guidance })}${news}`;
+  const first = storyPrompt({
     goal: deps.goal,
     story,
     dependencies: input.dependencies,
@@ -59,11 +72,17 @@ function promptFor(deps: AgentDeps, input: AgentSessionInput): string {
     branch: deps.storyBranch(story.id),
     guidance: input.guidance,
   });
+  return `${first}${laterTurnNews({ brief: '', notices: input.notices, warnings: [], storyId: story.id })}`;
 }
 
 function inside(root: string, path: string): string | undefined {
   const rel = relative(root, isAbsolute(path) ? path : join(root, path));
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel;
+}
+
+/** The Librarian's record of files an agent changed through Bash. */
+function bashEditObservation(storyId: string, root: string, paths: readonly string[]): ToolObservation {
+  return { storyId, root, kind: 'edit', name: 'Bash', paths, ok: true, text: '' };
 }
 
 /**
@@ -75,7 +94,7 @@ function storyEventFor(
   storyId: string,
   root: string,
   calls: Map<string, ToolCall>,
-): StoryEvent | undefined {
+): AgentSessionEvent | undefined {
   switch (event.type) {
     case 'session.started':
       return { type: 'agent.session', sessionId: event.sessionId };
@@ -116,15 +135,27 @@ function storyEventFor(
 }
 
 export function agentSessionLogic(deps: AgentDeps) {
-  return fromCallback<StoryEvent, AgentSessionInput>(({ input, sendBack }) => {
+  return fromCallback<AgentTellEvent, AgentSessionInput>(({ input, sendBack, receive }) => {
     const controller = new AbortController();
     const cwd = deps.paths.storyWorktree(input.storyId);
     const rulesFile = join(deps.paths.rulesDir, `${input.storyId}.md`);
-    const send = (event: StoryEvent) => {
+    const send = (event: AgentSessionEvent) => {
       if (!controller.signal.aborted) sendBack(event);
     };
-    const resume = input.purpose !== 'story' && input.sessionId !== undefined;
+    const live = createLiveChannel(send);
+    receive((event) => live.tell(event.message));
+    const bash = watchBashEdits(deps, cwd, (paths) => {
+      send({ type: 'agent.touch', paths });
+      send({ type: 'agent.tool', observation: bashEditObservation(input.storyId, cwd, paths) });
+    });
     const calls = new Map<string, ToolCall>();
+    const onEvent = (event: AgentEvent) => {
+      const mapped = storyEventFor(event, input.storyId, cwd, calls);
+      if (mapped?.type === 'agent.touch') bash.edited(mapped.paths);
+      if (mapped) send(mapped);
+      if (event.type === 'tool.result' && event.call?.kind === 'bash') bash.afterBash();
+    };
+    const resume = input.purpose !== 'story' && input.sessionId !== undefined;
     const turn = async () => {
       await mkdir(dirname(rulesFile), { recursive: true });
       await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
@@ -146,15 +177,18 @@ export function agentSessionLogic(deps: AgentDeps) {
           allowedTools: deps.allowedTools,
           appendSystemPromptFile: rulesFile,
           rawLogPath: deps.paths.attemptLog(input.storyId, input.attempt),
+          live: live.options,
         },
         controller.signal,
-        (event) => {
-          const mapped = storyEventFor(event, input.storyId, cwd, calls);
-          if (mapped) send(mapped);
-        },
+        onEvent,
       );
     };
-    turn().then(
+    const finished = async () => {
+      const output = await turn().finally(live.close);
+      await bash.settled();
+      return output;
+    };
+    finished().then(
       (output) => send({ type: 'agent.exited', result: output.summary, endedAt: output.endedAt }),
       (error: unknown) =>
         send({

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionSummary } from '../machines/types.js';
 import type { AgentRole, PermissionMode } from '../services/claude/argv.js';
 import type { AgentEvent, SessionResult } from '../services/claude/events.js';
-import type { SessionOptions } from '../services/claude/session.js';
+import type { LiveOptions, SessionOptions } from '../services/claude/session.js';
 
 /** What a turn needs from the run, whatever its role. */
 export interface TurnDeps {
@@ -33,6 +33,8 @@ export interface ClaudeTurnInput {
   readonly port?: number | undefined;
   readonly appendSystemPromptFile?: string | undefined;
   readonly rawLogPath?: string | undefined;
+  /** Run with stream-json input so messages can be written while the agent works. */
+  readonly live?: LiveOptions | undefined;
 }
 
 export interface TurnOutput {
@@ -85,6 +87,7 @@ export async function claudeTurn(
       signal,
       rawLogPath: input.rawLogPath,
       onEvent,
+      live: input.live,
     });
     const output = { summary: summarise(result), endedAt: deps.now(), resultText: result.resultText };
     return result.structuredOutput === undefined ? output : { ...output, structuredOutput: result.structuredOutput };

@@ -103,6 +103,9 @@ function deniedLines(stories: readonly StorySummaryLine[]): string[] {
   return denied.length === 0 ? [] : [`agents were denied: ${denied.join(', ')} (add to agent.allowedTools to allow)`];
 }
 
+/** `sentry` → `Sentry`: who speaks a live message. */
+export const speaker = (from: string) => `${from.charAt(0).toUpperCase()}${from.slice(1)}`;
+
 /** One human line per event; undefined for events too chatty for plain output. */
 export function plainLine(event: RunReportEvent): string | undefined {
   switch (event.type) {
@@ -184,6 +187,12 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return replanLine(event);
     case 'replan.skipped':
       return skippedLine(event);
+    case 'message.sent':
+      return `  ${event.storyId} hears the ${speaker(event.from)} while it works (${event.kind})`;
+    case 'message.delivered':
+      return undefined;
+    case 'message.withheld':
+      return `  ${event.storyId}: the ${speaker(event.from)}'s news (${event.kind}) is kept for its next turn, if it has one`;
     case 'branch.pushed':
       return `pushed ${event.branch} to ${event.remote}${event.rebased ? ` (after rebasing onto ${event.remote}'s newer commits)` : ''}`;
     case 'pr.opened':

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SCRIPTS } from './scripts.mjs';
 
@@ -29,6 +30,40 @@ process.on('SIGTERM', () => process.exit(143));
 const id = (/** @type {string} */ prefix) => `${prefix}${randomBytes(11).toString('hex')}`;
 const envelope = () => ({ parent_tool_use_id: null, session_id: sessionId, uuid: randomUUID() });
 const emit = (/** @type {Record<string, unknown>} */ line) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+// With `--input-format stream-json` the prompt is the first stdin line; later lines are live messages from baro,
+// reported through command_lifecycle and folded in after the running tool, as Claude Code does.
+/** @type {{ uuid: string | undefined, text: string }[]} */
+const queued = [];
+/** @type {string[]} */
+const folded = [];
+const lifecycle = (/** @type {string | undefined} */ uuid, /** @type {string} */ state) => {
+  if (uuid !== undefined) emit({ type: 'command_lifecycle', command_uuid: uuid, state });
+};
+const stdinLines = option('--input-format') === 'stream-json' ? createInterface({ input: process.stdin }) : undefined;
+/** @type {Promise<string>} */
+const stdinPrompt = new Promise((resolve) => {
+  let first = true;
+  stdinLines?.on('line', (line) => {
+    const message = JSON.parse(line);
+    const uuid = typeof message.uuid === 'string' ? message.uuid : undefined;
+    const text = String(message.message?.content ?? '');
+    if (first) resolve(text);
+    else {
+      queued.push({ uuid, text });
+      lifecycle(uuid, 'queued');
+    }
+    first = false;
+  });
+  stdinLines?.on('close', () => resolve(''));
+});
+const prompt = stdinLines === undefined ? (argv.at(-1) ?? '') : await stdinPrompt;
+const fold = () => {
+  for (const message of queued.splice(0)) {
+    lifecycle(message.uuid, 'started');
+    if (message.uuid !== undefined) folded.push(message.uuid);
+  }
+};
 
 /** One model response holding one content block. @param {Record<string, unknown>} block */
 function assistant(block) {
@@ -121,7 +156,7 @@ function perform(step) {
 function stepsFor() {
   const script = role === 'story' ? SCRIPTS[storyId] : undefined;
   if (script) {
-    const heading = /^# Your story: \S+ — (.+)$/m.exec(argv.at(-1) ?? '');
+    const heading = /^# Your story: \S+ — (.+)$/m.exec(prompt);
     const title = `${storyId}: ${heading?.[1] ?? 'the demo story'}`;
     return [
       ...script,
@@ -150,6 +185,7 @@ emit({
 for (const step of stepsFor()) {
   await delay(STEP_MS);
   perform(step);
+  fold();
 }
 if (role === 'critic') {
   await delay(STEP_MS);
@@ -158,6 +194,7 @@ if (role === 'critic') {
   const done = 'Structured output provided successfully';
   toolResult(toolUseId, done, false, done);
 }
+for (const uuid of folded) lifecycle(uuid, 'completed');
 const summary =
   role === 'critic'
     ? JSON.stringify(verdict)
@@ -182,4 +219,8 @@ emit({
   ...(role === 'critic' ? { structured_output: verdict } : {}),
   terminal_reason: 'completed',
   uuid: randomUUID(),
+  user_message_uuids: folded,
 });
+// A message that came after the last step is not folded: the session ends here, and baro keeps it for later.
+stdinLines?.close();
+process.stdin.destroy();

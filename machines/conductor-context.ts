@@ -1,12 +1,12 @@
 // What the Conductor knows and says: its input, context, events, and the small reads its guards and actions share.
-import { assignSlots } from './dag.js';
+import { assignSlots, writeOverlaps } from './dag.js';
 import type { StoryStatus } from './dag.js';
 import type { PlanChange } from './replan.js';
 import type { StoryGuidance, StoryLimits } from './story-context.js';
 import type { StoryParentEvent, StoryResult } from './story-events.js';
 import type { SurgeonOutput } from './surgeon.js';
 import type { SurgeonAction, SurgeonCase, SurgeonProposal } from './surgery.js';
-import type { IntegrationGateOutput, MergedDependency, StoryDef } from './types.js';
+import type { CollisionWarning, IntegrationGateOutput, MergedDependency, StoryDef } from './types.js';
 
 export interface ConductorInput {
   readonly stories: readonly StoryDef[];
@@ -130,6 +130,12 @@ export function mergedDependencies(context: ConductorContext, story: StoryDef): 
 }
 
 /** Who gets a free agent slot now: stories waiting to resume first, then pending stories of the running level. */
+/** Said in a story's first prompt: the files it plans to write alongside another story of its level. */
+export function plannedOverlaps(context: ConductorContext, storyId: string): CollisionWarning[] {
+  const level = context.current.map((id) => byId(context.stories, id));
+  return writeOverlaps(level).filter((overlap) => overlap.stories.includes(storyId));
+}
+
 export function freeSlots(context: ConductorContext) {
   return assignSlots({
     level: context.current,

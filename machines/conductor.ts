@@ -27,6 +27,7 @@ import {
   freeSlots,
   mergedDependencies,
   newlyBlocked,
+  plannedOverlaps,
   surgeonOutputOf,
   withoutStory,
 } from './conductor-context.js';
@@ -137,6 +138,7 @@ export const conductorMachine = setup({
           dependencies: mergedDependencies(context, story),
           limits: context.limits,
           guidance: context.guidance[id],
+          warnings: plannedOverlaps(context, id),
         },
       });
       enqueue.assign({ status: { ...context.status, [id]: 'running' }, holding: [...context.holding, id] });

@@ -90,17 +90,20 @@ export interface BriefOptions {
   /** The story being briefed; facts only it produced are left out. */
   readonly forStory: string;
   readonly maxBytes?: number;
+  /** Fact lines the story already got in an earlier brief. */
+  readonly omit?: ReadonlySet<string>;
 }
 
 /** Markdown "What other agents already learned", most useful first, at most `maxBytes` (default 4 KB) cut on a line; '' when there is nothing to tell or no fact fits. */
 export function renderBrief(knowledge: Knowledge, options: BriefOptions): string {
-  const { forStory, maxBytes = 4096 } = options;
+  const { forStory, maxBytes = 4096, omit } = options;
+  const fresh = (lines: readonly string[]) => (omit === undefined ? lines : lines.filter((line) => !omit.has(line)));
   return fitToBytes(
     [
-      { title: 'Project commands (last result)', lines: commandLines(knowledge, forStory) },
-      { title: 'Files other stories changed', lines: changeLines(knowledge, forStory) },
-      { title: 'Files read (size: declarations)', lines: fileLines(knowledge, forStory) },
-      { title: 'Searches', lines: searchLines(knowledge, forStory) },
+      { title: 'Project commands (last result)', lines: fresh(commandLines(knowledge, forStory)) },
+      { title: 'Files other stories changed', lines: fresh(changeLines(knowledge, forStory)) },
+      { title: 'Files read (size: declarations)', lines: fresh(fileLines(knowledge, forStory)) },
+      { title: 'Searches', lines: fresh(searchLines(knowledge, forStory)) },
     ],
     maxBytes,
   );

@@ -1,5 +1,7 @@
-// The Sentry: knows which active story touched which file and warns both when a second one touches it.
+// The Sentry: knows which active story touched which file and tells both, at once, when a second one touches it.
 import { enqueueActions, setup } from 'xstate';
+import { collisionMessage } from './live.js';
+import type { StoryTellEvent } from './live.js';
 import type { CollisionWarning } from './types.js';
 
 export type SentryEvent =
@@ -13,12 +15,6 @@ export type SentryEmitted = {
   stories: readonly string[];
   source: 'edit' | 'plan';
 };
-
-/** Sent to each story involved in a collision, so its next turn carries the warning. */
-export interface StoryWarningEvent {
-  readonly type: 'story.warning';
-  readonly warning: CollisionWarning;
-}
 
 export interface SentryContext {
   /** path → active stories that edited or wrote it, in order of first touch. */
@@ -49,10 +45,12 @@ export const sentryMachine = setup({
           if (stories.length < 2 || warned.includes(key)) continue;
           warned.push(key);
           enqueue.emit({ type: 'collision.warning', path, stories, source: 'edit' });
+          // Each story hears it while its agent works, or with its next prompt.
           for (const storyId of stories) {
             const story = system.get(`story:${storyId}`);
-            const warning: StoryWarningEvent = { type: 'story.warning', warning: { path, stories } };
-            if (story) enqueue.sendTo(story, warning);
+            const others = stories.filter((id) => id !== storyId);
+            const tell: StoryTellEvent = { type: 'story.tell', message: collisionMessage(path, others) };
+            if (story) enqueue.sendTo(story, tell);
           }
         }
         enqueue.assign({ touches, warned });

@@ -14,6 +14,10 @@ export const storyLifecycle = storySetup.extend({
       attempts: context.attempts + 1,
       turnWarnings: context.warnings,
       warnings: [],
+      // Messages held back since the last turn go into this turn's prompt, and count as heard.
+      turnNotices: context.withheld.map((message) => message.text),
+      heard: [...context.heard, ...context.withheld.map((message) => message.key)],
+      withheld: [],
     })),
     emitStarted: emit(({ context }) => ({
       type: 'story.started' as const,
@@ -47,6 +51,7 @@ export const storyLifecycle = storySetup.extend({
       const request: LibrarianEvent = { type: 'librarian.brief.request', storyId: context.storyId, replyTo: self };
       enqueue.sendTo(system.get('librarian'), request);
     }),
+    recordBrief: assign({ brief: ({ event }) => (event.type === 'librarian.brief' ? event.brief : '') }),
     recordSession: assign({
       sessionId: ({ context, event }) => (event.type === 'agent.session' ? event.sessionId : context.sessionId),
     }),
@@ -80,10 +85,6 @@ export const storyLifecycle = storySetup.extend({
         message: event.message,
         rule: event.rule,
       });
-    }),
-    addWarning: assign({
-      warnings: ({ context, event }) =>
-        event.type === 'story.warning' ? [...context.warnings, event.warning] : context.warnings,
     }),
     accrueTurn: assign(({ context, event }) => (event.type === 'agent.exited' ? accrue(context, event.result) : {})),
     scheduleRetry: assign(({ context, event }) => {
@@ -166,6 +167,11 @@ export const storyLifecycle = storySetup.extend({
       else enqueue.emit({ type: 'story.failed', storyId: context.storyId, reason: context.reason ?? 'unknown' });
       const release: SentryEvent = { type: 'sentry.release', storyId: context.storyId };
       enqueue.sendTo(system.get('sentry'), release);
+      if (params.status === 'merged') {
+        const merge = { storyId: context.storyId, sha: context.sha ?? '', files: context.files };
+        const merged: LibrarianEvent = { type: 'librarian.merged', merge };
+        enqueue.sendTo(system.get('librarian'), merged);
+      }
       enqueue.assign({ result: resultOf(context, params.status) });
     }),
   },

@@ -1,5 +1,7 @@
 // A story's context, and the pure functions the story machine computes from it.
 import type { CriticInput } from './critic.js';
+import { DEFAULT_LIVE_MESSAGES } from './live.js';
+import type { LiveMessage } from './live.js';
 import type { CollisionWarning, MergedDependency, SessionSummary, StoryDef, Verdict, VerifyResult } from './types.js';
 import type { AgentPurpose, AgentSessionInput, StoryEvent, StoryResult, WorktreeSetupOutput } from './story-events.js';
 
@@ -10,6 +12,8 @@ export interface StoryLimits {
   readonly conflictRounds: number;
   /** Feedback turns after a failing verdict before the story fails (`review.maxRounds`). */
   readonly reviewRounds: number;
+  /** Live messages the story's agents hear at most (config `live.maxMessages`); 6 when absent. */
+  readonly liveMessages?: number | undefined;
 }
 
 /** What a story the Surgeon sent back is told, and the session of its earlier run, continued when there is one. */
@@ -24,6 +28,8 @@ export interface StoryInput {
   readonly limits: StoryLimits;
   /** Set when a replan retries the story: its first turn carries the guidance. */
   readonly guidance?: StoryGuidance | undefined;
+  /** Files the plan has this story write alongside another story of its level, said in its first prompt. */
+  readonly warnings?: readonly CollisionWarning[] | undefined;
 }
 
 export interface StoryContext {
@@ -39,6 +45,13 @@ export interface StoryContext {
   /** Warnings not yet delivered, and the ones the current turn carries. */
   readonly warnings: readonly CollisionWarning[];
   readonly turnWarnings: readonly CollisionWarning[];
+  /** Live messages told to its agents so far, against the budget. */
+  readonly told: number;
+  /** Keys of the live messages the story heard or holds, so none is said twice. */
+  readonly heard: readonly string[];
+  /** Live messages waiting for the next prompt, and the texts the current turn's prompt carries. */
+  readonly withheld: readonly LiveMessage[];
+  readonly turnNotices: readonly string[];
   readonly attempts: number;
   readonly transientFailures: number;
   readonly conflictRounds: number;
@@ -118,6 +131,7 @@ export function sessionInput(context: StoryContext): AgentSessionInput {
             failing: context.evidence.filter((result) => result.status === 'failed'),
           }
         : undefined,
+    notices: context.turnNotices,
   };
 }
 
@@ -140,6 +154,15 @@ export function gitFailureText(event: StoryEvent): string {
   if (event.type === 'operator.done' && (event.result.kind === 'conflict' || event.result.kind === 'unresolved'))
     return `merge conflict not resolved after the allowed rounds: ${event.result.files.join(', ')}`;
   return 'unexpected git result';
+}
+
+/** A message the story has neither heard nor holds. */
+export function isNews(context: StoryContext, message: LiveMessage): boolean {
+  return !context.heard.includes(message.key) && !context.withheld.some((held) => held.key === message.key);
+}
+
+export function liveBudgetLeft(context: StoryContext): boolean {
+  return context.told < (context.limits.liveMessages ?? DEFAULT_LIVE_MESSAGES);
 }
 
 /** Why the worktree setup failed, from its actor's done or error event; undefined when it succeeded. */

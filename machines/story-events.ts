@@ -12,7 +12,7 @@ import type {
   VerifyResult,
 } from './types.js';
 import type { LibrarianReply } from './librarian.js';
-import type { StoryWarningEvent } from './sentry.js';
+import type { LiveKind, LiveMessage, LiveSource, StoryTellEvent } from './live.js';
 
 /**
  * `guided`: the first turn of a story a replan sent back, with the Surgeon's guidance; `feedback`: the Critic's failing
@@ -42,6 +42,14 @@ export interface AgentSessionInput {
   /** The Surgeon's guidance when a replan sent the story back; empty otherwise. */
   readonly guidance: string;
   readonly review: ReviewFeedback | undefined;
+  /** Live messages that could not be said while an agent worked, for this turn's prompt. */
+  readonly notices: readonly string[];
+}
+
+/** What the story sends its running agent session: a message to write into the session now. */
+export interface AgentTellEvent {
+  readonly type: 'agent.tell';
+  readonly message: LiveMessage;
 }
 
 /** What readying a new worktree (copied files, setup commands) came to; `reason` carries the output's tail. */
@@ -53,6 +61,12 @@ export type AgentSessionEvent =
   | { type: 'agent.touch'; paths: readonly string[] }
   /** `rule`: the denied call as a permission rule (`Bash(make lint)`), for the Critic and the report. */
   | { type: 'agent.denied'; tool: string; message: string; rule: string }
+  /** A live message was written into the session. */
+  | { type: 'agent.message.sent'; uuid: string; message: LiveMessage }
+  /** It reached the model (folded into the running turn, or a turn of its own), `latencyMs` after it was written. */
+  | { type: 'agent.message.delivered'; uuid: string; latencyMs: number }
+  /** It could not be said (the session was ending) or never reached the model: it waits for the next prompt. */
+  | { type: 'agent.message.bounced'; message: LiveMessage }
   /** `endedAt` (epoch ms) lets the machine compute retry deadlines without reading a clock. */
   | { type: 'agent.exited'; result: SessionSummary; endedAt: number };
 
@@ -60,7 +74,7 @@ export type StoryEvent =
   | AgentSessionEvent
   | OperatorReply
   | LibrarianReply
-  | StoryWarningEvent
+  | StoryTellEvent
   | CriticParentEvent
   | { type: 'xstate.done.actor.auditor'; output: AuditorOutput }
   | { type: 'xstate.done.actor.critic'; output: CriticOutput }
@@ -111,5 +125,9 @@ export type StoryEmitted =
   | { type: 'story.retry'; storyId: string; reason: string; at: number }
   /** `rule`: the call as a permission rule (`Bash(make lint)`) that `agent.allowedTools` could allow. */
   | { type: 'story.denied'; storyId: string; tool: string; message: string; rule: string }
+  | { type: 'message.sent'; storyId: string; from: LiveSource; kind: LiveKind; uuid: string }
+  | { type: 'message.delivered'; storyId: string; uuid: string; latencyMs: number }
+  /** Over the story's budget, or no agent at work: it goes into the story's next prompt, if it has one. */
+  | { type: 'message.withheld'; storyId: string; from: LiveSource; kind: LiveKind }
   | { type: 'quota.paused'; storyId: string; until: number; limitKind?: string | undefined }
   | { type: 'quota.resumed'; storyId: string };

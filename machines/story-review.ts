@@ -2,10 +2,10 @@
 // failing verdict sent back to the story's own session.
 import { assertEvent, assign } from 'xstate';
 import { criticInput } from './story-context.js';
-import { storyLifecycle } from './story-actions.js';
+import { storyLive } from './story-live.js';
 import { CRITIC_DONE, criticOutputOf } from './story-setup.js';
 
-export const storyReview = storyLifecycle.extend({
+export const storyReview = storyLive.extend({
   actions: {
     recordEvidence: assign({
       evidence: ({ event }) => {

@@ -5,6 +5,7 @@ import { criticMachine } from './critic.js';
 import type {
   AgentPurpose,
   AgentSessionInput,
+  AgentTellEvent,
   StoryEmitted,
   StoryEvent,
   StoryResult,
@@ -35,7 +36,7 @@ export const storySetup = setup({
     output: {} as StoryResult,
   },
   actors: {
-    agentSession: fromCallback<StoryEvent, AgentSessionInput>(() => {
+    agentSession: fromCallback<AgentTellEvent, AgentSessionInput>(() => {
       throw new Error('agentSession not provided');
     }),
     sleepUntil: fromPromise<void, { until: number }>(() => {

@@ -1,7 +1,7 @@
 // A Story Agent: one story's lifecycle from its worktree to its merge, with retries, quota pauses, review rounds and
 // conflict rounds.
-import { assign } from 'xstate';
 import { resultOf, sessionInput } from './story-context.js';
+import { liveActivity, tellWhileWorking } from './story-live.js';
 import { reviewing, storyReview, verifying } from './story-review.js';
 
 // What a story does while its agent works, whichever turn it is.
@@ -10,13 +10,16 @@ const agentActivity = {
   'agent.tool': { actions: 'forwardTool' },
   'agent.touch': { actions: 'forwardTouch' },
   'agent.denied': { actions: 'recordDenial' },
+  ...liveActivity,
 } as const;
 
-// After a pause, the interrupted turn again: a conflict resolution stays one, and so does a feedback turn.
-const nextTurn = [
-  { guard: 'resolvingConflict', target: 'resolving' },
-  { guard: 'revisingWork', target: 'revising' },
-  { target: 'working' },
+// Every later turn (after a pause, a conflict, a failing verdict) starts with a fresh brief, then the turn it needs:
+// a conflict resolution stays one, and so does a feedback turn.
+const nextTurn = 'briefing';
+const turnAfterBrief = [
+  { guard: 'resolvingConflict', target: 'resolving', actions: 'recordBrief' },
+  { guard: 'revisingWork', target: 'revising', actions: 'recordBrief' },
+  { target: 'working', actions: 'recordBrief' },
 ] as const;
 
 // How a turn of the story's own work ends (its first turns, and each feedback turn after a failing verdict).
@@ -49,8 +52,12 @@ export const storyMachine = storyReview.createMachine({
     sessionId: input.guidance?.sessionId,
     purpose: input.guidance === undefined ? 'story' : 'guided',
     guidance: input.guidance?.text ?? '',
-    warnings: [],
+    warnings: input.warnings ?? [],
     turnWarnings: [],
+    told: 0,
+    heard: [],
+    withheld: [],
+    turnNotices: [],
     attempts: 0,
     transientFailures: 0,
     conflictRounds: 0,
@@ -71,7 +78,7 @@ export const storyMachine = storyReview.createMachine({
   }),
   initial: 'preparing',
   on: {
-    'story.warning': { actions: 'addWarning' },
+    'story.tell': { guard: 'isNews', actions: 'withhold' },
   },
   states: {
     preparing: {
@@ -95,20 +102,20 @@ export const storyMachine = storyReview.createMachine({
     briefing: {
       entry: 'requestBrief',
       on: {
-        'librarian.brief': { target: 'working', actions: assign({ brief: ({ event }) => event.brief }) },
+        'librarian.brief': turnAfterBrief,
         RESUME: { target: 'briefing', reenter: true },
       },
     },
     working: {
       entry: ['startTurn', 'emitStarted'],
       invoke: { id: 'agent', src: 'agentSession', input: ({ context }) => sessionInput(context) },
-      on: { ...agentActivity, 'agent.exited': workTurnEnds },
+      on: { ...agentActivity, 'story.tell': tellWhileWorking('agent'), 'agent.exited': workTurnEnds },
     },
     // A feedback turn: the Critic's reasons and the failing checks, in the story's own session.
     revising: {
       entry: ['startTurn', 'emitStarted'],
       invoke: { id: 'reviser', src: 'agentSession', input: ({ context }) => sessionInput(context) },
-      on: { ...agentActivity, 'agent.exited': workTurnEnds },
+      on: { ...agentActivity, 'story.tell': tellWhileWorking('reviser'), 'agent.exited': workTurnEnds },
     },
     backingOff: {
       entry: 'emitRetry',
@@ -149,7 +156,7 @@ export const storyMachine = storyReview.createMachine({
     awaitingSlot: {
       entry: 'requestSlot',
       on: {
-        'story.slot.granted': [{ guard: 'resolvingConflict', target: 'resolving' }, { target: 'revising' }],
+        'story.slot.granted': nextTurn,
         RESUME: { target: 'awaitingSlot', reenter: true },
       },
     },
@@ -158,6 +165,7 @@ export const storyMachine = storyReview.createMachine({
       invoke: { id: 'resolver', src: 'agentSession', input: ({ context }) => sessionInput(context) },
       on: {
         ...agentActivity,
+        'story.tell': tellWhileWorking('resolver'),
         'agent.exited': [
           { guard: 'succeeded', target: 'continuing', actions: ['accrueTurn', 'releaseSlot'] },
           { guard: 'usageLimit', target: 'waitingForQuota', actions: ['accrueTurn', 'scheduleQuotaWait'] },

@@ -157,15 +157,25 @@ export const resolverPrompt = ({ story, onto, files, warnings }: ResolverPromptI
 export const retryPrompt = ({ reason }: { readonly reason: string }): string =>
   `Your previous turn stopped before you finished (${reason}). Continue where you stopped: check ${code('git status')} and ${code('git log')} in your worktree to see what is already done, then finish the story and its definition of done, committing with the prefix your rules give.\n`;
 
-/** The follow-up turn that delivers collision warnings raised while the story was working. */
-export const feedbackPrompt = ({
-  warnings,
-  storyId,
-}: {
+export interface LaterTurnNewsInput {
+  /** The Librarian's brief of what is new since the story's last one; empty when nothing is. */
+  readonly brief: string;
+  /** Live messages that could not be said while the agent worked (its budget was spent, or no agent was at work). */
+  readonly notices: readonly string[];
   readonly warnings: readonly PromptWarning[];
   readonly storyId?: string;
-}): string =>
-  `baro noticed other stories working on files you touched:\n\n${warningList(warnings, storyId)}\n\nAdjust your work if needed, then continue with your story and its definition of done.\n`;
+}
+
+/** What a turn adds after its own prompt: messages held back, warnings, and what others learned since the last brief. */
+export const laterTurnNews = ({ brief, notices, warnings, storyId }: LaterTurnNewsInput): string => {
+  const learned = brief.replace(/^## [^\n]*\n+/, '').trim();
+  const parts = [
+    notices.length > 0 ? section('Messages from baro held back while you worked', bullets(notices)) : '',
+    warnings.length > 0 ? section('Collision warnings', warningList(warnings, storyId)) : '',
+    learned !== '' ? section('What other agents learned since your last brief', learned) : '',
+  ].filter((part) => part !== '');
+  return parts.length === 0 ? '' : `\n${parts.join('\n\n')}\n`;
+};
 
 /** The turn that sends a failed story back into its own session with the Surgeon's guidance. */
 export const guidedPrompt = ({ guidance }: { readonly guidance: string }): string =>

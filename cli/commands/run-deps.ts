@@ -5,6 +5,7 @@ import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
 import type { RunSettings } from '../../services/config/settings.js';
 import { identityArgs } from '../../services/git/commit.js';
+import { committedPaths, worktreeChanges } from '../../services/git/worktree-changes.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
 import { storyPorts } from '../../services/story-port.js';
 import { verificationCommands } from '../../services/verify/commands.js';
@@ -50,6 +51,8 @@ export async function runtimeDeps(input: {
       portOf,
       runSession,
       now: Date.now,
+      worktreeChanges,
+      committedPaths,
     },
     planner: {
       runId: record.runId,

@@ -143,7 +143,7 @@ export async function runCommand(
       plan: given,
       autoApprove: options.yes,
       parallel: options.parallel,
-      limits: { ...LIMITS, reviewRounds: settings.review.maxRounds },
+      limits: { ...LIMITS, reviewRounds: settings.review.maxRounds, liveMessages: settings.live.maxMessages },
       replanBudget: settings.replan.budget,
       planning: PLANNING_LIMITS,
       publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },

@@ -1,5 +1,6 @@
 // The TUI's view model: a pure fold of the run's events, its story actors' snapshots and the keys pressed.
 import type { PlanDef } from '../../machines/types.js';
+import { speaker } from '../run-events.js';
 import type { RunReportEvent } from '../run-events.js';
 import type { ViewKey } from './keys.js';
 import { planningText, sourceOf, toolText } from './labels.js';
@@ -118,7 +119,8 @@ export function applyEvent(view: ViewModel, event: RunReportEvent, t: number, li
   const next = foldEvent(view, event, t);
   if (event.type === 'story.tool' || event.type === 'story.started') return next;
   const text = event.type === 'knowledge.added' ? `${event.storyId}: ${event.fact.summary}` : line?.trim();
-  return text ? withEvent(next, t, sourceOf(event.type), text) : next;
+  const source = 'from' in event ? speaker(event.from) : sourceOf(event.type);
+  return text ? withEvent(next, t, source, text) : next;
 }
 
 function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel {
@@ -176,6 +178,18 @@ function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel
           })),
         view,
       );
+    case 'message.sent':
+      return withStory(view, event.storyId, (s) => ({
+        notes: [...s.notes, `heard the ${speaker(event.from)} live: ${event.kind}`],
+      }));
+    case 'message.delivered':
+      return withStory(view, event.storyId, (s) => ({
+        notes: [...s.notes, `the news reached its agent in ${event.latencyMs} ms`],
+      }));
+    case 'message.withheld':
+      return withStory(view, event.storyId, (s) => ({
+        notes: [...s.notes, `${speaker(event.from)}'s ${event.kind} news kept for its next prompt`],
+      }));
     case 'story.conflict':
       return withStory(view, event.storyId, (s) => ({ notes: [...s.notes, `conflict in ${event.files.join(', ')}`] }));
     case 'quota.paused':

@@ -26,6 +26,8 @@ export interface ClaudeArgvOptions {
   readonly fallbackModel?: string | undefined;
   /** JSON Schema for structured output (`result.structured_output`). */
   readonly jsonSchema?: Readonly<Record<string, unknown>> | undefined;
+  /** `--input-format stream-json`: the prompt is the first stdin line and stdin stays open for live messages (§11a). */
+  readonly liveInput?: boolean | undefined;
 }
 
 export interface ClaudeArgv {
@@ -62,6 +64,8 @@ export function buildArgv(options: ClaudeArgvOptions): ClaudeArgv {
   if (options.appendSystemPromptFile !== undefined)
     args.push('--append-system-prompt-file', options.appendSystemPromptFile);
   if (options.jsonSchema !== undefined) args.push(`--json-schema=${JSON.stringify(options.jsonSchema)}`);
+  // The prompt is written as the first stdin line by the session, whatever its size.
+  if (options.liveInput === true) return { args: [...args, '--input-format', 'stream-json'], stdinPrompt: undefined };
   if (Buffer.byteLength(options.prompt, 'utf8') > MAX_ARGV_PROMPT_BYTES) return { args, stdinPrompt: options.prompt };
   args.push('--', options.prompt);
   return { args, stdinPrompt: undefined };

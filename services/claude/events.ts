@@ -12,6 +12,8 @@ export interface ToolCall {
   readonly command?: string;
 }
 
+export type LifecycleState = 'queued' | 'started' | 'completed' | 'cancelled';
+
 export interface RateLimitInfo {
   readonly status: 'allowed' | 'allowed_warning' | 'rejected';
   /** Epoch seconds. */
@@ -67,7 +69,11 @@ export type AgentEvent =
       readonly isError: boolean;
       readonly text: string;
       readonly sessionId: string;
+      /** The stdin messages the turn answered (stream-json input); absent when the CLI does not say. */
+      readonly messageUuids?: readonly string[];
     }
+  /** A stdin message's progress: `queued` when read, `started` when folded into a request, then `completed`. */
+  | { readonly type: 'message.lifecycle'; readonly uuid: string; readonly state: LifecycleState }
   | { readonly type: 'unknown'; readonly messageType: string; readonly subtype?: string }
   | { readonly type: 'malformed'; readonly line: string; readonly reason: string };
 

@@ -2,7 +2,9 @@
 import type { z } from 'zod';
 import type { AgentEvent, RateLimitInfo, ToolCall } from './events.js';
 import {
+  LIFECYCLE_STATES,
   apiRetrySchema,
+  commandLifecycleSchema,
   assistantSchema,
   modelFallbackSchema,
   permissionDeniedSchema,
@@ -119,15 +121,15 @@ export function createStreamParser(): StreamParser {
     result = message;
     if (message.session_id !== undefined) sessionId ??= message.session_id;
     const text = message.result ?? message.errors?.join('\n') ?? '';
-    return [
-      {
-        type: 'result',
-        subtype: message.subtype,
-        isError: message.is_error,
-        text,
-        sessionId: message.session_id ?? sessionId ?? '',
-      },
-    ];
+    const event = {
+      type: 'result' as const,
+      subtype: message.subtype,
+      isError: message.is_error,
+      text,
+      sessionId: message.session_id ?? sessionId ?? '',
+    };
+    const uuids = message.user_message_uuids;
+    return [uuids === undefined ? event : { ...event, messageUuids: uuids }];
   }
 
   function onSystem(raw: Record<string, unknown>, line: string): AgentEvent[] {
@@ -213,6 +215,13 @@ export function createStreamParser(): StreamParser {
         const info = toRateLimitInfo(parsed.data.rate_limit_info);
         if (info.status === 'rejected') lastRejected = info;
         return [{ type: 'rate_limit', info }];
+      }
+      case 'command_lifecycle': {
+        const parsed = commandLifecycleSchema.safeParse(raw);
+        if (!parsed.success) return malformed(line, issueText(parsed.error));
+        const state = LIFECYCLE_STATES.find((known) => known === parsed.data.state);
+        if (state === undefined) return [unknownEvent(type, parsed.data.state)];
+        return [{ type: 'message.lifecycle', uuid: parsed.data.command_uuid, state }];
       }
       case 'system':
         return onSystem(raw, line);

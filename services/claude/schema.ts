@@ -127,6 +127,8 @@ export const resultSchema = z.object({
   terminal_reason: optionalString,
   startup_failure_reason: optionalString,
   structured_output: z.unknown().optional(),
+  /** The stdin messages this turn answered (stream-json input). */
+  user_message_uuids: z.array(z.string()).optional().catch(undefined),
 });
 
 export const rateLimitEventSchema = z.object({
@@ -158,6 +160,16 @@ export const permissionDeniedSchema = z.object({
   tool_name: z.string(),
   tool_use_id: z.string(),
   message: z.string().catch(''),
+});
+
+export const LIFECYCLE_STATES = ['queued', 'started', 'completed', 'cancelled'] as const;
+
+/** What became of a stdin message that carried a `uuid` (stream-json input, docs/claude-cli.md §11a). */
+export const commandLifecycleSchema = z.object({
+  type: z.literal('command_lifecycle'),
+  command_uuid: z.string(),
+  // A state added by a later CLI is reported as unknown rather than failing the line.
+  state: z.string(),
 });
 
 export type SystemInitMessage = z.infer<typeof systemInitSchema>;

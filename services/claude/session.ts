@@ -1,12 +1,14 @@
 // Runs one `claude -p` process to completion: typed events as they arrive, one classified SessionResult at the end.
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { ExecaError, execa } from 'execa';
 import { buildArgv, buildEnv } from './argv.js';
 import type { ClaudeArgvOptions, ClaudeEnvOptions } from './argv.js';
 import type { AgentEvent, Outcome, SessionResult } from './events.js';
 import { classifyOutcome } from './outcome.js';
 import type { ProcessExit } from './outcome.js';
+import { createLiveInput } from './live-input.js';
+import type { LiveInput, LiveSession } from './live-input.js';
 import { createStreamParser } from './parse.js';
 import type { StreamParser } from './parse.js';
 import { openRawLog } from './raw-log.js';
@@ -26,6 +28,14 @@ export interface SessionOptions extends ClaudeArgvOptions, ClaudeEnvOptions {
   readonly onSpawn?: ((pid: number) => void) | undefined;
   /** Every raw stdout line is appended here (parent folders are created). */
   readonly rawLogPath?: string | undefined;
+  /** Live messages (docs/claude-cli.md §11a): the session runs with stream-json input and hands its stdin over here. */
+  readonly live?: LiveOptions | undefined;
+}
+
+export interface LiveOptions {
+  /** Called once the process runs and its prompt is written; messages said before that have nowhere to go. */
+  readonly onOpen: (session: LiveSession) => void;
+  readonly onDelivered?: ((uuid: string, latencyMs: number) => void) | undefined;
 }
 
 const DEFAULT_KILL_GRACE_MS = 5000;
@@ -88,6 +98,13 @@ function sessionResult(
   return result?.structured_output === undefined ? base : { ...base, structuredOutput: result.structured_output };
 }
 
+function openLive(options: SessionOptions, stdin: Writable | null, pid: number | undefined): LiveInput | undefined {
+  if (options.live === undefined || stdin === null || pid === undefined) return undefined;
+  const live = createLiveInput({ stdin, prompt: options.prompt, now: Date.now, onDelivered: options.live.onDelivered });
+  options.live.onOpen(live);
+  return live;
+}
+
 /**
  * Runs one agent turn; resuming is the same call with `resume: true` and a new prompt. It resolves for every way
  * the process can end (the outcome says which) and rejects only when the raw log cannot be written or a callback throws.
@@ -110,7 +127,7 @@ async function spawnAndRead(
   log: RawLog | undefined,
   startedAt: number,
 ): Promise<SessionResult> {
-  const { args, stdinPrompt } = buildArgv(options);
+  const { args, stdinPrompt } = buildArgv({ ...options, liveInput: options.live !== undefined });
   const common = {
     cwd: options.cwd,
     env: buildEnv(options),
@@ -121,10 +138,13 @@ async function spawnAndRead(
   } as const;
   // An open but silent stdin costs a 3 s wait in the CLI, so stdin is closed unless it carries the prompt.
   const subprocess =
-    stdinPrompt === undefined
-      ? execa(options.bin, args, { ...common, stdin: 'ignore' })
-      : execa(options.bin, args, { ...common, input: stdinPrompt });
+    options.live !== undefined
+      ? execa(options.bin, args, { ...common, stdin: 'pipe' })
+      : stdinPrompt === undefined
+        ? execa(options.bin, args, { ...common, stdin: 'ignore' })
+        : execa(options.bin, args, { ...common, input: stdinPrompt });
   const pid = subprocess.pid;
+  const live = openLive(options, subprocess.stdin, pid);
   const stderr = captureTail(subprocess.stderr);
   let cancelKill: (() => void) | undefined;
   const onAbort = (): void => {
@@ -137,13 +157,17 @@ async function spawnAndRead(
     for await (const line of subprocess) {
       try {
         await log?.append(line);
-        for (const event of parser.push(line)) options.onEvent?.(event);
+        for (const event of parser.push(line)) {
+          live?.observe(event);
+          options.onEvent?.(event);
+        }
       } catch (error) {
         // Stop the agent before the error propagates: iteration cleanup waits for the process to exit.
         if (pid !== undefined) signalGroupIfAlive(pid, 'SIGKILL');
         throw error;
       }
     }
+    live?.close();
     const exit = await subprocess;
     if (pid === undefined) return sessionResult(parser, await spawnFailure(options, exit), undefined, startedAt);
     const processExit: ProcessExit = {
@@ -154,6 +178,7 @@ async function spawnAndRead(
     };
     return sessionResult(parser, classifyOutcome(parser.summary(), processExit), exit.exitCode, startedAt);
   } finally {
+    live?.close();
     options.signal?.removeEventListener('abort', onAbort);
     cancelKill?.();
     // The leader is gone; whatever of its group outlived it (a SIGTERM, a dev server left in the background) would

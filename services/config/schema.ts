@@ -31,6 +31,8 @@ export const EXPECTS = {
   quota: 'an object with marginSeconds',
   marginSeconds: 'a whole number of seconds from 0 to 3600',
   participants: 'a list of module paths or package names, like ["./ci-notify.js"]',
+  live: 'an object with maxMessages',
+  maxMessages: 'a whole number from 0 to 100',
   participant: 'a module path or package name (text that is not empty)',
 } as const;
 
@@ -110,6 +112,12 @@ export const configSchema = z
       .partial()
       .describe(EXPECTS.quota),
     participants: list(text(EXPECTS.participant), EXPECTS.participants),
+    live: z
+      .strictObject({
+        maxMessages: wholeNumber(0, 100, EXPECTS.maxMessages),
+      })
+      .partial()
+      .describe(EXPECTS.live),
   })
   .partial()
   .describe('baro.config.json: settings of baro runs in this repository; command-line flags override them');

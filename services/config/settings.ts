@@ -28,6 +28,8 @@ export interface RunSettings {
   readonly replan: { readonly budget: number };
   readonly quota: { readonly marginSeconds: number };
   readonly participants: readonly string[];
+  /** Live messages into running sessions: at most `maxMessages` per story. */
+  readonly live: { readonly maxMessages: number };
 }
 
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'file'> = {
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: Omit<RunSettings, 'file'> = {
   replan: { budget: 3 },
   quota: { marginSeconds: 60 },
   participants: [],
+  live: { maxMessages: 6 },
 };
 
 /** The defaults, with each value the file sets (a key set to nothing keeps its default). */
@@ -62,6 +65,7 @@ export function settingsFrom(config: BaroConfig | undefined, file: string | unde
     replan: over(d.replan, c.replan),
     quota: over(d.quota, c.quota),
     participants: c.participants ?? d.participants,
+    live: over(d.live, c.live),
   };
 }
 

@@ -21,6 +21,12 @@ export interface JournalFacts {
     readonly verdict: 'pass' | 'fail';
     readonly reasons: readonly string[];
   }[];
+  /** Live messages: said into running sessions, delivered (with their latency), or kept for a next prompt. */
+  readonly messages: {
+    readonly sent: readonly { readonly storyId: string; readonly from: string; readonly kind: string }[];
+    readonly latenciesMs: readonly number[];
+    readonly withheld: number;
+  };
 }
 
 export interface CheckFact {
@@ -61,6 +67,9 @@ const lineSchema = z.discriminatedUnion('type', [
     verdict: z.enum(['pass', 'fail']),
     reasons: z.array(z.string()),
   }),
+  z.object({ type: z.literal('message.sent'), storyId: z.string(), from: z.string(), kind: z.string() }),
+  z.object({ type: z.literal('message.delivered'), latencyMs: z.number() }),
+  z.object({ type: z.literal('message.withheld') }),
   z.object({
     type: z.literal('knowledge.added'),
     storyId: z.string(),
@@ -86,6 +95,9 @@ export function journalFacts(text: string): JournalFacts {
   const knowledge: JournalFacts['knowledge'][number][] = [];
   const checks: CheckFact[] = [];
   const verdicts: JournalFacts['verdicts'][number][] = [];
+  const sent: JournalFacts['messages']['sent'][number][] = [];
+  const latenciesMs: number[] = [];
+  let withheld = 0;
   for (const line of text.split('\n')) {
     const event = line.trim() === '' ? undefined : parseLine(line);
     if (event?.type === 'collision.warning')
@@ -104,8 +116,11 @@ export function journalFacts(text: string): JournalFacts {
     }
     if (event?.type === 'knowledge.added')
       knowledge.push({ storyId: event.storyId, kind: event.fact.kind, summary: event.fact.summary });
+    if (event?.type === 'message.sent') sent.push({ storyId: event.storyId, from: event.from, kind: event.kind });
+    if (event?.type === 'message.delivered') latenciesMs.push(event.latencyMs);
+    if (event?.type === 'message.withheld') withheld += 1;
   }
-  return { collisions, conflicts, denials, knowledge, checks, verdicts };
+  return { collisions, conflicts, denials, knowledge, checks, verdicts, messages: { sent, latenciesMs, withheld } };
 }
 
 /** Reads the journal at path; a run with no journal yet has no facts. */

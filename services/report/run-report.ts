@@ -5,6 +5,7 @@ import { cell, code, formatCost, formatDuration, formatSpeedup, speedupOf } from
 import { checksSection, verdictCell } from './checks.js';
 import type { JournalFacts } from './journal.js';
 import { count } from '../words.js';
+import { liveSection } from './live-section.js';
 
 export interface ReportStory {
   readonly id: string;
@@ -229,6 +230,7 @@ export function buildRunReport(input: ReportInput): BuiltReport {
     checksSection(input.facts),
     collisions(input),
     librarian(input.facts),
+    liveSection(input.facts),
     timing(input, agentMsTotal),
     branches(input),
   ];

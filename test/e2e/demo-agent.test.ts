@@ -39,3 +39,31 @@ it('runs a demo story for real and reports it in stream-json that baro parses wi
   expect(await git(repo, 'show', 'HEAD:src/index.js')).toContain("export { slugify } from './slugify.js';");
   expect(DEMO_PLAN.stories.map((s) => s.id)).toContain('slugify');
 });
+
+it('takes its prompt and live messages on stdin with --input-format stream-json, as baro runs story sessions', async () => {
+  const repo = await makeTempRepo({ files: DEMO_FILES });
+  const prompt = '# Goal of the whole run\n\nx\n\n# Your story: slugify — Add slugify(text)\n\nA slug.\n';
+  const line = (text: string, uuid: string) =>
+    `${JSON.stringify({ type: 'user', message: { role: 'user', content: text }, parent_tool_use_id: null, session_id: '', uuid })}\n`;
+  const args = ['-p', '--output-format', 'stream-json', '--verbose', '--input-format', 'stream-json'];
+  const child = execa(process.execPath, [demoAgentPath(), ...args], {
+    cwd: repo,
+    env: { BARO_STORY_ID: 'slugify', BARO_ROLE: 'story', BARO_DEMO_STEP_MS: '0' },
+    reject: false,
+    stdin: 'pipe',
+  });
+  child.stdin.write(line(prompt, 'p-1'));
+  child.stdin.write(line('baro Sentry: S2 is editing src/index.js too', 'm-1'));
+  const result = await child;
+  expect(result.exitCode, result.stderr).toBe(0);
+
+  const parser = createStreamParser();
+  const events = result.stdout.split('\n').flatMap((text) => parser.push(text));
+  expect(events.filter((e) => e.type === 'malformed' || e.type === 'unknown')).toEqual([]);
+  const states = events.flatMap((e) => (e.type === 'message.lifecycle' ? [e.state] : []));
+  expect(states[0]).toBe('queued');
+  const count = (state: string) => states.filter((s) => s === state).length;
+  expect(count('started')).toBe(count('completed'));
+  expect(events.at(-1)).toMatchObject({ type: 'result', isError: false });
+  expect(await git(repo, 'log', '-1', '--format=%s')).toBe('slugify: Add slugify(text)');
+});

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maxConcurrent, agentInvocations } from '../fake-claude/scenario.js';
+import { agentInvocations, maxConcurrent, promptOf } from '../fake-claude/scenario.js';
 import type { FakeScript } from '../fake-claude/scenario.js';
 import { checkoutFingerprint, git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { eventsOf, planOf, runPlan, tsOf } from './helpers.js';
@@ -87,7 +87,8 @@ describe('baro run --plan', () => {
       }
 
       // C starts after A and B: its prompt carries what they learned (B read the README).
-      const cPrompt = invocations.find((inv) => inv.env.BARO_STORY_ID === 'C')?.argv.at(-1) ?? '';
+      const cInvocation = invocations.find((inv) => inv.env.BARO_STORY_ID === 'C');
+      const cPrompt = (cInvocation && promptOf(cInvocation)) ?? '';
       expect(cPrompt).toContain('What other agents already learned');
       expect(cPrompt).toContain('README.md');
       expect(eventsOf(run.events, 'knowledge.added').length).toBeGreaterThan(0);
@@ -179,9 +180,11 @@ describe('baro run --plan', () => {
     expect(resolver?.env.BARO_STORY_ID).toBe(conflict?.storyId);
     expect(resolver?.argv).toContain('--resume');
     expect(resolver?.sessionId).toBe(first?.sessionId);
-    const resolverPrompt = resolver?.argv.at(-1) ?? '';
+    const resolverPrompt = (resolver && promptOf(resolver)) ?? '';
     expect(resolverPrompt).toContain('shared.txt');
-    expect(resolverPrompt).toContain('is also changing');
+    // The Sentry told both sessions while they worked, so the resolver's prompt does not repeat it.
+    const told = eventsOf(run.events, 'message.sent').filter((e) => e['kind'] === 'collision');
+    expect(told.map((e) => e['storyId']).sort()).toEqual(['S1', 'S2']);
   });
 
   it('pauses a story at a usage limit and resumes the same session after the reset', async () => {

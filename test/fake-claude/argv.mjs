@@ -7,6 +7,7 @@
  * @property {boolean} verbose
  * @property {boolean} version
  * @property {string} outputFormat
+ * @property {string} inputFormat
  * @property {string | undefined} model
  * @property {string | undefined} fallbackModel
  * @property {string | undefined} sessionId
@@ -35,6 +36,7 @@ const FLAGS = new Map([
 ]);
 const VALUES = new Map([
   ['--output-format', 'outputFormat'],
+  ['--input-format', 'inputFormat'],
   ['--model', 'model'],
   ['--fallback-model', 'fallbackModel'],
   ['--session-id', 'sessionId'],
@@ -53,6 +55,7 @@ const VARIADIC = new Map([
 ]);
 const CHOICES = new Map([
   ['outputFormat', { flag: '--output-format <format>', values: ['text', 'json', 'stream-json'] }],
+  ['inputFormat', { flag: '--input-format <format>', values: ['text', 'stream-json'] }],
   [
     'permissionMode',
     {
@@ -150,6 +153,7 @@ export function parseArgv(argv) {
       version: raw['version'] === true,
       skipPermissions: raw['skipPermissions'] === true,
       outputFormat: str('outputFormat') ?? 'text',
+      inputFormat: str('inputFormat') ?? 'text',
       model: str('model'),
       fallbackModel: str('fallbackModel'),
       sessionId: str('sessionId'),

@@ -15,6 +15,8 @@ import {
   stateDir,
 } from './registry.mjs';
 import { loadScenario, selectScript } from './script.mjs';
+import { openInbox } from './inbox.mjs';
+import { serveLaterTurns } from './live-turn.mjs';
 import { readStdinPrompt, waitForStdinEof } from './stdin.mjs';
 import { runTurn } from './turn.mjs';
 
@@ -119,7 +121,22 @@ async function main() {
   if (!o.print) return refuse('fake-claude: only print mode (-p) is scripted; pass -p');
   if (o.outputFormat === 'stream-json' && !o.verbose)
     return refuse('Error: When using --print, --output-format=stream-json requires --verbose');
-  const prompt = o.prompt ?? (await readStdinPrompt());
+  const liveInput = o.inputFormat === 'stream-json';
+  if (liveInput && o.outputFormat !== 'stream-json')
+    return refuse('Error: --input-format=stream-json requires output-format=stream-json.');
+  /** @type {import('./inbox.mjs').LifecycleState[]} */
+  const reported = ['queued', 'started', 'completed'];
+  /** @type {(message: import('./inbox.mjs').InboxMessage, state: import('./inbox.mjs').LifecycleState) => Promise<void>} */
+  const lifecycle = async (message, state) => {
+    if (logged) appendLog(logPath, { event: 'message', pid: process.pid, ...message, state, ts: Date.now() });
+    if (message.uuid !== undefined && reported.includes(state))
+      await write(`${JSON.stringify({ type: 'command_lifecycle', command_uuid: message.uuid, state })}\n`);
+  };
+  const inbox = liveInput ? openInbox(lifecycle) : undefined;
+  const promptLine = inbox === undefined ? undefined : await inbox.prompt;
+  const prompt = inbox === undefined ? (o.prompt ?? (await readStdinPrompt())) : promptLine?.text;
+  if (logged && promptLine !== undefined)
+    appendLog(logPath, { event: 'prompt', pid: process.pid, text: promptLine.text });
   if (prompt === undefined || prompt.trim() === '') {
     const { swallowed } = o;
     if (swallowed !== undefined)
@@ -128,7 +145,7 @@ async function main() {
       );
     return refuse('Error: Input must be provided either through stdin or as a prompt argument when using --print');
   }
-  if (o.prompt !== undefined && !(await waitForStdinEof(3000)))
+  if (inbox === undefined && o.prompt !== undefined && !(await waitForStdinEof(3000)))
     process.stderr.write('Warning: no stdin data received in 3s, proceeding without it…\n');
   if (o.sessionId !== undefined && o.resume === undefined && !UUID.test(o.sessionId))
     return refuse('Error: Invalid session ID. Must be a valid UUID.');
@@ -187,8 +204,9 @@ async function main() {
   });
 
   await new Promise((done) => setTimeout(done, script.startDelayMs ?? 0));
-  await emit(initLine(ctx, { cwd, tools, permissionMode, apiKeySource: apiKey ? 'ANTHROPIC_API_KEY' : 'none' }));
-  const result = await runTurn({
+  const init = { cwd, tools, permissionMode, apiKeySource: apiKey ? 'ANTHROPIC_API_KEY' : 'none' };
+  await emit(initLine(ctx, init));
+  const first = await runTurn({
     ctx,
     script,
     cwd,
@@ -202,7 +220,11 @@ async function main() {
     track: (child) => {
       toolProcess = child;
     },
+    ...(inbox === undefined ? {} : { inbox, lifecycle, promptUuid: promptLine?.uuid }),
   });
+  const text = script.extraTurnText ?? 'Noted.';
+  const result =
+    inbox === undefined ? first : await serveLaterTurns({ ctx, inbox, init, text, emit, lifecycle }, first);
   if (o.outputFormat === 'json') await write(`${JSON.stringify(result)}\n`);
   if (o.outputFormat === 'text') await write(`${textOf(result, o.maxTurns)}\n`);
   return exit(result['is_error'] === true ? 1 : 0);

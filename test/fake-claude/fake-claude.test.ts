@@ -428,6 +428,7 @@ describe('fake claude: argv, sessions and scripts', () => {
       argv: [],
       cwd: '/',
       env: { ANTHROPIC_API_KEY: false },
+      stdinPrompt: undefined,
       sessionId: undefined,
       startTs,
       endTs,

@@ -21,6 +21,11 @@ export type FakeStep =
   /** Assistant text, no tool. */
   | { readonly say: string }
   | { readonly sleep: number }
+  /**
+   * A Bash call that lasts until a live message is written on stdin (stream-json input), or this many ms pass; the
+   * message is then folded into the next request. Without stream-json input it ends at once.
+   */
+  | { readonly awaitMessage: number }
   /** The process kills itself with this signal: no result line. SIGTERM is handled as the real CLI does: exit 143. */
   | { readonly die: NodeJS.Signals }
   /** A permission denial of this tool; `command` for Bash, `path` for Edit/Write/Read. */
@@ -66,6 +71,8 @@ export interface FakeScript {
   readonly startDelayMs?: number;
   /** `total_cost_usd` of the result; default 0.005 per completed model request. */
   readonly costUsd?: number;
+  /** The answer of a turn run for a message that arrived too late to be folded (default "Noted."). */
+  readonly extraTurnText?: string;
   /** The `rate_limit_event` a subscriber gets after the first request (default `allowed`). */
   readonly rateLimit?: {
     readonly status?: 'allowed' | 'allowed_warning';
@@ -123,7 +130,41 @@ const startRecord = z.object({
   ts: z.number(),
 });
 const endRecord = z.object({ event: z.literal('end'), pid: z.number(), exitCode: z.number(), ts: z.number() });
-const logRecord = z.discriminatedUnion('event', [startRecord, endRecord]);
+const messageRecord = z.object({
+  event: z.literal('message'),
+  pid: z.number(),
+  uuid: z.string().optional(),
+  text: z.string(),
+  state: z.enum(['queued', 'started', 'completed', 'cancelled']),
+  ts: z.number(),
+});
+/** The prompt of a session that read it from stream-json stdin. */
+const promptRecord = z.object({ event: z.literal('prompt'), pid: z.number(), text: z.string() });
+const logRecord = z.discriminatedUnion('event', [startRecord, endRecord, messageRecord, promptRecord]);
+
+/** One step of a live message through a fake process: queued when read, started when folded, completed. */
+export type FakeMessageRecord = z.infer<typeof messageRecord>;
+
+/** Every live-message record of the log, in order. */
+export function readMessages(logPath: string): FakeMessageRecord[] {
+  return readLog(logPath).flatMap((record) => (record.event === 'message' ? [record] : []));
+}
+
+function readLog(logPath: string): z.infer<typeof logRecord>[] {
+  let text: string;
+  try {
+    text = readFileSync(logPath, 'utf8');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
+    throw error;
+  }
+  return text.split('\n').flatMap((line, index) => {
+    if (line.trim() === '') return [];
+    const parsed = logRecord.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new Error(`Invalid record on line ${index + 1} of ${logPath}: ${parsed.error.message}`);
+    return [parsed.data];
+  });
+}
 
 export interface FakeInvocation {
   readonly pid: number;
@@ -136,34 +177,33 @@ export interface FakeInvocation {
   /** Absent when the process died by a signal it did not handle (no end record). */
   readonly endTs: number | undefined;
   readonly exitCode: number | undefined;
+  /** The prompt read from stream-json stdin, when it was not in argv. */
+  readonly stdinPrompt: string | undefined;
 }
 
 /** The fake's invocations in start order, start and end paired by pid; a log not written yet means none. */
 export function readInvocations(logPath: string): FakeInvocation[] {
-  let text: string;
-  try {
-    text = readFileSync(logPath, 'utf8');
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
-    throw error;
-  }
   const invocations: FakeInvocation[] = [];
   const open = new Map<number, number>();
-  for (const [index, line] of text.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    const parsed = logRecord.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`Invalid record on line ${index + 1} of ${logPath}: ${parsed.error.message}`);
-    const record = parsed.data;
+  for (const record of readLog(logPath)) {
+    if (record.event === 'message') continue;
     if (record.event === 'start') {
       open.set(record.pid, invocations.length);
       const { pid, argv, cwd, env, sessionId, ts } = record;
-      invocations.push({ pid, argv, cwd, env, sessionId, startTs: ts, endTs: undefined, exitCode: undefined });
+      const pending = { startTs: ts, endTs: undefined, exitCode: undefined, stdinPrompt: undefined };
+      invocations.push({ pid, argv, cwd, env, sessionId, ...pending });
+      continue;
+    }
+    if (record.event === 'prompt') {
+      const at = open.get(record.pid);
+      const started = at === undefined ? undefined : invocations[at];
+      if (at !== undefined && started !== undefined) invocations[at] = { ...started, stdinPrompt: record.text };
       continue;
     }
     const at = open.get(record.pid);
     const started = at === undefined ? undefined : invocations[at];
     if (at === undefined || started === undefined)
-      throw new Error(`End record without a start for pid ${record.pid} on line ${index + 1} of ${logPath}`);
+      throw new Error(`End record without a start for pid ${record.pid} in ${logPath}`);
     invocations[at] = { ...started, endTs: record.ts, exitCode: record.exitCode };
     open.delete(record.pid);
   }
@@ -202,10 +242,10 @@ export function argValue(invocation: FakeInvocation, flag: string): string | und
   return undefined;
 }
 
-/** The prompt an invocation was given in argv (after `--`); undefined when it came on stdin. */
+/** The prompt an invocation was given: in argv (after `--`), else the first stream-json stdin line. */
 export function promptOf(invocation: FakeInvocation): string | undefined {
   const end = invocation.argv.indexOf('--');
-  return end === -1 ? undefined : invocation.argv[end + 1];
+  return end === -1 ? invocation.stdinPrompt : invocation.argv[end + 1];
 }
 
 /** The invocations of agents that work (stories, resolvers, the planner): the Critic's reviews left out. */

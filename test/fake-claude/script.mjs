@@ -18,6 +18,7 @@ const STEPS = {
   grep: { grep: 'string' },
   say: { say: 'string' },
   sleep: { sleep: 'number' },
+  awaitMessage: { awaitMessage: 'number' },
   die: { die: 'string' },
   deny: { deny: 'string', command: 'string?', path: 'string?', message: 'string?' },
 };
@@ -39,6 +40,7 @@ const SCRIPT = {
   startDelayMs: 'number?',
   costUsd: 'number?',
   rateLimit: 'object?',
+  extraTurnText: 'string?',
 };
 /** @type {Shape} */
 const MATCH = {

@@ -25,6 +25,9 @@ import { appendCall, bashCall, editCall, grepCall, readCall, unavailableTool, wr
  * @property {(line: Line) => Promise<void>} emit
  * @property {(signal: NodeJS.Signals) => Promise<never>} die
  * @property {import('./tools.mjs').ChildTracker} track
+ * @property {import('./inbox.mjs').Inbox} [inbox] stream-json input: messages written while the turn runs
+ * @property {(message: import('./inbox.mjs').InboxMessage, state: import('./inbox.mjs').LifecycleState) => Promise<void>} [lifecycle]
+ * @property {string | undefined} [promptUuid] the uuid of the prompt line, listed in the result's user_message_uuids
  */
 
 /** @param {number} ms */
@@ -58,9 +61,14 @@ function denialMessage(tool, path) {
   return `Claude requested permissions to use ${tool}, but you haven't granted it yet.`;
 }
 
-/** @param {TurnInput} input @param {Exclude<FakeStep, { say: string } | { sleep: number } | { die: NodeJS.Signals }>} step */
+/**
+ * @param {TurnInput} input
+ * @param {Exclude<FakeStep, { say: string } | { sleep: number } | { die: NodeJS.Signals }>} step
+ * @returns {import('./tools.mjs').ToolCall | { name: string, input: Record<string, unknown>, denied: string }}
+ */
 function toolCall(input, step) {
   const { cwd } = input;
+  if ('awaitMessage' in step) return awaitCall(input, step.awaitMessage);
   if ('write' in step) return writeCall(cwd, step.write, step.content);
   if ('edit' in step) return editCall(cwd, step.edit, step.old, step.new);
   if ('append' in step) return appendCall(cwd, step.append, step.content);
@@ -73,9 +81,34 @@ function toolCall(input, step) {
   return { name: step.deny, input: toolInput, denied: message };
 }
 
+/**
+ * A Bash call that lasts until a live message is queued (or `ms` pass): the tool during which a message arrives.
+ * @param {TurnInput} input @param {number} ms @returns {import('./tools.mjs').ToolCall}
+ */
+function awaitCall(input, ms) {
+  return {
+    name: 'Bash',
+    input: { command: 'sleep 1000', description: 'Wait for the other agents' },
+    run: async () => {
+      await input.inbox?.waitForMessage(ms);
+      const toolUseResult = { stdout: '', stderr: '', interrupted: false, isImage: false, noOutputExpected: true };
+      return { content: '(Bash completed with no output)', isError: false, toolUseResult };
+    },
+  };
+}
+
 /** Runs the steps and closing lines; returns the result line, which was emitted last. @param {TurnInput} input */
 export async function runTurn(input) {
   const { ctx, script, emit } = input;
+  /** @type {import('./inbox.mjs').InboxMessage[]} */
+  const folded = [];
+  // Messages queued while a tool ran join the next request (docs/claude-cli.md §11a).
+  const fold = async () => {
+    for (const message of input.inbox?.take() ?? []) {
+      folded.push(message);
+      await input.lifecycle?.(message, 'started');
+    }
+  };
   /** @type {Denial[]} */
   const denials = [];
   /** @type {TurnStats} */
@@ -87,8 +120,15 @@ export async function runTurn(input) {
   const openRequest = () => (request ??= { messageId: randomId('msg_01'), requestId: randomId('req_011') });
   /** @param {Line[]} lines */
   const close = async (lines) => {
-    for (const line of lines) await emit(line);
-    return /** @type {Line} */ (lines[lines.length - 1]);
+    const result = /** @type {Line} */ (lines[lines.length - 1]);
+    for (const line of lines.slice(0, -1)) await emit(line);
+    for (const message of folded) await input.lifecycle?.(message, 'completed');
+    if (input.inbox !== undefined) {
+      const uuids = [input.promptUuid, ...folded.map((message) => message.uuid)].filter((uuid) => uuid !== undefined);
+      result['user_message_uuids'] = uuids;
+    }
+    await emit(result);
+    return result;
   };
   /** @param {string} name @param {Record<string, unknown>} toolInput */
   const callTool = async (name, toolInput) => {
@@ -140,6 +180,7 @@ export async function runTurn(input) {
       }
       const outcome = input.tools.includes(call.name) ? await call.run() : unavailableTool(call.name);
       await emit(toolResultLine(ctx, id, outcome));
+      await fold();
     }
   }
   const result = script.result ?? { type: 'success' };

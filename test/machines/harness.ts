@@ -22,7 +22,8 @@ import type { SurgeonEmitted } from '../../machines/surgeon.js';
 import { createGateFake, createSurgeonFake } from './replan-fakes.js';
 import type { GateScript, SurgeonScript } from './replan-fakes.js';
 import type { StoryLimits } from '../../machines/story-context.js';
-import type { AgentSessionInput, StoryEmitted, StoryEvent } from '../../machines/story-events.js';
+import type { AgentSessionInput, AgentTellEvent, StoryEmitted, StoryEvent } from '../../machines/story-events.js';
+import type { LiveMessage } from '../../machines/live.js';
 import type {
   AuditTarget,
   GitOp,
@@ -81,6 +82,8 @@ interface AgentTurn {
   /** Position in the harness's global sequence when the turn started. */
   readonly seq: number;
   alive: boolean;
+  /** Live messages the story wrote into this turn's session. */
+  readonly told: LiveMessage[];
   send(event: StoryEvent): void;
   exit(outcome: SessionOutcome, options?: { sessionId?: string; endedAt?: number }): void;
 }
@@ -98,7 +101,7 @@ function createAgentFake(script: AgentScript, sequence: () => number) {
   const turns: AgentTurn[] = [];
   let maxAlive = 0;
   const alive = () => turns.filter((turn) => turn.alive);
-  const logic = fromCallback<StoryEvent, AgentSessionInput>(({ input, sendBack }) => {
+  const logic = fromCallback<AgentTellEvent, AgentSessionInput>(({ input, sendBack, receive }) => {
     const n = turns.filter((turn) => turn.storyId === input.storyId).length + 1;
     const plan = script(input, n);
     if ('crash' in plan) throw new Error(plan.crash);
@@ -108,6 +111,7 @@ function createAgentFake(script: AgentScript, sequence: () => number) {
       input,
       seq: sequence(),
       alive: true,
+      told: [],
       send: (event) => {
         if (turn.alive) sendBack(event);
       },
@@ -123,6 +127,7 @@ function createAgentFake(script: AgentScript, sequence: () => number) {
       },
     };
     turns.push(turn);
+    receive((event) => turn.told.push(event.message));
     maxAlive = Math.max(maxAlive, alive().length);
     void (async () => {
       for (const event of plan.events ?? []) {

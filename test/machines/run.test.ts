@@ -9,7 +9,7 @@ import { operatorMachine } from '../../machines/operator.js';
 import type { RepoMap } from '../../machines/repo-map.js';
 import { runMachine } from '../../machines/run.js';
 import { storyMachine } from '../../machines/story.js';
-import type { AgentSessionInput, StoryEvent } from '../../machines/story-events.js';
+import type { AgentSessionInput, AgentTellEvent } from '../../machines/story-events.js';
 import type { RunEmitted, RunInput } from '../../machines/run.js';
 import type { PlanDef, RunBranch } from '../../machines/types.js';
 import { auditorMachine } from '../../machines/auditor.js';
@@ -46,7 +46,7 @@ const input: RunInput = {
 function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {}) {
   const fakes = plannerFakes(steps);
   const git = createGitFake();
-  const agentSession = fromCallback<StoryEvent, AgentSessionInput>(({ sendBack }) => {
+  const agentSession = fromCallback<AgentTellEvent, AgentSessionInput>(({ sendBack }) => {
     const result = {
       outcome: { kind: 'ok' },
       sessionId: 's',

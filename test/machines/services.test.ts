@@ -7,8 +7,9 @@ import { librarianMachine } from '../../machines/librarian.js';
 import type { LibrarianEmitted, LibrarianReply } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
 import { sentryMachine } from '../../machines/sentry.js';
-import type { SentryEmitted, SentryEvent, StoryWarningEvent } from '../../machines/sentry.js';
-import type { CollisionWarning, GitOp, OperatorReply } from '../../machines/types.js';
+import type { SentryEmitted, SentryEvent } from '../../machines/sentry.js';
+import type { LiveMessage, StoryTellEvent } from '../../machines/live.js';
+import type { GitOp, OperatorReply } from '../../machines/types.js';
 import { createGitFake } from './harness.js';
 import type { GitAnswer } from './harness.js';
 
@@ -222,11 +223,11 @@ describe('librarian', () => {
 
 describe('sentry', () => {
   const recorder = setup({
-    types: { context: {} as { warnings: CollisionWarning[] }, events: {} as StoryWarningEvent },
+    types: { context: {} as { heard: LiveMessage[] }, events: {} as StoryTellEvent },
   }).createMachine({
-    context: { warnings: [] },
+    context: { heard: [] },
     on: {
-      'story.warning': { actions: assign({ warnings: ({ context, event }) => [...context.warnings, event.warning] }) },
+      'story.tell': { actions: assign({ heard: ({ context, event }) => [...context.heard, event.message] }) },
     },
   });
 
@@ -244,12 +245,12 @@ describe('sentry', () => {
     const sentry = root.system.get('sentry') as AnyActorRef;
     const emitted: SentryEmitted[] = [];
     sentry.on('*', (event: SentryEmitted) => emitted.push(event));
-    const warningsOf = (id: string): CollisionWarning[] =>
-      (root.system.get(`story:${id}`) as AnyActorRef).getSnapshot().context.warnings;
+    const warningsOf = (id: string): LiveMessage[] =>
+      (root.system.get(`story:${id}`) as AnyActorRef).getSnapshot().context.heard;
     return { send: (event: SentryEvent) => sentry.send(event), emitted, warningsOf };
   }
 
-  it('warns both stories once when a second one edits a file the first edited', () => {
+  it('tells both stories at once, naming the other, when a second one edits a file the first edited', () => {
     const { send, emitted, warningsOf } = startSentry();
     send({ type: 'sentry.touch', storyId: 'A', paths: ['src/x.ts', 'src/only-a.ts'] });
     send({ type: 'sentry.touch', storyId: 'B', paths: ['src/x.ts'] });
@@ -258,8 +259,12 @@ describe('sentry', () => {
 
     const warning = { path: 'src/x.ts', stories: ['A', 'B'] };
     expect(emitted).toEqual([{ type: 'collision.warning', ...warning, source: 'edit' }]);
-    expect(warningsOf('A')).toEqual([warning]);
-    expect(warningsOf('B')).toEqual([warning]);
+    expect(warningsOf('A')).toEqual([
+      expect.objectContaining({ from: 'sentry', kind: 'collision', key: 'collision:src/x.ts' }),
+    ]);
+    expect(warningsOf('A')[0]?.text).toMatch(/^baro Sentry: B is editing `src\/x.ts`/);
+    expect(warningsOf('B')[0]?.text).toMatch(/^baro Sentry: A is editing `src\/x.ts`/);
+    expect(Buffer.byteLength(warningsOf('B')[0]?.text ?? '')).toBeLessThanOrEqual(600);
   });
 
   it('forgets a finished story, and warns only the live stories when a story without an actor joins in', () => {
@@ -272,7 +277,7 @@ describe('sentry', () => {
     send({ type: 'sentry.touch', storyId: 'C', paths: ['src/x.ts'] });
     expect(emitted).toEqual([{ type: 'collision.warning', path: 'src/x.ts', stories: ['B', 'C'], source: 'edit' }]);
     expect(warningsOf('A')).toEqual([]);
-    expect(warningsOf('B')).toEqual([{ path: 'src/x.ts', stories: ['B', 'C'] }]);
+    expect(warningsOf('B').map((message) => message.text)).toEqual([expect.stringContaining('C is editing')]);
   });
 
   it('reports overlaps the plan declared without messaging any story', () => {

@@ -284,7 +284,7 @@ describe('story: commits and merges', () => {
 });
 
 describe('story: the shared services', () => {
-  it('is warned by the Sentry when another story edits the same file, and its next turn carries the warning', async () => {
+  it('hears the Sentry at once, inside its running turn, when another story edits the same file', async () => {
     const touch: StoryEvent = { type: 'agent.touch', paths: ['src/shared.ts'] };
     const h = startRun({
       stories: [story('S1'), story('S2')],
@@ -296,16 +296,17 @@ describe('story: the shared services', () => {
 
     const warning = { path: 'src/shared.ts', stories: ['S1', 'S2'] };
     expect(h.emitted('collision.warning')).toEqual([{ type: 'collision.warning', ...warning, source: 'edit' }]);
-    expect(h.story('S1').context.warnings).toEqual([warning]);
-    expect(h.story('S2').context.warnings).toEqual([warning]);
+    expect(h.agents.current('S1').told.map((m) => m.text)).toEqual([expect.stringContaining('S2 is editing')]);
+    expect(h.agents.current('S2').told.map((m) => m.text)).toEqual([expect.stringContaining('S1 is editing')]);
 
     h.git.script('story.merge', 'S2', conflict);
     h.agents.current('S1').exit(outcomes.transient);
     h.agents.current('S2').exit(outcomes.ok);
     await h.done();
 
-    expect(h.agents.of('S1')[1]?.input).toMatchObject({ purpose: 'retry', warnings: [warning] });
-    expect(h.agents.of('S2')[1]?.input).toMatchObject({ purpose: 'resolve', warnings: [warning] });
+    // Said live once: the later turns do not repeat it.
+    expect(h.agents.of('S1')[1]?.input).toMatchObject({ purpose: 'retry', notices: [] });
+    expect(h.agents.of('S2')[1]?.input).toMatchObject({ purpose: 'resolve', notices: [] });
   });
 
   it('gets a brief with what another story observed, and the merged dependencies', async () => {

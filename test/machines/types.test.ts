@@ -19,12 +19,14 @@ import type { plannerMachine } from '../../machines/planner.js';
 import type { PlannerEmitted } from '../../machines/planner.js';
 import type { runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunEvent, RunOutput } from '../../machines/run.js';
-import type { SentryEmitted, SentryEvent, StoryWarningEvent } from '../../machines/sentry.js';
+import type { SentryEmitted, SentryEvent } from '../../machines/sentry.js';
+import type { StoryTellEvent } from '../../machines/live.js';
 import { storyMachine } from '../../machines/story.js';
 import type { StoryInput } from '../../machines/story-context.js';
 import type {
   AgentSessionEvent,
   AgentSessionInput,
+  AgentTellEvent,
   StoryEmitted,
   StoryEvent,
   StoryParentEvent,
@@ -42,7 +44,7 @@ type ConductorSlots = Slots<typeof conductorMachine>;
 type PlannerSlots = Slots<typeof plannerMachine>;
 type RunSlots = Slots<typeof runMachine>;
 
-const agentSession = fromCallback<StoryEvent, AgentSessionInput>(() => undefined);
+const agentSession = fromCallback<AgentTellEvent, AgentSessionInput>(() => undefined);
 const sleepUntil = fromPromise<void, { until: number }>(async () => undefined);
 const gitOp = fromPromise<GitOpResult, GitOpInput>(async () => ({ kind: 'ok' }));
 
@@ -83,7 +85,7 @@ describe('event unions', () => {
     expectTypeOf<AgentSessionEvent>().toExtend<StoryEvent>();
     expectTypeOf<OperatorReply>().toExtend<StoryEvent>();
     expectTypeOf<LibrarianReply>().toExtend<StoryEvent>();
-    expectTypeOf<StoryWarningEvent>().toExtend<StoryEvent>();
+    expectTypeOf<StoryTellEvent>().toExtend<StoryEvent>();
     expectTypeOf<EventFromLogic<typeof storyMachine>>().toEqualTypeOf<StoryEvent>();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedbackPrompt, resolverPrompt, retryPrompt, storyPrompt, storyRules } from '../../services/prompts.js';
+import { laterTurnNews, resolverPrompt, retryPrompt, storyPrompt, storyRules } from '../../services/prompts.js';
 
 const story = {
   id: 'S2',
@@ -114,19 +114,20 @@ describe('follow-up turns', () => {
     expect(text).toContain('Continue where you stopped');
   });
 
-  it('feedbackPrompt delivers every warning', () => {
-    const text = feedbackPrompt({
-      warnings: [
-        { path: 'a.ts', stories: ['S1', 'S2'] },
-        { path: 'b.ts', stories: ['S1', 'S4'] },
-      ],
+  it('laterTurnNews carries the held-back messages, the warnings and only the new part of the brief', () => {
+    const text = laterTurnNews({
+      brief: '## What other agents already learned\n\n### Files other stories changed\n- `a.ts` by S2\n',
+      notices: ['baro Sentry: S2 is editing `a.ts` at the same time as you.'],
+      warnings: [{ path: 'b.ts', stories: ['S1', 'S4'] }],
       storyId: 'S1',
     });
-    expect(text).toContain('Another story (S2) is also changing `a.ts`');
+    expect(text).toContain('## Messages from baro held back while you worked\n\n- baro Sentry: S2 is editing');
     expect(text).toContain('Another story (S4) is also changing `b.ts`');
+    expect(text).toContain('## What other agents learned since your last brief\n\n### Files other stories changed');
+    expect(text).not.toContain('already learned');
   });
 
-  it('feedbackPrompt without a story id names every story involved', () => {
-    expect(feedbackPrompt({ warnings: [{ path: 'a.ts', stories: ['S1', 'S2'] }] })).toContain('(S1, S2)');
+  it('laterTurnNews is empty when there is no news', () => {
+    expect(laterTurnNews({ brief: '', notices: [], warnings: [] })).toBe('');
   });
 });

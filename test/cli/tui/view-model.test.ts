@@ -86,6 +86,21 @@ describe('the view model', () => {
     expect(text(layout(view, { width: 100, height: 30 }, T0))).toContain('A1');
   });
 
+  it('shows the live messages a story heard, their delivery and those kept for later, with their speaker', () => {
+    const view = fold([
+      ...EVENTS.slice(0, 4),
+      { type: 'message.sent', storyId: 'A', from: 'sentry', kind: 'collision', uuid: 'u1' },
+      { type: 'message.delivered', storyId: 'A', uuid: 'u1', latencyMs: 120 },
+      { type: 'message.withheld', storyId: 'A', from: 'librarian', kind: 'merged' },
+    ]);
+    expect(view.stories['A']?.notes).toEqual([
+      'heard the Sentry live: collision',
+      'the news reached its agent in 120 ms',
+      "Librarian's merged news kept for its next prompt",
+    ]);
+    expect(view.events.map((e) => e.source).slice(-3)).toEqual(['Sentry', 'Run', 'Librarian']);
+  });
+
   it('takes the story state and running totals from the story actor snapshots', () => {
     const view = applySnapshot(fold(EVENTS.slice(0, 4)), {
       storyId: 'A',

@@ -96,6 +96,17 @@ describe('buildArgv', () => {
   });
 });
 
+describe('buildArgv live input', () => {
+  it('reads the prompt from stream-json stdin, so argv has no prompt whatever its size', () => {
+    const prompt = 'é'.repeat(MAX_ARGV_PROMPT_BYTES);
+    const { args, stdinPrompt } = buildArgv({ prompt, model: 'sonnet', sessionId: SESSION, liveInput: true });
+    expect(args.slice(-2)).toEqual(['--input-format', 'stream-json']);
+    expect(args).not.toContain('--');
+    expect(args).not.toContain(prompt);
+    expect(stdinPrompt).toBeUndefined();
+  });
+});
+
 describe('buildArgv budget', () => {
   it('passes maxBudgetUsd as --max-budget-usd', () => {
     const { args } = buildArgv({ prompt: 'p', model: 'sonnet', sessionId: SESSION, maxBudgetUsd: 2.5 });

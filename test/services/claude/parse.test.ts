@@ -271,6 +271,29 @@ describe('tool mapping', () => {
   });
 });
 
+describe('live input lines (docs/claude-cli.md §11a)', () => {
+  it('reports each command_lifecycle state and the uuids a result answered', () => {
+    const events = parseLines([
+      '{"type":"command_lifecycle","command_uuid":"u1","state":"queued"}',
+      '{"type":"command_lifecycle","command_uuid":"u1","state":"started"}',
+      '{"type":"command_lifecycle","command_uuid":"u1","state":"completed"}',
+      '{"type":"command_lifecycle","command_uuid":"u1","state":"paused"}',
+      '{"type":"result","subtype":"success","is_error":false,"result":"ok","user_message_uuids":["p","u1"]}',
+    ]);
+    expect(events.slice(0, 4)).toEqual([
+      { type: 'message.lifecycle', uuid: 'u1', state: 'queued' },
+      { type: 'message.lifecycle', uuid: 'u1', state: 'started' },
+      { type: 'message.lifecycle', uuid: 'u1', state: 'completed' },
+      { type: 'unknown', messageType: 'command_lifecycle', subtype: 'paused' },
+    ]);
+    expect(events[4]).toMatchObject({ type: 'result', messageUuids: ['p', 'u1'] });
+  });
+
+  it('refuses a lifecycle line without its uuid', () => {
+    expect(parseLines(['{"type":"command_lifecycle","state":"queued"}'])[0]).toMatchObject({ type: 'malformed' });
+  });
+});
+
 describe('unknown and malformed input', () => {
   it.each([
     ['{"type":"keep_alive"}', { type: 'unknown', messageType: 'keep_alive' }],

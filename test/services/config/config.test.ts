@@ -27,6 +27,7 @@ const EXAMPLE = {
   replan: { budget: 3 },
   quota: { marginSeconds: 60 },
   participants: ['./ci-notify.js'],
+  live: { maxMessages: 6 },
 };
 
 describe('baro.config.json', () => {
@@ -72,6 +73,17 @@ describe('baro.config.json', () => {
       expect.stringMatching(/^not valid JSON at line 3, column 1 /),
     ]);
     expect(problemsOf([1])).toEqual(['(the file): expected a JSON object of settings, got a list']);
+  });
+
+  it('bounds the live messages each story hears: 6 by default, live.maxMessages when set', () => {
+    expect(settingsFrom(undefined, undefined).live).toEqual({ maxMessages: 6 });
+    expect(settingsFrom(parseConfig('{"live":{"maxMessages":0}}', 'c.json'), 'c.json').live).toEqual({
+      maxMessages: 0,
+    });
+    expect(problemsOf({ live: { maxMessages: -1, often: true } })).toEqual([
+      'live.maxMessages: expected a whole number from 0 to 100, got -1',
+      'live.often: unknown key (known keys: maxMessages)',
+    ]);
   });
 
   it('fills the defaults and says which keys this version does not act on yet', () => {

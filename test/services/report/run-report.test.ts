@@ -181,6 +181,29 @@ describe('buildRunReport', () => {
     expect(report.body).not.toContain('No checks ran');
   });
 
+  it('counts the live messages said to running agents, their delivery latency and those kept for later', () => {
+    const journal = [
+      { type: 'message.sent', storyId: 'A', from: 'sentry', kind: 'collision', uuid: 'u1' },
+      { type: 'message.sent', storyId: 'B', from: 'sentry', kind: 'collision', uuid: 'u2' },
+      { type: 'message.sent', storyId: 'B', from: 'librarian', kind: 'merged', uuid: 'u3' },
+      { type: 'message.delivered', storyId: 'A', uuid: 'u1', latencyMs: 40 },
+      { type: 'message.delivered', storyId: 'B', uuid: 'u2', latencyMs: 60 },
+      { type: 'message.delivered', storyId: 'B', uuid: 'u3', latencyMs: 900 },
+      { type: 'message.withheld', storyId: 'B', from: 'librarian', kind: 'merged' },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    const body = buildRunReport(input({ facts: journalFacts(journal) })).body;
+    expect(body).toContain('## Live messages');
+    expect(body).toContain('| 3 to 2 stories | 3 | 1 |');
+    expect(body).toContain(
+      'Sentry (collision): 2, Librarian (merged): 1; delivery latency median 60 ms, slowest 900 ms.',
+    );
+    expect(buildRunReport(input({ facts: journalFacts('') })).body).toContain(
+      'None: no running story touched what another one did.',
+    );
+  });
+
   it('says when the branch continued an earlier run, was rebased before the push, or could not be pushed', () => {
     const report = buildRunReport(
       input({
