@@ -52,6 +52,8 @@ it('folds the Sentry warning into both running turns when two stories edit one f
   ).toEqual(['A', 'B']);
   expect(outcomesOf(await expectCompatible(run, api))).toEqual({
     'stories/A/attempt-1.jsonl': 'ok',
+    'stories/A/critic-1-1.jsonl': 'ok',
     'stories/B/attempt-1.jsonl': 'ok',
+    'stories/B/critic-1-1.jsonl': 'ok',
   });
 });
