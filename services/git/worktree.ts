@@ -4,8 +4,9 @@ import { realpath, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WorktreeMismatchError } from './errors.js';
 import { statIfExists } from './files.js';
+import { readHead } from './git-dir.js';
 import { rebasingBranch } from './rebase.js';
-import { branchExists, revParse } from './repo.js';
+import { branchExists } from './repo.js';
 import { failure, git, runGit } from './run.js';
 
 export interface WorktreeEntry {
@@ -85,7 +86,7 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
   if (existing !== undefined) {
     if (existing.branch !== branch)
       throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
-    return { path, branch, head: await revParse(path, 'HEAD'), created: false };
+    return { path, branch, head: (await readHead(path)).sha, created: false };
   }
   // The branch is new and the path free in the usual case: try that first, and look closer only when it fails.
   // --no-track: a remote-tracking start point must not become the new branch's upstream.
@@ -97,7 +98,8 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
     if (retry === undefined) throw failure(repoDir, fresh, created, next);
     await git(repoDir, retry, next);
   }
-  return { path, branch, head: await revParse(path, 'HEAD'), created: true };
+  // HEAD from the files git just wrote: no git process on the path every story takes.
+  return { path, branch, head: (await readHead(path)).sha, created: true };
 }
 
 /**

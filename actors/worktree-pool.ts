@@ -1,0 +1,70 @@
+// Which of a run's story worktrees each live story holds, and which ones finished stories gave back for the next.
+// Only the Operator's worktrees lane takes and gives back, one op at a time, so a worktree never serves two live stories.
+
+export interface PooledWorktree {
+  readonly path: string;
+  /** Untracked files that are not ignored may be left: the next story's switch runs `git clean`. */
+  readonly mayHoldStrays: boolean;
+}
+
+export interface WorktreePool {
+  /** The worktree a live story holds, if any. */
+  held(storyId: string): string | undefined;
+  /** A worktree given back, the most recently returned first (its files are the warmest); undefined when none. */
+  take(): PooledWorktree | undefined;
+  hold(storyId: string, path: string): void;
+  /** The story is finished and its work is on its branch: the next story may have its worktree. */
+  giveBack(storyId: string, mayHoldStrays: boolean): void;
+  /** The story is finished but its worktree holds work not on its branch: kept as it is, never reused. */
+  keep(storyId: string, error: unknown): void;
+  /** A worktree that could not be switched to a new story: deleted at the end of the run, never reused. */
+  retire(path: string): void;
+  /** Everything at the end of the run: live stories' worktrees, worktrees safe to delete, worktrees kept. */
+  drain(): {
+    readonly held: ReadonlyMap<string, string>;
+    readonly disposable: readonly string[];
+    readonly kept: readonly { readonly storyId: string; readonly path: string; readonly error: unknown }[];
+  };
+}
+
+export function createWorktreePool(): WorktreePool {
+  const free: PooledWorktree[] = [];
+  const holding = new Map<string, string>();
+  const retired: string[] = [];
+  const kept: { storyId: string; path: string; error: unknown }[] = [];
+  const release = (storyId: string): string | undefined => {
+    const path = holding.get(storyId);
+    holding.delete(storyId);
+    return path;
+  };
+  return {
+    held: (storyId) => holding.get(storyId),
+    take: () => free.pop(),
+    hold: (storyId, path) => {
+      holding.set(storyId, path);
+    },
+    giveBack: (storyId, mayHoldStrays) => {
+      const path = release(storyId);
+      if (path !== undefined) free.push({ path, mayHoldStrays });
+    },
+    keep: (storyId, error) => {
+      const path = release(storyId);
+      if (path !== undefined) kept.push({ storyId, path, error });
+    },
+    retire: (path) => {
+      retired.push(path);
+    },
+    drain: () => {
+      const drained = {
+        held: new Map(holding),
+        disposable: [...free.map((worktree) => worktree.path), ...retired],
+        kept: [...kept],
+      };
+      holding.clear();
+      free.length = 0;
+      retired.length = 0;
+      kept.length = 0;
+      return drained;
+    },
+  };
+}
