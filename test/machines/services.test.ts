@@ -55,9 +55,7 @@ describe('operator', () => {
 
     git.held().answer({ kind: 'merged', sha: 'm1' });
     await flush();
-    expect(a.received).toEqual([
-      { type: 'operator.done', requestId: 'a1', result: { kind: 'merged', sha: 'm1' } },
-    ]);
+    expect(a.received).toEqual([{ type: 'operator.done', requestId: 'a1', result: { kind: 'merged', sha: 'm1' } }]);
     expect(running()).toEqual(['story.merge:B']);
     git.held().answer({ kind: 'merged', sha: 'm2' });
     await flush();
