@@ -26,6 +26,8 @@ export interface GitDeps {
   readonly remote: string | undefined;
   /** The repository's commit identity arguments, looked up once per run (`identityArgs`). */
   readonly identity: readonly string[];
+  /** False gives every story a new worktree (BARO_WORKTREE_POOL=0); by default finished stories' worktrees are reused. */
+  readonly reuseWorktrees?: boolean | undefined;
 }
 
 /** Where a story works: the worktree its request names, else (a request from before the pool) its own folder. */

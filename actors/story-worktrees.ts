@@ -69,7 +69,7 @@ export async function giveBackWorktree(
   const path = pool.held(op.storyId);
   if (path === undefined) return { kind: 'ok' };
   if (op.outcome === 'merged') {
-    pool.giveBack(op.storyId, false);
+    pool.giveBack(op.storyId, { mayHoldStrays: false, retire: deps.reuseWorktrees === false });
     return { kind: 'ok' };
   }
   try {
@@ -79,7 +79,7 @@ export async function giveBackWorktree(
     throw error;
   }
   // A failed story may have ended anywhere (a killed agent, a setup stopped half-way): the next one cleans first.
-  pool.giveBack(op.storyId, true);
+  pool.giveBack(op.storyId, { mayHoldStrays: true, retire: deps.reuseWorktrees === false });
   return { kind: 'ok' };
 }
 

@@ -13,8 +13,8 @@ export interface WorktreePool {
   /** A worktree given back, the most recently returned first (its files are the warmest); undefined when none. */
   take(): PooledWorktree | undefined;
   hold(storyId: string, path: string): void;
-  /** The story is finished and its work is on its branch: the next story may have its worktree. */
-  giveBack(storyId: string, mayHoldStrays: boolean): void;
+  /** The story is finished and its work is on its branch: the next story may have its worktree, unless `retire`. */
+  giveBack(storyId: string, options: { readonly mayHoldStrays: boolean; readonly retire: boolean }): void;
   /** The story is finished but its worktree holds work not on its branch: kept as it is, never reused. */
   keep(storyId: string, error: unknown): void;
   /** A worktree that could not be switched to a new story: deleted at the end of the run, never reused. */
@@ -43,9 +43,10 @@ export function createWorktreePool(): WorktreePool {
     hold: (storyId, path) => {
       holding.set(storyId, path);
     },
-    giveBack: (storyId, mayHoldStrays) => {
+    giveBack: (storyId, { mayHoldStrays, retire }) => {
       const path = release(storyId);
-      if (path !== undefined) free.push({ path, mayHoldStrays });
+      if (path !== undefined && retire) retired.push(path);
+      else if (path !== undefined) free.push({ path, mayHoldStrays });
     },
     keep: (storyId, error) => {
       const path = release(storyId);

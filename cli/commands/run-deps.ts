@@ -92,6 +92,7 @@ export async function runtimeDeps(input: {
       baseSha: record.base.sha,
       remote,
       identity: await identityArgs(run.repoDir),
+      reuseWorktrees: env['BARO_WORKTREE_POOL'] !== '0',
     },
     setup: {
       runId: record.runId,
