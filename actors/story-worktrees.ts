@@ -5,7 +5,7 @@ import { abortRebase } from '../services/git/rebase.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
 import { reuseWorktree } from '../services/git/reuse.js';
-import { addWorktree, discardMergedWorktrees, removeWorktree } from '../services/git/worktree.js';
+import { addWorktree, discardMergedWorktrees } from '../services/git/worktree.js';
 import type { GitDeps } from './git-op.js';
 import type { WorktreePool } from './worktree-pool.js';
 
@@ -107,9 +107,9 @@ export async function letGoOfWorktrees(
       (error: unknown) => unsaved.push({ storyId, error }),
     );
   }
-  // Deleted here rather than after each story, to keep merges off the slow path; one prune forgets them all.
-  await discardMergedWorktrees({ repoDir: deps.repoRoot, paths: disposable });
-  await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree });
+  // Deleted here rather than after each story, to keep merges off the slow path, the integration worktree with them
+  // (its work is its branch): one prune forgets them all.
+  await discardMergedWorktrees({ repoDir: deps.repoRoot, paths: [...disposable, deps.paths.integrationWorktree] });
   if (unsaved.length > 0) {
     const details = unsaved.map(({ storyId, error }) => `${storyId} (${messageOf(error)})`).join('; ');
     throw new Error(
