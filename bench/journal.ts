@@ -8,6 +8,7 @@ const ts = z.iso.datetime().transform((value) => Date.parse(value));
 const eventSchema = z.union([
   z.object({ type: z.literal('run.started'), ts, runDir: z.string() }),
   z.object({ type: z.literal('level.started'), ts, level: z.number(), stories: z.array(z.string()) }),
+  z.object({ type: z.literal('level.completed'), ts, level: z.number() }),
   z.object({
     type: z.enum(['story.started', 'story.committed', 'story.merged', 'story.failed']),
     ts,

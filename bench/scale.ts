@@ -137,7 +137,8 @@ export async function benchScale(main: string): Promise<void> {
   const windDown = completed.ts - Math.max(...merged.map((e) => e.ts));
   const byLabel = new Map<string, number>();
   for (const p of git) byLabel.set(p.label, (byLabel.get(p.label) ?? 0) + 1);
-  const onStoryPath = git.filter((p) => STORY_PATH.has(p.label)).length;
+  // The integration worktree's add is the run's, not a story's.
+  const onStoryPath = git.filter((p) => STORY_PATH.has(p.label)).length - 1;
   console.log(
     `scale: ${stories} stories in levels of ${WIDTHS.join(', ')}, --parallel ${PARALLEL}, ${AGENT_MS / 1000} s fake agents, compiled baro in its own process, git traced`,
   );
