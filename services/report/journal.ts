@@ -77,7 +77,11 @@ const lineSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+// Only these lines are facts: a run of hundreds of stories journals thousands of others, not worth parsing.
+const FACT_TYPES = /"type"\s*:\s*"(collision\.warning|story\.conflict|story\.denied|knowledge\.added)"/;
+
 const parseLine = (line: string): z.infer<typeof lineSchema> | undefined => {
+  if (!FACT_TYPES.test(line)) return undefined;
   try {
     const parsed = lineSchema.safeParse(JSON.parse(line));
     return parsed.success ? parsed.data : undefined;

@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitError, WorktreeMismatchError } from '../../../services/git/errors.js';
@@ -135,9 +135,16 @@ describe('discardMergedWorktrees', () => {
     const paths = [join(worktrees, 'a'), join(worktrees, 'b')];
     for (const [index, path] of paths.entries())
       await addWorktree({ repoDir: repo, path, branch: `baro-stories/feature/${index}`, startPoint: 'main' });
-    await discardMergedWorktrees({ repoDir: repo, paths: [...paths, join(worktrees, 'never-made')] });
+    const { deleted } = await discardMergedWorktrees({
+      repoDir: repo,
+      paths: [...paths, join(worktrees, 'never-made')],
+      trash: worktrees,
+    });
+    // Forgotten and out of the way at once, their files deleted meanwhile.
     expect(await Promise.all(paths.map(exists))).toEqual([false, false]);
     expect((await listWorktrees(repo)).map((w) => w.branch)).toEqual(['main']);
+    await deleted;
+    expect(await readdir(worktrees)).toEqual([]);
     expect(await git(repo, 'branch', '--list', 'baro-stories/feature/*', '--format=%(refname:short)')).toBe(
       'baro-stories/feature/0\nbaro-stories/feature/1',
     );
