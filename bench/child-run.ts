@@ -4,32 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { execa } from 'execa';
+import { bundleBaro } from '../scripts/bundle.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// Under node_modules, so the compiled files resolve baro's dependencies; incremental, so a second bench builds in seconds.
-const OUT = join(ROOT, 'node_modules', '.cache', 'baro-bench');
+// Under node_modules, so the bundle resolves the dependencies it leaves out.
+const OUT = fileURLToPath(new URL('../node_modules/.cache/baro-bench', import.meta.url));
 
-/** Compiles baro (tsconfig.build.json) to a cache folder; the path of its cli/main.js. */
-export async function buildBaro(): Promise<string> {
-  await execa(
-    'npx',
-    [
-      'tsc',
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      OUT,
-      '--sourceMap',
-      'false',
-      '--incremental',
-      '--tsBuildInfoFile',
-      join(OUT, '.tsbuildinfo'),
-    ],
-    { cwd: ROOT, stdin: 'ignore' },
-  );
-  return join(OUT, 'cli', 'main.js');
-}
+/** Bundles baro as `npm run build` does, to a cache folder; the path of its cli/main.js. */
+export const buildBaro = (): Promise<string> => bundleBaro(OUT, { sourcemap: false });
 
 export interface ChildRun {
   readonly exitCode: number | null;
