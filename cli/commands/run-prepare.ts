@@ -3,8 +3,9 @@ import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { computeLevels } from '../../machines/dag.js';
 import { BaseBranchError, NotAGitRepoError } from '../../services/git/errors.js';
-import { commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
-import type { ResolvedBase } from '../../services/git/repo.js';
+import { resolveBase } from '../../services/git/base.js';
+import type { ResolvedBase } from '../../services/git/base.js';
+import { commitOf, remoteUrl, repoRoot } from '../../services/git/repo.js';
 import { PlanError, loadPlan } from '../../services/plan.js';
 import type { Plan } from '../../services/plan.js';
 import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
@@ -86,9 +87,11 @@ export async function prepareRun(input: {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly startedAt: Date;
+  /** The repository's top folder when the caller found it already. */
+  readonly repoDir?: string | undefined;
 }): Promise<PreparedRun> {
   const { options, cwd, startedAt } = input;
-  const repoDir = await gitRepoRoot(cwd);
+  const repoDir = input.repoDir ?? (await gitRepoRoot(cwd));
   const home = baroHome(input.env, homedir());
   // The checks run at once (each waits for a process or a file), and their failures are told in this order: the
   // input's own problems are worth hearing before the agent's.

@@ -80,9 +80,9 @@ export async function runCommand(
 ): Promise<number> {
   const startedAt = new Date();
   const warn = (line: string) => process.stderr.write(`${line}\n`);
-  const { options, settings } = await configureRun({ options: flags, cwd: io.cwd, warn });
+  const { options, settings, repoDir } = await configureRun({ options: flags, cwd: io.cwd, warn });
   refuseUnreviewable(options, io);
-  const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt });
+  const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt, repoDir });
   const { paths, remote } = run;
   let planMs = 0;
   // Looked up while the watchers start (git, the disk): the first agent waits for them. A failure is reported where

@@ -61,3 +61,19 @@ export async function readHead(cwd: string): Promise<Head> {
 export async function gitPath(cwd: string, name: string): Promise<string> {
   return join(await gitDirOf(cwd), name);
 }
+
+/**
+ * Where a symbolic ref points (`HEAD` → `refs/heads/main`), read from its file: `target` undefined when it is not one
+ * there (no file, or a commit written in it; git never packs symbolic refs). Undefined when git must answer (reftable).
+ */
+export async function readSymbolicRef(
+  cwd: string,
+  name: string,
+): Promise<{ readonly target: string | undefined } | undefined> {
+  const gitDir = await gitDirOf(cwd);
+  const commonDir = await commonDirOf(gitDir);
+  if ((await statIfExists(join(commonDir, 'reftable'))) !== undefined) return undefined;
+  // HEAD is each worktree's own; every other ref is the repository's.
+  const text = (await readIfExists(join(name === 'HEAD' ? gitDir : commonDir, name)))?.trim();
+  return { target: text?.startsWith('ref: ') ? text.slice('ref: '.length) : undefined };
+}
