@@ -28,8 +28,6 @@ export interface GitDeps {
   readonly identity: readonly string[];
   /** False gives every story a new worktree (BARO_WORKTREE_POOL=0); by default finished stories' worktrees are reused. */
   readonly reuseWorktrees?: boolean | undefined;
-  /** Takes work the run finishes while it publishes (deleting discarded worktrees); absent, that work is awaited. */
-  readonly finishLater?: ((work: Promise<void>) => void) | undefined;
 }
 
 /** Where a story works: the worktree its request names, else (a request from before the pool) its own folder. */

@@ -108,14 +108,12 @@ export async function letGoOfWorktrees(
     );
   }
   // Deleted here rather than after each story, to keep merges off the slow path, the integration worktree with them
-  // (its work is its branch): one prune forgets them all, and their files go while the run publishes.
-  const { deleted } = await discardMergedWorktrees({
+  // (its work is its branch): one prune forgets them all.
+  await discardMergedWorktrees({
     repoDir: deps.repoRoot,
     paths: [...disposable, deps.paths.integrationWorktree],
     trash: deps.paths.worktreesDir,
   });
-  if (deps.finishLater === undefined) await deleted;
-  else deps.finishLater(deleted);
   if (unsaved.length > 0) {
     const details = unsaved.map(({ storyId, error }) => `${storyId} (${messageOf(error)})`).join('; ');
     throw new Error(

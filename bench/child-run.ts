@@ -18,6 +18,8 @@ export interface ChildRun {
   readonly stderr: string;
   /** Epoch ms at which the node process was spawned. */
   readonly spawnedAt: number;
+  /** Epoch ms at which it exited. */
+  readonly exitedAt: number;
   /** The largest resident set the process reached, as it reported on exit. */
   readonly peakRssBytes: number | undefined;
 }
@@ -46,12 +48,14 @@ export async function runBaro(
     child.on('error', reject);
     child.on('close', resolve);
   });
+  const exitedAt = performance.timeOrigin + performance.now();
   const rss = await readFile(rssFile, 'utf8').catch(() => undefined);
   return {
     exitCode,
     stdout: Buffer.concat(out).toString('utf8'),
     stderr: Buffer.concat(err).toString('utf8'),
     spawnedAt,
+    exitedAt,
     peakRssBytes: rss === undefined ? undefined : Number(rss),
   };
 }

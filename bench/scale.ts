@@ -1,8 +1,9 @@
 // baro at scale: 384 stories of 1 s agents at --parallel 16 in its own process, real git, traced to count every git
 // process; and how soon the first agent starts on the 24-story plan.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readInvocations } from '../test/fake-claude/scenario.js';
 import { runBaro } from './child-run.js';
 import { ms, stats, verdict } from './format.js';
@@ -90,10 +91,20 @@ async function scaleRun(main: string) {
       env({ BARO_BENCH_AGENT_SECONDS: String(AGENT_MS / 1000), GIT_TRACE2_EVENT: trace }),
     );
     const events = await journalOf(run.stdout, run.stderr);
-    return { run, events, git: await readGitTrace(trace) };
+    return { run, events, git: await readGitTrace(trace), discardedGoneMs: await discardedGone(events, run.exitedAt) };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/** How long after baro exited the detached rm took to delete the worktrees the run discarded. */
+async function discardedGone(events: readonly BenchEvent[], exitedAt: number): Promise<number> {
+  const started = events.find((e) => e.type === 'run.started');
+  if (started === undefined || !('runDir' in started)) return Number.NaN;
+  const worktrees = join(dirname(dirname(started.runDir)), 'worktrees', basename(started.runDir));
+  const discarded = async () => (await readdir(worktrees).catch(() => [])).some((n) => n.startsWith('.discarded-'));
+  while (await discarded()) await sleep(50);
+  return Date.now() - exitedAt;
 }
 
 async function firstAgentMs(main: string): Promise<number> {
@@ -123,7 +134,7 @@ export async function benchScale(main: string): Promise<void> {
     `time to first agent, 24-story plan, compiled baro in its own node process (median of ${FIRST_AGENT_RUNS}): ${verdict(stats(firsts).p50, TARGET_FIRST_AGENT_MS, ms)}`,
   );
   const stories = WIDTHS.reduce((sum, w) => sum + w, 0);
-  const { run, events, git } = await scaleRun(main);
+  const { run, events, git, discardedGoneMs } = await scaleRun(main);
   const completed = events.find((e) => e.type === 'run.completed');
   if (completed === undefined || !('timing' in completed)) {
     console.log(`scale: the run ended without run.completed (exit ${String(run.exitCode)}); stderr:\n${run.stderr}`);
@@ -152,6 +163,9 @@ export async function benchScale(main: string): Promise<void> {
     `  overhead per story by level: ${levels.map(ms).join(', ')}; last ÷ first ${verdict(spread, TARGET_LEVEL_SPREAD, (v) => v.toFixed(2))}`,
   );
   console.log(`  wind-down (last merge → run.completed): ${verdict(windDown, TARGET_WIND_DOWN_MS, ms)}`);
+  console.log(
+    `    baro exited ${ms(run.exitedAt - completed.ts)} after run.completed; its detached rm had deleted the discarded worktrees ${ms(discardedGoneMs)} after that`,
+  );
   if (run.peakRssBytes !== undefined)
     console.log(
       `  peak RSS of baro: ${verdict(run.peakRssBytes / 1024 / 1024, TARGET_RSS_MB, (v) => mb(v * 1024 * 1024))}`,

@@ -125,8 +125,8 @@ async function retryOverLeftovers(input: {
 /**
  * Worktrees whose work is already merged, forgotten by git at once: each folder is moved into a new `.discarded-*`
  * folder under `trash` (a rename, however many files it holds), then one `git worktree prune` forgets them all. Their
- * files are deleted by one `rm -rf` that runs on meanwhile: `deleted` settles when they are gone. Never for a
- * worktree that may hold unmerged work.
+ * files are deleted by an `rm -rf` that outlives baro: pooled worktrees hold whole checkouts with their build folders,
+ * and nobody should wait for those to go. Never for a worktree that may hold unmerged work.
  */
 export async function discardMergedWorktrees({
   repoDir,
@@ -136,7 +136,7 @@ export async function discardMergedWorktrees({
   readonly repoDir: string;
   readonly paths: readonly string[];
   readonly trash: string;
-}): Promise<{ readonly deleted: Promise<void> }> {
+}): Promise<void> {
   await mkdir(trash, { recursive: true });
   const bin = await mkdtemp(join(trash, '.discarded-'));
   // A folder that cannot be moved (already gone, or held open on some systems) is deleted where it is.
@@ -149,21 +149,20 @@ export async function discardMergedWorktrees({
     ),
   );
   await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
-  return { deleted: removeTrees([bin, ...left.flat()]) };
+  await deleteInBackground([bin, ...left.flat()]);
 }
 
-/**
- * Deletes folders with one `rm -rf`: node's own recursive rm costs three times its CPU on a run's thousands of files.
- * Where there is no rm, node's.
- */
-async function removeTrees(paths: readonly string[]): Promise<void> {
-  const code = await new Promise<number | null | 'no rm'>((resolveExit) => {
+/** Starts a detached `rm -rf` of paths and lets it run on; where there is no rm, deletes them with node and waits. */
+async function deleteInBackground(paths: readonly string[]): Promise<void> {
+  const started = await new Promise<boolean>((resolveStart) => {
     const child = spawn('rm', ['-rf', '--', ...paths], { stdio: 'ignore', detached: true });
-    child.on('error', () => resolveExit('no rm'));
-    child.on('close', resolveExit);
+    child.once('spawn', () => {
+      child.unref();
+      resolveStart(true);
+    });
+    child.once('error', () => resolveStart(false));
   });
-  if (code === 'no rm') await Promise.all(paths.map((path) => rm(path, { recursive: true, force: true })));
-  else if (code !== 0) throw new Error(`rm -rf could not delete all of ${paths.join(', ')}: delete them by hand`);
+  if (!started) await Promise.all(paths.map((path) => rm(path, { recursive: true, force: true })));
 }
 
 /** Removes the worktree at path even with uncommitted changes; nothing to do when it is gone. Then prunes stale entries. */
