@@ -146,6 +146,7 @@ export function criticInput(context: StoryContext): CriticInput {
     evidence: context.evidence,
     denials: context.denials,
     limits: { transientRetries: context.limits.transientRetries },
+    worktree: context.worktree,
   };
 }
 

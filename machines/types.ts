@@ -166,7 +166,13 @@ export type VerifyStatus = 'passed' | 'failed' | 'skipped';
 
 /** Where the Auditor checks: a story's worktree (evidence), the integration branch after a level, or before publishing. */
 export type AuditTarget =
-  | { readonly kind: 'story'; readonly storyId: string; readonly round: number }
+  | {
+      readonly kind: 'story';
+      readonly storyId: string;
+      readonly round: number;
+      /** The worktree the story holds (a pooled one is named after an earlier story); undefined: its own folder. */
+      readonly worktree?: string | undefined;
+    }
   | { readonly kind: 'integration'; readonly level: number }
   | { readonly kind: 'final' };
 

@@ -75,6 +75,7 @@ export async function runtimeDeps(input: {
       now: Date.now,
       goal: record.goal,
       model: options.models.surgeon,
+      storyBranch,
       paths,
       rawLogPath: (n, subject) => join(paths.runDir, 'surgeon', `${n}-${subject}.jsonl`),
     },
