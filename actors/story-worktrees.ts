@@ -49,11 +49,15 @@ async function salvage(deps: GitDeps, storyId: string, cwd: string, reason: stri
   // markers, aborting could drop its edits.
   if (pending === 'rebase') await abortRebase({ cwd });
   else if (pending !== undefined) throw new Error(`a git ${pending} is unfinished in ${cwd}`);
-  await commitAll({
+  const committed = await commitAll({
     cwd,
     message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})`,
     identity: deps.identity,
   });
+  // Work committed off the story's branch (an agent that went back to an older commit) is on no branch: deleting or
+  // reusing the worktree would lose it.
+  if (committed.branch !== deps.storyBranch(storyId))
+    throw new Error(`its worktree ${cwd} is off its branch, with its work at ${committed.sha}`);
 }
 
 /**
@@ -72,12 +76,9 @@ export async function giveBackWorktree(
     pool.giveBack(op.storyId, { mayHoldStrays: false, retire: deps.reuseWorktrees === false });
     return { kind: 'ok' };
   }
-  try {
-    await salvage(deps, op.storyId, path, op.reason);
-  } catch (error) {
-    pool.keep(op.storyId, error);
-    throw error;
-  }
+  // When its work cannot be kept on its branch, the story holds on to its worktree as it is: a replan sending it back
+  // finds it there, and the end of the run keeps it for the user.
+  await salvage(deps, op.storyId, path, op.reason);
   // A failed story may have ended anywhere (a killed agent, a setup stopped half-way): the next one cleans first.
   pool.giveBack(op.storyId, { mayHoldStrays: true, retire: deps.reuseWorktrees === false });
   return { kind: 'ok' };
@@ -95,7 +96,7 @@ export async function letGoOfWorktrees(
 ): Promise<GitOpResult> {
   const drained = pool.drain();
   const disposable = [...drained.disposable];
-  const unsaved = drained.kept.map(({ storyId, error }) => ({ storyId, error }));
+  const unsaved: { storyId: string; error: unknown }[] = [];
   for (const [storyId, path] of drained.held) {
     if (op.merged.includes(storyId)) {
       disposable.push(path);

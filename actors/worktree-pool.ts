@@ -15,15 +15,12 @@ export interface WorktreePool {
   hold(storyId: string, path: string): void;
   /** The story is finished and its work is on its branch: the next story may have its worktree, unless `retire`. */
   giveBack(storyId: string, options: { readonly mayHoldStrays: boolean; readonly retire: boolean }): void;
-  /** The story is finished but its worktree holds work not on its branch: kept as it is, never reused. */
-  keep(storyId: string, error: unknown): void;
   /** A worktree that could not be switched to a new story: deleted at the end of the run, never reused. */
   retire(path: string): void;
-  /** Everything at the end of the run: live stories' worktrees, worktrees safe to delete, worktrees kept. */
+  /** Everything at the end of the run: the worktrees stories still hold, and those safe to delete. */
   drain(): {
     readonly held: ReadonlyMap<string, string>;
     readonly disposable: readonly string[];
-    readonly kept: readonly { readonly storyId: string; readonly path: string; readonly error: unknown }[];
   };
 }
 
@@ -31,7 +28,6 @@ export function createWorktreePool(): WorktreePool {
   const free: PooledWorktree[] = [];
   const holding = new Map<string, string>();
   const retired: string[] = [];
-  const kept: { storyId: string; path: string; error: unknown }[] = [];
   const release = (storyId: string): string | undefined => {
     const path = holding.get(storyId);
     holding.delete(storyId);
@@ -48,10 +44,6 @@ export function createWorktreePool(): WorktreePool {
       if (path !== undefined && retire) retired.push(path);
       else if (path !== undefined) free.push({ path, mayHoldStrays });
     },
-    keep: (storyId, error) => {
-      const path = release(storyId);
-      if (path !== undefined) kept.push({ storyId, path, error });
-    },
     retire: (path) => {
       retired.push(path);
     },
@@ -59,12 +51,10 @@ export function createWorktreePool(): WorktreePool {
       const drained = {
         held: new Map(holding),
         disposable: [...free.map((worktree) => worktree.path), ...retired],
-        kept: [...kept],
       };
       holding.clear();
       free.length = 0;
       retired.length = 0;
-      kept.length = 0;
       return drained;
     },
   };
