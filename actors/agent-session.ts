@@ -137,7 +137,7 @@ function storyEventFor(
 export function agentSessionLogic(deps: AgentDeps) {
   return fromCallback<AgentTellEvent, AgentSessionInput>(({ input, sendBack, receive }) => {
     const controller = new AbortController();
-    const cwd = deps.paths.storyWorktree(input.storyId);
+    const cwd = input.worktree ?? deps.paths.storyWorktree(input.storyId);
     const rulesFile = join(deps.paths.rulesDir, `${input.storyId}.md`);
     const send = (event: AgentSessionEvent) => {
       if (!controller.signal.aborted) sendBack(event);

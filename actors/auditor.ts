@@ -20,7 +20,9 @@ export interface AuditorDeps {
 }
 
 const worktreeOf = (deps: AuditorDeps, target: AuditTarget): string =>
-  target.kind === 'story' ? deps.paths.storyWorktree(target.storyId) : deps.paths.integrationWorktree;
+  target.kind === 'story'
+    ? (target.worktree ?? deps.paths.storyWorktree(target.storyId))
+    : deps.paths.integrationWorktree;
 
 // CI=true: test runners that would watch for changes or ask a question run once and exit instead.
 function checkEnv(deps: AuditorDeps, target: AuditTarget): Record<string, string> {

@@ -20,7 +20,7 @@ const CRITIC_MAX_TURNS = 4;
 
 export function criticTurnLogic(deps: CriticDeps) {
   return fromPromise<CriticTurnOutput, CriticTurnInput>(async ({ input, signal }) => {
-    const cwd = deps.paths.storyWorktree(input.storyId);
+    const cwd = input.worktree ?? deps.paths.storyWorktree(input.storyId);
     const integrationHead = await revParse(deps.paths.integrationWorktree, 'HEAD');
     const diff = await patchBetween({ cwd, base: integrationHead, head: 'HEAD' });
     const output = await claudeTurn(

@@ -1,5 +1,4 @@
 // The Operator's effects: each queued GitOp performed with the git service, in the run's worktrees.
-import { existsSync } from 'node:fs';
 import { fromPromise } from 'xstate';
 import type { GitOp, GitOpInput, GitOpResult } from '../machines/types.js';
 import { returnToBranch } from '../services/git/branch.js';
@@ -7,13 +6,16 @@ import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
 import { changedFiles } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
-import { abortRebase, continueRebase, rebaseOnto } from '../services/git/rebase.js';
+import { continueRebase, rebaseOnto } from '../services/git/rebase.js';
 import { catchUpWithRemote, pushRunBranch } from '../services/git/push.js';
 import type { PushInput } from '../services/git/push.js';
 import { revParse } from '../services/git/repo.js';
 import { deleteMergedBranches } from '../services/git/story-branches.js';
-import { addWorktree, discardMergedWorktrees, removeWorktree } from '../services/git/worktree.js';
+import { addWorktree } from '../services/git/worktree.js';
 import type { RunPaths } from '../services/store/paths.js';
+import { giveBackWorktree, letGoOfWorktrees, takeWorktree } from './story-worktrees.js';
+import { createWorktreePool } from './worktree-pool.js';
+import type { WorktreePool } from './worktree-pool.js';
 
 export interface GitDeps {
   readonly repoRoot: string;
@@ -24,10 +26,16 @@ export interface GitDeps {
   readonly remote: string | undefined;
   /** The repository's commit identity arguments, looked up once per run (`identityArgs`). */
   readonly identity: readonly string[];
+  /** False gives every story a new worktree (BARO_WORKTREE_POOL=0); by default finished stories' worktrees are reused. */
+  readonly reuseWorktrees?: boolean | undefined;
 }
 
+/** Where a story works: the worktree its request names, else (a request from before the pool) its own folder. */
+const worktreeOf = (deps: GitDeps, op: { readonly storyId: string; readonly worktree?: string | undefined }) =>
+  op.worktree ?? deps.paths.storyWorktree(op.storyId);
+
 /** Merges a story; on conflict rebases it onto the integration head so its own agent resolves in its own worktree. */
-async function mergeStory(deps: GitDeps, branch: string, storyId: string, message: string): Promise<GitOpResult> {
+async function mergeStory(deps: GitDeps, branch: string, storyId: string, cwd: string, message: string) {
   const merge = () =>
     mergeNoFf({
       cwd: deps.paths.integrationWorktree,
@@ -36,31 +44,29 @@ async function mergeStory(deps: GitDeps, branch: string, storyId: string, messag
       identity: deps.identity,
     });
   const first = await merge();
-  if (first.status === 'merged') return { kind: 'merged', sha: first.sha, files: first.files };
+  if (first.status === 'merged') return { kind: 'merged', sha: first.sha } as const;
   const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
-  const rebased = await rebaseOnto({ cwd: deps.paths.storyWorktree(storyId), onto: branch });
-  if (rebased.status === 'conflict') return { kind: 'conflict', files: rebased.files, onto };
+  const rebased = await rebaseOnto({ cwd, onto: branch });
+  if (rebased.status === 'conflict') return { kind: 'conflict', files: rebased.files, onto } as const;
   const second = await merge();
   return second.status === 'merged'
-    ? { kind: 'merged', sha: second.sha, files: second.files }
-    : { kind: 'conflict', files: second.files, onto };
+    ? ({ kind: 'merged', sha: second.sha } as const)
+    : ({ kind: 'conflict', files: second.files, onto } as const);
 }
 
-/** A failed story's work stays on its branch: the rebase undone, leftovers committed, then the worktree let go. */
-async function salvage(deps: GitDeps, storyId: string, reason: string): Promise<void> {
-  const cwd = deps.paths.storyWorktree(storyId);
-  if (!existsSync(cwd)) return;
+/** Commits what the agent left and names the files the story's branch changes; 3 git processes when all is well. */
+async function commitStory(deps: GitDeps, branch: string, storyId: string, cwd: string, message: string) {
   const pending = await unfinishedOperation(cwd);
-  // baro's own conflict rebase is undone; an agent's unfinished merge is left: committing would keep conflict
-  // markers, aborting could drop its edits.
-  if (pending === 'rebase') await abortRebase({ cwd });
-  else if (pending !== undefined) throw new Error(`a git ${pending} is unfinished in ${cwd}`);
-  await commitAll({
-    cwd,
-    message: `${storyId}: unfinished work kept by baro (${reason.split('\n')[0]})`,
-    identity: deps.identity,
-  });
-  await removeWorktree({ repoDir: deps.repoRoot, path: cwd });
+  // Committing now would conclude it, conflict markers and all.
+  if (pending !== undefined)
+    throw new Error(
+      `the agent left a git ${pending} unfinished in ${cwd}; baro does not commit half-resolved work — finish it or run git ${pending} --abort there`,
+    );
+  const committed = await commitAll({ cwd, message, identity: deps.identity });
+  // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
+  if (committed.branch !== deps.storyBranch(storyId)) await returnToBranch({ cwd, branch: deps.storyBranch(storyId) });
+  const files = await changedFiles({ cwd, base: branch, head: 'HEAD' });
+  return { kind: 'committed', sha: committed.sha, files } as const;
 }
 
 const pushInput = (deps: GitDeps, branch: string): PushInput | undefined =>
@@ -68,7 +74,7 @@ const pushInput = (deps: GitDeps, branch: string): PushInput | undefined =>
     ? undefined
     : { repoDir: deps.repoRoot, remote: deps.remote, branch, worktree: deps.paths.integrationWorktree };
 
-async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpResult> {
+async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: string): Promise<GitOpResult> {
   switch (op.kind) {
     case 'integration.create':
       await addWorktree({
@@ -78,38 +84,16 @@ async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpR
         startPoint: deps.baseSha,
       });
       return { kind: 'ok' };
-    case 'story.worktree': {
-      const added = await addWorktree({
-        repoDir: deps.repoRoot,
-        path: deps.paths.storyWorktree(op.storyId),
-        branch: deps.storyBranch(op.storyId),
-        startPoint: branch,
-      });
-      // A story a replan sends back finds its worktree as it failed: baro's own conflict rebase is undone first.
-      if (!added.created && (await unfinishedOperation(added.path)) === 'rebase')
-        await abortRebase({ cwd: added.path });
-      return { kind: 'ok' };
-    }
-    case 'story.commit': {
-      const cwd = deps.paths.storyWorktree(op.storyId);
-      const pending = await unfinishedOperation(cwd);
-      // Committing now would conclude it, conflict markers and all.
-      if (pending !== undefined)
-        throw new Error(
-          `the agent left a git ${pending} unfinished in ${cwd}; baro does not commit half-resolved work — finish it or run git ${pending} --abort there`,
-        );
-      const committed = await commitAll({ cwd, message: op.message, identity: deps.identity });
-      const sha = committed.sha;
-      // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
-      if (committed.branch !== deps.storyBranch(op.storyId))
-        await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
-      const files = await changedFiles({ cwd, base: branch, head: 'HEAD' });
-      return { kind: 'committed', sha, files };
-    }
+    case 'story.worktree':
+      return takeWorktree(deps, pool, op.storyId, branch);
+    case 'story.release':
+      return giveBackWorktree(deps, pool, op);
+    case 'story.commit':
+      return commitStory(deps, branch, op.storyId, worktreeOf(deps, op), op.message);
     case 'story.merge':
-      return mergeStory(deps, branch, op.storyId, op.message);
+      return mergeStory(deps, branch, op.storyId, worktreeOf(deps, op), op.message);
     case 'story.continue': {
-      const cwd = deps.paths.storyWorktree(op.storyId);
+      const cwd = worktreeOf(deps, op);
       const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
       const continued = await continueRebase({ cwd });
       if (continued.status === 'unresolved') return { kind: 'unresolved', files: continued.files, onto };
@@ -121,35 +105,10 @@ async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpR
         identity: deps.identity,
       });
       await returnToBranch({ cwd, branch: deps.storyBranch(op.storyId) });
-      return mergeStory(deps, branch, op.storyId, op.message);
+      return mergeStory(deps, branch, op.storyId, cwd, op.message);
     }
-    case 'cleanup': {
-      // One story's leftovers that cannot be committed must not cost the others theirs: its worktree stays as it is.
-      const unsaved: { storyId: string; error: unknown }[] = [];
-      for (const story of op.failed) {
-        await salvage(deps, story.storyId, story.reason).catch((error: unknown) =>
-          unsaved.push({ storyId: story.storyId, error }),
-        );
-      }
-      // Merged stories' worktrees go here rather than after each merge, to keep merges off the slow path.
-      await discardMergedWorktrees({
-        repoDir: deps.repoRoot,
-        paths: op.merged.map((storyId) => deps.paths.storyWorktree(storyId)),
-      });
-      await removeWorktree({ repoDir: deps.repoRoot, path: deps.paths.integrationWorktree });
-      if (unsaved.length > 0) {
-        const details = unsaved
-          .map(({ storyId, error }) => `${storyId} (${error instanceof Error ? error.message : String(error)})`)
-          .join('; ');
-        throw new Error(
-          `could not keep the leftovers of ${details} — they stay in their worktrees under ${deps.paths.worktreesDir}`,
-          {
-            cause: new AggregateError(unsaved.map((u) => u.error)),
-          },
-        );
-      }
-      return { kind: 'ok' };
-    }
+    case 'cleanup':
+      return letGoOfWorktrees(deps, pool, op);
     case 'push': {
       const input = pushInput(deps, branch);
       if (input === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
@@ -174,6 +133,8 @@ async function perform(deps: GitDeps, op: GitOp, branch: string): Promise<GitOpR
   }
 }
 
+/** One run's git effects; the worktree pool lives as long as the run's Operator. */
 export function gitOpLogic(deps: GitDeps) {
-  return fromPromise<GitOpResult, GitOpInput>(({ input }) => perform(deps, input.op, input.branch));
+  const pool = createWorktreePool();
+  return fromPromise<GitOpResult, GitOpInput>(({ input }) => perform(deps, pool, input.op, input.branch));
 }

@@ -1,10 +1,12 @@
 // The story's worktree setup as a promise actor: configured files copied in, setup commands run, before its agent.
-import { join } from 'node:path';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fromPromise } from 'xstate';
-import type { WorktreeSetupOutput } from '../machines/story-events.js';
+import type { WorktreeSetupOutput, WorktreeSetupRequest } from '../machines/story-events.js';
 import type { WorktreeSettings } from '../services/config/settings.js';
 import { portEnv } from '../services/story-port.js';
 import type { RunPaths } from '../services/store/paths.js';
+import { lastSetup, recordSetup, setupFingerprint } from '../services/setup-fingerprint.js';
 import { setUpWorktree } from '../services/worktree-setup.js';
 
 export interface WorktreeSetupDeps {
@@ -29,17 +31,34 @@ function setupEnv(deps: WorktreeSetupDeps, storyId: string): Record<string, stri
   return { ...env, ...portEnv(deps.portOf(storyId)), BARO_RUN_ID: deps.runId, BARO_STORY_ID: storyId };
 }
 
+/**
+ * Copies the configured files, then runs the setup commands unless they already succeeded in this worktree against
+ * the same dependency files (a pooled worktree whose previous story left its build folders).
+ */
+async function setUp(deps: WorktreeSetupDeps, input: WorktreeSetupRequest, signal: AbortSignal) {
+  const worktree = input.worktree ?? deps.paths.storyWorktree(input.storyId);
+  const logPath = join(deps.paths.storyDir(input.storyId), 'setup.log');
+  const fingerprint = await setupFingerprint(worktree, deps.settings.setup);
+  const done = deps.settings.setup.length > 0 && (await lastSetup(worktree)) === fingerprint;
+  // Forgotten first: a setup stopped half-way leaves its folders half-built, and the next story must run it again.
+  if (!done) await recordSetup(worktree, undefined);
+  const result = await setUpWorktree({
+    repoDir: deps.repoDir,
+    worktree,
+    copy: deps.settings.copy,
+    commands: done ? [] : deps.settings.setup,
+    env: setupEnv(deps, input.storyId),
+    timeoutMs: deps.timeoutMs,
+    logPath,
+    signal,
+  });
+  if (done) {
+    await mkdir(dirname(logPath), { recursive: true });
+    await appendFile(logPath, `setup skipped: it already ran in ${worktree} and its dependency files are unchanged\n`);
+  } else if (result.kind === 'ok') await recordSetup(worktree, fingerprint);
+  return result;
+}
+
 export function worktreeSetupLogic(deps: WorktreeSetupDeps) {
-  return fromPromise<WorktreeSetupOutput, { storyId: string }>(({ input, signal }) =>
-    setUpWorktree({
-      repoDir: deps.repoDir,
-      worktree: deps.paths.storyWorktree(input.storyId),
-      copy: deps.settings.copy,
-      commands: deps.settings.setup,
-      env: setupEnv(deps, input.storyId),
-      timeoutMs: deps.timeoutMs,
-      logPath: join(deps.paths.storyDir(input.storyId), 'setup.log'),
-      signal,
-    }),
-  );
+  return fromPromise<WorktreeSetupOutput, WorktreeSetupRequest>(({ input, signal }) => setUp(deps, input, signal));
 }

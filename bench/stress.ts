@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { runCommand } from '../cli/commands/run.js';
 import { parseRunOptions } from '../cli/options.js';
-import { FAKE_AGENT, collector, dagPlan, makeRepo } from './dag.js';
+import { FAKE_AGENT, collector, dagPlan, makeRepo } from './plan.js';
 
 const completedSchema = z.object({
   type: z.literal('run.completed'),

@@ -15,6 +15,8 @@ export interface ConfiguredRun {
   /** The options with the config file's parallel, base and models where no flag gave them. */
   readonly options: RunOptions;
   readonly settings: RunSettings;
+  /** The repository's top folder, found to look for baro.config.json; undefined outside a repository. */
+  readonly repoDir: string | undefined;
 }
 
 async function repoDirOf(cwd: string): Promise<string | undefined> {
@@ -86,11 +88,11 @@ export async function configureRun(input: {
     const next = 'Fix the file (its JSON Schema: schema/baro.config.schema.json in the baro package) and run again';
     throw new UsageError(`${error.message}\n${next}.`, { option: '--config', value: error.file, cause: error });
   }
-  if (loaded === undefined) return { options, settings: settingsFrom(undefined, undefined) };
+  if (loaded === undefined) return { options, settings: settingsFrom(undefined, undefined), repoDir };
   const settings = settingsFrom(loaded.config, loaded.file);
   for (const key of keysNotActedOn(loaded.config)) {
     input.warn(`baro: ${key} in ${loaded.file} is accepted, but this version does not act on it yet.`);
   }
   if (repoDir !== undefined) await checkCopies(repoDir, settings.worktree.copy, loaded.file, input.warn);
-  return { options: mergeOptions(options, loaded.config), settings };
+  return { options: mergeOptions(options, loaded.config), settings, repoDir };
 }

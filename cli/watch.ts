@@ -5,12 +5,10 @@ import type { InspectionEvent } from 'xstate';
 import { openInspectJournal } from './inspect/journal.js';
 import { createInspectRecorder } from './inspect/recorder.js';
 import type { InspectRecord } from './inspect/records.js';
-import { startInspectorServer } from './inspect/server.js';
 import type { InspectorServer } from './inspect/server.js';
 import { createReporter } from './reporter.js';
 import type { Reviewer } from './review.js';
 import type { RunReportEvent } from './run-events.js';
-import { startTui } from './tui/tui.js';
 import type { Tui } from './tui/tui.js';
 
 export interface RunWatch {
@@ -49,8 +47,11 @@ const discard = () =>
 
 export async function startWatch(options: WatchOptions): Promise<RunWatch> {
   const journal = openInspectJournal(options.runDir);
+  // The inspector and the TUI are loaded only when used: their libraries would slow every run's start-up.
   const server: InspectorServer | undefined = options.inspect
-    ? await startInspectorServer({ title: `baro run ${options.runId}`, mode: 'live' })
+    ? await (
+        await import('./inspect/server.js')
+      ).startInspectorServer({ title: `baro run ${options.runId}`, mode: 'live' })
     : undefined;
   if (server) options.err.write(`Inspector: ${server.url}\n`);
   const sink = (record: InspectRecord) => {
@@ -60,7 +61,9 @@ export async function startWatch(options: WatchOptions): Promise<RunWatch> {
   const recorder = createInspectRecorder({ now: Date.now, sink });
   // The TUI has the screen from the start: planning, the plan review and the run. Without it, plain lines go to `out`.
   const tui: Tui | undefined =
-    options.tty && !options.json ? startTui({ out: options.out, input: options.keyboard }) : undefined;
+    options.tty && !options.json
+      ? (await import('./tui/tui.js')).startTui({ out: options.out, input: options.keyboard })
+      : undefined;
   const reporter = createReporter({ json: options.json, out: tui ? discard() : options.out, journal: options.journal });
   const report = (event: RunReportEvent) => {
     reporter.report(event);

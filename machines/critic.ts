@@ -13,6 +13,8 @@ export interface CriticInput {
   /** What the story's agent was denied (`Bash(make lint)`), in its turns so far. */
   readonly denials: readonly string[];
   readonly limits: { readonly transientRetries: number };
+  /** The worktree the story holds (a pooled one is named after an earlier story); undefined: its own folder. */
+  readonly worktree?: string | undefined;
 }
 
 /** Everything one Critic call needs to build its prompt. */
@@ -168,6 +170,7 @@ export const criticMachine = setup({
           call: context.calls,
           evidence: context.evidence,
           denials: context.denials,
+          worktree: context.worktree,
         }),
         onDone: [
           { guard: 'answered', target: 'judged', actions: ['accrue', 'recordVerdict'] },

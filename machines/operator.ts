@@ -17,7 +17,7 @@ export interface OperatorInput {
 export interface OperatorContext extends OperatorInput {
   /** Requests that touch the integration branch, oldest first; the head one is running. */
   readonly integration: readonly OperatorRequest[];
-  /** Requests that add a story's worktree, oldest first; the head one is running. */
+  /** Requests that take or give back a story's worktree, oldest first; the head one is running. */
   readonly worktrees: readonly OperatorRequest[];
   /** Story-local requests running now, by child actor id. */
   readonly local: Readonly<Record<string, OperatorRequest>>;
@@ -30,6 +30,8 @@ type Lane = 'integration' | 'worktrees' | 'local';
 const LANES: Readonly<Record<GitOp['kind'], Lane>> = {
   'integration.create': 'integration',
   'story.worktree': 'worktrees',
+  // Taking a pooled worktree and giving one back are ordered with each other, and come before the run's cleanup.
+  'story.release': 'worktrees',
   'story.commit': 'local',
   'story.merge': 'integration',
   'story.continue': 'integration',
@@ -86,7 +88,8 @@ export const operatorMachine = setup({
     }),
     answerHead: enqueueActions(({ context, event, enqueue }, params: { lane: 'integration' | 'worktrees' }) => {
       const queue = context[params.lane];
-      enqueue.sendTo(head(queue).replyTo, replyFor(head(queue), event));
+      const replyTo = head(queue).replyTo;
+      if (replyTo) enqueue.sendTo(replyTo, replyFor(head(queue), event));
       enqueue.assign(params.lane === 'worktrees' ? { worktrees: queue.slice(1) } : { integration: queue.slice(1) });
     }),
     startLocal: enqueueActions(({ context, event, enqueue }) => {
@@ -101,7 +104,7 @@ export const operatorMachine = setup({
       const id = childId(event);
       const request = context.local[id];
       if (!request) return;
-      enqueue.sendTo(request.replyTo, replyFor(request, event));
+      if (request.replyTo) enqueue.sendTo(request.replyTo, replyFor(request, event));
       const { [id]: _finished, ...local } = context.local;
       enqueue.assign({ local });
     }),

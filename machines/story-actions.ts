@@ -37,7 +37,7 @@ export const storyLifecycle = storySetup.extend({
         const op: GitOp =
           params.kind === 'story.worktree'
             ? { kind: params.kind, storyId: context.storyId }
-            : { kind: params.kind, storyId: context.storyId, message };
+            : { kind: params.kind, storyId: context.storyId, worktree: context.worktree, message };
         const request: OperatorRequest = {
           type: 'operator.request',
           requestId: `${context.storyId}:${params.kind}:${context.attempts}`,
@@ -52,6 +52,10 @@ export const storyLifecycle = storySetup.extend({
       enqueue.sendTo(system.get('librarian'), request);
     }),
     recordBrief: assign({ brief: ({ event }) => (event.type === 'librarian.brief' ? event.brief : '') }),
+    recordWorktree: assign({
+      worktree: ({ context, event }) =>
+        event.type === 'operator.done' && event.result.kind === 'worktree' ? event.result.path : context.worktree,
+    }),
     recordSession: assign({
       sessionId: ({ context, event }) => (event.type === 'agent.session' ? event.sessionId : context.sessionId),
     }),
@@ -171,6 +175,22 @@ export const storyLifecycle = storySetup.extend({
         const merge = { storyId: context.storyId, sha: context.sha ?? '', files: context.files };
         const merged: LibrarianEvent = { type: 'librarian.merged', merge };
         enqueue.sendTo(system.get('librarian'), merged);
+      }
+      // The worktree goes back to the pool for the next story; nobody waits for the answer.
+      if (context.worktree !== undefined) {
+        const giveBack: OperatorRequest = {
+          type: 'operator.request',
+          requestId: `${context.storyId}:story.release:${context.attempts}`,
+          op: {
+            kind: 'story.release',
+            storyId: context.storyId,
+            worktree: context.worktree,
+            outcome: params.status,
+            reason: context.reason ?? 'unknown',
+          },
+          replyTo: undefined,
+        };
+        enqueue.sendTo(system.get('operator'), giveBack);
       }
       enqueue.assign({ result: resultOf(context, params.status) });
     }),

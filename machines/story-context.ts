@@ -39,6 +39,8 @@ export interface StoryContext {
   readonly limits: StoryLimits;
   readonly brief: string;
   readonly sessionId: string | undefined;
+  /** The worktree the Operator gave the story (maybe one a finished story gave back); held until the story ends. */
+  readonly worktree: string | undefined;
   readonly purpose: AgentPurpose;
   /** The Surgeon's guidance for a retried story; empty otherwise. */
   readonly guidance: string;
@@ -132,6 +134,7 @@ export function sessionInput(context: StoryContext): AgentSessionInput {
           }
         : undefined,
     notices: context.turnNotices,
+    worktree: context.worktree,
   };
 }
 
@@ -143,6 +146,7 @@ export function criticInput(context: StoryContext): CriticInput {
     evidence: context.evidence,
     denials: context.denials,
     limits: { transientRetries: context.limits.transientRetries },
+    worktree: context.worktree,
   };
 }
 

@@ -44,6 +44,14 @@ export interface AgentSessionInput {
   readonly review: ReviewFeedback | undefined;
   /** Live messages that could not be said while an agent worked, for this turn's prompt. */
   readonly notices: readonly string[];
+  /** The story's worktree, where its agent runs; undefined for a story restored from before the pool. */
+  readonly worktree: string | undefined;
+}
+
+/** What a story's worktree setup needs: whose worktree, and where it is. */
+export interface WorktreeSetupRequest {
+  readonly storyId: string;
+  readonly worktree: string | undefined;
 }
 
 /** What the story sends its running agent session: a message to write into the session now. */

@@ -48,7 +48,12 @@ export const verifying = storyReview.createStateConfig({
     id: 'auditor',
     src: 'auditor',
     input: ({ context }) => ({
-      target: { kind: 'story' as const, storyId: context.storyId, round: context.revisions + 1 },
+      target: {
+        kind: 'story' as const,
+        storyId: context.storyId,
+        round: context.revisions + 1,
+        worktree: context.worktree,
+      },
     }),
     onDone: { target: 'reviewing', actions: 'recordEvidence' },
     onError: { target: 'failed', actions: assign({ reason: 'the Auditor crashed' }) },

@@ -10,6 +10,7 @@ import type {
   StoryEvent,
   StoryResult,
   WorktreeSetupOutput,
+  WorktreeSetupRequest,
 } from './story-events.js';
 import { setupFailureText } from './story-context.js';
 import type { StoryContext, StoryInput } from './story-context.js';
@@ -42,7 +43,7 @@ export const storySetup = setup({
     sleepUntil: fromPromise<void, { until: number }>(() => {
       throw new Error('sleepUntil not provided');
     }),
-    worktreeSetup: fromPromise<WorktreeSetupOutput, { storyId: string }>(() => {
+    worktreeSetup: fromPromise<WorktreeSetupOutput, WorktreeSetupRequest>(() => {
       throw new Error('worktreeSetup not provided');
     }),
     auditor: auditorMachine,

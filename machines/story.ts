@@ -52,6 +52,7 @@ export const storyMachine = storyReview.createMachine({
     sessionId: input.guidance?.sessionId,
     purpose: input.guidance === undefined ? 'story' : 'guided',
     guidance: input.guidance?.text ?? '',
+    worktree: undefined,
     warnings: input.warnings ?? [],
     turnWarnings: [],
     told: 0,
@@ -84,7 +85,10 @@ export const storyMachine = storyReview.createMachine({
     preparing: {
       entry: { type: 'requestGit', params: { kind: 'story.worktree' } },
       on: {
-        'operator.done': [{ guard: 'worktreeSetupConfigured', target: 'settingUp' }, { target: 'briefing' }],
+        'operator.done': [
+          { guard: 'worktreeSetupConfigured', target: 'settingUp', actions: 'recordWorktree' },
+          { target: 'briefing', actions: 'recordWorktree' },
+        ],
         'operator.failed': { target: 'failed', actions: 'failWithGit' },
         RESUME: { target: 'preparing', reenter: true },
       },
@@ -94,7 +98,7 @@ export const storyMachine = storyReview.createMachine({
       invoke: {
         id: 'setup',
         src: 'worktreeSetup',
-        input: ({ context }) => ({ storyId: context.storyId }),
+        input: ({ context }) => ({ storyId: context.storyId, worktree: context.worktree }),
         onDone: [{ guard: 'setupFailed', target: 'failed', actions: 'failWithSetup' }, { target: 'briefing' }],
         onError: { target: 'failed', actions: 'failWithSetup' },
       },

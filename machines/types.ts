@@ -56,9 +56,32 @@ export interface SessionSummary {
 export type GitOp =
   | { readonly kind: 'integration.create' }
   | { readonly kind: 'story.worktree'; readonly storyId: string }
-  | { readonly kind: 'story.commit'; readonly storyId: string; readonly message: string }
-  | { readonly kind: 'story.merge'; readonly storyId: string; readonly message: string }
-  | { readonly kind: 'story.continue'; readonly storyId: string; readonly message: string }
+  | {
+      readonly kind: 'story.commit';
+      readonly storyId: string;
+      readonly worktree?: string | undefined;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'story.merge';
+      readonly storyId: string;
+      readonly worktree?: string | undefined;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'story.continue';
+      readonly storyId: string;
+      readonly worktree?: string | undefined;
+      readonly message: string;
+    }
+  /** A finished story's worktree back to the pool; a failed story's leftovers are committed on its branch first. */
+  | {
+      readonly kind: 'story.release';
+      readonly storyId: string;
+      readonly worktree: string;
+      readonly outcome: 'merged' | 'failed';
+      readonly reason: string;
+    }
   /** The end of a run: failed stories' leftovers kept on their branches, the run's worktrees let go. */
   | {
       readonly kind: 'cleanup';
@@ -79,9 +102,11 @@ export interface GitOpInput {
 
 export type GitOpResult =
   | { readonly kind: 'ok'; readonly sha?: string }
+  /** The story's worktree: a pooled one switched to its branch, or a new one. */
+  | { readonly kind: 'worktree'; readonly path: string }
   /** `files`: what the story's branch changes against the integration branch; none means nothing was done. */
   | { readonly kind: 'committed'; readonly sha: string; readonly files: readonly string[] }
-  | { readonly kind: 'merged'; readonly sha: string; readonly files: readonly string[] }
+  | { readonly kind: 'merged'; readonly sha: string }
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly onto: string }
   | { readonly kind: 'unresolved'; readonly files: readonly string[]; readonly onto: string }
   | { readonly kind: 'skipped'; readonly reason: string }
@@ -95,7 +120,8 @@ export interface OperatorRequest {
   readonly type: 'operator.request';
   readonly requestId: string;
   readonly op: GitOp;
-  readonly replyTo: AnyActorRef;
+  /** Undefined when nobody waits for the answer (a finished story giving back its worktree). */
+  readonly replyTo: AnyActorRef | undefined;
 }
 
 export type OperatorReply =
@@ -140,7 +166,13 @@ export type VerifyStatus = 'passed' | 'failed' | 'skipped';
 
 /** Where the Auditor checks: a story's worktree (evidence), the integration branch after a level, or before publishing. */
 export type AuditTarget =
-  | { readonly kind: 'story'; readonly storyId: string; readonly round: number }
+  | {
+      readonly kind: 'story';
+      readonly storyId: string;
+      readonly round: number;
+      /** The worktree the story holds (a pooled one is named after an earlier story); undefined: its own folder. */
+      readonly worktree?: string | undefined;
+    }
   | { readonly kind: 'integration'; readonly level: number }
   | { readonly kind: 'final' };
 

@@ -1,5 +1,5 @@
 // The checks behind `baro doctor`: what a run needs from this machine and repository. Results only, no printing.
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { parseGitHubRemote, redactRemoteUrl } from './github-remote.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -257,30 +257,33 @@ interface ProbeResult {
   readonly stderr: string;
 }
 
-// Runs a command only to read its output; a failure is a result to report, not an exception.
-async function probe(
-  file: string,
-  args: readonly string[],
-  input: Pick<DoctorInput, 'cwd' | 'env'>,
-): Promise<ProbeResult> {
-  const result = await execa(file, args, {
-    cwd: input.cwd,
-    env: input.env,
-    extendEnv: false,
-    reject: false,
-    stdin: 'ignore',
-    timeout: PROBE_TIMEOUT_MS,
+// Runs a command only to read its output; a failure is a result to report, not an exception. node:child_process
+// rather than execa: `baro run` probes the agent before anything else, and execa's import cost more than the probe.
+function probe(file: string, args: readonly string[], input: Pick<DoctorInput, 'cwd' | 'env'>): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { cwd: input.cwd, env: { ...input.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, PROBE_TIMEOUT_MS);
+    const done = (outcome: ProbeResult['outcome'], exitCode: number | undefined) => {
+      clearTimeout(timer);
+      const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8').trim();
+      resolve({ outcome, exitCode, stdout: text(out), stderr: text(err) });
+    };
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      done(error.code === 'ENOENT' ? 'missing' : error.code === 'EACCES' ? 'not-executable' : 'failed', undefined),
+    );
+    child.once('close', (code) => {
+      if (timedOut) done('timed-out', undefined);
+      else done(code === 0 ? 'ok' : 'failed', code ?? undefined);
+    });
   });
-  const stdout = typeof result.stdout === 'string' ? result.stdout.trim() : '';
-  const stderr = typeof result.stderr === 'string' ? result.stderr.trim() : '';
-  return { outcome: outcomeOf(result), exitCode: result.exitCode, stdout, stderr };
-}
-
-function outcomeOf(result: { failed: boolean; timedOut: boolean; code?: unknown }): ProbeResult['outcome'] {
-  if (!result.failed) return 'ok';
-  if (result.timedOut) return 'timed-out';
-  if (result.code === 'ENOENT') return 'missing';
-  return result.code === 'EACCES' ? 'not-executable' : 'failed';
 }
 
 function describeProbeFailure(command: string, result: ProbeResult): string {

@@ -1,5 +1,4 @@
 // One shell command in its own process group, with a timeout and an abort: what worktree setup and the checks share.
-import { execa } from 'execa';
 import { signalGroupIfAlive, terminateGroup } from './claude/process-group.js';
 
 export interface ShellCommandInput {
@@ -33,6 +32,8 @@ export function outputTail(output: string): string {
 
 /** Runs the command with `sh`; a timeout or an abort ends its group, and so does the command's own end. */
 export async function runShellCommand(input: ShellCommandInput): Promise<ShellCommandEnd> {
+  // Loaded when a command runs: a run with no setup step or check to run does not pay execa's import at start-up.
+  const { execa } = await import('execa');
   const startedAt = Date.now();
   const child = execa(input.command, {
     shell: true,

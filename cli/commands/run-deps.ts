@@ -30,6 +30,12 @@ export async function runtimeDeps(input: {
   const portOf = storyPorts(run.plan?.stories.map((story) => story.id) ?? []);
   const bin = resolveClaudeBin(env);
   const turnDeps = { runId: record.runId, bin, baseEnv: env, runSession, now: Date.now };
+  // Each waits for git or the disk: at once.
+  const [allowedTools, checks, identity] = await Promise.all([
+    defaultAllowedTools(run.repoDir, settings.verify.commands),
+    verificationCommands(run.repoDir, settings.verify.commands),
+    identityArgs(run.repoDir),
+  ]);
   return {
     now: Date.now,
     agent: {
@@ -42,11 +48,8 @@ export async function runtimeDeps(input: {
       maxTurns: settings.agent.maxTurns,
       maxBudgetUsd: settings.agent.maxBudgetUsd,
       permissionMode: settings.agent.permissionMode,
-      allowedTools: [
-        ...(await defaultAllowedTools(run.repoDir, settings.verify.commands)),
-        ...settings.agent.allowedTools,
-      ],
-      checks: await verificationCommands(run.repoDir, settings.verify.commands),
+      allowedTools: [...allowedTools, ...settings.agent.allowedTools],
+      checks,
       storyBranch,
       portOf,
       runSession,
@@ -72,6 +75,7 @@ export async function runtimeDeps(input: {
       now: Date.now,
       goal: record.goal,
       model: options.models.surgeon,
+      storyBranch,
       paths,
       rawLogPath: (n, subject) => join(paths.runDir, 'surgeon', `${n}-${subject}.jsonl`),
     },
@@ -91,7 +95,8 @@ export async function runtimeDeps(input: {
       storyBranch,
       baseSha: record.base.sha,
       remote,
-      identity: await identityArgs(run.repoDir),
+      identity,
+      reuseWorktrees: env['BARO_WORKTREE_POOL'] !== '0',
     },
     setup: {
       runId: record.runId,

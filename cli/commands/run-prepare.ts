@@ -3,8 +3,9 @@ import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { computeLevels } from '../../machines/dag.js';
 import { BaseBranchError, NotAGitRepoError } from '../../services/git/errors.js';
-import { commitOf, remoteUrl, repoRoot, resolveBase } from '../../services/git/repo.js';
-import type { ResolvedBase } from '../../services/git/repo.js';
+import { resolveBase } from '../../services/git/base.js';
+import type { ResolvedBase } from '../../services/git/base.js';
+import { commitOf, remoteUrl, repoRoot } from '../../services/git/repo.js';
 import { PlanError, loadPlan } from '../../services/plan.js';
 import type { Plan } from '../../services/plan.js';
 import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
@@ -86,17 +87,26 @@ export async function prepareRun(input: {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly startedAt: Date;
+  /** The repository's top folder when the caller found it already. */
+  readonly repoDir?: string | undefined;
 }): Promise<PreparedRun> {
   const { options, cwd, startedAt } = input;
-  const repoDir = await gitRepoRoot(cwd);
-  const plan = options.plan === undefined ? undefined : await readPlan(resolve(cwd, options.plan));
-  const base = await findBase(repoDir, options.base);
-  const remote = options.push && (await remoteUrl(repoDir)) !== undefined ? 'origin' : undefined;
-  const runId = newRunId(startedAt);
+  const repoDir = input.repoDir ?? (await gitRepoRoot(cwd));
   const home = baroHome(input.env, homedir());
-  refuseHomeInside(repoDir, home);
-  // Last of the checks, first thing before the run folder: the input's own problems are worth hearing first.
-  await assertAgentRuns({ cwd: repoDir, env: input.env });
+  // The checks run at once (each waits for a process or a file), and their failures are told in this order: the
+  // input's own problems are worth hearing before the agent's.
+  const planCheck = options.plan === undefined ? Promise.resolve(undefined) : readPlan(resolve(cwd, options.plan));
+  const baseCheck = findBase(repoDir, options.base);
+  const remoteCheck = options.push ? remoteUrl(repoDir) : Promise.resolve(undefined);
+  const homeCheck = Promise.resolve().then(() => refuseHomeInside(repoDir, home));
+  const agentCheck = assertAgentRuns({ cwd: repoDir, env: input.env });
+  await Promise.allSettled([planCheck, baseCheck, remoteCheck, homeCheck, agentCheck]);
+  const plan = await planCheck;
+  const base = await baseCheck;
+  const remote = (await remoteCheck) !== undefined ? 'origin' : undefined;
+  await homeCheck;
+  await agentCheck;
+  const runId = newRunId(startedAt);
   const paths = runPaths({ home, repoRoot: repoDir, runId });
   const storyBranch = (storyId: string): string => `baro-stories/${runId}/${storyId}`;
   const record: RunRecord = {

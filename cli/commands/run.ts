@@ -80,10 +80,23 @@ export async function runCommand(
 ): Promise<number> {
   const startedAt = new Date();
   const warn = (line: string) => process.stderr.write(`${line}\n`);
-  const { options, settings } = await configureRun({ options: flags, cwd: io.cwd, warn });
+  const { options, settings, repoDir } = await configureRun({ options: flags, cwd: io.cwd, warn });
   refuseUnreviewable(options, io);
-  const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt });
+  const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt, repoDir });
   const { paths, remote } = run;
+  let planMs = 0;
+  // Looked up while the watchers start (git, the disk): the first agent waits for them. A failure is reported where
+  // they are awaited; if the watchers fail first, nobody awaits them.
+  const deps = runtimeDeps({
+    run,
+    record: run.record,
+    options,
+    settings,
+    env: io.env,
+    startedAt,
+    planMs: () => planMs,
+  });
+  deps.catch(() => undefined);
   let record = run.record;
   // Saves are chained so run.json is written in event order.
   let saved = Promise.resolve();
@@ -119,10 +132,7 @@ export async function runCommand(
     repo: run.repoDir,
   });
 
-  let planMs = 0;
-  const machine = provideRun(
-    await runtimeDeps({ run, record, options, settings, env: io.env, startedAt, planMs: () => planMs }),
-  );
+  const machine = provideRun(await deps);
   const onEvent = (event: RunReportEvent) => {
     reporter.report(event);
     if (event.type === 'plan.ready') {

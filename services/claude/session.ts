@@ -1,7 +1,9 @@
 // Runs one `claude -p` process to completion: typed events as they arrive, one classified SessionResult at the end.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { ExecaError, execa } from 'execa';
 import { buildArgv, buildEnv } from './argv.js';
 import type { ClaudeArgvOptions, ClaudeEnvOptions } from './argv.js';
 import type { AgentEvent, Outcome, SessionResult } from './events.js';
@@ -61,8 +63,8 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-async function spawnFailure(options: SessionOptions, error: unknown): Promise<Outcome> {
-  const code = error instanceof ExecaError && typeof error.code === 'string' ? error.code : 'unknown error';
+async function spawnFailure(options: SessionOptions, error: Error): Promise<Outcome> {
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : 'unknown error';
   if (!(await isDirectory(options.cwd))) {
     return {
       kind: 'startup_failure',
@@ -105,6 +107,22 @@ function openLive(options: SessionOptions, stdin: Writable | null, pid: number |
   return live;
 }
 
+type ProcessEnd =
+  { readonly exitCode: number | undefined; readonly signal: string | undefined } | { readonly error: Error };
+
+/** How the process ended: its exit code or signal once its output is drained, or why it could not start. */
+function processEnd(child: ChildProcess): Promise<ProcessEnd> {
+  return new Promise((resolve) => {
+    child.once('error', (error) => resolve({ error }));
+    child.once('close', (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }));
+  });
+}
+
+function stdoutOf(child: ChildProcess): Readable {
+  if (child.stdout === null) throw new Error('the agent process was started without a stdout pipe');
+  return child.stdout;
+}
+
 /**
  * Runs one agent turn; resuming is the same call with `resume: true` and a new prompt. It resolves for every way
  * the process can end (the outcome says which) and rejects only when the raw log cannot be written or a callback throws.
@@ -128,24 +146,22 @@ async function spawnAndRead(
   startedAt: number,
 ): Promise<SessionResult> {
   const { args, stdinPrompt } = buildArgv({ ...options, liveInput: options.live !== undefined });
-  const common = {
+  // node:child_process rather than execa: execa's import alone costs more than a run's start-up should.
+  // An open but silent stdin costs a 3 s wait in the CLI, so stdin is closed unless it carries the prompt or live
+  // messages.
+  const subprocess = spawn(options.bin, args, {
     cwd: options.cwd,
     env: buildEnv(options),
-    extendEnv: false,
-    buffer: false,
-    reject: false,
     detached: true,
-  } as const;
-  // An open but silent stdin costs a 3 s wait in the CLI, so stdin is closed unless it carries the prompt.
-  const subprocess =
-    options.live !== undefined
-      ? execa(options.bin, args, { ...common, stdin: 'pipe' })
-      : stdinPrompt === undefined
-        ? execa(options.bin, args, { ...common, stdin: 'ignore' })
-        : execa(options.bin, args, { ...common, input: stdinPrompt });
+    stdio: [options.live === undefined && stdinPrompt === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  const ended = processEnd(subprocess);
+  // An agent that exits before reading its input is reported by its exit, not by a broken pipe.
+  subprocess.stdin?.on('error', () => undefined);
+  if (options.live === undefined && stdinPrompt !== undefined) subprocess.stdin?.end(stdinPrompt);
   const pid = subprocess.pid;
   const live = openLive(options, subprocess.stdin, pid);
-  const stderr = captureTail(subprocess.stderr);
+  const stderr = subprocess.stderr === null ? () => '' : captureTail(subprocess.stderr);
   let cancelKill: (() => void) | undefined;
   const onAbort = (): void => {
     if (pid !== undefined) cancelKill = terminateGroup(pid, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
@@ -154,7 +170,7 @@ async function spawnAndRead(
   try {
     if (pid !== undefined) options.onSpawn?.(pid);
     if (options.signal?.aborted === true) onAbort();
-    for await (const line of subprocess) {
+    for await (const line of createInterface({ input: stdoutOf(subprocess), crlfDelay: Infinity })) {
       try {
         await log?.append(line);
         for (const event of parser.push(line)) {
@@ -168,8 +184,8 @@ async function spawnAndRead(
       }
     }
     live?.close();
-    const exit = await subprocess;
-    if (pid === undefined) return sessionResult(parser, await spawnFailure(options, exit), undefined, startedAt);
+    const exit = await ended;
+    if ('error' in exit) return sessionResult(parser, await spawnFailure(options, exit.error), undefined, startedAt);
     const processExit: ProcessExit = {
       exitCode: exit.exitCode,
       signal: exit.signal,

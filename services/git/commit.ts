@@ -1,5 +1,6 @@
 // Commits in baro's worktrees: everything an agent left behind, under the repository's identity when it has one.
 import { stripControl } from '../text.js';
+import { readHead } from './git-dir.js';
 import { failure, git, runGit } from './run.js';
 
 const FALLBACK_IDENTITY = { 'user.name': 'baro', 'user.email': 'baro@localhost' } as const;
@@ -34,14 +35,6 @@ export interface CommitInput {
   readonly identity?: readonly string[] | undefined;
 }
 
-/** HEAD's commit and branch in one git call. */
-async function headOf(cwd: string): Promise<{ sha: string; branch: string | undefined }> {
-  const [sha = '', ref = ''] = (
-    await git(cwd, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'], `check ${cwd}`)
-  ).split('\n');
-  return { sha, branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined };
-}
-
 // What git (LC_ALL=C, see run.ts) says when a commit has nothing staged.
 const NOTHING_TO_COMMIT = /^nothing (added )?to commit/m;
 
@@ -65,5 +58,5 @@ export async function commitAll({ cwd, message, identity }: CommitInput): Promis
   const output = await runGit(cwd, args);
   const nothing = output.exitCode === 1 && NOTHING_TO_COMMIT.test(output.stdout);
   if (output.exitCode !== 0 && !nothing) throw failure(cwd, args, output, 'check the git identity of the repository');
-  return { committed: !nothing, ...(await headOf(cwd)) };
+  return { committed: !nothing, ...(await readHead(cwd)) };
 }

@@ -1,7 +1,7 @@
 // Whether a worktree is in the middle of a git operation someone else started (a merge, a cherry-pick, a rebase).
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { statIfExists } from './files.js';
-import { git } from './run.js';
+import { gitDirOf } from './git-dir.js';
 
 const STATES = [
   ['MERGE_HEAD', 'merge'],
@@ -11,17 +11,11 @@ const STATES = [
   ['rebase-apply', 'rebase'],
 ] as const;
 
-/** The git command whose operation is unfinished in the worktree at cwd (`merge`, `rebase`…), or undefined: one git call. */
+/** The git command whose operation is unfinished in the worktree at cwd (`merge`, `rebase`…), or undefined: no git call. */
 export async function unfinishedOperation(cwd: string): Promise<string | undefined> {
-  const out = await git(
-    cwd,
-    ['rev-parse', ...STATES.flatMap(([name]) => ['--git-path', name])],
-    'check that this is a git worktree',
-  );
-  const paths = out.split('\n').map((path) => resolve(cwd, path));
-  for (const [index, [, command]] of STATES.entries()) {
-    const path = paths[index];
-    if (path !== undefined && (await statIfExists(path)) !== undefined) return command;
+  const gitDir = await gitDirOf(cwd);
+  for (const [name, command] of STATES) {
+    if ((await statIfExists(join(gitDir, name))) !== undefined) return command;
   }
   return undefined;
 }

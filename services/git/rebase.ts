@@ -1,8 +1,9 @@
 // Rebasing a story branch in its own worktree, with conflicts left in place for its agent to resolve.
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { identityArgs } from './commit.js';
 import { filesWithConflictMarkers, unmergedFiles } from './conflicts.js';
 import { readIfExists, statIfExists } from './files.js';
+import { gitDirOf } from './git-dir.js';
 import { failure, git, runGit } from './run.js';
 import type { GitOutput } from './run.js';
 
@@ -12,13 +13,8 @@ export type RebaseResult =
 export type ContinueResult = RebaseResult | { readonly status: 'unresolved'; readonly files: readonly string[] };
 
 const rebaseStatePaths = async (cwd: string, file?: string): Promise<string[]> => {
-  const names = ['rebase-merge', 'rebase-apply'].map((dir) => (file === undefined ? dir : `${dir}/${file}`));
-  const out = await git(
-    cwd,
-    ['rev-parse', ...names.flatMap((name) => ['--git-path', name])],
-    'check that this is a git worktree',
-  );
-  return out.split('\n').map((path) => resolve(cwd, path));
+  const gitDir = await gitDirOf(cwd);
+  return ['rebase-merge', 'rebase-apply'].map((dir) => join(gitDir, dir, ...(file === undefined ? [] : [file])));
 };
 
 /** Whether a rebase is stopped in this worktree (its rebase-merge or rebase-apply folder exists). */

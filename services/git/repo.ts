@@ -1,5 +1,5 @@
 // Read-only questions about a repository: where it is, which branch is checked out, what a ref or the remote points at.
-import { BaseBranchError, GitError, NotAGitRepoError } from './errors.js';
+import { GitError, NotAGitRepoError } from './errors.js';
 import { failure, git, runGit } from './run.js';
 
 /** The top of the working tree that contains cwd; NotAGitRepoError outside one. */
@@ -70,32 +70,4 @@ export async function remoteDefaultBranch(repoDir: string, remote = 'origin'): P
   const prefix = `refs/remotes/${remote}/`;
   const target = output.stdout.trim();
   return target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
-}
-
-export interface ResolvedBase {
-  readonly branch: string;
-  readonly sha: string;
-  /** The ref the sha was read from: the remote-tracking branch when there is one, else the local branch. */
-  readonly ref: string;
-}
-
-/**
- * The branch a run starts from: `base` if given, else the remote's default branch, else the checked-out branch.
- * Its commit comes from the remote-tracking branch when one exists (that is what the pull request targets),
- * else from the local branch. BaseBranchError when neither exists.
- */
-export async function resolveBase(input: {
-  readonly repoDir: string;
-  readonly base?: string;
-  readonly remote?: string;
-}): Promise<ResolvedBase> {
-  const { repoDir } = input;
-  const remote = input.remote ?? 'origin';
-  const branch = input.base ?? (await remoteDefaultBranch(repoDir, remote)) ?? (await currentBranch(repoDir));
-  if (branch === undefined) throw new BaseBranchError(repoDir, undefined);
-  for (const ref of [`refs/remotes/${remote}/${branch}`, `refs/heads/${branch}`]) {
-    const sha = await commitOf(repoDir, ref);
-    if (sha !== undefined) return { branch, sha, ref };
-  }
-  throw new BaseBranchError(repoDir, branch);
 }

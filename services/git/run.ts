@@ -11,6 +11,8 @@ export interface GitOutput {
 
 export interface RunOptions {
   readonly signal?: AbortSignal | undefined;
+  /** Written to git's stdin (`update-ref --stdin`); stdin is closed when absent. */
+  readonly stdin?: string | undefined;
 }
 
 // Several worktrees write at once; an automatic gc or maintenance run racing them is the last thing we want.
@@ -43,15 +45,20 @@ export function runGit(cwd: string, args: readonly string[], options: RunOptions
     const child = spawn('git', [...SETTINGS, ...args], {
       cwd,
       env: { ...process.env, ...ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C at the terminal stops baro's actors, not a merge half-way through the index.
       detached: true,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (options.stdin !== undefined && child.stdin !== null) {
+      // A git that exits early reports why on stderr; the broken pipe adds nothing.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.stdin);
+    }
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error) => {
       const next = options.signal?.aborted
         ? 'it was cancelled; run it again'

@@ -1,11 +1,13 @@
 // baro's own checkouts: worktrees added next to the user's, never the user's checkout itself. git fails a worktree
 // command that reads a sibling's registration while another one writes it: callers run them one at a time (the Operator).
-import { realpath, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, realpath, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { WorktreeMismatchError } from './errors.js';
 import { statIfExists } from './files.js';
+import { readHead } from './git-dir.js';
 import { rebasingBranch } from './rebase.js';
-import { branchExists, revParse } from './repo.js';
+import { branchExists } from './repo.js';
 import { failure, git, runGit } from './run.js';
 
 export interface WorktreeEntry {
@@ -85,7 +87,7 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
   if (existing !== undefined) {
     if (existing.branch !== branch)
       throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
-    return { path, branch, head: await revParse(path, 'HEAD'), created: false };
+    return { path, branch, head: (await readHead(path)).sha, created: false };
   }
   // The branch is new and the path free in the usual case: try that first, and look closer only when it fails.
   // --no-track: a remote-tracking start point must not become the new branch's upstream.
@@ -97,7 +99,8 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
     if (retry === undefined) throw failure(repoDir, fresh, created, next);
     await git(repoDir, retry, next);
   }
-  return { path, branch, head: await revParse(path, 'HEAD'), created: true };
+  // HEAD from the files git just wrote: no git process on the path every story takes.
+  return { path, branch, head: (await readHead(path)).sha, created: true };
 }
 
 /**
@@ -120,18 +123,46 @@ async function retryOverLeftovers(input: {
 }
 
 /**
- * Deletes worktrees whose work is already merged, then forgets them with one `git worktree prune`: far fewer git
- * processes than removing them one by one. Never for a worktree that may hold unmerged work.
+ * Worktrees whose work is already merged, forgotten by git at once: each folder is moved into a new `.discarded-*`
+ * folder under `trash` (a rename, however many files it holds), then one `git worktree prune` forgets them all. Their
+ * files are deleted by an `rm -rf` that outlives baro: pooled worktrees hold whole checkouts with their build folders,
+ * and nobody should wait for those to go. Never for a worktree that may hold unmerged work.
  */
 export async function discardMergedWorktrees({
   repoDir,
   paths,
+  trash,
 }: {
   readonly repoDir: string;
   readonly paths: readonly string[];
+  readonly trash: string;
 }): Promise<void> {
-  await Promise.all(paths.map((path) => rm(path, { recursive: true, force: true })));
+  await mkdir(trash, { recursive: true });
+  const bin = await mkdtemp(join(trash, '.discarded-'));
+  // A folder that cannot be moved (already gone, or held open on some systems) is deleted where it is.
+  const left = await Promise.all(
+    paths.map((path, index) =>
+      rename(path, join(bin, String(index))).then(
+        () => [],
+        (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : [path]),
+      ),
+    ),
+  );
   await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
+  await deleteInBackground([bin, ...left.flat()]);
+}
+
+/** Starts a detached `rm -rf` of paths and lets it run on; where there is no rm, deletes them with node and waits. */
+async function deleteInBackground(paths: readonly string[]): Promise<void> {
+  const started = await new Promise<boolean>((resolveStart) => {
+    const child = spawn('rm', ['-rf', '--', ...paths], { stdio: 'ignore', detached: true });
+    child.once('spawn', () => {
+      child.unref();
+      resolveStart(true);
+    });
+    child.once('error', () => resolveStart(false));
+  });
+  if (!started) await Promise.all(paths.map((path) => rm(path, { recursive: true, force: true })));
 }
 
 /** Removes the worktree at path even with uncommitted changes; nothing to do when it is gone. Then prunes stale entries. */

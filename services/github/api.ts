@@ -1,5 +1,5 @@
 // The GitHub REST calls baro makes, over @octokit/rest; failures become GitHubApiError with GitHub's own words.
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
 
 export interface RepoId {
@@ -88,17 +88,28 @@ const quiet = () => undefined;
 
 /** The GitHub API at `baseUrl`, authenticated with `token`. */
 export function octokitApi(options: { readonly token: string; readonly baseUrl: string }): GitHubApi {
-  // baro prints through its reporter only; octokit's own console logging stays off.
-  const octokit = new Octokit({
-    auth: options.token,
-    baseUrl: options.baseUrl,
-    userAgent: 'baro',
-    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-  });
+  // Loaded on the first call: a run that never reaches its pull request does not pay octokit's import at start-up.
+  let client: Promise<Octokit> | undefined;
+  const sdk = () => {
+    client ??= import('@octokit/rest').then(
+      ({ Octokit }) =>
+        // baro prints through its reporter only; octokit's own console logging stays off.
+        new Octokit({
+          auth: options.token,
+          baseUrl: options.baseUrl,
+          userAgent: 'baro',
+          log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+        }),
+    );
+    return client;
+  };
   return {
-    defaultBranch: async (repo) =>
-      (await call('read the repository', () => octokit.rest.repos.get({ ...repo }))).data.default_branch,
+    defaultBranch: async (repo) => {
+      const octokit = await sdk();
+      return (await call('read the repository', () => octokit.rest.repos.get({ ...repo }))).data.default_branch;
+    },
     openPullFor: async (repo, branch) => {
+      const octokit = await sdk();
       const { data } = await call('list pull requests', () =>
         octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, state: 'open', per_page: 1 }),
       );
@@ -106,10 +117,12 @@ export function octokitApi(options: { readonly token: string; readonly baseUrl: 
       return pull === undefined ? undefined : { number: pull.number, url: pull.html_url };
     },
     createPull: async (repo, pull) => {
+      const octokit = await sdk();
       const { data } = await call('create the pull request', () => octokit.rest.pulls.create({ ...repo, ...pull }));
       return { number: data.number, url: data.html_url };
     },
     updatePull: async (repo, number, change) => {
+      const octokit = await sdk();
       const { data } = await call('update the pull request', () =>
         octokit.rest.pulls.update({ ...repo, pull_number: number, ...change }),
       );

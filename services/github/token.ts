@@ -1,5 +1,4 @@
 // Finding a GitHub token the way the gh CLI's users expect: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`.
-import { execa } from 'execa';
 
 export interface FoundToken {
   readonly token: string;
@@ -11,6 +10,8 @@ const GH_TIMEOUT_MS = 10_000;
 
 /** The token `gh auth token` prints; undefined when gh is not installed, not logged in, or fails. */
 export async function ghAuthToken(env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+  // Loaded when asked: most runs never need gh, and execa's import would slow every run's start-up.
+  const { execa } = await import('execa');
   const result = await execa('gh', ['auth', 'token'], {
     env,
     extendEnv: false,

@@ -77,7 +77,13 @@ const lineSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+// Only lines of these types are facts: a run of hundreds of stories journals thousands of others, not worth parsing.
+const FACT_TYPES = new RegExp(
+  `"type"\\s*:\\s*"(${lineSchema.options.map((option) => option.shape.type.value.replaceAll('.', '\\.')).join('|')})"`,
+);
+
 const parseLine = (line: string): z.infer<typeof lineSchema> | undefined => {
+  if (!FACT_TYPES.test(line)) return undefined;
   try {
     const parsed = lineSchema.safeParse(JSON.parse(line));
     return parsed.success ? parsed.data : undefined;

@@ -65,7 +65,8 @@ describe('baro run with the Surgeon', () => {
 
     const asked = readInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_ROLE === 'surgeon');
     expect(asked).toHaveLength(1);
-    expect(asked[0]?.cwd).toMatch(/worktrees\/.*\/B$/);
+    // In the failed story's worktree: B ran in the one A gave back to the pool.
+    expect(asked[0]?.cwd).toMatch(/worktrees\/.*\/A$/);
     expect(argValue(asked[0]!, '--model')).toBe('sonnet');
     expect(argValue(asked[0]!, '--json-schema')).toContain('"action"');
     expect(promptOf(asked[0]!)).toContain('Story B failed');

@@ -172,8 +172,7 @@ function storyOf(op: GitOp): string | undefined {
 export function defaultGitAnswer(op: GitOp): GitOpResult {
   const id = storyOf(op) ?? '';
   if (op.kind === 'story.commit') return { kind: 'committed', sha: `c-${id}`, files: [`${id}.txt`] };
-  if (op.kind === 'story.merge' || op.kind === 'story.continue')
-    return { kind: 'merged', sha: `m-${id}`, files: [`${id}.txt`] };
+  if (op.kind === 'story.merge' || op.kind === 'story.continue') return { kind: 'merged', sha: `m-${id}` };
   return op.kind === 'push' ? { kind: 'skipped', reason: 'no remote' } : { kind: 'ok' };
 }
 

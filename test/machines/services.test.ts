@@ -53,13 +53,11 @@ describe('operator', () => {
     expect(b.received.map((reply) => reply.requestId)).toEqual(['c1', 'd1']);
     expect(running()).toEqual(['story.merge:A']);
 
-    git.held().answer({ kind: 'merged', sha: 'm1', files: ['a'] });
+    git.held().answer({ kind: 'merged', sha: 'm1' });
     await flush();
-    expect(a.received).toEqual([
-      { type: 'operator.done', requestId: 'a1', result: { kind: 'merged', sha: 'm1', files: ['a'] } },
-    ]);
+    expect(a.received).toEqual([{ type: 'operator.done', requestId: 'a1', result: { kind: 'merged', sha: 'm1' } }]);
     expect(running()).toEqual(['story.merge:B']);
-    git.held().answer({ kind: 'merged', sha: 'm2', files: ['b'] });
+    git.held().answer({ kind: 'merged', sha: 'm2' });
     await flush();
 
     expect(b.received.map((reply) => reply.requestId)).toEqual(['c1', 'd1', 'b1']);

@@ -213,7 +213,7 @@ function driversFor(h: Harness) {
     },
     COMMIT_OK: answer({ kind: 'committed', sha: 'c1', files: ['src/a.ts'] }),
     COMMIT_EMPTY: answer({ kind: 'committed', sha: 'base', files: [] }),
-    MERGE_OK: answer({ kind: 'merged', sha: 'm1', files: ['src/a.ts'] }),
+    MERGE_OK: answer({ kind: 'merged', sha: 'm1' }),
     MERGE_CONFLICT: answer(conflict),
     CONTINUE_UNRESOLVED: answer({ kind: 'unresolved', files: ['src/a.ts'], onto: 'abc123' }),
     RESOLVED: exit(outcomes.ok),

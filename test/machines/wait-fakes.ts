@@ -40,7 +40,7 @@ interface SetupCall {
 /** Worktree setups answered `ok` at once, or held for the test to answer. */
 export function createSetupFake(hold: boolean) {
   const calls: SetupCall[] = [];
-  const logic = fromPromise<WorktreeSetupOutput, { storyId: string }>(
+  const logic = fromPromise<WorktreeSetupOutput, { storyId: string; worktree: string | undefined }>(
     ({ input }) =>
       new Promise<WorktreeSetupOutput>((resolve, reject) => {
         const call: SetupCall = {

@@ -6,7 +6,7 @@ import { commitAll } from '../../../services/git/commit.js';
 import { mergeNoFf } from '../../../services/git/merge.js';
 import { continueRebase, rebaseOnto } from '../../../services/git/rebase.js';
 import { fetchRemote, pushBranch } from '../../../services/git/remote.js';
-import { resolveBase } from '../../../services/git/repo.js';
+import { resolveBase } from '../../../services/git/base.js';
 import { addWorktree, removeWorktree } from '../../../services/git/worktree.js';
 import {
   addBareRemote,

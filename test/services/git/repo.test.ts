@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BaseBranchError, GitError, NotAGitRepoError } from '../../../services/git/errors.js';
 import {
@@ -8,9 +8,9 @@ import {
   remoteDefaultBranch,
   remoteUrl,
   repoRoot,
-  resolveBase,
   revParse,
 } from '../../../services/git/repo.js';
+import { resolveBase } from '../../../services/git/base.js';
 import { addBareRemote, git, makeTempDir, makeTempRepo, useGitSandbox } from '../../helpers/repo.js';
 
 useGitSandbox();
@@ -108,6 +108,32 @@ describe('resolveBase', () => {
       branch: 'develop',
       ref: 'refs/heads/develop',
     });
+  });
+
+  it('finds refs git packed, the remote-tracking one first', async () => {
+    const repo = await makeTempRepo();
+    await addBareRemote(repo);
+    const pushed = await git(repo, 'rev-parse', 'HEAD');
+    await git(repo, 'commit', '--quiet', '--allow-empty', '-m', 'local only');
+    await git(repo, 'pack-refs', '--all');
+    expect(await resolveBase({ repoDir: repo })).toEqual({
+      branch: 'main',
+      sha: pushed,
+      ref: 'refs/remotes/origin/main',
+    });
+    await git(repo, 'update-ref', '-d', 'refs/remotes/origin/main');
+    expect(await resolveBase({ repoDir: repo, base: 'main' })).toEqual({
+      branch: 'main',
+      sha: await git(repo, 'rev-parse', 'main'),
+      ref: 'refs/heads/main',
+    });
+  });
+
+  it("reads the checked-out branch of a linked worktree, not the repository's", async () => {
+    const repo = await makeTempRepo();
+    const linked = join(dirname(repo), 'linked');
+    await git(repo, 'worktree', 'add', '--quiet', '-b', 'side', linked);
+    expect(await resolveBase({ repoDir: linked })).toMatchObject({ branch: 'side', ref: 'refs/heads/side' });
   });
 
   it('throws BaseBranchError for a base that does not exist, and on a detached HEAD with nothing else to go on', async () => {

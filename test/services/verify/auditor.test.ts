@@ -110,6 +110,18 @@ describe('the Auditor in each ecosystem', () => {
     ]);
   });
 
+  it('checks the worktree the story holds, a pooled one named after an earlier story', async () => {
+    const own = await makeTempDir();
+    const pooled = await makeTempDir();
+    const { output } = await audit(own, '/usr/bin:/bin', ['pwd'], {
+      kind: 'story',
+      storyId: 'S1',
+      round: 1,
+      worktree: pooled,
+    });
+    expect(output.results).toMatchObject([{ command: 'pwd', status: 'passed', tail: pooled }]);
+  });
+
   it('has nothing to check in a repository without manifests: skipped, with no results', async () => {
     const repo = await makeTempRepo();
     expect((await audit(repo, '/usr/bin:/bin')).output).toEqual({ status: 'skipped', results: [] });

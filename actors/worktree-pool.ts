@@ -1,0 +1,61 @@
+// Which of a run's story worktrees each live story holds, and which ones finished stories gave back for the next.
+// Only the Operator's worktrees lane takes and gives back, one op at a time, so a worktree never serves two live stories.
+
+export interface PooledWorktree {
+  readonly path: string;
+  /** Untracked files that are not ignored may be left: the next story's switch runs `git clean`. */
+  readonly mayHoldStrays: boolean;
+}
+
+export interface WorktreePool {
+  /** The worktree a live story holds, if any. */
+  held(storyId: string): string | undefined;
+  /** A worktree given back, the most recently returned first (its files are the warmest); undefined when none. */
+  take(): PooledWorktree | undefined;
+  hold(storyId: string, path: string): void;
+  /** The story is finished and its work is on its branch: the next story may have its worktree, unless `retire`. */
+  giveBack(storyId: string, options: { readonly mayHoldStrays: boolean; readonly retire: boolean }): void;
+  /** A worktree that could not be switched to a new story: deleted at the end of the run, never reused. */
+  retire(path: string): void;
+  /** Everything at the end of the run: the worktrees stories still hold, and those safe to delete. */
+  drain(): {
+    readonly held: ReadonlyMap<string, string>;
+    readonly disposable: readonly string[];
+  };
+}
+
+export function createWorktreePool(): WorktreePool {
+  const free: PooledWorktree[] = [];
+  const holding = new Map<string, string>();
+  const retired: string[] = [];
+  const release = (storyId: string): string | undefined => {
+    const path = holding.get(storyId);
+    holding.delete(storyId);
+    return path;
+  };
+  return {
+    held: (storyId) => holding.get(storyId),
+    take: () => free.pop(),
+    hold: (storyId, path) => {
+      holding.set(storyId, path);
+    },
+    giveBack: (storyId, { mayHoldStrays, retire }) => {
+      const path = release(storyId);
+      if (path !== undefined && retire) retired.push(path);
+      else if (path !== undefined) free.push({ path, mayHoldStrays });
+    },
+    retire: (path) => {
+      retired.push(path);
+    },
+    drain: () => {
+      const drained = {
+        held: new Map(holding),
+        disposable: [...free.map((worktree) => worktree.path), ...retired],
+      };
+      holding.clear();
+      free.length = 0;
+      retired.length = 0;
+      return drained;
+    },
+  };
+}

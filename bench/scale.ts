@@ -1,0 +1,182 @@
+// baro at scale: 384 stories of 1 s agents at --parallel 16 in its own process, real git, traced to count every git
+// process; and how soon the first agent starts on the 24-story plan.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readInvocations } from '../test/fake-claude/scenario.js';
+import { runBaro } from './child-run.js';
+import { ms, stats, verdict } from './format.js';
+import { readGitTrace } from './git-trace.js';
+import { parseEvents } from './journal.js';
+import type { BenchEvent } from './journal.js';
+import { FAKE_AGENT, dagPlan, makeRepo } from './plan.js';
+
+const WIDTHS = [96, 96, 96, 96] as const;
+const PARALLEL = 16;
+const AGENT_MS = 1000;
+const TARGET_RATIO = 1.15;
+const TARGET_LEVEL_SPREAD = 1.5;
+const TARGET_WIND_DOWN_MS = 500;
+const TARGET_RSS_MB = 150;
+const TARGET_GIT_PER_STORY = 5;
+const TARGET_FIRST_AGENT_MS = 250;
+const FIRST_AGENT_RUNS = 3;
+// What a story's normal path runs: its worktree (a new one, or a pooled one switched), its commit, its merge.
+const STORY_PATH = new Set(['worktree add', 'checkout', 'clean', 'add', 'commit', 'diff', 'merge']);
+
+/** A fresh repository and the environment a benchmarked baro runs with: no machine git config, the fake agent. */
+export async function benchRepo(prefix: string) {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  const gitConfig = join(root, 'gitconfig');
+  await writeFile(gitConfig, '');
+  const gitEnv = { GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1' };
+  const repo = await makeRepo(root, { ...gitEnv, PATH: process.env.PATH ?? '' });
+  const env = (extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH ?? '',
+    ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
+    ...gitEnv,
+    BARO_HOME: join(root, 'baro-home'),
+    BARO_CLAUDE_BIN: FAKE_AGENT,
+    ...extra,
+  });
+  return { root, repo, env };
+}
+
+export const runArgs = (planPath: string, parallel: number) => [
+  'run',
+  '--plan',
+  planPath,
+  '--parallel',
+  String(parallel),
+  '--json',
+  '--yes',
+  '--no-push',
+];
+
+/** The run's journal, found through the run.started event it printed. */
+export async function journalOf(stdout: string, stderr: string): Promise<BenchEvent[]> {
+  const started = parseEvents(stdout).find((e) => e.type === 'run.started');
+  if (started === undefined || !('runDir' in started))
+    throw new Error(`the run reported no run.started event; its stderr:\n${stderr}`);
+  return parseEvents(await readFile(join(started.runDir, 'events.jsonl'), 'utf8'));
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Per level: (its duration − its waves of agent work) ÷ its stories. */
+function overheadByLevel(events: readonly BenchEvent[]): number[] {
+  const levels = events.filter((e) => e.type === 'level.started');
+  return levels.map((level, k) => {
+    const ids = 'stories' in level ? level.stories : [];
+    const number = 'level' in level ? level.level : k;
+    const end =
+      events.find((e) => e.type === 'level.completed' && 'level' in e && e.level === number)?.ts ??
+      levels[k + 1]?.ts ??
+      level.ts;
+    return (end - level.ts - Math.ceil(ids.length / PARALLEL) * AGENT_MS) / Math.max(ids.length, 1);
+  });
+}
+
+async function scaleRun(main: string) {
+  const { root, repo, env } = await benchRepo('baro-bench-scale-');
+  try {
+    const planPath = join(root, 'plan.json');
+    await writeFile(planPath, JSON.stringify(dagPlan(WIDTHS), null, 2));
+    const trace = join(root, 'git-trace.jsonl');
+    const run = await runBaro(
+      main,
+      runArgs(planPath, PARALLEL),
+      repo,
+      env({ BARO_BENCH_AGENT_SECONDS: String(AGENT_MS / 1000), GIT_TRACE2_EVENT: trace }),
+    );
+    const events = await journalOf(run.stdout, run.stderr);
+    return { run, events, git: await readGitTrace(trace), discardedGoneMs: await discardedGone(events, run.exitedAt) };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** How long after baro exited the detached rm took to delete the worktrees the run discarded. */
+async function discardedGone(events: readonly BenchEvent[], exitedAt: number): Promise<number> {
+  const started = events.find((e) => e.type === 'run.started');
+  if (started === undefined || !('runDir' in started)) return Number.NaN;
+  const worktrees = join(dirname(dirname(started.runDir)), 'worktrees', basename(started.runDir));
+  const discarded = async () => (await readdir(worktrees).catch(() => [])).some((n) => n.startsWith('.discarded-'));
+  while (await discarded()) await sleep(50);
+  return Date.now() - exitedAt;
+}
+
+async function firstAgentMs(main: string): Promise<number> {
+  const { root, repo, env } = await benchRepo('baro-bench-first-');
+  try {
+    const planPath = join(root, 'plan.json');
+    await writeFile(planPath, JSON.stringify(dagPlan(), null, 2));
+    const log = join(root, 'agents.jsonl');
+    const run = await runBaro(
+      main,
+      runArgs(planPath, 4),
+      repo,
+      env({ BARO_BENCH_AGENT_SECONDS: '0', BARO_FAKE_CLAUDE_LOG: log }),
+    );
+    const first = Math.min(...readInvocations(log).map((inv) => inv.startTs));
+    if (!Number.isFinite(first)) throw new Error(`no agent started; baro's stderr:\n${run.stderr}`);
+    return first - run.spawnedAt;
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+export async function benchScale(main: string): Promise<void> {
+  const firsts: number[] = [];
+  for (let i = 0; i < FIRST_AGENT_RUNS; i += 1) firsts.push(await firstAgentMs(main));
+  console.log(
+    `time to first agent, 24-story plan, compiled baro in its own node process (median of ${FIRST_AGENT_RUNS}): ${verdict(stats(firsts).p50, TARGET_FIRST_AGENT_MS, ms)}`,
+  );
+  const stories = WIDTHS.reduce((sum, w) => sum + w, 0);
+  const { run, events, git, discardedGoneMs } = await scaleRun(main);
+  const completed = events.find((e) => e.type === 'run.completed');
+  if (completed === undefined || !('timing' in completed)) {
+    console.log(`scale: the run ended without run.completed (exit ${String(run.exitCode)}); stderr:\n${run.stderr}`);
+    return;
+  }
+  const bound = WIDTHS.reduce((sum, w) => sum + Math.ceil(w / PARALLEL), 0) * AGENT_MS;
+  const merged = events.filter((e) => e.type === 'story.merged');
+  const failed = events.filter((e) => e.type === 'story.failed' || e.type === 'story.blocked').length;
+  const levels = overheadByLevel(events);
+  const spread = (levels.at(-1) ?? 0) / Math.max(levels[0] ?? 1, 1);
+  const windDown = completed.ts - Math.max(...merged.map((e) => e.ts));
+  const byLabel = new Map<string, number>();
+  for (const p of git) byLabel.set(p.label, (byLabel.get(p.label) ?? 0) + 1);
+  // The integration worktree's add is the run's, not a story's.
+  const onStoryPath = git.filter((p) => STORY_PATH.has(p.label)).length - 1;
+  console.log(
+    `scale: ${stories} stories in levels of ${WIDTHS.join(', ')}, --parallel ${PARALLEL}, ${AGENT_MS / 1000} s fake agents, compiled baro in its own process, git traced`,
+  );
+  console.log(
+    `  run ${completed.status} (exit ${String(run.exitCode)}), ${merged.length}/${stories} merged, failed or blocked ${failed} ${failed === 0 ? '✓' : '✗'}`,
+  );
+  console.log(
+    `  makespan ÷ level bound (${bound / 1000} s): ratio ${verdict(completed.timing.wallMs / bound, TARGET_RATIO, (v) => v.toFixed(2))}`,
+  );
+  console.log(
+    `  overhead per story by level: ${levels.map(ms).join(', ')}; last ÷ first ${verdict(spread, TARGET_LEVEL_SPREAD, (v) => v.toFixed(2))}`,
+  );
+  console.log(`  wind-down (last merge → run.completed): ${verdict(windDown, TARGET_WIND_DOWN_MS, ms)}`);
+  console.log(
+    `    baro exited ${ms(run.exitedAt - completed.ts)} after run.completed; its detached rm had deleted the discarded worktrees ${ms(discardedGoneMs)} after that`,
+  );
+  if (run.peakRssBytes !== undefined)
+    console.log(
+      `  peak RSS of baro: ${verdict(run.peakRssBytes / 1024 / 1024, TARGET_RSS_MB, (v) => mb(v * 1024 * 1024))}`,
+    );
+  console.log(
+    `  git processes per story, on each story's path (its worktree, commit, merge): ${verdict(onStoryPath / stories, TARGET_GIT_PER_STORY, (v) => v.toFixed(2))}; plus ${git.length - onStoryPath} for the whole run (${(git.length / stories).toFixed(2)} per story in all)`,
+  );
+  console.log(
+    `    by command, per story: ${[...byLabel]
+      .sort((a, b) => b[1] - a[1])
+      .map(([label, count]) => `${label} ${(count / stories).toFixed(2)}`)
+      .join(', ')}`,
+  );
+}

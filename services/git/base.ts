@@ -1,0 +1,64 @@
+// The branch and commit a run starts from, in one git process: the first agent waits for this.
+import { BaseBranchError } from './errors.js';
+import { readSymbolicRef } from './git-dir.js';
+import { currentBranch, remoteDefaultBranch } from './repo.js';
+import { git } from './run.js';
+
+export interface ResolvedBase {
+  readonly branch: string;
+  readonly sha: string;
+  /** The ref the sha was read from: the remote-tracking branch when there is one, else the local branch. */
+  readonly ref: string;
+}
+
+const HEADS = 'refs/heads/';
+
+/** The remote's default branch, else the checked-out one; from the files git keeps them in, else (reftable) from git. */
+async function defaultBranch(repoDir: string, remote: string): Promise<string | undefined> {
+  const [remoteHead, head] = await Promise.all([
+    readSymbolicRef(repoDir, `refs/remotes/${remote}/HEAD`),
+    readSymbolicRef(repoDir, 'HEAD'),
+  ]);
+  if (remoteHead === undefined || head === undefined)
+    return (await remoteDefaultBranch(repoDir, remote)) ?? (await currentBranch(repoDir));
+  const tracking = `refs/remotes/${remote}/`;
+  if (remoteHead.target?.startsWith(tracking)) return remoteHead.target.slice(tracking.length);
+  return head.target?.startsWith(HEADS) ? head.target.slice(HEADS.length) : undefined;
+}
+
+/** The commit each of `refs` names, among those that exist and name a commit: one `git for-each-ref`. */
+async function commitsOf(repoDir: string, refs: readonly string[]): Promise<Map<string, string>> {
+  const listed = await git(
+    repoDir,
+    ['for-each-ref', '--format=%(objecttype) %(objectname) %(refname)', ...refs],
+    'check that the repository is readable',
+  );
+  const commits = new Map<string, string>();
+  for (const [type, sha, ref] of listed.split('\n').map((line) => line.split(' ')))
+    // A pattern also matches refs under it (refs/heads/main/x): only the exact ones count.
+    if (type === 'commit' && sha !== undefined && ref !== undefined && refs.includes(ref)) commits.set(ref, sha);
+  return commits;
+}
+
+/**
+ * The branch a run starts from: `base` if given, else the remote's default branch, else the checked-out branch.
+ * Its commit comes from the remote-tracking branch when one exists (that is what the pull request targets),
+ * else from the local branch. BaseBranchError when neither exists.
+ */
+export async function resolveBase(input: {
+  readonly repoDir: string;
+  readonly base?: string;
+  readonly remote?: string;
+}): Promise<ResolvedBase> {
+  const { repoDir } = input;
+  const remote = input.remote ?? 'origin';
+  const branch = input.base ?? (await defaultBranch(repoDir, remote));
+  if (branch === undefined) throw new BaseBranchError(repoDir, undefined);
+  const candidates = [`refs/remotes/${remote}/${branch}`, `${HEADS}${branch}`];
+  const commits = await commitsOf(repoDir, candidates);
+  for (const ref of candidates) {
+    const sha = commits.get(ref);
+    if (sha !== undefined) return { branch, sha, ref };
+  }
+  throw new BaseBranchError(repoDir, branch);
+}

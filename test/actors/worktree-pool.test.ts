@@ -1,0 +1,117 @@
+// The worktree pool over real git: a finished story's worktree serves the next story, clean, at the integration head,
+// with its ignored build folders; a failed story's work stays on its branch; two live stories never share one.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { createActor, toPromise } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { gitOpLogic } from '../../actors/git-op.js';
+import type { GitOp, GitOpResult } from '../../machines/types.js';
+import { runPaths } from '../../services/store/paths.js';
+import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+
+useGitSandbox();
+
+const INTEGRATION = 'baro/pool';
+
+async function startRun() {
+  const repo = await makeTempRepo({ files: { 'README.md': '# pool\n', '.gitignore': 'node_modules/\n' } });
+  const paths = runPaths({ home: join(dirname(repo), 'home'), repoRoot: repo, runId: 'pool' });
+  const storyBranch = (storyId: string) => `baro-stories/pool/${storyId}`;
+  const logic = gitOpLogic({
+    repoRoot: repo,
+    paths,
+    storyBranch,
+    baseSha: await git(repo, 'rev-parse', 'HEAD'),
+    remote: undefined,
+    identity: [],
+  });
+  const perform = (op: GitOp): Promise<GitOpResult> =>
+    toPromise(createActor(logic, { input: { op, branch: INTEGRATION } }).start());
+  const worktree = async (storyId: string): Promise<string> => {
+    const result = await perform({ kind: 'story.worktree', storyId });
+    if (result.kind !== 'worktree') throw new Error(`no worktree for ${storyId}: ${JSON.stringify(result)}`);
+    return result.path;
+  };
+  await perform({ kind: 'integration.create' });
+  return { repo, paths, storyBranch, perform, worktree };
+}
+
+/** What a story's agent leaves: its file, and a build folder git ignores. */
+async function work(path: string, storyId: string): Promise<void> {
+  await mkdir(join(path, 'src'), { recursive: true });
+  await writeFile(join(path, 'src', `${storyId}.txt`), `${storyId}\n`);
+  await mkdir(join(path, 'node_modules', 'dep'), { recursive: true });
+  await writeFile(join(path, 'node_modules', 'dep', 'index.js'), `built by ${storyId}\n`);
+}
+
+const status = (path: string) => git(path, 'status', '--porcelain', '--untracked-files=all');
+
+describe('the worktree pool', () => {
+  it('gives a merged story’s worktree to the next story: clean, at the integration head, build folder kept', async () => {
+    const { perform, worktree, storyBranch, paths } = await startRun();
+    const first = await worktree('A');
+    await work(first, 'A');
+    expect(await perform({ kind: 'story.commit', storyId: 'A', worktree: first, message: 'A: work' })).toMatchObject({
+      kind: 'committed',
+      files: ['src/A.txt'],
+    });
+    expect(await perform({ kind: 'story.merge', storyId: 'A', worktree: first, message: 'Merge A' })).toMatchObject({
+      kind: 'merged',
+    });
+    await perform({ kind: 'story.release', storyId: 'A', worktree: first, outcome: 'merged', reason: '' });
+
+    const second = await worktree('B');
+    expect(second).toBe(first);
+    expect(await git(second, 'symbolic-ref', '--short', 'HEAD')).toBe(storyBranch('B'));
+    expect(await git(second, 'rev-parse', 'HEAD')).toBe(await git(paths.integrationWorktree, 'rev-parse', 'HEAD'));
+    expect(await status(second)).toBe('');
+    expect(await readFile(join(second, 'node_modules', 'dep', 'index.js'), 'utf8')).toBe('built by A\n');
+    // The integration head has A's work, so B starts with it.
+    expect(existsSync(join(second, 'src', 'A.txt'))).toBe(true);
+  });
+
+  it('keeps a failed story’s work on its branch after its worktree went to the next story', async () => {
+    const { repo, perform, worktree, storyBranch, paths } = await startRun();
+    const first = await worktree('A');
+    await work(first, 'A');
+    await perform({ kind: 'story.release', storyId: 'A', worktree: first, outcome: 'failed', reason: 'agent failed' });
+    // Something the failed story left running writes on after its end: the next story does not inherit it.
+    await writeFile(join(first, 'stray.log'), 'late output\n');
+
+    const second = await worktree('B');
+    expect(second).toBe(first);
+    expect(await git(repo, 'show', `${storyBranch('A')}:src/A.txt`)).toBe('A');
+    expect(await git(repo, 'log', '-1', '--format=%s', storyBranch('A'))).toBe(
+      'A: unfinished work kept by baro (agent failed)',
+    );
+    expect(await git(second, 'rev-parse', 'HEAD')).toBe(await git(paths.integrationWorktree, 'rev-parse', 'HEAD'));
+    expect(await status(second)).toBe('');
+    expect(existsSync(join(second, 'src', 'A.txt'))).toBe(false);
+    expect(existsSync(join(second, 'stray.log'))).toBe(false);
+    expect(existsSync(join(second, 'node_modules', 'dep', 'index.js'))).toBe(true);
+  });
+
+  it('never gives one worktree to two live stories, and lets go of all of them at the end, branches kept', async () => {
+    const { repo, perform, worktree, storyBranch } = await startRun();
+    const [a, b] = [await worktree('A'), await worktree('B')];
+    expect(a).not.toBe(b);
+    // A request sent again (a restored story) gets the worktree the story holds.
+    expect(await worktree('A')).toBe(a);
+    await work(a, 'A');
+    await perform({ kind: 'story.commit', storyId: 'A', worktree: a, message: 'A: work' });
+    await perform({ kind: 'story.merge', storyId: 'A', worktree: a, message: 'Merge A' });
+    await perform({ kind: 'story.release', storyId: 'A', worktree: a, outcome: 'merged', reason: '' });
+    const c = await worktree('C');
+    expect(c).toBe(a);
+    await writeFile(join(b, 'half.txt'), 'B was cut short\n');
+
+    expect(await perform({ kind: 'cleanup', merged: ['A'], failed: [{ storyId: 'B', reason: 'stopped' }] })).toEqual({
+      kind: 'ok',
+    });
+    expect(existsSync(a)).toBe(false);
+    expect(existsSync(b)).toBe(false);
+    expect(await git(repo, 'worktree', 'list', '--porcelain')).not.toContain('worktrees');
+    expect(await git(repo, 'show', `${storyBranch('B')}:half.txt`)).toBe('B was cut short');
+  });
+});

@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+import { bundleBaro } from '../../scripts/bundle.js';
+
+// Under node_modules, like dist/ in an installed package: the bundle finds the dependencies it leaves out.
+const CACHE = fileURLToPath(new URL('../../node_modules/.cache', import.meta.url));
+const made: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('the bundled CLI', () => {
+  it('runs, and carries zod in English only', async () => {
+    const out = await mkdtemp(join(CACHE, 'baro-bundle-test-'));
+    made.push(out);
+    const main = await bundleBaro(out, { sourcemap: false });
+    const { stdout } = await promisify(execFile)(process.execPath, [main, '--version']);
+    expect(stdout.trim()).toBe(packageJson.version);
+    const chunks = await Promise.all(
+      (await readdir(join(out, 'chunks'))).map((name) => readFile(join(out, 'chunks', name), 'utf8')),
+    );
+    const code = chunks.join('\n');
+    expect(code).toContain('Invalid input');
+    // French and German messages are among the locales left out.
+    expect(code).not.toContain('Entrée invalide');
+    expect(code).not.toContain('Ungültige Eingabe');
+  });
+});
