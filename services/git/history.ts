@@ -37,11 +37,12 @@ export async function changedFiles({ cwd, base, head }: Range): Promise<string[]
   return splitNul(output.stdout);
 }
 
-/** What head changed since it left base, as a patch with a summary of files above it. */
+/** What head changed since it left base, as a patch with a summary of files above it (one git process). */
 export async function patchBetween({ cwd, base, head }: Range): Promise<{ stat: string; patch: string }> {
-  const range = `${base}...${head}`;
-  const next = `check that '${base}' and '${head}' exist`;
-  const stat = await git(cwd, ['diff', '--no-color', '--stat=120', range], next);
-  const patch = await git(cwd, ['diff', '--no-color', '--no-ext-diff', '--find-renames', range], next);
-  return { stat, patch };
+  const args = ['diff', '--no-color', '--no-ext-diff', '--find-renames', '--stat=120', '--patch', `${base}...${head}`];
+  const output = await git(cwd, args, `check that '${base}' and '${head}' exist`);
+  // The summary comes first; the patch starts at the first file header.
+  const start = output.search(/^diff --git /m);
+  if (start < 0) return { stat: output, patch: '' };
+  return { stat: output.slice(0, start).trim(), patch: output.slice(start) };
 }
