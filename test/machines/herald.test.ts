@@ -70,6 +70,26 @@ describe('the Herald', () => {
     expect(heard['conductor']).toEqual([{ type: 'level.completed', level: 0 }]);
   });
 
+  it("sends a participant's tell to the story as a live message signed with its name", async () => {
+    const { herald, heard } = startHerald([
+      handler('teller', (event, baro) => baro.tell('S1', `saw ${event.type}`), ['level.started']),
+    ]);
+    herald.send(publish('level.started'));
+    herald.send({ type: 'herald.close' });
+    await toPromise(herald);
+    expect(heard['story:S1']).toEqual([
+      {
+        type: 'story.tell',
+        message: {
+          from: 'participant',
+          kind: 'tell',
+          key: 'participant:teller:saw level.started',
+          text: 'From the participant teller: saw level.started',
+        },
+      },
+    ]);
+  });
+
   it('holds and frees the schedule for a participant, and frees it when that participant fails', async () => {
     const { herald, heard, reported } = startHerald([
       handler('pauser', (event, baro) => {
