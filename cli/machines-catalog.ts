@@ -1,10 +1,12 @@
 // Every machine of baro's actor tree, found from its roots through the actors each machine declares.
 import type { AnyStateMachine } from 'xstate';
+import { heraldMachine } from '../machines/herald.js';
 import { runMachine } from '../machines/run.js';
 import { storyMachine } from '../machines/story.js';
 
-// The story machine reaches the Conductor only through .provide(), so it is a root of its own.
-const ROOTS: readonly AnyStateMachine[] = [runMachine, storyMachine];
+// The story machine reaches the Conductor only through .provide(), and the Herald joins the run's system beside the
+// Run, so each is a root of its own.
+const ROOTS: readonly AnyStateMachine[] = [runMachine, storyMachine, heraldMachine];
 
 function isMachine(logic: unknown): logic is AnyStateMachine {
   return typeof logic === 'object' && logic !== null && 'root' in logic && 'config' in logic;

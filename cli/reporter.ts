@@ -15,7 +15,9 @@ export function createReporter(options: { json: boolean; out: Writable; journal:
   mkdirSync(dirname(options.journal), { recursive: true });
   return {
     report(event) {
-      const line = JSON.stringify({ ...event, ts: now().toISOString() });
+      // An event stamped when it was published keeps its time: participants saw that one.
+      const ts = 'ts' in event && typeof event.ts === 'string' ? event.ts : now().toISOString();
+      const line = JSON.stringify({ ...event, ts });
       // Synchronous so the journal keeps event order even when the process is about to exit.
       appendFileSync(options.journal, `${line}\n`);
       if (options.json) {

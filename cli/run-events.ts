@@ -1,11 +1,12 @@
 // Every domain event a run reports (docs/cli.md "JSON events"), and how each reads as one plain line.
 import type { AuditorEmitted } from '../machines/auditor.js';
-import type { ConductorEmitted } from '../machines/conductor.js';
+import type { ConductorEmitted } from '../machines/conductor-context.js';
 import type { CriticEmitted } from '../machines/critic.js';
 import type { StoryStatus } from '../machines/dag.js';
+import type { HeraldEmitted } from '../machines/herald-events.js';
 import type { LibrarianEmitted } from '../machines/librarian.js';
 import type { PlannerEmitted } from '../machines/planner.js';
-import type { RunEmitted } from '../machines/run.js';
+import type { RunEmitted } from '../machines/run-context.js';
 import type { SentryEmitted } from '../machines/sentry.js';
 import type { StoryEmitted } from '../machines/story-events.js';
 import type { SurgeonEmitted } from '../machines/surgeon.js';
@@ -68,6 +69,7 @@ export type RunReportEvent =
   | SurgeonEmitted
   | AuditorEmitted
   | CriticEmitted
+  | HeraldEmitted
   | RunEmitted;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -145,6 +147,8 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `  ${event.storyId} committed ${event.sha.slice(0, 8)} (${count(event.files.length, 'file', 'files')})`;
     case 'story.conflict':
       return `  ${event.storyId} conflicts with the integration branch in ${event.files.join(', ')}; its agent resolves it (round ${event.round})`;
+    case 'story.merging':
+      return undefined;
     case 'story.merged':
       return `  ${event.storyId} merged ${event.sha.slice(0, 8)}`;
     case 'story.failed':
@@ -197,6 +201,14 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `pushed ${event.branch} to ${event.remote}${event.rebased ? ` (after rebasing onto ${event.remote}'s newer commits)` : ''}`;
     case 'pr.opened':
       return `pull request ${event.updated ? 'updated' : 'opened'}: ${event.url}`;
+    case 'participant.failed':
+      return `participant ${event.name} stopped: ${event.reason}`;
+    case 'participant.note':
+      return `note from ${event.name}: ${event.text}`;
+    case 'schedule.paused':
+      return `schedule paused by ${event.by}: no new story starts until it resumes`;
+    case 'schedule.resumed':
+      return `schedule resumed by ${event.by}`;
     case 'run.error':
       return `error: ${event.message}`;
     case 'run.completed': {

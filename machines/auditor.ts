@@ -19,7 +19,7 @@ export type AuditorEmitted = {
   results: readonly VerifyResult[];
 };
 
-interface AuditorContext {
+export interface AuditorContext {
   readonly target: AuditTarget;
   /** Commands not run yet, in order; the first is the one running. */
   readonly pending: readonly string[];

@@ -48,7 +48,7 @@ export type CriticEmitted =
     }
   | { type: 'critic.retry'; storyId: string; round: number; reason: string; at: number };
 
-interface CriticContext extends CriticInput {
+export interface CriticContext extends CriticInput {
   readonly calls: number;
   readonly transientFailures: number;
   readonly retryAt: number | undefined;

@@ -1,10 +1,11 @@
-// What the Sentry and the Librarian say to a running story: short messages, each naming its source and what to do.
+// What the Sentry, the Librarian and the participants say to a running story: short messages, each naming its source
+// and what to do.
 
-export type LiveSource = 'sentry' | 'librarian';
+export type LiveSource = 'sentry' | 'librarian' | 'participant';
 
 /** `collision`: another running story edits the same file; `merged`: a file the story used changed on the integration
- * branch; `command`: a project command's result changed after a merge. */
-export type LiveKind = 'collision' | 'merged' | 'command';
+ * branch; `command`: a project command's result changed after a merge; `tell`: a participant's own words. */
+export type LiveKind = 'collision' | 'merged' | 'command' | 'tell';
 
 export interface LiveMessage {
   readonly from: LiveSource;
@@ -54,6 +55,11 @@ function fileList(files: readonly string[]): string {
 
 function message(from: LiveSource, kind: LiveKind, key: string, text: string): LiveMessage {
   return { from, kind, key, text: fitBytes(text) };
+}
+
+/** A participant's `tell` (docs/participants.md), signed with its name; the same words twice are heard once. */
+export function participantMessage(name: string, text: string): LiveMessage {
+  return message('participant', 'tell', `participant:${name}:${text}`, `From the participant ${name}: ${text}`);
 }
 
 /** To a story editing `path` that other running stories edit too. */

@@ -60,7 +60,7 @@ export type PlannerEmitted =
   | { type: 'planner.paused'; until: number }
   | { type: 'planner.resumed' };
 
-interface PlannerContext extends PlannerInput, SessionBudget {
+export interface PlannerContext extends PlannerInput, SessionBudget {
   readonly purpose: PlannerPurpose;
   readonly issues: readonly string[];
   readonly proposal: Proposal | undefined;

@@ -14,6 +14,8 @@ export interface StoryLimits {
   readonly reviewRounds: number;
   /** Live messages the story's agents hear at most (config `live.maxMessages`); 6 when absent. */
   readonly liveMessages?: number | undefined;
+  /** How long the veto hook waits for participants before the merge; 0 or unset: no hook. */
+  readonly vetoTimeoutMs?: number | undefined;
 }
 
 /** What a story the Surgeon sent back is told, and the session of its earlier run, continued when there is one. */

@@ -86,8 +86,12 @@ export type StoryEvent =
   | CriticParentEvent
   | { type: 'xstate.done.actor.auditor'; output: AuditorOutput }
   | { type: 'xstate.done.actor.critic'; output: CriticOutput }
+  | StoryVetoEvent
   | { type: 'story.slot.granted' }
   | { type: 'RESUME' };
+
+/** A participant's answer at the story's veto hook, through the Herald. */
+export type StoryVetoEvent = { type: 'story.veto'; by: string; reason: string } | { type: 'story.veto.cleared' };
 
 export interface StoryResult {
   readonly storyId: string;
@@ -128,6 +132,8 @@ export type StoryEmitted =
     }
   | { type: 'story.committed'; storyId: string; sha: string; files: readonly string[] }
   | { type: 'story.conflict'; storyId: string; files: readonly string[]; round: number }
+  /** At the veto hook: committed and about to merge; a participant may still veto it. */
+  | { type: 'story.merging'; storyId: string; sha: string; files: readonly string[] }
   | { type: 'story.merged'; storyId: string; sha: string; files: readonly string[] }
   | { type: 'story.failed'; storyId: string; reason: string }
   | { type: 'story.retry'; storyId: string; reason: string; at: number }

@@ -1,6 +1,6 @@
 // How a Story Agent's work is checked before it merges: the Auditor's evidence, then the Critic's verdict, and a
 // failing verdict sent back to the story's own session.
-import { assertEvent, assign } from 'xstate';
+import { and, assertEvent, assign } from 'xstate';
 import { criticInput } from './story-context.js';
 import { storyLive } from './story-live.js';
 import { CRITIC_DONE, criticOutputOf } from './story-setup.js';
@@ -67,6 +67,7 @@ export const reviewing = storyReview.createStateConfig({
     src: 'critic',
     input: ({ context }) => criticInput(context),
     onDone: [
+      { guard: and(['verdictPass', 'vetoHook']), target: 'awaitingVeto', actions: 'recordVerdict' },
       { guard: 'verdictPass', target: 'merging', actions: 'recordVerdict' },
       { guard: 'canRevise', target: 'awaitingSlot', actions: ['recordVerdict', 'prepareRevision'] },
       { guard: 'judged', target: 'failed', actions: ['recordVerdict', 'failWithVerdict'] },

@@ -72,6 +72,8 @@ export const storySetup = setup({
     hasChanges: ({ event }) =>
       event.type === 'operator.done' && event.result.kind === 'committed' && event.result.files.length > 0,
     merged: ({ event }) => event.type === 'operator.done' && event.result.kind === 'merged',
+    // Participants are sent `story.merging` and may veto: the story waits at its veto hook (story-veto.ts).
+    vetoHook: ({ context }) => (context.limits.vetoTimeoutMs ?? 0) > 0,
     canResolve: ({ context, event }) =>
       event.type === 'operator.done' &&
       (event.result.kind === 'conflict' || event.result.kind === 'unresolved') &&

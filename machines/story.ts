@@ -2,7 +2,8 @@
 // conflict rounds.
 import { resultOf, sessionInput } from './story-context.js';
 import { liveActivity, tellWhileWorking } from './story-live.js';
-import { reviewing, storyReview, verifying } from './story-review.js';
+import { reviewing, verifying } from './story-review.js';
+import { awaitingVeto, storyVeto } from './story-veto.js';
 
 // What a story does while its agent works, whichever turn it is.
 const agentActivity = {
@@ -40,7 +41,7 @@ const mergeReplies = {
   'operator.failed': { target: 'failed', actions: 'failWithGit' },
 } as const;
 
-export const storyMachine = storyReview.createMachine({
+export const storyMachine = storyVeto.createMachine({
   id: 'story',
   context: ({ input }) => ({
     storyId: input.story.id,
@@ -153,6 +154,7 @@ export const storyMachine = storyReview.createMachine({
     },
     verifying,
     reviewing,
+    awaitingVeto,
     merging: {
       entry: { type: 'requestGit', params: { kind: 'story.merge' } },
       on: { ...mergeReplies, RESUME: { target: 'merging', reenter: true } },

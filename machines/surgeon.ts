@@ -52,7 +52,7 @@ export type SurgeonEmitted =
   | { type: 'surgeon.paused'; subject: string; until: number }
   | { type: 'surgeon.resumed'; subject: string };
 
-interface SurgeonContext extends SurgeonInput, SessionBudget {
+export interface SurgeonContext extends SurgeonInput, SessionBudget {
   readonly purpose: 'propose' | 'repair';
   readonly issues: readonly string[];
   readonly proposal: SurgeonProposal | undefined;

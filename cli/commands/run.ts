@@ -3,7 +3,9 @@
 import type { Readable, Writable } from 'node:stream';
 import { createActor } from 'xstate';
 import type { ActorRefFrom, ActorRefLike, AnyActorRef } from 'xstate';
+import { startHerald } from '../../actors/herald.js';
 import { provideRun } from '../../actors/runtime.js';
+import { participantId } from '../../machines/herald-events.js';
 import type { librarianMachine } from '../../machines/librarian.js';
 import { conductorProgress } from '../../machines/run.js';
 import type { RunOutput } from '../../machines/run.js';
@@ -13,6 +15,7 @@ import { saveRun } from '../../services/store/runs.js';
 import { ExitCode, UsageError } from '../errors.js';
 import type { RunOptions } from '../options.js';
 import { plannerError, PLANNING_LIMITS } from '../planning.js';
+import { loadRunParticipants, vetoTimeoutMs } from '../participants.js';
 import { configureRun } from '../run-config.js';
 import type { RunReportEvent } from '../run-events.js';
 import { prSkipReason, publishSummary } from '../run-publish.js';
@@ -82,6 +85,7 @@ export async function runCommand(
   const warn = (line: string) => process.stderr.write(`${line}\n`);
   const { options, settings, repoDir } = await configureRun({ options: flags, cwd: io.cwd, warn });
   refuseUnreviewable(options, io);
+  const participants = await loadRunParticipants(settings.participants, repoDir, settings.file);
   const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt, repoDir });
   const { paths, remote } = run;
   let planMs = 0;
@@ -121,16 +125,6 @@ export async function runCommand(
   const { terminal } = io;
   const review: Reviewer | undefined =
     reporter.review ?? (terminal && ((proposal, o) => reviewPlan(proposal, terminal, o)));
-  reporter.report({
-    type: 'run.started',
-    runId: record.runId,
-    goal: record.goal,
-    branch: null,
-    base: record.base.branch,
-    parallel: options.parallel,
-    runDir: paths.runDir,
-    repo: run.repoDir,
-  });
 
   const machine = provideRun(await deps);
   const onEvent = (event: RunReportEvent) => {
@@ -142,8 +136,14 @@ export async function runCommand(
     }
     if (event.type === 'branch.created') save({ branch: event.branch });
   };
-  // Every actor's emitted domain events, children included, reach the reporter from the moment the actor exists.
-  const listen = (ref: ActorRefLike) => (ref as AnyActorRef).on('*', (event) => onEvent(event as RunReportEvent));
+  // Until the Herald starts (nothing is emitted before the tree starts), events go straight to the reporter.
+  let announce = (event: RunReportEvent) => onEvent(event);
+  // Every actor's emitted domain events, children included, reach the Herald from the moment the actor exists; a
+  // participant's own actor is heard only through its requests.
+  const listen = (ref: ActorRefLike) => {
+    const actorRef = ref as AnyActorRef;
+    if (!actorRef.id.startsWith(participantId(''))) actorRef.on('*', (event) => announce(event as RunReportEvent));
+  };
   const given: Proposal | undefined = run.plan === undefined ? undefined : { plan: run.plan, levels: run.levels };
   const actor = createActor(io.adaptTree?.(machine) ?? machine, {
     input: {
@@ -153,7 +153,12 @@ export async function runCommand(
       plan: given,
       autoApprove: options.yes,
       parallel: options.parallel,
-      limits: { ...LIMITS, reviewRounds: settings.review.maxRounds, liveMessages: settings.live.maxMessages },
+      limits: {
+        ...LIMITS,
+        reviewRounds: settings.review.maxRounds,
+        liveMessages: settings.live.maxMessages,
+        vetoTimeoutMs: vetoTimeoutMs(participants),
+      },
       replanBudget: settings.replan.budget,
       planning: PLANNING_LIMITS,
       publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
@@ -179,8 +184,23 @@ export async function runCommand(
       error: rejectDone,
     });
   });
+  // The Herald fans the run's events out to the reporter (the first subscriber) and the participants.
+  const herald = startHerald({ run: actor, participants, report: (event) => onEvent(event as RunReportEvent) });
+  // Stamped once here, so the journal, --json and every participant see the same time.
+  announce = (event) => herald.publish({ ...event, ts: new Date().toISOString() });
+  announce({
+    type: 'run.started',
+    runId: record.runId,
+    goal: record.goal,
+    branch: null,
+    base: record.base.branch,
+    parallel: options.parallel,
+    runDir: paths.runDir,
+    repo: run.repoDir,
+  });
   actor.start();
   const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]).catch(async (error: unknown) => {
+    herald.stop();
     // The TUI gives the terminal back first, so the error is read on it.
     await reporter.close('failed');
     throw error;
@@ -201,7 +221,7 @@ export async function runCommand(
   const { prUrl, publish } = publishSummary(end?.published);
   // The report first, so the run's one-line outcome and any error are the last lines a person reads.
   if (report !== undefined && !options.json) reporter.printReport(`# ${report.title}\n\n${report.body}\n`);
-  reporter.report({
+  announce({
     type: 'run.completed',
     runId: record.runId,
     status,
@@ -220,6 +240,7 @@ export async function runCommand(
     finalGate: gateSummary(end),
     error: end?.error ?? publish.error,
   });
+  await herald.close();
   await reporter.close(status);
   const titles = new Map(planned.map((s) => [s.id, s.title]));
   save({

@@ -30,10 +30,14 @@ export const EXPECTS = {
   budget: 'a whole number from 0 to 100',
   quota: 'an object with marginSeconds',
   marginSeconds: 'a whole number of seconds from 0 to 3600',
-  participants: 'a list of module paths or package names, like ["./ci-notify.js"]',
+  participants: 'a list of participants, like ["./ci-notify.js"] (docs/participants.md)',
+  participant:
+    'a module path, a package name, webhook or command; or an object with module, options and timeoutSeconds',
+  participantModule: 'a module path, a package name, webhook or command (text that is not empty)',
+  participantOptions: 'an object the participant module reads (webhook: url, events, …; command: run, events)',
+  participantTimeout: 'a whole number of seconds from 1 to 3600: how long the participant may take per event',
   live: 'an object with maxMessages',
   maxMessages: 'a whole number from 0 to 100',
-  participant: 'a module path or package name (text that is not empty)',
 } as const;
 
 const wholeNumber = (min: number, max: number, expects: string) => z.number().int().min(min).max(max).describe(expects);
@@ -61,6 +65,20 @@ const copyPath = z
   .min(1)
   .refine(isInsideRelativePath, { error: 'not inside the repository' })
   .describe(EXPECTS.copyPath);
+
+const participantSchema = z
+  .union([
+    text(EXPECTS.participantModule),
+    z.strictObject({
+      module: text(EXPECTS.participantModule),
+      options: z.record(z.string(), z.unknown()).describe(EXPECTS.participantOptions).optional(),
+      timeoutSeconds: wholeNumber(1, 3600, EXPECTS.participantTimeout).optional(),
+    }),
+  ])
+  .describe(EXPECTS.participant);
+
+/** One `participants` entry as written. */
+export type ParticipantEntry = z.infer<typeof participantSchema>;
 
 export const configSchema = z
   .strictObject({
@@ -111,7 +129,7 @@ export const configSchema = z
       .strictObject({ marginSeconds: wholeNumber(0, 3600, EXPECTS.marginSeconds) })
       .partial()
       .describe(EXPECTS.quota),
-    participants: list(text(EXPECTS.participant), EXPECTS.participants),
+    participants: list(participantSchema, EXPECTS.participants),
     live: z
       .strictObject({
         maxMessages: wholeNumber(0, 100, EXPECTS.maxMessages),

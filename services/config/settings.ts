@@ -1,6 +1,6 @@
 // The settings a run works with: the config file's values over baro's defaults (flags are merged in cli/).
 import type { PermissionMode } from '../claude/argv.js';
-import type { BaroConfig } from './schema.js';
+import type { BaroConfig, ParticipantEntry } from './schema.js';
 
 export interface AgentSettings {
   readonly permissionMode: PermissionMode;
@@ -27,7 +27,7 @@ export interface RunSettings {
   readonly review: { readonly maxRounds: number };
   readonly replan: { readonly budget: number };
   readonly quota: { readonly marginSeconds: number };
-  readonly participants: readonly string[];
+  readonly participants: readonly ParticipantEntry[];
   /** Live messages into running sessions: at most `maxMessages` per story. */
   readonly live: { readonly maxMessages: number };
 }
@@ -72,7 +72,6 @@ export function settingsFrom(config: BaroConfig | undefined, file: string | unde
 // Keys of CLI.md whose features this version does not have yet: accepted, and said to do nothing.
 const NOT_ACTED_ON: readonly { readonly key: string; readonly set: (c: BaroConfig) => boolean }[] = [
   { key: 'quota', set: (c) => c.quota !== undefined },
-  { key: 'participants', set: (c) => c.participants !== undefined },
 ];
 
 /** The keys set in `config` that this version accepts but does not act on yet. */

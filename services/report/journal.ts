@@ -1,5 +1,5 @@
 // What the run's journal (events.jsonl) tells the report beyond the stories' results: collisions, conflicts,
-// permission denials, what the Librarian shared, the Auditor's checks and the Critic's verdicts.
+// permission denials, what the Librarian shared, the Auditor's checks, the Critic's verdicts and the participants' notes.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -27,6 +27,8 @@ export interface JournalFacts {
     readonly latenciesMs: readonly number[];
     readonly withheld: number;
   };
+  /** What participants asked to have said in the PR body, in order. */
+  readonly notes: readonly { readonly name: string; readonly text: string }[];
 }
 
 export interface CheckFact {
@@ -75,6 +77,7 @@ const lineSchema = z.discriminatedUnion('type', [
     storyId: z.string(),
     fact: z.object({ kind: z.string(), summary: z.string() }),
   }),
+  z.object({ type: z.literal('participant.note'), name: z.string(), text: z.string() }),
 ]);
 
 // Only lines of these types are facts: a run of hundreds of stories journals thousands of others, not worth parsing.
@@ -104,6 +107,7 @@ export function journalFacts(text: string): JournalFacts {
   const sent: JournalFacts['messages']['sent'][number][] = [];
   const latenciesMs: number[] = [];
   let withheld = 0;
+  const notes: JournalFacts['notes'][number][] = [];
   for (const line of text.split('\n')) {
     const event = line.trim() === '' ? undefined : parseLine(line);
     if (event?.type === 'collision.warning')
@@ -125,8 +129,18 @@ export function journalFacts(text: string): JournalFacts {
     if (event?.type === 'message.sent') sent.push({ storyId: event.storyId, from: event.from, kind: event.kind });
     if (event?.type === 'message.delivered') latenciesMs.push(event.latencyMs);
     if (event?.type === 'message.withheld') withheld += 1;
+    if (event?.type === 'participant.note') notes.push({ name: event.name, text: event.text });
   }
-  return { collisions, conflicts, denials, knowledge, checks, verdicts, messages: { sent, latenciesMs, withheld } };
+  return {
+    collisions,
+    conflicts,
+    denials,
+    knowledge,
+    checks,
+    verdicts,
+    messages: { sent, latenciesMs, withheld },
+    notes,
+  };
 }
 
 /** Reads the journal at path; a run with no journal yet has no facts. */

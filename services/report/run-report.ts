@@ -182,6 +182,12 @@ function librarian(facts: JournalFacts): string[] {
   ];
 }
 
+// Written by the run's participants (docs/participants.md), one line each, as they asked.
+function notes(facts: JournalFacts): string[] {
+  if (facts.notes.length === 0) return [];
+  return ['## Notes', '', ...facts.notes.map((n) => `- ${n.text.replace(/\s+/g, ' ').trim()} (${n.name})`)];
+}
+
 function timing(input: ReportInput, agentMsTotal: number): string[] {
   return [
     '## Timing',
@@ -231,6 +237,7 @@ export function buildRunReport(input: ReportInput): BuiltReport {
     collisions(input),
     librarian(input.facts),
     liveSection(input.facts),
+    notes(input.facts),
     timing(input, agentMsTotal),
     branches(input),
   ];

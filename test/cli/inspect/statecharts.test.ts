@@ -85,7 +85,9 @@ describe('a machine graph', () => {
 describe('baro machines', () => {
   it('finds the run machine and the machines it invokes and spawns', () => {
     const ids = allMachines().map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(['run', 'conductor', 'story', 'operator', 'librarian', 'sentry']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['run', 'conductor', 'story', 'operator', 'librarian', 'sentry', 'herald']),
+    );
   });
 
   it('--format mermaid prints every state of every machine definition', async () => {

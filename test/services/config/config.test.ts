@@ -64,7 +64,7 @@ describe('baro.config.json', () => {
       'worktree.setup: expected a list of shell commands, like ["npm ci"], got "npm ci"',
       'worktree.copy[0]: expected a path inside the repository, like ".env" (not absolute, no ".."), got "../secrets"',
       'worktree.copy[1]: expected a path inside the repository, like ".env" (not absolute, no ".."), got "/etc/passwd"',
-      'participants: expected a list of module paths or package names, like ["./ci-notify.js"], got an object',
+      'participants: expected a list of participants, like ["./ci-notify.js"] (docs/participants.md), got an object',
     ]);
   });
 
@@ -95,7 +95,7 @@ describe('baro.config.json', () => {
       maxBudgetUsd: undefined,
     });
     expect(settings.worktree).toEqual({ setup: [], copy: [] });
-    expect(keysNotActedOn(EXAMPLE as never)).toEqual(['quota', 'participants']);
+    expect(keysNotActedOn(EXAMPLE as never)).toEqual(['quota']);
   });
 
   it('lets options typed on the command line win over the file, and the file over the defaults', () => {
