@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ afterAll(async () => {
 
 describe('the bundled CLI', () => {
   it('runs, and carries zod in English only', async () => {
+    // A fresh install may not have node_modules/.cache yet.
+    await mkdir(CACHE, { recursive: true });
     const out = await mkdtemp(join(CACHE, 'baro-bundle-test-'));
     made.push(out);
     const main = await bundleBaro(out, { sourcemap: false });
