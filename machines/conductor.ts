@@ -17,6 +17,7 @@ import type { SentryEvent } from './sentry.js';
 import type { storyMachine } from './story.js';
 import { surgeonMachine } from './surgeon.js';
 import type { IntegrationGateOutput } from './types.js';
+import { storySystemId } from './story-context.js';
 import {
   byId,
   combinedResult,
@@ -132,7 +133,7 @@ export const conductorMachine = setup({
       const story = byId(context.stories, id);
       enqueue.spawnChild('story', {
         id,
-        systemId: `story:${id}`,
+        systemId: storySystemId(id),
         input: {
           story,
           dependencies: mergedDependencies(context, story),

@@ -4,7 +4,7 @@ import type { GitOp, OperatorRequest } from './types.js';
 import type { LibrarianEvent } from './librarian.js';
 import type { SentryEvent } from './sentry.js';
 import type { StoryParentEvent, StoryResult } from './story-events.js';
-import { accrue, gitFailureText, outcomeText, resultOf, setupFailureText } from './story-context.js';
+import { accrue, gitFailureText, outcomeText, resultOf, setupFailureText, storySystemId } from './story-context.js';
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
 import { nextPurpose, storySetup } from './story-setup.js';
 
@@ -27,7 +27,7 @@ export const storyLifecycle = storySetup.extend({
     })),
     requestGit: enqueueActions(
       (
-        { context, self, system, enqueue },
+        { context, system, enqueue },
         params: { kind: 'story.worktree' | 'story.commit' | 'story.merge' | 'story.continue' },
       ) => {
         const message =
@@ -42,8 +42,9 @@ export const storyLifecycle = storySetup.extend({
           type: 'operator.request',
           requestId: `${context.storyId}:${params.kind}:${context.attempts}`,
           op,
-          replyTo: self,
+          replyTo: storySystemId(context.storyId),
         };
+        enqueue.assign({ awaiting: request.requestId });
         enqueue.sendTo(system.get('operator'), request);
       },
     ),
@@ -108,6 +109,15 @@ export const storyLifecycle = storySetup.extend({
         purpose: nextPurpose(context),
       };
     }),
+    recordPid: assign({
+      agentPid: ({ context, event }) => (event.type === 'agent.spawned' ? event.pid : context.agentPid),
+    }),
+    emitResumed: emit(({ context, event }) => ({
+      type: 'story.resumed' as const,
+      storyId: context.storyId,
+      how: event.type === 'agent.restored' ? event.how : 'restarted',
+      sessionId: event.type === 'agent.restored' ? event.sessionId : undefined,
+    })),
     emitSetup: emit(({ context }) => ({ type: 'story.setup' as const, storyId: context.storyId })),
     failWithSetup: assign({ reason: ({ event }) => setupFailureText(event) }),
     failWithOutcome: assign({

@@ -43,6 +43,10 @@ export interface StoryContext {
   readonly sessionId: string | undefined;
   /** The worktree the Operator gave the story (maybe one a finished story gave back); held until the story ends. */
   readonly worktree: string | undefined;
+  /** The requestId of the Operator answer the story waits for. */
+  readonly awaiting: string | undefined;
+  /** The process (and process group) of the agent turn last started: what a resume stops first. */
+  readonly agentPid: number | undefined;
   readonly purpose: AgentPurpose;
   /** The Surgeon's guidance for a retried story; empty otherwise. */
   readonly guidance: string;
@@ -78,6 +82,9 @@ export interface StoryContext {
   /** Set on reaching done or failed; the machine's output. */
   readonly result: StoryResult | undefined;
 }
+
+/** The systemId a story is registered under, and the address Operator answers come to. */
+export const storySystemId = (storyId: string) => `story:${storyId}`;
 
 export function accrue(context: StoryContext, result: SessionSummary): Partial<StoryContext> {
   return {

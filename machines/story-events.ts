@@ -64,6 +64,10 @@ export interface AgentTellEvent {
 export type WorktreeSetupOutput = { readonly kind: 'ok' } | { readonly kind: 'failed'; readonly reason: string };
 
 export type AgentSessionEvent =
+  /** The agent's process started; it leads its own process group. */
+  | { type: 'agent.spawned'; pid: number }
+  /** A turn restored after a crash or a stop: its session continued (`--resume`), or the turn started over. */
+  | { type: 'agent.restored'; how: 'continued' | 'restarted'; sessionId: string | undefined }
   | { type: 'agent.session'; sessionId: string }
   | { type: 'agent.tool'; observation: ToolObservation }
   | { type: 'agent.touch'; paths: readonly string[] }
@@ -137,6 +141,8 @@ export type StoryEmitted =
   | { type: 'story.merged'; storyId: string; sha: string; files: readonly string[] }
   | { type: 'story.failed'; storyId: string; reason: string }
   | { type: 'story.retry'; storyId: string; reason: string; at: number }
+  /** The turn in flight when the run stopped, taken up again on `baro resume`. */
+  | { type: 'story.resumed'; storyId: string; how: 'continued' | 'restarted'; sessionId: string | undefined }
   /** `rule`: the call as a permission rule (`Bash(make lint)`) that `agent.allowedTools` could allow. */
   | { type: 'story.denied'; storyId: string; tool: string; message: string; rule: string }
   | { type: 'message.sent'; storyId: string; from: LiveSource; kind: LiveKind; uuid: string }

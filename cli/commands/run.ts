@@ -7,7 +7,7 @@ import { startHerald } from '../../actors/herald.js';
 import { provideRun } from '../../actors/runtime.js';
 import { participantId } from '../../machines/herald-events.js';
 import type { librarianMachine } from '../../machines/librarian.js';
-import { conductorProgress } from '../../machines/run.js';
+import { conductorProgress, RUN_SYSTEM_ID } from '../../machines/run.js';
 import type { RunOutput } from '../../machines/run.js';
 import type { Proposal } from '../../machines/types.js';
 import { writeJsonAtomic } from '../../services/store/files.js';
@@ -146,6 +146,7 @@ export async function runCommand(
   };
   const given: Proposal | undefined = run.plan === undefined ? undefined : { plan: run.plan, levels: run.levels };
   const actor = createActor(io.adaptTree?.(machine) ?? machine, {
+    systemId: RUN_SYSTEM_ID,
     input: {
       runId: record.runId,
       goal: record.goal,

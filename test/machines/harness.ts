@@ -13,7 +13,7 @@ import type { LibrarianEmitted } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
 import { publisherMachine } from '../../machines/publisher.js';
 import type { PullRequestRequest, ReportRequest } from '../../machines/publish-types.js';
-import { runMachine } from '../../machines/run.js';
+import { RUN_SYSTEM_ID, runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
@@ -331,6 +331,7 @@ export function startRun(options: HarnessOptions) {
     ref.on('*', (event: Emitted) => log.push({ source: ref.id, seq: sequence(), event }));
   };
   const actor: Actor<typeof machine> = createActor(machine, {
+    systemId: RUN_SYSTEM_ID,
     input: {
       runId: 'r1',
       goal: 'test',
