@@ -1,14 +1,14 @@
 // A shared service that crashes mid-run: the run ends failed with the reason, merged work kept, agents stopped.
 import { describe, expect, it } from 'vitest';
 import { fromCallback } from 'xstate';
-import type { ActorSystem, AnyActorRef, EventObject } from 'xstate';
+import type { AnyActorRef, EventObject } from 'xstate';
 import type { GitOp } from '../../machines/types.js';
 import { defaultGitAnswer, outcomes, sessionEvent, startRun, story } from './harness.js';
 
 /** A stand-in service: answers like the real one (or not at all), and throws on the event `crashOn` picks. */
 function crashingService(
   crashOn: (event: EventObject) => boolean,
-  answer: (event: EventObject, system: ActorSystem<any>) => void = () => {},
+  answer: (event: EventObject, system: AnyActorRef['system']) => void = () => {},
 ) {
   return fromCallback<EventObject>(({ receive, system }) =>
     receive((event) => {
