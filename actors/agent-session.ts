@@ -20,6 +20,7 @@ import type { RunPaths } from '../services/store/paths.js';
 import { watchBashEdits } from './bash-edits.js';
 import type { BashEditDeps } from './bash-edits.js';
 import { claudeTurn } from './claude-turn.js';
+import { priorTurn } from './turn-restore.js';
 import type { TurnDeps } from './claude-turn.js';
 import { createLiveChannel } from './live-channel.js';
 
@@ -155,8 +156,18 @@ export function agentSessionLogic(deps: AgentDeps) {
       if (mapped) send(mapped);
       if (event.type === 'tool.result' && event.call?.kind === 'bash') bash.afterBash();
     };
-    const resume = input.purpose !== 'story' && input.sessionId !== undefined;
+    const rawLogPath = deps.paths.attemptLog(input.storyId, input.attempt);
     const turn = async () => {
+      // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over.
+      const prior = await priorTurn(rawLogPath);
+      if (prior)
+        send({ type: 'agent.restored', how: prior.sessionId ? 'continued' : 'restarted', sessionId: prior.sessionId });
+      const sessionId = prior?.sessionId ?? input.sessionId;
+      const resume = sessionId !== undefined && (prior?.sessionId !== undefined || input.purpose !== 'story');
+      const prompt =
+        prior?.sessionId !== undefined && input.purpose !== 'resolve'
+          ? retryPrompt({ reason: 'baro was stopped while you worked, and has started again' })
+          : promptFor(deps, input);
       await mkdir(dirname(rulesFile), { recursive: true });
       await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
       return claudeTurn(
@@ -164,9 +175,9 @@ export function agentSessionLogic(deps: AgentDeps) {
         {
           role: input.purpose === 'resolve' ? 'resolver' : 'story',
           cwd,
-          prompt: promptFor(deps, input),
+          prompt,
           model: deps.model,
-          resumeSessionId: resume ? input.sessionId : undefined,
+          resumeSessionId: resume ? sessionId : undefined,
           storyId: input.storyId,
           port: deps.portOf?.(input.storyId),
           maxTurns: deps.maxTurns,
@@ -176,8 +187,9 @@ export function agentSessionLogic(deps: AgentDeps) {
           skipPermissions: deps.permissionMode === 'bypassPermissions',
           allowedTools: deps.allowedTools,
           appendSystemPromptFile: rulesFile,
-          rawLogPath: deps.paths.attemptLog(input.storyId, input.attempt),
+          rawLogPath,
           live: live.options,
+          onSpawn: (pid) => send({ type: 'agent.spawned', pid }),
         },
         controller.signal,
         onEvent,

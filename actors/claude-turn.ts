@@ -35,6 +35,8 @@ export interface ClaudeTurnInput {
   readonly rawLogPath?: string | undefined;
   /** Run with stream-json input so messages can be written while the agent works. */
   readonly live?: LiveOptions | undefined;
+  /** Told the agent's pid as soon as it runs; it leads its own process group. */
+  readonly onSpawn?: ((pid: number) => void) | undefined;
 }
 
 export interface TurnOutput {
@@ -86,6 +88,7 @@ export async function claudeTurn(
       baseEnv: deps.baseEnv,
       signal,
       rawLogPath: input.rawLogPath,
+      onSpawn: input.onSpawn,
       onEvent,
       live: input.live,
     });

@@ -25,6 +25,9 @@ export const RunOptionsSchema = z.object({
   push: z.boolean(),
   pr: z.boolean(),
   draft: z.boolean().optional(),
+  keepBranches: z.boolean().optional(),
+  /** `--base` as given; the resolved base is the record's `base`. */
+  base: z.string().optional(),
   models: z.object({ planner: z.string(), story: z.string(), critic: z.string(), surgeon: z.string() }),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
