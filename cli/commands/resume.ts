@@ -37,7 +37,10 @@ async function repoOfCwd(cwd: string): Promise<string | undefined> {
 async function pickRun(home: string, cwd: string, runId: string | undefined): Promise<ListedRun> {
   if (runId === undefined) {
     const repoDir = await gitRepoRoot(cwd);
-    const newest = (await listRunStates(home, repoDir)).find((listed) => resumable(listed.state));
+    const runs = await listRunStates(home, repoDir);
+    const newest = runs.find((listed) => resumable(listed.state));
+    const running = runs.find((listed) => listed.state === 'running');
+    if (newest === undefined && running !== undefined) refuseUnresumable(running);
     if (newest === undefined)
       throw new UsageError(
         `No interrupted or stopped run of ${repoDir} to resume. \`baro runs\` lists this repository's runs.`,
