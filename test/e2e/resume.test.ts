@@ -15,12 +15,13 @@ useGitSandbox();
 // Several baro processes one after the other, each with agents and git: minutes on a busy machine.
 const GENEROUS_MS = 300_000;
 
-// First turns hang until stopped; a turn after the restart (continued or started over) finishes at once.
+// A's and B's first turns hang until stopped; a turn after the restart (continued or started over) finishes at once.
+const hang = (storyId: string) => ({
+  match: { storyId, attempt: 1, resume: false },
+  steps: [{ bash: 'echo "$BARO_STORY_ID" > "first-$BARO_STORY_ID.txt"' }, { sleep: 120_000 }],
+});
 const SCENARIO: FakeScenario = {
-  scripts: [
-    { match: { attempt: 1, resume: false }, steps: [{ write: 'first.txt', content: 'first\n' }, { sleep: 120_000 }] },
-    { steps: [{ bash: 'echo "$BARO_STORY_ID" > "story-$BARO_STORY_ID.txt"' }] },
-  ],
+  scripts: [hang('A'), hang('B'), { steps: [{ bash: 'echo "$BARO_STORY_ID" > "story-$BARO_STORY_ID.txt"' }] }],
 };
 
 async function setUp(stories: readonly PlanStoryInput[] = [{ id: 'A' }, { id: 'B' }]) {
