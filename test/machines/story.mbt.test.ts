@@ -392,3 +392,33 @@ describe('story model: coverage', () => {
     expect(new Set(steps.map((step) => step.event.type))).toEqual(new Set(['xstate.init', ...storyModel.events]));
   });
 });
+
+/** The drivers with a crash (persist, restore, RESUME) before the `at`-th event: the path must not notice. */
+function crashingBefore(h: Harness, at: number): ReturnType<typeof driversFor> {
+  const drivers = driversFor(h);
+  let fired = 0;
+  const wrapped = Object.entries(drivers).map(([type, drive]) => [
+    type,
+    async () => {
+      fired += 1;
+      if (fired === at) {
+        h.crash();
+        await h.settle();
+      }
+      await drive();
+    },
+  ]);
+  return Object.fromEntries(wrapped) as ReturnType<typeof driversFor>;
+}
+
+describe('story model: crash anywhere (persist, restore, RESUME before any step reaches the same outcome)', () => {
+  for (const path of model.getShortestPaths()) {
+    const events = path.steps.filter((step) => (step.event.type as string) !== 'xstate.init').length;
+    for (let at = 1; at <= events; at += 1) {
+      it(`${path.description}, crashed before event ${at}`, async () => {
+        const h = await startStory();
+        await path.test({ states: assertionsFor(h), events: crashingBefore(h, at) });
+      });
+    }
+  }
+});
