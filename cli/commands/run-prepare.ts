@@ -8,6 +8,8 @@ import type { ResolvedBase } from '../../services/git/base.js';
 import { commitOf, remoteUrl, repoRoot } from '../../services/git/repo.js';
 import { PlanError, loadPlan } from '../../services/plan.js';
 import type { Plan } from '../../services/plan.js';
+import { StoreError } from '../../services/store/errors.js';
+import { ensureHome } from '../../services/store/home.js';
 import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
 import type { RunPaths } from '../../services/store/paths.js';
 import { saveRun } from '../../services/store/runs.js';
@@ -88,6 +90,14 @@ function refuseHomeInside(repoDir: string, home: string): void {
   }
 }
 
+/** The home made and proved writable, or bad input (exit 2) naming BARO_HOME: nothing else could be kept. */
+export async function usableHome(home: string): Promise<void> {
+  await ensureHome(home).catch((error: unknown) => {
+    if (error instanceof StoreError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  });
+}
+
 export async function prepareRun(input: {
   readonly goal: string | undefined;
   readonly options: RunOptions;
@@ -121,6 +131,8 @@ export async function prepareRun(input: {
       `baro: run ${listed.record.runId} ("${listed.record.goal}") was interrupted; \`baro resume ${listed.record.runId}\` continues it. Starting a new run.`,
     );
   }
+  // Last, and only once the input passed: it makes the home.
+  await usableHome(home);
   const runId = newRunId(startedAt);
   const paths = runPaths({ home, repoRoot: repoDir, runId });
   const storyBranch = storyBranchOf(runId);
