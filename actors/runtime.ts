@@ -88,7 +88,7 @@ export function provideRun(deps: RuntimeDeps) {
       publisher,
       auditor,
       cartographer: provideCartographer(deps.cartographer),
-      nameBranch: nameBranchLogic,
+      nameBranch: nameBranchLogic(deps.git.baseSha),
     },
   });
 }
