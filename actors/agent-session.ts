@@ -30,6 +30,8 @@ export interface AgentDeps extends TurnDeps, BashEditDeps {
   readonly model: string;
   readonly maxTurns: number;
   readonly maxBudgetUsd?: number | undefined;
+  /** How long an agent may print nothing before its turn is stopped as a transient failure. */
+  readonly idleMs?: number | undefined;
   readonly permissionMode: PermissionMode;
   readonly allowedTools: readonly string[];
   readonly checks: readonly string[];
@@ -182,6 +184,7 @@ export function agentSessionLogic(deps: AgentDeps) {
           port: deps.portOf?.(input.storyId),
           maxTurns: deps.maxTurns,
           maxBudgetUsd: deps.maxBudgetUsd,
+          idleMs: deps.idleMs,
           permissionMode: deps.permissionMode,
           // As root, claude accepts bypass only from a declared sandbox; buildEnv declares it for skipPermissions.
           skipPermissions: deps.permissionMode === 'bypassPermissions',

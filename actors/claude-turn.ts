@@ -28,6 +28,7 @@ export interface ClaudeTurnInput {
   readonly permissionMode: PermissionMode;
   readonly maxTurns?: number | undefined;
   readonly maxBudgetUsd?: number | undefined;
+  readonly idleMs?: number | undefined;
   readonly skipPermissions?: boolean | undefined;
   /** PORT and BARO_PORT for the session; none when undefined. */
   readonly port?: number | undefined;
@@ -75,6 +76,7 @@ export async function claudeTurn(
       resume,
       maxTurns: input.maxTurns,
       maxBudgetUsd: input.maxBudgetUsd,
+      idleMs: input.idleMs,
       skipPermissions: input.skipPermissions,
       permissionMode: input.permissionMode,
       allowedTools: input.allowedTools,

@@ -47,6 +47,7 @@ export async function runtimeDeps(input: {
       model: options.models.story,
       maxTurns: settings.agent.maxTurns,
       maxBudgetUsd: settings.agent.maxBudgetUsd,
+      idleMs: settings.agent.idleMinutes * 60_000,
       permissionMode: settings.agent.permissionMode,
       allowedTools: [...allowedTools, ...settings.agent.allowedTools],
       checks,

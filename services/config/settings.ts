@@ -9,6 +9,8 @@ export interface AgentSettings {
   readonly maxTurns: number;
   /** `--max-budget-usd` of every agent turn; undefined sets no budget. */
   readonly maxBudgetUsd: number | undefined;
+  /** A turn whose agent prints nothing for this long is stopped and retried. */
+  readonly idleMinutes: number;
 }
 
 export interface WorktreeSettings {
@@ -33,7 +35,7 @@ export interface RunSettings {
 }
 
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'file'> = {
-  agent: { permissionMode: 'acceptEdits', allowedTools: [], maxTurns: 200, maxBudgetUsd: undefined },
+  agent: { permissionMode: 'acceptEdits', allowedTools: [], maxTurns: 200, maxBudgetUsd: undefined, idleMinutes: 20 },
   worktree: { setup: [], copy: [] },
   verify: { commands: [], timeoutSeconds: 900 },
   review: { maxRounds: 2 },

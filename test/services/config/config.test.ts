@@ -93,6 +93,7 @@ describe('baro.config.json', () => {
       allowedTools: [],
       maxTurns: 9,
       maxBudgetUsd: undefined,
+      idleMinutes: 20,
     });
     expect(settings.worktree).toEqual({ setup: [], copy: [] });
     expect(keysNotActedOn(EXAMPLE as never)).toEqual(['quota']);
