@@ -118,6 +118,7 @@ export async function runtimeDeps(input: {
       planMs,
       paths,
       storyBranch,
+      parallel: options.parallel,
       now: Date.now,
     },
     pullRequest: { repoDir: run.repoDir, env, base: options.base, draft: options.draft },
