@@ -156,9 +156,10 @@ export async function driveRun(input: {
         reviewRounds: settings.review.maxRounds,
         liveMessages: settings.live.maxMessages,
         vetoTimeoutMs: vetoTimeoutMs(input.participants),
+        quotaMarginMs: settings.quota.marginSeconds * 1000,
       },
       replanBudget: settings.replan.budget,
-      planning: PLANNING_LIMITS,
+      planning: { ...PLANNING_LIMITS, quotaMarginMs: settings.quota.marginSeconds * 1000 },
       publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
       librarian: {},
     };

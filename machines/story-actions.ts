@@ -104,7 +104,7 @@ export const storyLifecycle = storySetup.extend({
     scheduleQuotaWait: assign(({ context, event }) => {
       if (event.type !== 'agent.exited' || event.result.outcome.kind !== 'usage_limit') return {};
       return {
-        retryAt: quotaDeadline(event.result.outcome.resetsAt, event.endedAt),
+        retryAt: quotaDeadline(event.result.outcome.resetsAt, event.endedAt, context.limits.quotaMarginMs),
         reason: outcomeText(event.result),
         purpose: nextPurpose(context),
       };

@@ -16,6 +16,8 @@ export interface StoryLimits {
   readonly liveMessages?: number | undefined;
   /** How long the veto hook waits for participants before the merge; 0 or unset: no hook. */
   readonly vetoTimeoutMs?: number | undefined;
+  /** How long past an announced usage-limit reset to wait (quota.marginSeconds); QUOTA_MARGIN_MS when unset. */
+  readonly quotaMarginMs?: number;
 }
 
 /** What a story the Surgeon sent back is told, and the session of its earlier run, continued when there is one. */
@@ -154,7 +156,10 @@ export function criticInput(context: StoryContext): CriticInput {
     round: context.revisions + 1,
     evidence: context.evidence,
     denials: context.denials,
-    limits: { transientRetries: context.limits.transientRetries },
+    limits: {
+      transientRetries: context.limits.transientRetries,
+      ...(context.limits.quotaMarginMs === undefined ? {} : { quotaMarginMs: context.limits.quotaMarginMs }),
+    },
     worktree: context.worktree,
   };
 }
