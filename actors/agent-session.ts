@@ -125,6 +125,11 @@ function storyEventFor(
       };
       return { type: 'agent.tool', observation };
     }
+    case 'rate_limit': {
+      const { status, utilization, resetsAt } = event.info;
+      if (status !== 'allowed_warning' || utilization === undefined || resetsAt === undefined) return undefined;
+      return { type: 'agent.quota.warning', utilization, resetsAt };
+    }
     case 'permission.denied':
       return {
         type: 'agent.denied',

@@ -157,6 +157,7 @@ export async function driveRun(input: {
         liveMessages: settings.live.maxMessages,
         vetoTimeoutMs: vetoTimeoutMs(input.participants),
         quotaMarginMs: settings.quota.marginSeconds * 1000,
+        pauseAtUtilization: settings.quota.pauseAtUtilization,
       },
       replanBudget: settings.replan.budget,
       planning: { ...PLANNING_LIMITS, quotaMarginMs: settings.quota.marginSeconds * 1000 },

@@ -175,6 +175,10 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `  usage limit reached by ${event.storyId}: new stories wait until ${new Date(event.until).toISOString()}`;
     case 'quota.resumed':
       return `  ${event.storyId} resumes after the usage-limit pause`;
+    case 'quota.held':
+      return `  ${Math.round(event.utilization * 100)}% of the quota used (warned to ${event.storyId}): running stories go on, new ones wait until ${new Date(event.until).toISOString()}`;
+    case 'quota.released':
+      return '  the quota has reset: new stories start again';
     case 'collision.warning':
       return `  collision: ${event.stories.join(' and ')} ${event.source === 'plan' ? 'both plan to write' : 'both edited'} ${event.path}`;
     case 'knowledge.added':

@@ -68,6 +68,10 @@ export const conductorMachine = setup({
   actors: {
     story: {} as typeof storyMachine,
     surgeon: surgeonMachine,
+    /** Resolves at `until` (epoch ms): the end of a quota hold. */
+    sleepUntil: fromPromise<void, { until: number }>(() => {
+      throw new Error('sleepUntil not provided');
+    }),
     /** The Auditor on the integration branch after a level (actors/integration-gate.ts); skipped when not provided. */
     integrationGate: fromPromise<IntegrationGateOutput, { level: number }>(async () => ({
       status: 'skipped',
@@ -81,6 +85,11 @@ export const conductorMachine = setup({
     slotForWaitingStory: ({ context }) => context.holding.length < context.parallel && context.waiting.length > 0,
     slotForPendingStory: ({ context }) =>
       context.holding.length < context.parallel && freeSlots(context).start.length > 0,
+    warningOverThreshold: ({ context, event }) =>
+      event.type === 'story.quota.warning' &&
+      event.utilization >= (context.limits.pauseAtUtilization ?? Infinity) &&
+      event.until > (context.heldUntil ?? 0),
+    startsHeld: ({ context }) => context.heldUntil !== undefined,
     lastPauseLifted: ({ context, event }) =>
       event.type === 'story.quota.resumed' && Object.keys(withoutStory(context, event.storyId).paused).length === 0,
     crashedWhileRunning: ({ context, event }) => {
@@ -186,6 +195,15 @@ export const conductorMachine = setup({
         ...withoutStory(context, crash.storyId),
       };
     }),
+    hold: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'story.quota.warning') return;
+      enqueue.assign({ heldUntil: event.until });
+      enqueue.emit({ type: 'quota.held', storyId: event.storyId, utilization: event.utilization, until: event.until });
+    }),
+    release: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'quota.released', until: context.heldUntil ?? 0 });
+      enqueue.assign({ heldUntil: undefined });
+    }),
     pause: assign({
       paused: ({ context, event }) =>
         event.type === 'story.quota.paused' ? { ...context.paused, [event.storyId]: event.until } : context.paused,
@@ -258,6 +276,7 @@ export const conductorMachine = setup({
     status: Object.fromEntries(input.stories.map((s) => [s.id, 'pending' as const])),
     results: {},
     paused: {},
+    heldUntil: undefined,
     holding: [],
     waiting: [],
     replanBudget: input.replanBudget,
@@ -276,9 +295,22 @@ export const conductorMachine = setup({
         // Free slots go to stories waiting to resume their agent first, then to the level's pending stories.
         open: {
           always: [
+            { guard: 'startsHeld', target: 'held' },
             { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
             { guard: 'slotForPendingStory', actions: 'startStory' },
           ],
+        },
+        // A quota warning over the threshold: stories already running go on, none starts until its reset.
+        held: {
+          always: { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
+          invoke: {
+            src: 'sleepUntil',
+            input: ({ context }) => ({ until: context.heldUntil ?? 0 }),
+            onDone: { target: 'open', actions: 'release' },
+          },
+          on: {
+            'story.quota.warning': { guard: 'warningOverThreshold', target: 'held', reenter: true, actions: 'hold' },
+          },
         },
         // A story waits for a usage-limit reset: no new story starts until every paused one resumed.
         paused: {
@@ -299,6 +331,7 @@ export const conductorMachine = setup({
         'story.slot.requested': { actions: 'queueForSlot' },
         'story.quota.paused': { target: '.paused', actions: 'pause' },
         'story.quota.resumed': { actions: 'unpause' },
+        'story.quota.warning': { guard: 'warningOverThreshold', actions: 'hold' },
         'conductor.replan': { guard: 'replanApplies', actions: 'applyReplan' },
         // A restored Conductor looks for free slots again: eventless transitions follow any event.
         RESUME: {},

@@ -109,6 +109,12 @@ export const storyLifecycle = storySetup.extend({
         purpose: nextPurpose(context),
       };
     }),
+    forwardQuotaWarning: sendParent(({ context, event }) => ({
+      type: 'story.quota.warning' as const,
+      storyId: context.storyId,
+      utilization: event.type === 'agent.quota.warning' ? event.utilization : 0,
+      until: event.type === 'agent.quota.warning' ? quotaDeadline(event.resetsAt, 0, context.limits.quotaMarginMs) : 0,
+    })),
     recordPid: assign({
       agentPid: ({ context, event }) => (event.type === 'agent.spawned' ? event.pid : context.agentPid),
     }),

@@ -18,6 +18,8 @@ export interface StoryLimits {
   readonly vetoTimeoutMs?: number | undefined;
   /** How long past an announced usage-limit reset to wait (quota.marginSeconds); QUOTA_MARGIN_MS when unset. */
   readonly quotaMarginMs?: number;
+  /** An `allowed_warning` at or above this share of the quota holds new starts until its reset (quota.pauseAtUtilization). */
+  readonly pauseAtUtilization?: number;
 }
 
 /** What a story the Surgeon sent back is told, and the session of its earlier run, continued when there is one. */

@@ -79,6 +79,8 @@ export type AgentSessionEvent =
   | { type: 'agent.message.delivered'; uuid: string; latencyMs: number }
   /** It could not be said (the session was ending) or never reached the model: it waits for the next prompt. */
   | { type: 'agent.message.bounced'; message: LiveMessage }
+  /** The subscription warned that its quota is running low: `utilization` of it used, reset at `resetsAt` (epoch s). */
+  | { type: 'agent.quota.warning'; utilization: number; resetsAt: number }
   /** `endedAt` (epoch ms) lets the machine compute retry deadlines without reading a clock. */
   | { type: 'agent.exited'; result: SessionSummary; endedAt: number };
 
@@ -119,7 +121,9 @@ export type StoryParentEvent =
   /** The story needs its agent again (a conflict to resolve) and waits for a slot. */
   | { type: 'story.slot.requested'; storyId: string }
   | { type: 'story.quota.paused'; storyId: string; until: number }
-  | { type: 'story.quota.resumed'; storyId: string };
+  | { type: 'story.quota.resumed'; storyId: string }
+  /** The story's agent heard a quota warning; `until` is its reset plus the margin (epoch ms). */
+  | { type: 'story.quota.warning'; storyId: string; utilization: number; until: number };
 
 export type StoryEmitted =
   | { type: 'story.started'; storyId: string; attempt: number; purpose: AgentPurpose }

@@ -89,6 +89,7 @@ export const storyMachine = storyVeto.createMachine({
   initial: 'preparing',
   on: {
     'story.tell': { guard: 'isNews', actions: 'withhold' },
+    'agent.quota.warning': { actions: 'forwardQuotaWarning' },
   },
   states: {
     preparing: {

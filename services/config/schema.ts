@@ -29,8 +29,9 @@ export const EXPECTS = {
   maxRounds: 'a whole number from 0 to 10',
   replan: 'an object with budget',
   budget: 'a whole number from 0 to 100',
-  quota: 'an object with marginSeconds',
+  quota: 'an object with marginSeconds and pauseAtUtilization',
   marginSeconds: 'a whole number of seconds from 0 to 3600',
+  pauseAtUtilization: 'a share of the quota above 0 and up to 1, like 0.95',
   participants: 'a list of participants, like ["./ci-notify.js"] (docs/participants.md)',
   participant:
     'a module path, a package name, webhook or command; or an object with module, options and timeoutSeconds',
@@ -128,7 +129,10 @@ export const configSchema = z
       .partial()
       .describe(EXPECTS.replan),
     quota: z
-      .strictObject({ marginSeconds: wholeNumber(0, 3600, EXPECTS.marginSeconds) })
+      .strictObject({
+        marginSeconds: wholeNumber(0, 3600, EXPECTS.marginSeconds),
+        pauseAtUtilization: z.number().positive().max(1).describe(EXPECTS.pauseAtUtilization),
+      })
       .partial()
       .describe(EXPECTS.quota),
     participants: list(participantSchema, EXPECTS.participants),

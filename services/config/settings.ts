@@ -28,7 +28,7 @@ export interface RunSettings {
   readonly verify: { readonly commands: readonly string[]; readonly timeoutSeconds: number };
   readonly review: { readonly maxRounds: number };
   readonly replan: { readonly budget: number };
-  readonly quota: { readonly marginSeconds: number };
+  readonly quota: { readonly marginSeconds: number; readonly pauseAtUtilization: number };
   readonly participants: readonly ParticipantEntry[];
   /** Live messages into running sessions: at most `maxMessages` per story. */
   readonly live: { readonly maxMessages: number };
@@ -40,7 +40,7 @@ export const DEFAULT_SETTINGS: Omit<RunSettings, 'file'> = {
   verify: { commands: [], timeoutSeconds: 900 },
   review: { maxRounds: 2 },
   replan: { budget: 3 },
-  quota: { marginSeconds: 60 },
+  quota: { marginSeconds: 60, pauseAtUtilization: 0.95 },
   participants: [],
   live: { maxMessages: 6 },
 };

@@ -77,6 +77,8 @@ const lineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.withheld') }),
   z.object({ type: z.literal('quota.paused'), storyId: z.string(), ts: z.iso.datetime() }),
   z.object({ type: z.literal('quota.resumed'), storyId: z.string(), ts: z.iso.datetime() }),
+  z.object({ type: z.literal('quota.held'), ts: z.iso.datetime() }),
+  z.object({ type: z.literal('quota.released'), ts: z.iso.datetime() }),
   z.object({
     type: z.literal('knowledge.added'),
     storyId: z.string(),
@@ -136,6 +138,12 @@ export function journalFacts(text: string): JournalFacts {
     if (event?.type === 'message.delivered') latenciesMs.push(event.latencyMs);
     if (event?.type === 'message.withheld') withheld += 1;
     if (event?.type === 'participant.note') notes.push({ name: event.name, text: event.text });
+    // The schedule's hold for a quota warning counts as a pause of its own.
+    if (event?.type === 'quota.held') quotaPauses.push({ storyId: '', from: Date.parse(event.ts), to: undefined });
+    if (event?.type === 'quota.released') {
+      const open = quotaPauses.findLast((pause) => pause.storyId === '' && pause.to === undefined);
+      if (open) open.to = Date.parse(event.ts);
+    }
     if (event?.type === 'quota.paused')
       quotaPauses.push({ storyId: event.storyId, from: Date.parse(event.ts), to: undefined });
     if (event?.type === 'quota.resumed') {

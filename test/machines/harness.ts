@@ -325,6 +325,7 @@ export function startRun(options: HarnessOptions) {
         actors: {
           story: storyLogic,
           surgeon: surgeonMachine.provide({ actors: { surgeonTurn: surgeon.logic, sleepUntil: sleeps.logic } }),
+          sleepUntil: sleeps.logic,
           integrationGate: gates.logic,
         },
       }),
