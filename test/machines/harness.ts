@@ -385,6 +385,8 @@ export function startRun(options: HarnessOptions) {
     git.abandon();
     sleeps.abandon();
     setups.abandon();
+    audits.abandon();
+    critics.abandon();
     stories.clear();
     actor = createActor(machine, { ...options_, snapshot: persisted as Snapshot<unknown> });
     actor.start();
