@@ -9,7 +9,8 @@ import { planOf } from './helpers.js';
 
 useGitSandbox();
 
-it('six runs of one goal started at once all succeed, on six distinct branches', async () => {
+// Six baro processes at once on a shared two-core machine: more time than one run needs.
+it('six runs of one goal started at once all succeed, on six distinct branches', { timeout: 180_000 }, async () => {
   const repo = await makeTempRepo();
   const dir = dirname(repo);
   const planPath = join(dir, 'plan.json');
