@@ -304,6 +304,7 @@ export const conductorMachine = setup({
         held: {
           always: { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
           invoke: {
+            id: 'quotaHold',
             src: 'sleepUntil',
             input: ({ context }) => ({ until: context.heldUntil ?? 0 }),
             onDone: { target: 'open', actions: 'release' },
