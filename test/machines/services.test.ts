@@ -181,9 +181,7 @@ describe('operator', () => {
 
     for (const call of git.calls)
       call.answer(
-        call.op.kind === 'story.merge'
-          ? { kind: 'merged', sha: 'm', files: [] }
-          : { kind: 'committed', sha: 'c', files: ['x'] },
+        call.op.kind === 'story.merge' ? { kind: 'merged', sha: 'm' } : { kind: 'committed', sha: 'c', files: ['x'] },
       );
     await flush();
     expect(a.received.map((reply) => reply.requestId).sort()).toEqual(['c1', 'm1']);
