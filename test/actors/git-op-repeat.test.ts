@@ -16,18 +16,23 @@ async function setUp() {
   const repo = await makeTempRepo();
   const paths = runPaths({ home: join(dirname(repo), 'home'), repoRoot: repo, runId: 'repeat' });
   const storyBranch = (storyId: string) => `baro-stories/repeat/${storyId}`;
-  const logic = gitOpLogic({
+  const deps = {
     repoRoot: repo,
     paths,
     storyBranch,
     baseSha: await git(repo, 'rev-parse', 'HEAD'),
     remote: undefined,
     identity: [],
-  });
+  };
+  let logic = gitOpLogic(deps);
   const perform = (op: GitOp): Promise<GitOpResult> =>
     toPromise(createActor(logic, { input: { op, branch: BRANCH } }).start());
   await perform({ kind: 'integration.create' });
-  return { repo, paths, perform };
+  /** A restored process: the same repository, a new Operator with an empty worktree pool. */
+  const restart = () => {
+    logic = gitOpLogic(deps);
+  };
+  return { repo, paths, perform, restart };
 }
 
 describe('git operations asked again', () => {
@@ -60,5 +65,27 @@ describe('git operations asked again', () => {
     const again = await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
 
     expect(again).toEqual(committed);
+  });
+
+  it('a worktree asked again after a restart is the pooled one the story already took, not a second one', async () => {
+    const { paths, perform, restart } = await setUp();
+    await perform({ kind: 'story.worktree', storyId: 'A' });
+    await writeFile(join(paths.storyWorktree('A'), 'a.txt'), 'a\n');
+    await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
+    await perform({ kind: 'story.merge', storyId: 'A', message: 'Merge A' });
+    await perform({
+      kind: 'story.release',
+      storyId: 'A',
+      worktree: paths.storyWorktree('A'),
+      outcome: 'merged',
+      reason: '',
+    });
+    const taken = await perform({ kind: 'story.worktree', storyId: 'B' });
+    expect(taken).toEqual({ kind: 'worktree', path: paths.storyWorktree('A') });
+
+    restart();
+    const again = await perform({ kind: 'story.worktree', storyId: 'B' });
+
+    expect(again).toEqual(taken);
   });
 });
