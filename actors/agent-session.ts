@@ -20,6 +20,7 @@ import type { RunPaths } from '../services/store/paths.js';
 import { watchBashEdits } from './bash-edits.js';
 import type { BashEditDeps } from './bash-edits.js';
 import { claudeTurn } from './claude-turn.js';
+import { priorTurn } from './turn-restore.js';
 import type { TurnDeps } from './claude-turn.js';
 import { createLiveChannel } from './live-channel.js';
 
@@ -29,6 +30,8 @@ export interface AgentDeps extends TurnDeps, BashEditDeps {
   readonly model: string;
   readonly maxTurns: number;
   readonly maxBudgetUsd?: number | undefined;
+  /** How long an agent may print nothing before its turn is stopped as a transient failure. */
+  readonly idleMs?: number | undefined;
   readonly permissionMode: PermissionMode;
   readonly allowedTools: readonly string[];
   readonly checks: readonly string[];
@@ -122,6 +125,11 @@ function storyEventFor(
       };
       return { type: 'agent.tool', observation };
     }
+    case 'rate_limit': {
+      const { status, utilization, resetsAt } = event.info;
+      if (status !== 'allowed_warning' || utilization === undefined || resetsAt === undefined) return undefined;
+      return { type: 'agent.quota.warning', utilization, resetsAt };
+    }
     case 'permission.denied':
       return {
         type: 'agent.denied',
@@ -155,8 +163,18 @@ export function agentSessionLogic(deps: AgentDeps) {
       if (mapped) send(mapped);
       if (event.type === 'tool.result' && event.call?.kind === 'bash') bash.afterBash();
     };
-    const resume = input.purpose !== 'story' && input.sessionId !== undefined;
+    const rawLogPath = deps.paths.attemptLog(input.storyId, input.attempt);
     const turn = async () => {
+      // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over.
+      const prior = await priorTurn(rawLogPath);
+      if (prior)
+        send({ type: 'agent.restored', how: prior.sessionId ? 'continued' : 'restarted', sessionId: prior.sessionId });
+      const sessionId = prior?.sessionId ?? input.sessionId;
+      const resume = sessionId !== undefined && (prior?.sessionId !== undefined || input.purpose !== 'story');
+      const prompt =
+        prior?.sessionId !== undefined && input.purpose !== 'resolve'
+          ? retryPrompt({ reason: 'baro was stopped while you worked, and has started again' })
+          : promptFor(deps, input);
       await mkdir(dirname(rulesFile), { recursive: true });
       await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
       return claudeTurn(
@@ -164,20 +182,22 @@ export function agentSessionLogic(deps: AgentDeps) {
         {
           role: input.purpose === 'resolve' ? 'resolver' : 'story',
           cwd,
-          prompt: promptFor(deps, input),
+          prompt,
           model: deps.model,
-          resumeSessionId: resume ? input.sessionId : undefined,
+          resumeSessionId: resume ? sessionId : undefined,
           storyId: input.storyId,
           port: deps.portOf?.(input.storyId),
           maxTurns: deps.maxTurns,
           maxBudgetUsd: deps.maxBudgetUsd,
+          idleMs: deps.idleMs,
           permissionMode: deps.permissionMode,
           // As root, claude accepts bypass only from a declared sandbox; buildEnv declares it for skipPermissions.
           skipPermissions: deps.permissionMode === 'bypassPermissions',
           allowedTools: deps.allowedTools,
           appendSystemPromptFile: rulesFile,
-          rawLogPath: deps.paths.attemptLog(input.storyId, input.attempt),
+          rawLogPath,
           live: live.options,
+          onSpawn: (pid) => send({ type: 'agent.spawned', pid }),
         },
         controller.signal,
         onEvent,

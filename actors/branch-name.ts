@@ -3,6 +3,8 @@ import { fromPromise } from 'xstate';
 import type { PlanDef, RunBranch } from '../machines/types.js';
 import { chooseRunBranch } from '../services/run-branch.js';
 
-export const nameBranchLogic = fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(({ input }) =>
-  chooseRunBranch(input.repoDir, input.plan),
-);
+/** A new name is claimed at the run's base commit. */
+export const nameBranchLogic = (baseSha: string) =>
+  fromPromise<RunBranch, { repoDir: string; plan: PlanDef }>(({ input }) =>
+    chooseRunBranch(input.repoDir, input.plan, baseSha),
+  );

@@ -28,6 +28,7 @@ export interface ClaudeTurnInput {
   readonly permissionMode: PermissionMode;
   readonly maxTurns?: number | undefined;
   readonly maxBudgetUsd?: number | undefined;
+  readonly idleMs?: number | undefined;
   readonly skipPermissions?: boolean | undefined;
   /** PORT and BARO_PORT for the session; none when undefined. */
   readonly port?: number | undefined;
@@ -35,6 +36,8 @@ export interface ClaudeTurnInput {
   readonly rawLogPath?: string | undefined;
   /** Run with stream-json input so messages can be written while the agent works. */
   readonly live?: LiveOptions | undefined;
+  /** Told the agent's pid as soon as it runs; it leads its own process group. */
+  readonly onSpawn?: ((pid: number) => void) | undefined;
 }
 
 export interface TurnOutput {
@@ -73,6 +76,7 @@ export async function claudeTurn(
       resume,
       maxTurns: input.maxTurns,
       maxBudgetUsd: input.maxBudgetUsd,
+      idleMs: input.idleMs,
       skipPermissions: input.skipPermissions,
       permissionMode: input.permissionMode,
       allowedTools: input.allowedTools,
@@ -86,6 +90,7 @@ export async function claudeTurn(
       baseEnv: deps.baseEnv,
       signal,
       rawLogPath: input.rawLogPath,
+      onSpawn: input.onSpawn,
       onEvent,
       live: input.live,
     });

@@ -4,7 +4,7 @@ import type { GitOp, GitOpInput, GitOpResult } from '../machines/types.js';
 import { returnToBranch } from '../services/git/branch.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
-import { changedFiles } from '../services/git/history.js';
+import { changedFiles, mergeCommitOf } from '../services/git/history.js';
 import { mergeNoFf } from '../services/git/merge.js';
 import { continueRebase, rebaseOnto } from '../services/git/rebase.js';
 import { catchUpWithRemote, pushRunBranch } from '../services/git/push.js';
@@ -34,6 +34,15 @@ export interface GitDeps {
 const worktreeOf = (deps: GitDeps, op: { readonly storyId: string; readonly worktree?: string | undefined }) =>
   op.worktree ?? deps.paths.storyWorktree(op.storyId);
 
+/** The merge that brought a story in before a crash lost its answer, and the files it changed; undefined when none did. */
+async function mergedAlready(deps: GitDeps, storyId: string) {
+  const cwd = deps.paths.integrationWorktree;
+  const tip = await revParse(cwd, deps.storyBranch(storyId));
+  const sha = await mergeCommitOf({ cwd, tip, head: 'HEAD' });
+  if (sha === undefined) return undefined;
+  return { sha, files: await changedFiles({ cwd, base: `${sha}^1`, head: sha }) };
+}
+
 /** Merges a story; on conflict rebases it onto the integration head so its own agent resolves in its own worktree. */
 async function mergeStory(deps: GitDeps, branch: string, storyId: string, cwd: string, message: string) {
   const merge = () =>
@@ -43,7 +52,11 @@ async function mergeStory(deps: GitDeps, branch: string, storyId: string, cwd: s
       message,
       identity: deps.identity,
     });
+  const before = await revParse(deps.paths.integrationWorktree, 'HEAD');
   const first = await merge();
+  // git's "Already up to date" (asked again after a crash): the answer names the merge that did it, never a new one.
+  if (first.status === 'merged' && first.sha === before)
+    return { kind: 'merged', sha: (await mergedAlready(deps, storyId))?.sha ?? first.sha } as const;
   if (first.status === 'merged') return { kind: 'merged', sha: first.sha } as const;
   const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
   const rebased = await rebaseOnto({ cwd, onto: branch });
@@ -66,7 +79,9 @@ async function commitStory(deps: GitDeps, branch: string, storyId: string, cwd: 
   // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
   if (committed.branch !== deps.storyBranch(storyId)) await returnToBranch({ cwd, branch: deps.storyBranch(storyId) });
   const files = await changedFiles({ cwd, base: branch, head: 'HEAD' });
-  return { kind: 'committed', sha: committed.sha, files } as const;
+  // Asked again after the story merged (the answers lost in a crash): its files are in the merge, not gone.
+  const merged = files.length === 0 && !committed.committed ? await mergedAlready(deps, storyId) : undefined;
+  return { kind: 'committed', sha: committed.sha, files: merged?.files ?? files } as const;
 }
 
 const pushInput = (deps: GitDeps, branch: string): PushInput | undefined =>

@@ -20,6 +20,7 @@ export interface ReportDeps {
   readonly planMs: () => number;
   readonly paths: Pick<RunPaths, 'reportMd' | 'eventsJsonl'>;
   readonly storyBranch: (storyId: string) => string;
+  readonly parallel: number;
   readonly now: () => number;
 }
 
@@ -54,6 +55,8 @@ export async function writeReport(deps: ReportDeps, request: ReportRequest): Pro
     stories: reportStories(deps, request),
     wallMs: deps.now() - deps.startedAt,
     planMs: deps.planMs(),
+    parallel: deps.parallel,
+    endedAt: deps.now(),
     facts: await readJournalFacts(deps.paths.eventsJsonl),
     deletedBranches: request.deletedBranches,
     rebased: request.rebased,

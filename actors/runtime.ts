@@ -73,7 +73,12 @@ export function provideRun(deps: RuntimeDeps) {
     guards: { worktreeSetupConfigured: () => hasWorktreeSetup(deps.setup.settings) },
   });
   const conductor = conductorMachine.provide({
-    actors: { story, surgeon: provideSurgeon(deps.surgeon, deps.now), integrationGate: integrationGateLogic(auditor) },
+    actors: {
+      story,
+      surgeon: provideSurgeon(deps.surgeon, deps.now),
+      integrationGate: integrationGateLogic(auditor),
+      sleepUntil: sleepUntilLogic(deps.now),
+    },
   });
   const operator = operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps.git) } });
   const planner = providePlanner(deps.planner, deps.now);
@@ -88,7 +93,7 @@ export function provideRun(deps: RuntimeDeps) {
       publisher,
       auditor,
       cartographer: provideCartographer(deps.cartographer),
-      nameBranch: nameBranchLogic,
+      nameBranch: nameBranchLogic(deps.git.baseSha),
     },
   });
 }

@@ -5,7 +5,7 @@ import { abortRebase } from '../services/git/rebase.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
 import { reuseWorktree } from '../services/git/reuse.js';
-import { addWorktree, discardMergedWorktrees } from '../services/git/worktree.js';
+import { addWorktree, discardMergedWorktrees, listWorktrees } from '../services/git/worktree.js';
 import type { GitDeps } from './git-op.js';
 import type { WorktreePool } from './worktree-pool.js';
 
@@ -35,10 +35,22 @@ export async function takeWorktree(
       pool.retire(pooled.path);
     }
   }
-  const path = deps.paths.storyWorktree(storyId);
-  await addWorktree({ repoDir: deps.repoRoot, path, branch, startPoint: integrationBranch });
+  const path = await newWorktree(deps, storyId, integrationBranch);
   pool.hold(storyId, path);
   return { kind: 'worktree', path };
+}
+
+/** A worktree of the story's own; asked again after a restart (a new, empty pool), the one it took before. */
+async function newWorktree(deps: GitDeps, storyId: string, integrationBranch: string): Promise<string> {
+  const branch = deps.storyBranch(storyId);
+  const path = deps.paths.storyWorktree(storyId);
+  try {
+    return (await addWorktree({ repoDir: deps.repoRoot, path, branch, startPoint: integrationBranch })).path;
+  } catch (error) {
+    const taken = (await listWorktrees(deps.repoRoot)).find((worktree) => worktree.branch === branch);
+    if (taken === undefined) throw error;
+    return taken.path;
+  }
 }
 
 /** A failed story's work stays on its branch: the rebase undone, leftovers committed. */

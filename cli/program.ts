@@ -77,6 +77,38 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('resume [runId]')
+    .description(
+      "continue an interrupted or stopped run where it was (default: this repository's newest): agents left from before are stopped, finished work is kept, nothing is merged twice",
+    )
+    .option('--json', 'one JSON event per line on stdout, no TUI')
+    .action(async (runId: string | undefined, raw: { json?: boolean }) => {
+      const { resumeCommand } = await import('./commands/resume.js');
+      setExitCode(await resumeCommand(runId, { json: raw.json === true }));
+    });
+
+  program
+    .command('stop [runId]')
+    .description(
+      'stop a running run gracefully from another terminal, as Ctrl-C does: agents stopped, state saved (default: the one running in this repository)',
+    )
+    .action(async (runId: string | undefined) => {
+      const { stopCommand } = await import('./commands/stop.js');
+      setExitCode(await stopCommand(runId));
+    });
+
+  program
+    .command('runs')
+    .description(
+      "this repository's runs: id, status (running, stopped, interrupted, succeeded, partial, failed), branch, PR, start",
+    )
+    .option('--json', 'print the runs as one JSON array')
+    .action(async (raw: { json?: boolean }) => {
+      const { runsCommand } = await import('./commands/runs.js');
+      setExitCode(await runsCommand({ json: raw.json === true }));
+    });
+
+  program
     .command('doctor')
     .description('check node, git, the repository, `claude` and its version, login, GitHub token and remote')
     .option('--json', 'print the checks as one JSON object')

@@ -43,6 +43,8 @@ export type RunReportEvent =
       parallel: number;
       runDir: string;
       repo: string;
+      /** Set when `baro resume` takes an interrupted run up again. */
+      resumed?: true;
     }
   | { type: 'inspect.listening'; url: string }
   | {
@@ -112,7 +114,7 @@ export const speaker = (from: string) => `${from.charAt(0).toUpperCase()}${from.
 export function plainLine(event: RunReportEvent): string | undefined {
   switch (event.type) {
     case 'run.started':
-      return `baro run ${event.runId}: "${event.goal}" from ${event.base}, ${event.parallel} at once`;
+      return `baro ${event.resumed ? 'resumes' : 'run'} ${event.runId}: "${event.goal}" from ${event.base}, ${event.parallel} at once`;
     case 'planner.started':
       return event.purpose === 'draft'
         ? 'planning: the planner reads the repository…'
@@ -163,12 +165,20 @@ export function plainLine(event: RunReportEvent): string | undefined {
       return `  ${event.storyId} review round ${event.round}: ${event.verdict}${event.reasons.length > 0 ? ` — ${event.reasons.join('; ')}` : ''}`;
     case 'critic.retry':
       return `  ${event.storyId} review will be asked again at ${new Date(event.at).toISOString()}: ${event.reason}`;
+    case 'story.resumed':
+      return event.how === 'continued'
+        ? `  ${event.storyId} continues its interrupted session ${event.sessionId ?? ''}`.trimEnd()
+        : `  ${event.storyId} starts its interrupted turn over (its session had not begun)`;
     case 'story.denied':
       return `  ${event.storyId} was denied ${event.rule}: ${event.message} (add it to agent.allowedTools in baro.config.json to allow it)`;
     case 'quota.paused':
       return `  usage limit reached by ${event.storyId}: new stories wait until ${new Date(event.until).toISOString()}`;
     case 'quota.resumed':
       return `  ${event.storyId} resumes after the usage-limit pause`;
+    case 'quota.held':
+      return `  ${Math.round(event.utilization * 100)}% of the quota used (warned to ${event.storyId}): running stories go on, new ones wait until ${new Date(event.until).toISOString()}`;
+    case 'quota.released':
+      return '  the quota has reset: new stories start again';
     case 'collision.warning':
       return `  collision: ${event.stories.join(' and ')} ${event.source === 'plan' ? 'both plan to write' : 'both edited'} ${event.path}`;
     case 'knowledge.added':

@@ -14,6 +14,8 @@ export interface AnsweredTurn<Answer> {
 export interface SessionLimits {
   readonly repairs: number;
   readonly transientRetries: number;
+  /** How long past an announced usage-limit reset to wait (quota.marginSeconds); QUOTA_MARGIN_MS when unset. */
+  readonly quotaMarginMs?: number;
 }
 
 /** The session's counters and its pending wait; a participant's context extends it. */
@@ -69,10 +71,13 @@ export const retryScheduled = (budget: SessionBudget, turn: AnsweredTurn<unknown
   reason: outcomeText(turn.summary),
 });
 
-export function quotaWaitScheduled(turn: AnsweredTurn<unknown>) {
+export function quotaWaitScheduled(budget: SessionBudget, turn: AnsweredTurn<unknown>) {
   const { outcome } = turn.summary;
   const resetsAt = outcome.kind === 'usage_limit' ? outcome.resetsAt : undefined;
-  return { retryAt: quotaDeadline(resetsAt, turn.endedAt), reason: outcomeText(turn.summary) };
+  return {
+    retryAt: quotaDeadline(resetsAt, turn.endedAt, budget.limits.quotaMarginMs),
+    reason: outcomeText(turn.summary),
+  };
 }
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -36,6 +36,8 @@ export interface ConductorContext {
   readonly results: Readonly<Record<string, StoryResult>>;
   /** Stories waiting for a usage-limit reset → until when (epoch ms); no new story starts meanwhile. */
   readonly paused: Readonly<Record<string, number>>;
+  /** A quota warning over the threshold holds new starts until then (epoch ms); running stories go on. */
+  readonly heldUntil: number | undefined;
   /** Stories whose agent holds one of the `parallel` slots. */
   readonly holding: readonly string[];
   /** Stories waiting for a slot to run their agent again, oldest first. */
@@ -86,6 +88,8 @@ export type ConductorEvent =
   | { type: 'RESUME' };
 
 export type ConductorEmitted =
+  | { type: 'quota.held'; storyId: string; utilization: number; until: number }
+  | { type: 'quota.released'; until: number }
   | { type: 'level.started'; level: number; stories: readonly string[] }
   | {
       type: 'level.completed';

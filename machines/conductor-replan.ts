@@ -35,7 +35,11 @@ export function surgeonInput(context: ConductorContext): SurgeonInput {
   return {
     case: context.cases[0] ?? { kind: 'gate', level: context.level, failing: [] },
     plan: { stories: context.stories, status: context.status },
-    limits: { transientRetries: context.limits.transientRetries, repairs: SURGEON_REPAIRS },
+    limits: {
+      transientRetries: context.limits.transientRetries,
+      repairs: SURGEON_REPAIRS,
+      ...(context.limits.quotaMarginMs === undefined ? {} : { quotaMarginMs: context.limits.quotaMarginMs }),
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import type { SentryEvent } from './sentry.js';
 import type { storyMachine } from './story.js';
 import { surgeonMachine } from './surgeon.js';
 import type { IntegrationGateOutput } from './types.js';
+import { storySystemId } from './story-context.js';
 import {
   byId,
   combinedResult,
@@ -67,6 +68,10 @@ export const conductorMachine = setup({
   actors: {
     story: {} as typeof storyMachine,
     surgeon: surgeonMachine,
+    /** Resolves at `until` (epoch ms): the end of a quota hold. */
+    sleepUntil: fromPromise<void, { until: number }>(() => {
+      throw new Error('sleepUntil not provided');
+    }),
     /** The Auditor on the integration branch after a level (actors/integration-gate.ts); skipped when not provided. */
     integrationGate: fromPromise<IntegrationGateOutput, { level: number }>(async () => ({
       status: 'skipped',
@@ -80,6 +85,11 @@ export const conductorMachine = setup({
     slotForWaitingStory: ({ context }) => context.holding.length < context.parallel && context.waiting.length > 0,
     slotForPendingStory: ({ context }) =>
       context.holding.length < context.parallel && freeSlots(context).start.length > 0,
+    warningOverThreshold: ({ context, event }) =>
+      event.type === 'story.quota.warning' &&
+      event.utilization >= (context.limits.pauseAtUtilization ?? Infinity) &&
+      event.until > (context.heldUntil ?? 0),
+    startsHeld: ({ context }) => context.heldUntil !== undefined,
     lastPauseLifted: ({ context, event }) =>
       event.type === 'story.quota.resumed' && Object.keys(withoutStory(context, event.storyId).paused).length === 0,
     crashedWhileRunning: ({ context, event }) => {
@@ -132,7 +142,7 @@ export const conductorMachine = setup({
       const story = byId(context.stories, id);
       enqueue.spawnChild('story', {
         id,
-        systemId: `story:${id}`,
+        systemId: storySystemId(id),
         input: {
           story,
           dependencies: mergedDependencies(context, story),
@@ -184,6 +194,15 @@ export const conductorMachine = setup({
         },
         ...withoutStory(context, crash.storyId),
       };
+    }),
+    hold: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'story.quota.warning') return;
+      enqueue.assign({ heldUntil: event.until });
+      enqueue.emit({ type: 'quota.held', storyId: event.storyId, utilization: event.utilization, until: event.until });
+    }),
+    release: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({ type: 'quota.released', until: context.heldUntil ?? 0 });
+      enqueue.assign({ heldUntil: undefined });
     }),
     pause: assign({
       paused: ({ context, event }) =>
@@ -257,6 +276,7 @@ export const conductorMachine = setup({
     status: Object.fromEntries(input.stories.map((s) => [s.id, 'pending' as const])),
     results: {},
     paused: {},
+    heldUntil: undefined,
     holding: [],
     waiting: [],
     replanBudget: input.replanBudget,
@@ -275,9 +295,23 @@ export const conductorMachine = setup({
         // Free slots go to stories waiting to resume their agent first, then to the level's pending stories.
         open: {
           always: [
+            { guard: 'startsHeld', target: 'held' },
             { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
             { guard: 'slotForPendingStory', actions: 'startStory' },
           ],
+        },
+        // A quota warning over the threshold: stories already running go on, none starts until its reset.
+        held: {
+          always: { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
+          invoke: {
+            id: 'quotaHold',
+            src: 'sleepUntil',
+            input: ({ context }) => ({ until: context.heldUntil ?? 0 }),
+            onDone: { target: 'open', actions: 'release' },
+          },
+          on: {
+            'story.quota.warning': { guard: 'warningOverThreshold', target: 'held', reenter: true, actions: 'hold' },
+          },
         },
         // A story waits for a usage-limit reset: no new story starts until every paused one resumed.
         paused: {
@@ -298,6 +332,7 @@ export const conductorMachine = setup({
         'story.slot.requested': { actions: 'queueForSlot' },
         'story.quota.paused': { target: '.paused', actions: 'pause' },
         'story.quota.resumed': { actions: 'unpause' },
+        'story.quota.warning': { guard: 'warningOverThreshold', actions: 'hold' },
         'conductor.replan': { guard: 'replanApplies', actions: 'applyReplan' },
         // A restored Conductor looks for free slots again: eventless transitions follow any event.
         RESUME: {},

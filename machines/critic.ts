@@ -12,7 +12,7 @@ export interface CriticInput {
   readonly evidence: readonly VerifyResult[];
   /** What the story's agent was denied (`Bash(make lint)`), in its turns so far. */
   readonly denials: readonly string[];
-  readonly limits: { readonly transientRetries: number };
+  readonly limits: { readonly transientRetries: number; readonly quotaMarginMs?: number };
   /** The worktree the story holds (a pooled one is named after an earlier story); undefined: its own folder. */
   readonly worktree?: string | undefined;
 }
@@ -117,11 +117,14 @@ export const criticMachine = setup({
         reason: failureText(output),
       };
     }),
-    scheduleQuotaWait: assign(({ event }) => {
+    scheduleQuotaWait: assign(({ context, event }) => {
       const output = turnOf(event);
       const { outcome } = output.summary;
       const resetsAt = outcome.kind === 'usage_limit' ? outcome.resetsAt : undefined;
-      return { retryAt: quotaDeadline(resetsAt, output.endedAt), reason: failureText(output) };
+      return {
+        retryAt: quotaDeadline(resetsAt, output.endedAt, context.limits.quotaMarginMs),
+        reason: failureText(output),
+      };
     }),
     failWithOutcome: assign({ reason: ({ event }) => failureText(turnOf(event)) }),
     emitRetry: emit(({ context }) => ({

@@ -54,6 +54,12 @@ function head(queue: readonly OperatorRequest[]): OperatorRequest {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Whether the request is queued or running already: one re-sent after a restore is not done twice. */
+function known(context: OperatorContext, requestId: string): boolean {
+  const same = (request: OperatorRequest) => request.requestId === requestId;
+  return context.integration.some(same) || context.worktrees.some(same) || Object.values(context.local).some(same);
+}
+
 /** The answer to a request from its git op's done or error event. */
 function replyFor(request: OperatorRequest, event: OperatorEvent): OperatorReply {
   return 'output' in event
@@ -81,15 +87,17 @@ export const operatorMachine = setup({
   },
   actions: {
     enqueue: assign(({ context, event }) => {
-      if (event.type !== 'operator.request') return {};
+      if (event.type !== 'operator.request' || known(context, event.requestId)) return {};
       return LANES[event.op.kind] === 'worktrees'
         ? { worktrees: [...context.worktrees, event] }
         : { integration: [...context.integration, event] };
     }),
-    answerHead: enqueueActions(({ context, event, enqueue }, params: { lane: 'integration' | 'worktrees' }) => {
+    answerHead: enqueueActions(({ context, event, system, enqueue }, params: { lane: 'integration' | 'worktrees' }) => {
       const queue = context[params.lane];
+      // Nobody may wait for the answer (a story giving back its worktree), or the requester is gone (a story stopped).
       const replyTo = head(queue).replyTo;
-      if (replyTo) enqueue.sendTo(replyTo, replyFor(head(queue), event));
+      const requester = replyTo === undefined ? undefined : system.get(replyTo);
+      if (requester) enqueue.sendTo(requester, replyFor(head(queue), event));
       enqueue.assign(params.lane === 'worktrees' ? { worktrees: queue.slice(1) } : { integration: queue.slice(1) });
     }),
     startLocal: enqueueActions(({ context, event, enqueue }) => {
@@ -100,11 +108,12 @@ export const operatorMachine = setup({
       enqueue.spawnChild('gitOp', { id, input: { op: event.op, branch: context.integrationBranch } });
       enqueue.assign({ local: { ...context.local, [id]: event } });
     }),
-    finishLocal: enqueueActions(({ context, event, enqueue }) => {
+    finishLocal: enqueueActions(({ context, event, system, enqueue }) => {
       const id = childId(event);
       const request = context.local[id];
       if (!request) return;
-      if (request.replyTo) enqueue.sendTo(request.replyTo, replyFor(request, event));
+      const requester = request.replyTo === undefined ? undefined : system.get(request.replyTo);
+      if (requester) enqueue.sendTo(requester, replyFor(request, event));
       const { [id]: _finished, ...local } = context.local;
       enqueue.assign({ local });
     }),

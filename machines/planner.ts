@@ -113,7 +113,7 @@ export const plannerMachine = setup({
       repair: context.repairs,
     })),
     scheduleRetry: assign(({ context, event }) => retryScheduled(context, turnOf(event))),
-    scheduleQuotaWait: assign(({ event }) => quotaWaitScheduled(turnOf(event))),
+    scheduleQuotaWait: assign(({ context, event }) => quotaWaitScheduled(context, turnOf(event))),
     failWithOutcome: assign({ reason: ({ event }) => outcomeText(turnOf(event).summary), issues: [] }),
     emitRetry: emit(({ context }) => ({
       type: 'planner.retry' as const,

@@ -51,12 +51,12 @@ export const publisherMachine = setup({
     remoteMoved: ({ event }) => event.type === 'operator.done' && event.result.kind === 'behind',
   },
   actions: {
-    requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
+    requestGit: enqueueActions(({ context, system, enqueue }, params: { op: GitOp }) => {
       const request: OperatorRequest = {
         type: 'operator.request',
         requestId: `${context.runId}:${params.op.kind}`,
         op: params.op,
-        replyTo: self,
+        replyTo: 'publisher',
       };
       enqueue.sendTo(system.get('operator'), request);
     }),

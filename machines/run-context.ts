@@ -20,7 +20,7 @@ export interface RunInput {
   readonly limits: StoryLimits;
   /** How many replans the Surgeon may make in the run (`replan.budget`). */
   readonly replanBudget: number;
-  readonly planning: { readonly repairs: number; readonly transientRetries: number };
+  readonly planning: { readonly repairs: number; readonly transientRetries: number; readonly quotaMarginMs?: number };
   /** How the finished run is pushed and proposed; the branch is the one named after the plan. */
   readonly publish: PublishSettings;
   readonly librarian: LibrarianInput;

@@ -19,6 +19,11 @@ export { conductorProgress } from './run-context.js';
 
 const PLANNER_DONE = 'xstate.done.actor.planner';
 
+/** The Run's own systemId, given when the root actor is created, so the Operator can answer it after a restore. */
+export const RUN_SYSTEM_ID = 'run';
+
+const requestIdOf = (runId: string, kind: GitOp['kind']) => `${runId}:${kind}`;
+
 export const runMachine = setup({
   types: {
     context: {} as RunContext,
@@ -51,6 +56,9 @@ export const runMachine = setup({
     canRefine: ({ context }) => context.plannerSession !== undefined,
     planReady: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'ready',
     planInvalid: ({ event }) => event.type === PLANNER_DONE && event.output.status === 'invalid',
+    // A late or repeated answer to another request never moves the Run.
+    answers: ({ context, event }, params: { kind: GitOp['kind'] }) =>
+      'requestId' in event && event.requestId === requestIdOf(context.runId, params.kind),
   },
   actions: {
     // Recorded before the run leaves its state, while the Conductor still knows which stories merged.
@@ -59,12 +67,12 @@ export const runMachine = setup({
       outcome: context.outcome ?? conductorProgress(system),
     })),
     abandon: raise({ type: 'run.service.failed' }),
-    requestGit: enqueueActions(({ context, self, system, enqueue }, params: { op: GitOp }) => {
+    requestGit: enqueueActions(({ context, system, enqueue }, params: { op: GitOp }) => {
       const request: OperatorRequest = {
         type: 'operator.request',
-        requestId: `${context.runId}:${params.op.kind}`,
+        requestId: requestIdOf(context.runId, params.op.kind),
         op: params.op,
-        replyTo: self,
+        replyTo: RUN_SYSTEM_ID,
       };
       enqueue.sendTo(system.get('operator'), request);
     }),
@@ -209,8 +217,16 @@ export const runMachine = setup({
         creating: {
           entry: { type: 'requestGit', params: { op: { kind: 'integration.create' } } },
           on: {
-            'operator.done': { target: '#run.executing', actions: 'emitBranchCreated' },
-            'operator.failed': { target: '#run.failed', actions: assign({ error: ({ event }) => event.message }) },
+            'operator.done': {
+              guard: { type: 'answers', params: { kind: 'integration.create' } },
+              target: '#run.executing',
+              actions: 'emitBranchCreated',
+            },
+            'operator.failed': {
+              guard: { type: 'answers', params: { kind: 'integration.create' } },
+              target: '#run.failed',
+              actions: assign({ error: ({ event }) => event.message }),
+            },
             RESUME: { target: 'creating', reenter: true },
           },
         },

@@ -4,7 +4,7 @@ import type { GitOp, OperatorRequest } from './types.js';
 import type { LibrarianEvent } from './librarian.js';
 import type { SentryEvent } from './sentry.js';
 import type { StoryParentEvent, StoryResult } from './story-events.js';
-import { accrue, gitFailureText, outcomeText, resultOf, setupFailureText } from './story-context.js';
+import { accrue, gitFailureText, outcomeText, resultOf, setupFailureText, storySystemId } from './story-context.js';
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
 import { nextPurpose, storySetup } from './story-setup.js';
 
@@ -27,7 +27,7 @@ export const storyLifecycle = storySetup.extend({
     })),
     requestGit: enqueueActions(
       (
-        { context, self, system, enqueue },
+        { context, system, enqueue },
         params: { kind: 'story.worktree' | 'story.commit' | 'story.merge' | 'story.continue' },
       ) => {
         const message =
@@ -42,8 +42,9 @@ export const storyLifecycle = storySetup.extend({
           type: 'operator.request',
           requestId: `${context.storyId}:${params.kind}:${context.attempts}`,
           op,
-          replyTo: self,
+          replyTo: storySystemId(context.storyId),
         };
+        enqueue.assign({ awaiting: request.requestId });
         enqueue.sendTo(system.get('operator'), request);
       },
     ),
@@ -103,11 +104,26 @@ export const storyLifecycle = storySetup.extend({
     scheduleQuotaWait: assign(({ context, event }) => {
       if (event.type !== 'agent.exited' || event.result.outcome.kind !== 'usage_limit') return {};
       return {
-        retryAt: quotaDeadline(event.result.outcome.resetsAt, event.endedAt),
+        retryAt: quotaDeadline(event.result.outcome.resetsAt, event.endedAt, context.limits.quotaMarginMs),
         reason: outcomeText(event.result),
         purpose: nextPurpose(context),
       };
     }),
+    forwardQuotaWarning: sendParent(({ context, event }) => ({
+      type: 'story.quota.warning' as const,
+      storyId: context.storyId,
+      utilization: event.type === 'agent.quota.warning' ? event.utilization : 0,
+      until: event.type === 'agent.quota.warning' ? quotaDeadline(event.resetsAt, 0, context.limits.quotaMarginMs) : 0,
+    })),
+    recordPid: assign({
+      agentPid: ({ context, event }) => (event.type === 'agent.spawned' ? event.pid : context.agentPid),
+    }),
+    emitResumed: emit(({ context, event }) => ({
+      type: 'story.resumed' as const,
+      storyId: context.storyId,
+      how: event.type === 'agent.restored' ? event.how : 'restarted',
+      sessionId: event.type === 'agent.restored' ? event.sessionId : undefined,
+    })),
     emitSetup: emit(({ context }) => ({ type: 'story.setup' as const, storyId: context.storyId })),
     failWithSetup: assign({ reason: ({ event }) => setupFailureText(event) }),
     failWithOutcome: assign({

@@ -16,6 +16,10 @@ export interface StoryLimits {
   readonly liveMessages?: number | undefined;
   /** How long the veto hook waits for participants before the merge; 0 or unset: no hook. */
   readonly vetoTimeoutMs?: number | undefined;
+  /** How long past an announced usage-limit reset to wait (quota.marginSeconds); QUOTA_MARGIN_MS when unset. */
+  readonly quotaMarginMs?: number;
+  /** An `allowed_warning` at or above this share of the quota holds new starts until its reset (quota.pauseAtUtilization). */
+  readonly pauseAtUtilization?: number;
 }
 
 /** What a story the Surgeon sent back is told, and the session of its earlier run, continued when there is one. */
@@ -43,6 +47,10 @@ export interface StoryContext {
   readonly sessionId: string | undefined;
   /** The worktree the Operator gave the story (maybe one a finished story gave back); held until the story ends. */
   readonly worktree: string | undefined;
+  /** The requestId of the Operator answer the story waits for. */
+  readonly awaiting: string | undefined;
+  /** The process (and process group) of the agent turn last started: what a resume stops first. */
+  readonly agentPid: number | undefined;
   readonly purpose: AgentPurpose;
   /** The Surgeon's guidance for a retried story; empty otherwise. */
   readonly guidance: string;
@@ -78,6 +86,9 @@ export interface StoryContext {
   /** Set on reaching done or failed; the machine's output. */
   readonly result: StoryResult | undefined;
 }
+
+/** The systemId a story is registered under, and the address Operator answers come to. */
+export const storySystemId = (storyId: string) => `story:${storyId}`;
 
 export function accrue(context: StoryContext, result: SessionSummary): Partial<StoryContext> {
   return {
@@ -147,7 +158,10 @@ export function criticInput(context: StoryContext): CriticInput {
     round: context.revisions + 1,
     evidence: context.evidence,
     denials: context.denials,
-    limits: { transientRetries: context.limits.transientRetries },
+    limits: {
+      transientRetries: context.limits.transientRetries,
+      ...(context.limits.quotaMarginMs === undefined ? {} : { quotaMarginMs: context.limits.quotaMarginMs }),
+    },
     worktree: context.worktree,
   };
 }

@@ -64,6 +64,10 @@ export interface AgentTellEvent {
 export type WorktreeSetupOutput = { readonly kind: 'ok' } | { readonly kind: 'failed'; readonly reason: string };
 
 export type AgentSessionEvent =
+  /** The agent's process started; it leads its own process group. */
+  | { type: 'agent.spawned'; pid: number }
+  /** A turn restored after a crash or a stop: its session continued (`--resume`), or the turn started over. */
+  | { type: 'agent.restored'; how: 'continued' | 'restarted'; sessionId: string | undefined }
   | { type: 'agent.session'; sessionId: string }
   | { type: 'agent.tool'; observation: ToolObservation }
   | { type: 'agent.touch'; paths: readonly string[] }
@@ -75,6 +79,8 @@ export type AgentSessionEvent =
   | { type: 'agent.message.delivered'; uuid: string; latencyMs: number }
   /** It could not be said (the session was ending) or never reached the model: it waits for the next prompt. */
   | { type: 'agent.message.bounced'; message: LiveMessage }
+  /** The subscription warned that its quota is running low: `utilization` of it used, reset at `resetsAt` (epoch s). */
+  | { type: 'agent.quota.warning'; utilization: number; resetsAt: number }
   /** `endedAt` (epoch ms) lets the machine compute retry deadlines without reading a clock. */
   | { type: 'agent.exited'; result: SessionSummary; endedAt: number };
 
@@ -115,7 +121,9 @@ export type StoryParentEvent =
   /** The story needs its agent again (a conflict to resolve) and waits for a slot. */
   | { type: 'story.slot.requested'; storyId: string }
   | { type: 'story.quota.paused'; storyId: string; until: number }
-  | { type: 'story.quota.resumed'; storyId: string };
+  | { type: 'story.quota.resumed'; storyId: string }
+  /** The story's agent heard a quota warning; `until` is its reset plus the margin (epoch ms). */
+  | { type: 'story.quota.warning'; storyId: string; utilization: number; until: number };
 
 export type StoryEmitted =
   | { type: 'story.started'; storyId: string; attempt: number; purpose: AgentPurpose }
@@ -137,6 +145,8 @@ export type StoryEmitted =
   | { type: 'story.merged'; storyId: string; sha: string; files: readonly string[] }
   | { type: 'story.failed'; storyId: string; reason: string }
   | { type: 'story.retry'; storyId: string; reason: string; at: number }
+  /** The turn in flight when the run stopped, taken up again on `baro resume`. */
+  | { type: 'story.resumed'; storyId: string; how: 'continued' | 'restarted'; sessionId: string | undefined }
   /** `rule`: the call as a permission rule (`Bash(make lint)`) that `agent.allowedTools` could allow. */
   | { type: 'story.denied'; storyId: string; tool: string; message: string; rule: string }
   | { type: 'message.sent'; storyId: string; from: LiveSource; kind: LiveKind; uuid: string }

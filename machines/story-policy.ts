@@ -13,7 +13,11 @@ export const QUOTA_PROBE_MS = 15 * 60_000;
 export const QUOTA_MARGIN_MS = 60_000;
 
 /** When a story paused by a usage limit may try again (epoch ms). */
-export function quotaDeadline(resetsAtSeconds: number | undefined, endedAt: number): number {
+export function quotaDeadline(
+  resetsAtSeconds: number | undefined,
+  endedAt: number,
+  marginMs: number = QUOTA_MARGIN_MS,
+): number {
   if (resetsAtSeconds === undefined) return endedAt + QUOTA_PROBE_MS;
-  return Math.max(endedAt, resetsAtSeconds * 1000 + QUOTA_MARGIN_MS);
+  return Math.max(endedAt, resetsAtSeconds * 1000 + marginMs);
 }

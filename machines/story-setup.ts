@@ -50,6 +50,9 @@ export const storySetup = setup({
     critic: criticMachine,
   },
   guards: {
+    // A late or repeated answer to an earlier request never moves the story.
+    staleReply: ({ context, event }) =>
+      (event.type === 'operator.done' || event.type === 'operator.failed') && event.requestId !== context.awaiting,
     // Provided by the composition root: whether the config has files to copy or commands to run in a new worktree.
     worktreeSetupConfigured: () => false,
     setupFailed: ({ event }) => setupFailureText(event) !== undefined,

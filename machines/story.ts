@@ -7,6 +7,8 @@ import { awaitingVeto, storyVeto } from './story-veto.js';
 
 // What a story does while its agent works, whichever turn it is.
 const agentActivity = {
+  'agent.spawned': { actions: 'recordPid' },
+  'agent.restored': { actions: 'emitResumed' },
   'agent.session': { actions: 'recordSession' },
   'agent.tool': { actions: 'forwardTool' },
   'agent.touch': { actions: 'forwardTouch' },
@@ -31,14 +33,18 @@ const workTurnEnds = [
   { target: 'failed', actions: ['accrueTurn', 'failWithOutcome'] },
 ] as const;
 
+// First of every Operator answer's transitions: an answer to another request is dropped.
+const ignoreStale = { guard: 'staleReply' } as const;
+
 // The Operator's answer to a merge, first try or after a resolved conflict.
 const mergeReplies = {
   'operator.done': [
+    ignoreStale,
     { guard: 'merged', target: 'done', actions: 'recordMerge' },
     { guard: 'canResolve', target: 'awaitingSlot', actions: 'recordConflict' },
     { target: 'failed', actions: 'failWithGit' },
   ],
-  'operator.failed': { target: 'failed', actions: 'failWithGit' },
+  'operator.failed': [ignoreStale, { target: 'failed', actions: 'failWithGit' }],
 } as const;
 
 export const storyMachine = storyVeto.createMachine({
@@ -54,6 +60,8 @@ export const storyMachine = storyVeto.createMachine({
     purpose: input.guidance === undefined ? 'story' : 'guided',
     guidance: input.guidance?.text ?? '',
     worktree: undefined,
+    awaiting: undefined,
+    agentPid: undefined,
     warnings: input.warnings ?? [],
     turnWarnings: [],
     told: 0,
@@ -81,16 +89,18 @@ export const storyMachine = storyVeto.createMachine({
   initial: 'preparing',
   on: {
     'story.tell': { guard: 'isNews', actions: 'withhold' },
+    'agent.quota.warning': { actions: 'forwardQuotaWarning' },
   },
   states: {
     preparing: {
       entry: { type: 'requestGit', params: { kind: 'story.worktree' } },
       on: {
         'operator.done': [
+          ignoreStale,
           { guard: 'worktreeSetupConfigured', target: 'settingUp', actions: 'recordWorktree' },
           { target: 'briefing', actions: 'recordWorktree' },
         ],
-        'operator.failed': { target: 'failed', actions: 'failWithGit' },
+        'operator.failed': [ignoreStale, { target: 'failed', actions: 'failWithGit' }],
         RESUME: { target: 'preparing', reenter: true },
       },
     },
@@ -145,10 +155,11 @@ export const storyMachine = storyVeto.createMachine({
       entry: { type: 'requestGit', params: { kind: 'story.commit' } },
       on: {
         'operator.done': [
+          ignoreStale,
           { guard: 'hasChanges', target: 'verifying', actions: 'recordCommit' },
           { target: 'failed', actions: 'failWithGit' },
         ],
-        'operator.failed': { target: 'failed', actions: 'failWithGit' },
+        'operator.failed': [ignoreStale, { target: 'failed', actions: 'failWithGit' }],
         RESUME: { target: 'committing', reenter: true },
       },
     },

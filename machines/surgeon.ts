@@ -108,7 +108,7 @@ export const surgeonMachine = setup({
       issues: context.issues,
     })),
     scheduleRetry: assign(({ context, event }) => retryScheduled(context, turnOf(event))),
-    scheduleQuotaWait: assign(({ event }) => quotaWaitScheduled(turnOf(event))),
+    scheduleQuotaWait: assign(({ context, event }) => quotaWaitScheduled(context, turnOf(event))),
     failWithAnswer: assign({
       reason: ({ event }) => {
         const { answer, summary } = turnOf(event);

@@ -1,5 +1,4 @@
 // Shapes the statecharts exchange; services produce structurally compatible data, actors connect the two.
-import type { AnyActorRef } from 'xstate';
 
 export interface StoryDef {
   readonly id: string;
@@ -120,8 +119,9 @@ export interface OperatorRequest {
   readonly type: 'operator.request';
   readonly requestId: string;
   readonly op: GitOp;
-  /** Undefined when nobody waits for the answer (a finished story giving back its worktree). */
-  readonly replyTo: AnyActorRef | undefined;
+  /** The requester's systemId (a restored tree keeps its names, never its actor refs); undefined when nobody waits
+   * for the answer (a finished story giving back its worktree). */
+  readonly replyTo: string | undefined;
 }
 
 export type OperatorReply =

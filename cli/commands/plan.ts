@@ -13,7 +13,7 @@ import { baroHome, newRunId } from '../../services/store/paths.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { plannerError, PLANNING_LIMITS } from '../planning.js';
 import { plainLine } from '../run-events.js';
-import { gitRepoRoot } from './run-prepare.js';
+import { gitRepoRoot, usableHome } from './run-prepare.js';
 import { planSize } from '../../services/words.js';
 
 export interface PlanOptions {
@@ -48,9 +48,9 @@ export async function planCommand(goal: string, options: PlanOptions, io: PlanIo
   if (goal.trim() === '') throw new UsageError('Missing goal: baro plan "<goal>" [--out FILE].', { option: 'goal' });
   if (options.out?.trim() === '') throw new UsageError('--out needs a file name.', { option: '--out' });
   const repoDir = await gitRepoRoot(io.cwd);
-  const repoMap = await toPromise(
-    createActor(provideCartographer({ home: baroHome(io.env, homedir()) }), { input: { repoDir } }).start(),
-  );
+  const home = baroHome(io.env, homedir());
+  await usableHome(home);
+  const repoMap = await toPromise(createActor(provideCartographer({ home }), { input: { repoDir } }).start());
   const planner = providePlanner(
     {
       runId: `plan-${newRunId()}`,

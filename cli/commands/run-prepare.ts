@@ -8,9 +8,12 @@ import type { ResolvedBase } from '../../services/git/base.js';
 import { commitOf, remoteUrl, repoRoot } from '../../services/git/repo.js';
 import { PlanError, loadPlan } from '../../services/plan.js';
 import type { Plan } from '../../services/plan.js';
+import { StoreError } from '../../services/store/errors.js';
+import { ensureHome } from '../../services/store/home.js';
 import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
 import type { RunPaths } from '../../services/store/paths.js';
 import { saveRun } from '../../services/store/runs.js';
+import { listRunStates } from '../../services/store/run-state.js';
 import type { RunRecord } from '../../services/store/runs.js';
 import { UsageError } from '../errors.js';
 import { assertAgentRuns } from '../preflight.js';
@@ -29,6 +32,12 @@ export interface PreparedRun {
   readonly record: RunRecord;
   readonly storyBranch: (storyId: string) => string;
 }
+
+/** Story branches live in their own namespace per run: `baro-stories/<runId>/<storyId>`. */
+export const storyBranchOf =
+  (runId: string) =>
+  (storyId: string): string =>
+    `baro-stories/${runId}/${storyId}`;
 
 export async function gitRepoRoot(cwd: string): Promise<string> {
   try {
@@ -81,6 +90,14 @@ function refuseHomeInside(repoDir: string, home: string): void {
   }
 }
 
+/** The home made and proved writable, or bad input (exit 2) naming BARO_HOME: nothing else could be kept. */
+export async function usableHome(home: string): Promise<void> {
+  await ensureHome(home).catch((error: unknown) => {
+    if (error instanceof StoreError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  });
+}
+
 export async function prepareRun(input: {
   readonly goal: string | undefined;
   readonly options: RunOptions;
@@ -89,6 +106,8 @@ export async function prepareRun(input: {
   readonly startedAt: Date;
   /** The repository's top folder when the caller found it already. */
   readonly repoDir?: string | undefined;
+  /** Told about interrupted runs of this repository, which `baro resume` would continue. */
+  readonly warn?: ((line: string) => void) | undefined;
 }): Promise<PreparedRun> {
   const { options, cwd, startedAt } = input;
   const repoDir = input.repoDir ?? (await gitRepoRoot(cwd));
@@ -106,9 +125,17 @@ export async function prepareRun(input: {
   const remote = (await remoteCheck) !== undefined ? 'origin' : undefined;
   await homeCheck;
   await agentCheck;
+  for (const listed of await listRunStates(home, repoDir)) {
+    if (listed.state !== 'interrupted') continue;
+    input.warn?.(
+      `baro: run ${listed.record.runId} ("${listed.record.goal}") was interrupted; \`baro resume ${listed.record.runId}\` continues it. Starting a new run.`,
+    );
+  }
+  // Last, and only once the input passed: it makes the home.
+  await usableHome(home);
   const runId = newRunId(startedAt);
   const paths = runPaths({ home, repoRoot: repoDir, runId });
-  const storyBranch = (storyId: string): string => `baro-stories/${runId}/${storyId}`;
+  const storyBranch = storyBranchOf(runId);
   const record: RunRecord = {
     runId,
     goal: input.goal ?? plan?.goal ?? '',
@@ -121,6 +148,8 @@ export async function prepareRun(input: {
       push: options.push,
       pr: options.pr,
       draft: options.draft,
+      keepBranches: options.keepBranches,
+      ...(options.base === undefined ? {} : { base: options.base }),
       models: options.models,
     },
     plan,

@@ -1,70 +1,15 @@
-// `baro run`: prepare, run the actor tree (map → plan → review → execute → publish), report each event, and map
-// the end to an exit code.
-import type { Readable, Writable } from 'node:stream';
-import { createActor } from 'xstate';
-import type { ActorRefFrom, ActorRefLike, AnyActorRef } from 'xstate';
-import { startHerald } from '../../actors/herald.js';
-import { provideRun } from '../../actors/runtime.js';
-import { participantId } from '../../machines/herald-events.js';
-import type { librarianMachine } from '../../machines/librarian.js';
-import { conductorProgress } from '../../machines/run.js';
-import type { RunOutput } from '../../machines/run.js';
-import type { Proposal } from '../../machines/types.js';
-import { writeJsonAtomic } from '../../services/store/files.js';
-import { saveRun } from '../../services/store/runs.js';
-import { ExitCode, UsageError } from '../errors.js';
+// `baro run`: prepare a new run (repository, plan, base, run folder), then drive its actor tree to the end.
+import { UsageError } from '../errors.js';
 import type { RunOptions } from '../options.js';
-import { plannerError, PLANNING_LIMITS } from '../planning.js';
-import { loadRunParticipants, vetoTimeoutMs } from '../participants.js';
+import { loadRunParticipants } from '../participants.js';
 import { configureRun } from '../run-config.js';
-import type { RunReportEvent } from '../run-events.js';
-import { prSkipReason, publishSummary } from '../run-publish.js';
-import { finalStatus, gateSummary, storySummaries } from '../run-summary.js';
-import { reviewPlan } from '../review.js';
-import type { Reviewer } from '../review.js';
-import { startWatch } from '../watch.js';
-import { runtimeDeps } from './run-deps.js';
+import { driveRun } from '../run-drive.js';
+import type { RunIo } from '../run-drive.js';
+import { processIo } from '../run-io.js';
 import { prepareRun } from './run-prepare.js';
 
-const LIMITS = { transientRetries: 3, conflictRounds: 3 } as const;
-
-/** Where a run reads and writes; the process by default, a sink and a folder in benchmarks. */
-export interface RunIo {
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly out: Writable;
-  /** Where the inspector's address is announced; defaults to the process's stderr. */
-  readonly err?: Writable;
-  /** Whether `out` is a terminal: the TUI then shows the run (unless --json). */
-  readonly tty?: boolean;
-  /** The keyboard, when stdin is a terminal: the TUI reads its keys and, when it shows the run, the plan review. */
-  readonly keyboard?: Readable | undefined;
-  /** A terminal to review the plan on in plain text, when no TUI shows the run. */
-  readonly terminal?: { readonly input: Readable; readonly output: Writable } | undefined;
-  /** Resolves when the person (or `baro stop`) asks the run to stop. */
-  readonly stopRequested: Promise<void>;
-  /** Changes the actor tree before it starts (tests: a service that crashes); the tree as composed otherwise. */
-  readonly adaptTree?: ((tree: RunTree) => RunTree) | undefined;
-}
-
-type RunTree = ReturnType<typeof provideRun>;
-
-export function processIo(): RunIo {
-  return {
-    cwd: process.cwd(),
-    env: process.env,
-    out: process.stdout,
-    err: process.stderr,
-    tty: process.stdout.isTTY === true,
-    keyboard: process.stdin.isTTY ? process.stdin : undefined,
-    terminal:
-      process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined,
-    stopRequested: new Promise((resolveStop) => {
-      process.once('SIGINT', () => resolveStop());
-      process.once('SIGTERM', () => resolveStop());
-    }),
-  };
-}
+export type { RunIo } from '../run-drive.js';
+export { processIo } from '../run-io.js';
 
 /** Without a terminal nobody can answer the review: refused before anything is created. */
 function refuseUnreviewable(options: RunOptions, io: RunIo): void {
@@ -82,182 +27,10 @@ export async function runCommand(
   io: RunIo = processIo(),
 ): Promise<number> {
   const startedAt = new Date();
-  const warn = (line: string) => process.stderr.write(`${line}\n`);
+  const warn = (line: string) => (io.err ?? process.stderr).write(`${line}\n`);
   const { options, settings, repoDir } = await configureRun({ options: flags, cwd: io.cwd, warn });
   refuseUnreviewable(options, io);
   const participants = await loadRunParticipants(settings.participants, repoDir, settings.file);
-  const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt, repoDir });
-  const { paths, remote } = run;
-  let planMs = 0;
-  // Looked up while the watchers start (git, the disk): the first agent waits for them. A failure is reported where
-  // they are awaited; if the watchers fail first, nobody awaits them.
-  const deps = runtimeDeps({
-    run,
-    record: run.record,
-    options,
-    settings,
-    env: io.env,
-    startedAt,
-    planMs: () => planMs,
-  });
-  deps.catch(() => undefined);
-  let record = run.record;
-  // Saves are chained so run.json is written in event order.
-  let saved = Promise.resolve();
-  const save = (update: Partial<typeof record>) => {
-    record = { ...record, ...update };
-    const snapshot = record;
-    saved = saved.then(() => saveRun(paths, snapshot));
-  };
-
-  const reporter = await startWatch({
-    json: options.json,
-    inspect: options.inspect,
-    runId: record.runId,
-    runDir: paths.runDir,
-    journal: paths.eventsJsonl,
-    out: io.out,
-    err: io.err ?? process.stderr,
-    tty: io.tty ?? false,
-    keyboard: io.keyboard,
-  });
-  // The TUI reviews the plan in its screen when it shows the run; the plain review on the terminal otherwise.
-  const { terminal } = io;
-  const review: Reviewer | undefined =
-    reporter.review ?? (terminal && ((proposal, o) => reviewPlan(proposal, terminal, o)));
-
-  const machine = provideRun(await deps);
-  const onEvent = (event: RunReportEvent) => {
-    reporter.report(event);
-    if (event.type === 'plan.ready') {
-      planMs = Date.now() - startedAt.getTime();
-      saved = saved.then(() => writeJsonAtomic(paths.planJson, event.plan));
-      save({ plan: event.plan });
-    }
-    if (event.type === 'branch.created') save({ branch: event.branch });
-  };
-  // Until the Herald starts (nothing is emitted before the tree starts), events go straight to the reporter.
-  let announce = (event: RunReportEvent) => onEvent(event);
-  // Every actor's emitted domain events, children included, reach the Herald from the moment the actor exists; a
-  // participant's own actor is heard only through its requests.
-  const listen = (ref: ActorRefLike) => {
-    const actorRef = ref as AnyActorRef;
-    if (!actorRef.id.startsWith(participantId(''))) actorRef.on('*', (event) => announce(event as RunReportEvent));
-  };
-  const given: Proposal | undefined = run.plan === undefined ? undefined : { plan: run.plan, levels: run.levels };
-  const actor = createActor(io.adaptTree?.(machine) ?? machine, {
-    input: {
-      runId: record.runId,
-      goal: record.goal,
-      repoDir: run.repoDir,
-      plan: given,
-      autoApprove: options.yes,
-      parallel: options.parallel,
-      limits: {
-        ...LIMITS,
-        reviewRounds: settings.review.maxRounds,
-        liveMessages: settings.live.maxMessages,
-        vetoTimeoutMs: vetoTimeoutMs(participants),
-      },
-      replanBudget: settings.replan.budget,
-      planning: PLANNING_LIMITS,
-      publish: { remote, skipPr: prSkipReason(options, remote), keepBranches: options.keepBranches },
-      librarian: {},
-    },
-    inspect: (event) => {
-      if (event.type === '@xstate.actor') listen(event.actorRef);
-      reporter.inspect(event);
-    },
-  });
-  const finished = new Promise<RunOutput>((resolveDone, rejectDone) => {
-    let reviewed: Proposal | undefined;
-    actor.subscribe({
-      next: (snapshot) => {
-        if (snapshot.status === 'done') resolveDone(snapshot.output);
-        const proposal = snapshot.context.proposal;
-        if (!snapshot.matches('reviewing') || review === undefined || proposal === reviewed) return;
-        if (proposal === undefined) return;
-        reviewed = proposal;
-        const canRefine = snapshot.context.plannerSession !== undefined;
-        review(proposal, { canRefine }).then((answer) => actor.send(answer), rejectDone);
-      },
-      error: rejectDone,
-    });
-  });
-  // The Herald fans the run's events out to the reporter (the first subscriber) and the participants.
-  const herald = startHerald({ run: actor, participants, report: (event) => onEvent(event as RunReportEvent) });
-  // Stamped once here, so the journal, --json and every participant see the same time.
-  announce = (event) => herald.publish({ ...event, ts: new Date().toISOString() });
-  announce({
-    type: 'run.started',
-    runId: record.runId,
-    goal: record.goal,
-    branch: null,
-    base: record.base.branch,
-    parallel: options.parallel,
-    runDir: paths.runDir,
-    repo: run.repoDir,
-  });
-  actor.start();
-  const end = await Promise.race([finished, io.stopRequested.then(() => undefined)]).catch(async (error: unknown) => {
-    herald.stop();
-    // The TUI gives the terminal back first, so the error is read on it.
-    await reporter.close('failed');
-    throw error;
-  });
-  const librarian = actor.system.get('librarian') as ActorRefFrom<typeof librarianMachine> | undefined;
-  // A stopped run reports what the Conductor had reached, read before the tree goes.
-  const outcome = end === undefined ? conductorProgress(actor.system) : end.outcome;
-  // Stopping the tree stops every agent process; their worktrees stay for `baro resume`.
-  if (end === undefined) actor.stop();
-  if (librarian) await writeJsonAtomic(paths.libraryJson, librarian.getSnapshot().context.knowledge);
-
-  // The plan as it ended: stories a replan added or replaced included.
-  const planned = outcome?.stories ?? end?.proposal?.plan.stories ?? run.plan?.stories ?? [];
-  const stories = storySummaries(planned, outcome);
-  const status = end?.ending === 'stopped' ? 'stopped' : finalStatus(end, stories);
-  const branch = end?.branch ?? null;
-  const report = end?.published?.report;
-  const { prUrl, publish } = publishSummary(end?.published);
-  // The report first, so the run's one-line outcome and any error are the last lines a person reads.
-  if (report !== undefined && !options.json) reporter.printReport(`# ${report.title}\n\n${report.body}\n`);
-  announce({
-    type: 'run.completed',
-    runId: record.runId,
-    status,
-    branch,
-    prUrl,
-    pushed: publish.pushed,
-    publish,
-    stories,
-    // The report's own figures, so the PR, report.md and this event agree.
-    timing: report?.timing ?? {
-      wallMs: Date.now() - startedAt.getTime(),
-      planMs,
-      agentMsTotal: stories.reduce((sum, s) => sum + s.agentMs, 0),
-    },
-    report: report?.path,
-    finalGate: gateSummary(end),
-    error: end?.error ?? publish.error,
-  });
-  await herald.close();
-  await reporter.close(status);
-  const titles = new Map(planned.map((s) => [s.id, s.title]));
-  save({
-    status,
-    finishedAt: new Date().toISOString(),
-    ...(prUrl === null ? {} : { prUrl }),
-    stories: stories.map((s) => ({
-      id: s.id,
-      title: titles.get(s.id) ?? s.id,
-      status: s.status,
-      attempts: s.attempts,
-      agentMs: s.agentMs,
-      costUsd: s.costUsd,
-    })),
-  });
-  await saved;
-  if (end !== undefined && end.planIssues.length > 0) throw plannerError(end.planIssues);
-  if (status === 'stopped') return ExitCode.stopped;
-  return status === 'succeeded' && publish.error === undefined ? ExitCode.succeeded : ExitCode.failed;
+  const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt, repoDir, warn });
+  return driveRun({ run, options, settings, participants, io, startedAt });
 }

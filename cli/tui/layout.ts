@@ -26,9 +26,12 @@ function headerLines(view: ViewModel, now: number): string[] {
   const tokens = stories.reduce((sum, s) => sum + s.tokens, 0);
   const elapsed = view.startedAt === undefined ? 0 : (view.finished?.at ?? now) - view.startedAt;
   const until = Math.min(...Object.values(view.quota));
+  const held = view.quotaHeld;
   const quota = Number.isFinite(until)
     ? `quota paused until ${clock(until)} (in ${duration(until - now)})`
-    : 'quota ok';
+    : held !== undefined
+      ? `quota low: new stories wait until ${clock(held)} (in ${duration(held - now)})`
+      : 'quota ok';
   const inspector = view.inspector ? [`inspector ${view.inspector}`] : [];
   const levels = planSize(total, view.levels.length);
   const stage = view.review ? `review the plan: ${levels}` : view.planning && `planning: ${view.planning}`;

@@ -52,6 +52,8 @@ export interface ViewModel {
   readonly events: readonly EventLine[];
   /** Usage-limit pauses: story → until (epoch ms). */
   readonly quota: Readonly<Record<string, number>>;
+  /** A quota warning holds new starts until then (epoch ms); running stories go on. */
+  readonly quotaHeld: number | undefined;
   readonly finished: { readonly status: string; readonly at: number } | undefined;
   readonly selected: number;
   readonly detail: boolean;
@@ -82,6 +84,7 @@ export const emptyView: ViewModel = {
   stories: {},
   events: [],
   quota: {},
+  quotaHeld: undefined,
   finished: undefined,
   selected: 0,
   detail: false,
@@ -198,6 +201,10 @@ function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel
       const { [event.storyId]: _resumed, ...quota } = view.quota;
       return { ...view, quota };
     }
+    case 'quota.held':
+      return { ...view, quotaHeld: event.until };
+    case 'quota.released':
+      return { ...view, quotaHeld: undefined };
     case 'replan.applied':
       return replanned(view, event);
     case 'run.completed':

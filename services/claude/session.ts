@@ -26,6 +26,8 @@ export interface SessionOptions extends ClaudeArgvOptions, ClaudeEnvOptions {
   /** Abort: SIGTERM to the process group, SIGKILL after `killGraceMs`; the outcome is then `killed`. */
   readonly signal?: AbortSignal | undefined;
   readonly killGraceMs?: number | undefined;
+  /** An agent that prints no line for this long is stopped like an abort; its outcome is then `transient`. */
+  readonly idleMs?: number | undefined;
   readonly onEvent?: ((event: AgentEvent) => void) | undefined;
   readonly onSpawn?: ((pid: number) => void) | undefined;
   /** Every raw stdout line is appended here (parent folders are created). */
@@ -123,6 +125,29 @@ function stdoutOf(child: ChildProcess): Readable {
   return child.stdout;
 }
 
+/** A timer restarted by every line heard; `fired` once it ran out and called `onSilence`. */
+function idleWatch(idleMs: number | undefined, onSilence: () => void) {
+  let fired = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    if (idleMs === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      fired = true;
+      onSilence();
+    }, idleMs);
+  };
+  arm();
+  return { heard: arm, fired: () => fired, stop: () => clearTimeout(timer) };
+}
+
+// A hung agent (a stuck tool, a lost connection) is worth another try, like an overloaded API.
+const idleOutcome = (idleMs: number): Outcome => ({
+  kind: 'transient',
+  status: null,
+  text: `the agent printed nothing for ${idleMs >= 60_000 ? `${Math.round(idleMs / 60_000)} minutes` : `${Math.round(idleMs / 1000)} s`}, so baro stopped it (agent.idleMinutes)`,
+});
+
 /**
  * Runs one agent turn; resuming is the same call with `resume: true` and a new prompt. It resolves for every way
  * the process can end (the outcome says which) and rejects only when the raw log cannot be written or a callback throws.
@@ -164,13 +189,16 @@ async function spawnAndRead(
   const stderr = subprocess.stderr === null ? () => '' : captureTail(subprocess.stderr);
   let cancelKill: (() => void) | undefined;
   const onAbort = (): void => {
-    if (pid !== undefined) cancelKill = terminateGroup(pid, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    if (pid !== undefined && cancelKill === undefined)
+      cancelKill = terminateGroup(pid, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
   };
+  const idle = idleWatch(options.idleMs, onAbort);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (pid !== undefined) options.onSpawn?.(pid);
     if (options.signal?.aborted === true) onAbort();
     for await (const line of createInterface({ input: stdoutOf(subprocess), crlfDelay: Infinity })) {
+      idle.heard();
       try {
         await log?.append(line);
         for (const event of parser.push(line)) {
@@ -186,6 +214,8 @@ async function spawnAndRead(
     live?.close();
     const exit = await ended;
     if ('error' in exit) return sessionResult(parser, await spawnFailure(options, exit.error), undefined, startedAt);
+    if (idle.fired() && options.signal?.aborted !== true)
+      return sessionResult(parser, idleOutcome(options.idleMs ?? 0), exit.exitCode, startedAt);
     const processExit: ProcessExit = {
       exitCode: exit.exitCode,
       signal: exit.signal,
@@ -195,6 +225,7 @@ async function spawnAndRead(
     return sessionResult(parser, classifyOutcome(parser.summary(), processExit), exit.exitCode, startedAt);
   } finally {
     live?.close();
+    idle.stop();
     options.signal?.removeEventListener('abort', onAbort);
     cancelKill?.();
     // The leader is gone; whatever of its group outlived it (a SIGTERM, a dev server left in the background) would

@@ -10,12 +10,13 @@ export const EXPECTS = {
   base: 'a branch name',
   models: 'an object with planner, story, critic and surgeon',
   model: 'a model alias or id without spaces, like sonnet',
-  agent: 'an object with permissionMode, allowedTools, maxTurns and maxBudgetUsd',
+  agent: 'an object with permissionMode, allowedTools, maxTurns, maxBudgetUsd and idleMinutes',
   permissionMode: 'one of default, acceptEdits, auto, dontAsk, plan, bypassPermissions',
   allowedTools: 'a list of permission rules, like ["Bash(npm test:*)"]',
   allowedTool: 'a permission rule, like "Bash(npm test:*)"',
   maxTurns: 'a whole number from 1 to 10000',
   maxBudgetUsd: 'a number of US dollars above 0, like 5',
+  idleMinutes: 'a number of minutes above 0 and up to 1440, like 20',
   verify: 'an object with commands and timeoutSeconds',
   commands: 'a list of shell commands, like ["npm test"]',
   command: 'a shell command (text that is not empty)',
@@ -28,8 +29,9 @@ export const EXPECTS = {
   maxRounds: 'a whole number from 0 to 10',
   replan: 'an object with budget',
   budget: 'a whole number from 0 to 100',
-  quota: 'an object with marginSeconds',
+  quota: 'an object with marginSeconds and pauseAtUtilization',
   marginSeconds: 'a whole number of seconds from 0 to 3600',
+  pauseAtUtilization: 'a share of the quota above 0 and up to 1, like 0.95',
   participants: 'a list of participants, like ["./ci-notify.js"] (docs/participants.md)',
   participant:
     'a module path, a package name, webhook or command; or an object with module, options and timeoutSeconds',
@@ -100,6 +102,7 @@ export const configSchema = z
         allowedTools: list(text(EXPECTS.allowedTool), EXPECTS.allowedTools),
         maxTurns: wholeNumber(1, 10_000, EXPECTS.maxTurns),
         maxBudgetUsd: z.number().positive().describe(EXPECTS.maxBudgetUsd),
+        idleMinutes: z.number().positive().max(1440).describe(EXPECTS.idleMinutes),
       })
       .partial()
       .describe(EXPECTS.agent),
@@ -126,7 +129,10 @@ export const configSchema = z
       .partial()
       .describe(EXPECTS.replan),
     quota: z
-      .strictObject({ marginSeconds: wholeNumber(0, 3600, EXPECTS.marginSeconds) })
+      .strictObject({
+        marginSeconds: wholeNumber(0, 3600, EXPECTS.marginSeconds),
+        pauseAtUtilization: z.number().positive().max(1).describe(EXPECTS.pauseAtUtilization),
+      })
       .partial()
       .describe(EXPECTS.quota),
     participants: list(participantSchema, EXPECTS.participants),

@@ -9,6 +9,8 @@ export interface AgentSettings {
   readonly maxTurns: number;
   /** `--max-budget-usd` of every agent turn; undefined sets no budget. */
   readonly maxBudgetUsd: number | undefined;
+  /** A turn whose agent prints nothing for this long is stopped and retried. */
+  readonly idleMinutes: number;
 }
 
 export interface WorktreeSettings {
@@ -26,19 +28,19 @@ export interface RunSettings {
   readonly verify: { readonly commands: readonly string[]; readonly timeoutSeconds: number };
   readonly review: { readonly maxRounds: number };
   readonly replan: { readonly budget: number };
-  readonly quota: { readonly marginSeconds: number };
+  readonly quota: { readonly marginSeconds: number; readonly pauseAtUtilization: number };
   readonly participants: readonly ParticipantEntry[];
   /** Live messages into running sessions: at most `maxMessages` per story. */
   readonly live: { readonly maxMessages: number };
 }
 
 export const DEFAULT_SETTINGS: Omit<RunSettings, 'file'> = {
-  agent: { permissionMode: 'acceptEdits', allowedTools: [], maxTurns: 200, maxBudgetUsd: undefined },
+  agent: { permissionMode: 'acceptEdits', allowedTools: [], maxTurns: 200, maxBudgetUsd: undefined, idleMinutes: 20 },
   worktree: { setup: [], copy: [] },
   verify: { commands: [], timeoutSeconds: 900 },
   review: { maxRounds: 2 },
   replan: { budget: 3 },
-  quota: { marginSeconds: 60 },
+  quota: { marginSeconds: 60, pauseAtUtilization: 0.95 },
   participants: [],
   live: { maxMessages: 6 },
 };
@@ -70,9 +72,7 @@ export function settingsFrom(config: BaroConfig | undefined, file: string | unde
 }
 
 // Keys of CLI.md whose features this version does not have yet: accepted, and said to do nothing.
-const NOT_ACTED_ON: readonly { readonly key: string; readonly set: (c: BaroConfig) => boolean }[] = [
-  { key: 'quota', set: (c) => c.quota !== undefined },
-];
+const NOT_ACTED_ON: readonly { readonly key: string; readonly set: (c: BaroConfig) => boolean }[] = [];
 
 /** The keys set in `config` that this version accepts but does not act on yet. */
 export function keysNotActedOn(config: BaroConfig): string[] {

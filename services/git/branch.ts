@@ -1,7 +1,7 @@
-// Cleaning up story branches without ever losing a commit that was not merged.
+// Making, moving and cleaning up branches without ever losing a commit that was not merged.
 import { isAncestor } from './history.js';
 import { commitOf, currentBranch, revParse } from './repo.js';
-import { failure, git } from './run.js';
+import { failure, git, runGit } from './run.js';
 import { listWorktrees } from './worktree.js';
 
 export type DeleteBranchResult =
@@ -64,4 +64,22 @@ export async function returnToBranch({
     ['switch', '--quiet', '-C', branch],
     `put ${cwd} back on '${branch}' by hand (git switch -C ${branch})`,
   );
+}
+
+/**
+ * Makes refs/heads/<branch> at `sha` only if no such branch exists, in one atomic git step: of two processes claiming
+ * one name, exactly one gets true.
+ */
+export async function claimBranch(input: {
+  readonly repoDir: string;
+  readonly branch: string;
+  readonly sha: string;
+}): Promise<boolean> {
+  const { repoDir, branch, sha } = input;
+  // An empty old value makes update-ref refuse when the ref exists, under git's own ref lock.
+  const args = ['update-ref', '-m', 'baro: run branch', `refs/heads/${branch}`, sha, ''];
+  const output = await runGit(repoDir, args);
+  if (output.exitCode === 0) return true;
+  if ((await commitOf(repoDir, `refs/heads/${branch}`)) !== undefined) return false;
+  throw failure(repoDir, args, output, `check that '${branch}' is a valid branch name no other branch name contains`);
 }

@@ -46,3 +46,21 @@ export async function patchBetween({ cwd, base, head }: Range): Promise<{ stat: 
   if (start < 0) return { stat: output, patch: '' };
   return { stat: output.slice(0, start).trim(), patch: output.slice(start) };
 }
+
+/** The merge commit on head that brought `tip` in (the first merge after it on the ancestry path), if any. */
+export async function mergeCommitOf({
+  cwd,
+  tip,
+  head,
+}: {
+  readonly cwd: string;
+  readonly tip: string;
+  readonly head: string;
+}): Promise<string | undefined> {
+  const out = await git(
+    cwd,
+    ['rev-list', '--merges', '--ancestry-path', '--reverse', `${tip}..${head}`],
+    `check that '${tip}' and '${head}' exist`,
+  );
+  return out === '' ? undefined : out.split('\n')[0];
+}

@@ -17,6 +17,24 @@ export const formatCost = (usd: number): string => `$${usd.toFixed(2)}`;
 export const speedupOf = (agentMsTotal: number, wallMs: number): number | undefined =>
   wallMs > 0 ? agentMsTotal / wallMs : undefined;
 
+/** How much of the subscription's parallel capacity agents used: agent time ÷ (wall time × parallel). */
+export const utilisationOf = (agentMsTotal: number, wallMs: number, parallel: number): number | undefined =>
+  wallMs > 0 && parallel > 0 ? agentMsTotal / (wallMs * parallel) : undefined;
+
+export const formatPercent = (ratio: number | undefined): string =>
+  ratio === undefined ? '—' : `${Math.round(ratio * 100)}%`;
+
+/** The length of the union of intervals: overlapping pauses of several stories count once. */
+export function coveredMs(intervals: readonly { readonly from: number; readonly to: number }[]): number {
+  let total = 0;
+  let reach = -Infinity;
+  for (const { from, to } of [...intervals].sort((a, b) => a.from - b.from)) {
+    total += Math.max(0, to - Math.max(from, reach));
+    reach = Math.max(reach, to);
+  }
+  return total;
+}
+
 export const formatSpeedup = (speedup: number | undefined): string =>
   speedup === undefined ? '—' : `${speedup.toFixed(2)}×`;
 

@@ -1,5 +1,6 @@
 // What the run's journal (events.jsonl) tells the report beyond the stories' results: collisions, conflicts,
-// permission denials, what the Librarian shared, the Auditor's checks, the Critic's verdicts and the participants' notes.
+// permission denials, what the Librarian shared, the Auditor's checks, the Critic's verdicts, the participants' notes
+// and the usage-limit pauses.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -29,6 +30,8 @@ export interface JournalFacts {
   };
   /** What participants asked to have said in the PR body, in order. */
   readonly notes: readonly { readonly name: string; readonly text: string }[];
+  /** Each story's usage-limit pauses (epoch ms); `to` is undefined for one the run ended in. */
+  readonly quotaPauses: readonly { readonly storyId: string; readonly from: number; readonly to: number | undefined }[];
 }
 
 export interface CheckFact {
@@ -72,6 +75,10 @@ const lineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.sent'), storyId: z.string(), from: z.string(), kind: z.string() }),
   z.object({ type: z.literal('message.delivered'), latencyMs: z.number() }),
   z.object({ type: z.literal('message.withheld') }),
+  z.object({ type: z.literal('quota.paused'), storyId: z.string(), ts: z.iso.datetime() }),
+  z.object({ type: z.literal('quota.resumed'), storyId: z.string(), ts: z.iso.datetime() }),
+  z.object({ type: z.literal('quota.held'), ts: z.iso.datetime() }),
+  z.object({ type: z.literal('quota.released'), ts: z.iso.datetime() }),
   z.object({
     type: z.literal('knowledge.added'),
     storyId: z.string(),
@@ -108,6 +115,7 @@ export function journalFacts(text: string): JournalFacts {
   const latenciesMs: number[] = [];
   let withheld = 0;
   const notes: JournalFacts['notes'][number][] = [];
+  const quotaPauses: { storyId: string; from: number; to: number | undefined }[] = [];
   for (const line of text.split('\n')) {
     const event = line.trim() === '' ? undefined : parseLine(line);
     if (event?.type === 'collision.warning')
@@ -130,6 +138,18 @@ export function journalFacts(text: string): JournalFacts {
     if (event?.type === 'message.delivered') latenciesMs.push(event.latencyMs);
     if (event?.type === 'message.withheld') withheld += 1;
     if (event?.type === 'participant.note') notes.push({ name: event.name, text: event.text });
+    // The schedule's hold for a quota warning counts as a pause of its own.
+    if (event?.type === 'quota.held') quotaPauses.push({ storyId: '', from: Date.parse(event.ts), to: undefined });
+    if (event?.type === 'quota.released') {
+      const open = quotaPauses.findLast((pause) => pause.storyId === '' && pause.to === undefined);
+      if (open) open.to = Date.parse(event.ts);
+    }
+    if (event?.type === 'quota.paused')
+      quotaPauses.push({ storyId: event.storyId, from: Date.parse(event.ts), to: undefined });
+    if (event?.type === 'quota.resumed') {
+      const open = quotaPauses.findLast((pause) => pause.storyId === event.storyId && pause.to === undefined);
+      if (open) open.to = Date.parse(event.ts);
+    }
   }
   return {
     collisions,
@@ -140,6 +160,7 @@ export function journalFacts(text: string): JournalFacts {
     verdicts,
     messages: { sent, latenciesMs, withheld },
     notes,
+    quotaPauses,
   };
 }
 

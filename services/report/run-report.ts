@@ -1,7 +1,17 @@
 // The run's summary as Markdown: the pull request's title and body, and report.md. Pure: everything comes in.
 import { runStatus } from '../../machines/dag.js';
 import type { StoryStatus } from '../../machines/dag.js';
-import { cell, code, formatCost, formatDuration, formatSpeedup, speedupOf } from './format.js';
+import {
+  cell,
+  code,
+  coveredMs,
+  formatCost,
+  formatDuration,
+  formatPercent,
+  formatSpeedup,
+  speedupOf,
+  utilisationOf,
+} from './format.js';
 import { checksSection, verdictCell } from './checks.js';
 import type { JournalFacts } from './journal.js';
 import { count } from '../words.js';
@@ -43,6 +53,10 @@ export interface ReportInput {
   readonly stories: readonly ReportStory[];
   readonly wallMs: number;
   readonly planMs: number;
+  /** Stories allowed to run at once. */
+  readonly parallel: number;
+  /** Epoch ms the report is made at: a pause the run ended in lasts until then. */
+  readonly endedAt: number;
   readonly facts: JournalFacts;
   /** Story ids whose merged branches were deleted; undefined when they were all kept. */
   readonly deletedBranches: readonly string[] | undefined;
@@ -188,6 +202,10 @@ function notes(facts: JournalFacts): string[] {
   return ['## Notes', '', ...facts.notes.map((n) => `- ${n.text.replace(/\s+/g, ' ').trim()} (${n.name})`)];
 }
 
+function pausedMs(input: ReportInput): number {
+  return coveredMs(input.facts.quotaPauses.map((pause) => ({ from: pause.from, to: pause.to ?? input.endedAt })));
+}
+
 function timing(input: ReportInput, agentMsTotal: number): string[] {
   return [
     '## Timing',
@@ -198,6 +216,8 @@ function timing(input: ReportInput, agentMsTotal: number): string[] {
     `| planning | ${formatDuration(input.planMs)} |`,
     `| agent time, every story and attempt (failed ones too) | ${formatDuration(agentMsTotal)} |`,
     `| speedup (agent time ÷ wall time) | ${formatSpeedup(speedupOf(agentMsTotal, input.wallMs))} |`,
+    `| quota utilisation (agent time ÷ (wall time × parallel ${input.parallel})) | ${formatPercent(utilisationOf(agentMsTotal, input.wallMs, input.parallel))} |`,
+    `| paused for usage limits (no new story started) | ${formatDuration(pausedMs(input))} |`,
   ];
 }
 

@@ -1,6 +1,7 @@
 // The one error type of run-state storage: which file, what went wrong with it, and the underlying cause.
 
-export type StoreErrorReason = 'missing' | 'unreadable' | 'bad-json' | 'invalid' | 'write-failed' | 'bad-name';
+export type StoreErrorReason =
+  'missing' | 'unreadable' | 'bad-json' | 'invalid' | 'write-failed' | 'bad-name' | 'unusable-home';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

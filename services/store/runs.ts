@@ -25,6 +25,9 @@ export const RunOptionsSchema = z.object({
   push: z.boolean(),
   pr: z.boolean(),
   draft: z.boolean().optional(),
+  keepBranches: z.boolean().optional(),
+  /** `--base` as given; the resolved base is the record's `base`. */
+  base: z.string().optional(),
   models: z.object({ planner: z.string(), story: z.string(), critic: z.string(), surgeon: z.string() }),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
@@ -78,13 +81,13 @@ export interface RunListing {
   readonly unreadable: readonly UnreadableRun[];
 }
 
-// A repository that never ran baro has no runs folder, which is the one expected absence.
+// A repository that never ran baro has no runs folder; a home under a file has none either (ensureHome says why).
 const listFoldersIfExists = async (dir: string): Promise<string[]> => {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
+    if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) return [];
     throw new StoreError(
       `Cannot list ${dir}: ${error instanceof Error ? error.message : String(error)}. Check the folder's permissions.`,
       {

@@ -36,13 +36,14 @@ async function startOperator() {
   ).start();
   const replies: OperatorReply[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
-  const inbox = createActor(
+  createActor(
     fromCallback<OperatorReply>(({ receive }) =>
       receive((reply) => {
         replies.push(reply);
         for (const waiter of waiters.filter((w) => replies.length >= w.count)) waiter.resolve();
       }),
     ),
+    { parent: operator, systemId: 'inbox' },
   ).start();
   let sent = 0;
   /** Sends every op at once and resolves with their replies, in the order they came. */
@@ -51,7 +52,7 @@ async function startOperator() {
     const arrived = new Promise<void>((resolve) => waiters.push({ count: from + ops.length, resolve }));
     for (const op of ops) {
       sent += 1;
-      operator.send({ type: 'operator.request', requestId: `r${sent}`, op, replyTo: inbox });
+      operator.send({ type: 'operator.request', requestId: `r${sent}`, op, replyTo: 'inbox' });
     }
     await arrived;
     return replies.slice(from);

@@ -30,9 +30,9 @@ describe('baro --version and --help', () => {
     expect(result.stdout).toMatch(/^\s+run \[options\] \[goal\]/m);
     expect(result.stdout).toMatch(/^\s+doctor \[options\]/m);
     expect(result.stdout).toMatch(/^\s+plan \[options\] <goal>/m);
-    for (const notBuilt of ['resume', 'runs', 'stop']) {
-      expect(result.stdout).not.toMatch(new RegExp(`^\\s+${notBuilt}\\b`, 'm'));
-    }
+    expect(result.stdout).toMatch(/^\s+resume \[options\] \[runId\]/m);
+    expect(result.stdout).toMatch(/^\s+stop \[runId\]/m);
+    expect(result.stdout).toMatch(/^\s+runs \[options\]/m);
     expect(result.stdout).toContain('Claude Code');
     expect(result.stdout).toContain('baro "Add rate limiting to all API endpoints"');
     expect(result.stdout).toContain('baro plan "Add rate limiting to all API endpoints" --out plan.json');

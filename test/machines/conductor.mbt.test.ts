@@ -5,7 +5,7 @@ import type { SnapshotFrom } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import type { ConductorEvent } from '../../machines/conductor.js';
 import type { StoryDef } from '../../machines/types.js';
-import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
+import { NOW, defaultGitAnswer, outcomes, sessionEvent, startRun, story } from './harness.js';
 import type { Harness } from './harness.js';
 
 type Id = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
@@ -138,24 +138,34 @@ const conductorModel = setup({
 
 type ModelSnapshot = SnapshotFrom<typeof conductorModel>;
 
-async function startConductor(): Promise<Harness> {
+async function startConductor(holdMerges = false): Promise<Harness> {
   const h = startRun({
     stories: PLAN,
     parallel: PARALLEL,
     holdSleep: true,
+    holdGit: (op) => holdMerges && (op.kind === 'story.commit' || op.kind === 'story.merge'),
     agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }),
   });
   await h.settle();
   return h;
 }
 
-function driversFor(h: Harness) {
+/** With `merges`, a finished story's commit and merge wait for the driver, which calls `merges.between` before each. */
+function driversFor(h: Harness, merges?: { between: () => Promise<void> }) {
   const act = (what: () => void) => async () => {
     what();
     await h.settle();
   };
-  const finish = (id: Id, outcome: Finish) =>
-    act(() => h.agents.current(id).exit(outcome === 'OK' ? outcomes.ok : outcomes.error));
+  const answerHeld = async () => {
+    await merges?.between();
+    const call = h.git.held();
+    call.answer(defaultGitAnswer(call.op));
+    await h.settle();
+  };
+  const finish = (id: Id, outcome: Finish) => async () => {
+    await act(() => h.agents.current(id).exit(outcome === 'OK' ? outcomes.ok : outcomes.error))();
+    if (merges && outcome === 'OK') for (const _op of ['story.commit', 'story.merge']) await answerHeld();
+  };
   return {
     ...Object.fromEntries(
       PLANNED.concat('F').flatMap((id) =>
@@ -232,6 +242,36 @@ describe('conductor model: every order in which the planned stories can finish',
     it(path.description, async () => {
       const h = await startConductor();
       await path.test({ states: assertionsFor(h), events: driversFor(h) });
+    });
+  }
+});
+
+/** Crashes (persist, restore, RESUME) at every point: before each event, and before each held commit or merge is answered. */
+function crashingEverywhere(h: Harness): ReturnType<typeof driversFor> {
+  const between = async () => {
+    h.crash();
+    await h.settle();
+  };
+  const wrapped = Object.entries(driversFor(h, { between })).map(([type, drive]) => [
+    type,
+    async () => {
+      await between();
+      await drive();
+    },
+  ]);
+  return Object.fromEntries(wrapped) as ReturnType<typeof driversFor>;
+}
+
+// One crash at each point of a path, all in one run: every state the tree can be saved in is restored once.
+describe('conductor model: crash anywhere (persist, restore, RESUME at every point reaches the same outcome)', () => {
+  for (const path of model.getShortestPaths()) {
+    it(`${path.description}, crashed at every point`, async () => {
+      const h = await startConductor(true);
+      await path.test({ states: assertionsFor(h), events: crashingEverywhere(h) });
+      const merges = h.git.calls.filter((call) => call.op.kind === 'story.merge' && call.answered);
+      expect(merges.filter((call) => !(call.answered instanceof Error)).length).toBe(
+        new Set(merges.map((call) => ('storyId' in call.op ? call.op.storyId : ''))).size,
+      );
     });
   }
 });

@@ -294,3 +294,59 @@ describe('conductor: replan', () => {
     expect((await h.done()).outcome?.status).toEqual({ A: 'merged', B: 'merged' });
   });
 });
+
+describe('conductor: a quota warning over the threshold', () => {
+  const resetsAt = NOW / 1000 + 600;
+  const limits = { transientRetries: 2, conflictRounds: 2, reviewRounds: 2, pauseAtUtilization: 0.95 };
+  const warnFirst = (utilization: number) => ({
+    stories: independent(3),
+    parallel: 2,
+    limits,
+    holdSleep: true,
+    agent: (input: { storyId: string }) => ({
+      events: [
+        sessionEvent(input.storyId),
+        ...(input.storyId === 'S1' ? [{ type: 'agent.quota.warning' as const, utilization, resetsAt }] : []),
+      ],
+      hold: true as const,
+    }),
+  });
+
+  it('starts no new story until its reset; the stories already running finish', async () => {
+    const h = startRun(warnFirst(0.97));
+    await h.settle();
+    const until = resetsAt * 1000 + QUOTA_MARGIN_MS;
+    expect(h.conductor().value).toEqual({ running: 'held' });
+    expect(h.emitted('quota.held')).toEqual([{ type: 'quota.held', storyId: 'S1', utilization: 0.97, until }]);
+    expect(h.sleeps.pending().map((s) => s.until)).toEqual([until]);
+
+    h.agents.current('S1').exit(outcomes.ok);
+    h.agents.current('S2').exit(outcomes.ok);
+    await h.settle();
+    expect(h.conductor().context.status).toEqual({ S1: 'merged', S2: 'merged', S3: 'pending' });
+    expect(h.agents.of('S3')).toEqual([]);
+
+    h.sleeps.pending()[0]?.wake();
+    await h.settle();
+    expect(h.emitted('quota.released')).toEqual([{ type: 'quota.released', until }]);
+    h.agents.current('S3').exit(outcomes.ok);
+    const output = await h.done();
+    expect(output.outcome?.status).toEqual({ S1: 'merged', S2: 'merged', S3: 'merged' });
+  });
+
+  it('holds through a crash: restored, it still waits for the same reset', async () => {
+    const h = startRun(warnFirst(0.97));
+    await h.settle();
+    h.crash();
+    await h.settle();
+    expect(h.conductor().value).toEqual({ running: 'held' });
+    expect(h.sleeps.pending().map((s) => s.until)).toEqual([resetsAt * 1000 + QUOTA_MARGIN_MS]);
+  });
+
+  it('does not hold for a warning under the threshold', async () => {
+    const h = startRun(warnFirst(0.8));
+    await h.settle();
+    expect(h.conductor().value).toEqual({ running: 'open' });
+    expect(h.emitted('quota.held')).toEqual([]);
+  });
+});

@@ -1,7 +1,16 @@
 // The real actor tree with fakes of our own actor slots: scripted or test-driven agents, git answers and sleeps.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createActor, fromCallback, fromPromise, toPromise } from 'xstate';
-import type { Actor, ActorRefFrom, AnyActorRef, CallbackActorLogic, EventObject, SnapshotFrom } from 'xstate';
+import type {
+  Actor,
+  ActorRefFrom,
+  AnyActorRef,
+  CallbackActorLogic,
+  EventObject,
+  InspectionEvent,
+  Snapshot,
+  SnapshotFrom,
+} from 'xstate';
 import { computeLevels } from '../../machines/dag.js';
 import { auditorMachine } from '../../machines/auditor.js';
 import type { AuditorEmitted } from '../../machines/auditor.js';
@@ -13,7 +22,7 @@ import type { LibrarianEmitted } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
 import { publisherMachine } from '../../machines/publisher.js';
 import type { PullRequestRequest, ReportRequest } from '../../machines/publish-types.js';
-import { runMachine } from '../../machines/run.js';
+import { RUN_SYSTEM_ID, runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
 import { storyMachine } from '../../machines/story.js';
@@ -209,6 +218,13 @@ export function createGitFake(hold: (op: GitOp) => boolean = () => false) {
     logic,
     calls,
     maxInFlight: () => maxInFlight,
+    /** The calls of a tree that crashed never answer; the restored tree asks again. */
+    abandon() {
+      for (const call of calls.filter((c) => !c.answered)) {
+        call.answered = new Error('abandoned in the crash');
+        inFlight -= 1;
+      }
+    },
     /** Queues answers for the next calls of one op kind (for one story). */
     script(kind: GitOp['kind'], storyId: string | undefined, ...answers: GitAnswer[]) {
       scripts.set(key(kind, storyId), [...(scripts.get(key(kind, storyId)) ?? []), ...answers]);
@@ -269,6 +285,12 @@ const FAKE_REPORT: RunReport = {
   timing: { wallMs: 0, planMs: 0, agentMsTotal: 0 },
 };
 
+/** Every live actor of the tree, the root first. */
+function everyActor(root: AnyActorRef): AnyActorRef[] {
+  const children = Object.values((root.getSnapshot() as { children?: Record<string, AnyActorRef> }).children ?? {});
+  return [root, ...children.flatMap((child) => (child ? everyActor(child) : []))];
+}
+
 /** Starts the real run machine (operator, librarian, sentry, conductor, stories) over the fakes. */
 export function startRun(options: HarnessOptions) {
   let seq = 0;
@@ -303,6 +325,7 @@ export function startRun(options: HarnessOptions) {
         actors: {
           story: storyLogic,
           surgeon: surgeonMachine.provide({ actors: { surgeonTurn: surgeon.logic, sleepUntil: sleeps.logic } }),
+          sleepUntil: sleeps.logic,
           integrationGate: gates.logic,
         },
       }),
@@ -330,7 +353,8 @@ export function startRun(options: HarnessOptions) {
     if (ref.src === 'conductor') conductorRef = ref;
     ref.on('*', (event: Emitted) => log.push({ source: ref.id, seq: sequence(), event }));
   };
-  const actor: Actor<typeof machine> = createActor(machine, {
+  const options_ = {
+    systemId: RUN_SYSTEM_ID,
     input: {
       runId: 'r1',
       goal: 'test',
@@ -347,12 +371,27 @@ export function startRun(options: HarnessOptions) {
       publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
       librarian: {},
     },
-    inspect: (event) => {
+    inspect: (event: InspectionEvent) => {
       activity += 1;
       if (event.type === '@xstate.actor') listen(event.actorRef as AnyActorRef);
     },
-  });
+  };
+  let actor: Actor<typeof machine> = createActor(machine, options_);
   actor.start();
+  /** Persists the whole tree as JSON, stops it (its effects never answer), restores it and sends RESUME to every actor. */
+  const crash = () => {
+    const persisted: unknown = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
+    actor.stop();
+    git.abandon();
+    sleeps.abandon();
+    setups.abandon();
+    audits.abandon();
+    critics.abandon();
+    stories.clear();
+    actor = createActor(machine, { ...options_, snapshot: persisted as Snapshot<unknown> });
+    actor.start();
+    for (const ref of everyActor(actor)) ref.send({ type: 'RESUME' });
+  };
   const storyRef = (id: string): StoryRef => {
     const ref = stories.get(id);
     if (!ref) throw new Error(`story ${id} was never spawned`);
@@ -360,7 +399,10 @@ export function startRun(options: HarnessOptions) {
   };
 
   return {
-    actor,
+    get actor() {
+      return actor;
+    },
+    crash,
     agents,
     git,
     sleeps,

@@ -85,6 +85,7 @@ async function publish(scenario: Scenario = {}) {
       publishing: {
         invoke: {
           id: 'publisher',
+          systemId: 'publisher',
           src: 'publisher',
           input: {
             runId: 'r1',

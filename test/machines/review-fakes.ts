@@ -57,7 +57,13 @@ export function createCriticFake(script: (input: CriticTurnInput) => CriticAnswe
         if (scripted !== undefined) queueMicrotask(() => call.answer(scripted));
       }),
   );
-  return { logic, calls, pending: () => calls.filter((call) => !call.done) };
+  return {
+    logic,
+    calls,
+    pending: () => calls.filter((call) => !call.done),
+    /** The calls of a tree that crashed never answer; the restored tree asks again. */
+    abandon: () => calls.forEach((call) => (call.done = true)),
+  };
 }
 
 interface CheckCall {
@@ -92,5 +98,11 @@ export function createAuditFake(
         if (scripted !== undefined) queueMicrotask(() => call.answer(scripted));
       }),
   );
-  return { listChecks, runCheck, calls, pending: () => calls.filter((call) => !call.done) };
+  return {
+    listChecks,
+    runCheck,
+    calls,
+    pending: () => calls.filter((call) => !call.done),
+    abandon: () => calls.forEach((call) => (call.done = true)),
+  };
 }

@@ -6,11 +6,14 @@ import type { GitOp } from '../../machines/types.js';
 import { defaultGitAnswer, outcomes, sessionEvent, startRun, story } from './harness.js';
 
 /** A stand-in service: answers like the real one (or not at all), and throws on the event `crashOn` picks. */
-function crashingService(crashOn: (event: EventObject) => boolean, answer: (event: EventObject) => void = () => {}) {
-  return fromCallback<EventObject>(({ receive }) =>
+function crashingService(
+  crashOn: (event: EventObject) => boolean,
+  answer: (event: EventObject, system: AnyActorRef['system']) => void = () => {},
+) {
+  return fromCallback<EventObject>(({ receive, system }) =>
     receive((event) => {
       if (crashOn(event)) throw new Error('boom');
-      answer(event);
+      answer(event, system);
     }),
   );
 }
@@ -19,7 +22,7 @@ interface Request extends EventObject {
   readonly storyId?: string;
   readonly requestId?: string;
   readonly op?: GitOp;
-  readonly replyTo?: AnyActorRef;
+  readonly replyTo?: AnyActorRef | string;
 }
 const about = (event: EventObject, type: string, storyId: string) => {
   const request = event as Request;
@@ -29,16 +32,18 @@ const about = (event: EventObject, type: string, storyId: string) => {
 
 const operator = crashingService(
   (event) => about(event, 'operator.request', 'B') && (event as Request).op?.kind === 'story.merge',
-  (event) => {
+  (event, system) => {
     const { requestId, op, replyTo } = event as Request;
-    if (op) replyTo?.send({ type: 'operator.done', requestId, result: defaultGitAnswer(op) });
+    const requester = typeof replyTo === 'string' ? system.get(replyTo) : undefined;
+    if (op) requester?.send({ type: 'operator.done', requestId, result: defaultGitAnswer(op) });
   },
 );
 const librarian = crashingService(
   (event) => about(event, 'librarian.brief.request', 'B'),
   (event) => {
     const { type, storyId, replyTo } = event as Request;
-    if (type === 'librarian.brief.request') replyTo?.send({ type: 'librarian.brief', storyId, brief: '' });
+    if (type === 'librarian.brief.request' && typeof replyTo !== 'string')
+      replyTo?.send({ type: 'librarian.brief', storyId, brief: '' });
   },
 );
 const sentry = crashingService((event) => about(event, 'sentry.touch', 'B'));

@@ -7,7 +7,7 @@ import type { MapHead } from '../../machines/cartographer.js';
 import { conductorMachine } from '../../machines/conductor.js';
 import { operatorMachine } from '../../machines/operator.js';
 import type { RepoMap } from '../../machines/repo-map.js';
-import { runMachine } from '../../machines/run.js';
+import { RUN_SYSTEM_ID, runMachine } from '../../machines/run.js';
 import { storyMachine } from '../../machines/story.js';
 import type { AgentSessionInput, AgentTellEvent } from '../../machines/story-events.js';
 import type { RunEmitted, RunInput } from '../../machines/run.js';
@@ -81,7 +81,7 @@ function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {})
       auditor,
     },
   });
-  const actor = createActor(machine, { input: { ...input, ...given } });
+  const actor = createActor(machine, { systemId: RUN_SYSTEM_ID, input: { ...input, ...given } });
   const emitted: RunEmitted[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();

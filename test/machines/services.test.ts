@@ -13,11 +13,15 @@ import type { GitOp, OperatorReply } from '../../machines/types.js';
 import { createGitFake } from './harness.js';
 import type { GitAnswer } from './harness.js';
 
-/** A started actor that only records what it receives, to stand in for a `replyTo`. */
-function inbox<T extends EventObject>() {
+/** A started actor that only records what it receives, to stand in for a `replyTo`; with `within`, it joins that
+ * actor's system under `systemId`, as a story joins the run's. */
+function inbox<T extends EventObject>(within?: { parent: AnyActorRef; systemId: string }) {
   const received: T[] = [];
-  const ref = createActor(fromCallback<T>(({ receive }) => receive((event) => received.push(event)))).start();
-  return { ref, received };
+  const ref = createActor(
+    fromCallback<T>(({ receive }) => receive((event) => received.push(event))),
+    within,
+  ).start();
+  return { ref, received, systemId: within?.systemId ?? '' };
 }
 
 describe('operator', () => {
@@ -26,19 +30,20 @@ describe('operator', () => {
     const actor = createActor(operatorMachine.provide({ actors: { gitOp: git.logic } }), {
       input: { integrationBranch: 'baro/test' },
     }).start();
-    const request = (requestId: string, op: GitOp, replyTo: AnyActorRef) =>
-      actor.send({ type: 'operator.request', requestId, op, replyTo });
-    return { git, actor, request };
+    const request = (requestId: string, op: GitOp, replyTo: { systemId: string }) =>
+      actor.send({ type: 'operator.request', requestId, op, replyTo: replyTo.systemId });
+    const requester = (systemId: string) => inbox<OperatorReply>({ parent: actor, systemId });
+    return { git, actor, request, requester };
   }
 
   it('runs integration ops one at a time in arrival order, and worktree adds and story-local ops alongside them', async () => {
-    const { git, actor, request } = startOperator();
-    const a = inbox<OperatorReply>();
-    const b = inbox<OperatorReply>();
-    request('a1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a.ref);
-    request('b1', { kind: 'story.merge', storyId: 'B', message: 'Merge B' }, b.ref);
-    request('c1', { kind: 'story.worktree', storyId: 'C' }, b.ref);
-    request('d1', { kind: 'story.commit', storyId: 'D', message: 'D: x' }, b.ref);
+    const { git, actor, request, requester } = startOperator();
+    const a = requester('a');
+    const b = requester('b');
+    request('a1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a);
+    request('b1', { kind: 'story.merge', storyId: 'B', message: 'Merge B' }, b);
+    request('c1', { kind: 'story.worktree', storyId: 'C' }, b);
+    request('d1', { kind: 'story.commit', storyId: 'D', message: 'D: x' }, b);
 
     const running = () =>
       git.calls
@@ -75,13 +80,13 @@ describe('operator', () => {
   };
 
   it('adds worktrees one at a time in arrival order, with commits and merges alongside', async () => {
-    const { git, request } = startOperator();
-    const a = inbox<OperatorReply>();
-    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a.ref);
-    request('w2', { kind: 'story.worktree', storyId: 'W2' }, a.ref);
-    request('w3', { kind: 'story.worktree', storyId: 'W3' }, a.ref);
-    request('c1', { kind: 'story.commit', storyId: 'C1', message: 'C1: x' }, a.ref);
-    request('m1', { kind: 'story.merge', storyId: 'M1', message: 'Merge M1' }, a.ref);
+    const { git, request, requester } = startOperator();
+    const a = requester('a');
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a);
+    request('w2', { kind: 'story.worktree', storyId: 'W2' }, a);
+    request('w3', { kind: 'story.worktree', storyId: 'W3' }, a);
+    request('c1', { kind: 'story.commit', storyId: 'C1', message: 'C1: x' }, a);
+    request('m1', { kind: 'story.merge', storyId: 'M1', message: 'Merge M1' }, a);
     expect(running(git)).toEqual(['W1', 'C1', 'M1']);
 
     await answer(git, 'W1', { kind: 'ok' });
@@ -97,48 +102,48 @@ describe('operator', () => {
   });
 
   it('never runs an integration op that adds or removes worktrees alongside a worktree add', async () => {
-    const { git, request } = startOperator();
-    const a = inbox<OperatorReply>();
-    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a.ref);
-    request('x1', { kind: 'cleanup', merged: ['W0'], failed: [] }, a.ref);
-    request('w2', { kind: 'story.worktree', storyId: 'W2' }, a.ref);
+    const { git, request, requester } = startOperator();
+    const a = requester('a');
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a);
+    request('x1', { kind: 'cleanup', merged: ['W0'], failed: [] }, a);
+    request('w2', { kind: 'story.worktree', storyId: 'W2' }, a);
     // The cleanup waits for the adds already asked for, then holds off the ones asked for after it started.
     expect(running(git)).toEqual(['W1']);
     await answer(git, 'W1', { kind: 'ok' });
     expect(running(git)).toEqual(['W2']);
     await answer(git, 'W2', { kind: 'ok' });
     expect(running(git)).toEqual(['cleanup']);
-    request('w3', { kind: 'story.worktree', storyId: 'W3' }, a.ref);
-    request('m1', { kind: 'push' }, a.ref);
+    request('w3', { kind: 'story.worktree', storyId: 'W3' }, a);
+    request('m1', { kind: 'push' }, a);
     expect(running(git)).toEqual(['cleanup']);
     await answer(git, 'cleanup', { kind: 'ok' });
     expect(running(git)).toEqual(['push', 'W3']);
   });
 
   it('starts no worktree add while the integration worktree is being created', async () => {
-    const { git, request } = startOperator();
-    const a = inbox<OperatorReply>();
-    request('i1', { kind: 'integration.create' }, a.ref);
-    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a.ref);
+    const { git, request, requester } = startOperator();
+    const a = requester('a');
+    request('i1', { kind: 'integration.create' }, a);
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, a);
     expect(running(git)).toEqual(['integration.create']);
     await answer(git, 'integration.create', { kind: 'ok' });
     expect(running(git)).toEqual(['W1']);
   });
 
   it('answers a failed story-local op with operator.failed', async () => {
-    const { git, request } = startOperator();
-    const a = inbox<OperatorReply>();
-    request('a1', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a.ref);
+    const { git, request, requester } = startOperator();
+    const a = requester('a');
+    request('a1', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a);
     git.held().answer(new Error('index.lock exists'));
     await flush();
     expect(a.received).toEqual([{ type: 'operator.failed', requestId: 'a1', message: 'index.lock exists' }]);
   });
 
   it('turns a failed op into operator.failed with its message and goes on with the queue', async () => {
-    const { git, request } = startOperator();
-    const a = inbox<OperatorReply>();
-    request('a1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a.ref);
-    request('a2', { kind: 'push' }, a.ref);
+    const { git, request, requester } = startOperator();
+    const a = requester('a');
+    request('a1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a);
+    request('a2', { kind: 'push' }, a);
 
     git.held().answer(new Error('merge failed: index.lock exists'));
     await flush();
@@ -152,16 +157,44 @@ describe('operator', () => {
   });
 
   it('takes a request that arrives mid-op only after the op in hand', async () => {
-    const { git, request } = startOperator();
-    const a = inbox<OperatorReply>();
-    request('a1', { kind: 'integration.create' }, a.ref);
+    const { git, request, requester } = startOperator();
+    const a = requester('a');
+    request('a1', { kind: 'integration.create' }, a);
     const first = git.held();
-    request('a2', { kind: 'push' }, a.ref);
+    request('a2', { kind: 'push' }, a);
     expect(git.calls).toHaveLength(1);
 
     first.answer({ kind: 'ok' });
     await flush();
     expect(git.held().op).toEqual({ kind: 'push' });
+  });
+
+  it('does a request re-sent while it is queued or running once, and answers its requester by systemId', async () => {
+    const { git, actor, request, requester } = startOperator();
+    const a = requester('story:A');
+    request('m1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a);
+    request('m1', { kind: 'story.merge', storyId: 'A', message: 'Merge A' }, a);
+    request('c1', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a);
+    request('c1', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a);
+    expect(git.calls.map((call) => call.op.kind)).toEqual(['story.merge', 'story.commit']);
+    expect(actor.getSnapshot().context.integration.map((r) => r.requestId)).toEqual(['m1']);
+
+    for (const call of git.calls)
+      call.answer(
+        call.op.kind === 'story.merge' ? { kind: 'merged', sha: 'm' } : { kind: 'committed', sha: 'c', files: ['x'] },
+      );
+    await flush();
+    expect(a.received.map((reply) => reply.requestId).sort()).toEqual(['c1', 'm1']);
+    expect(git.calls).toHaveLength(2);
+  });
+
+  it('drops the answer of a requester that is gone', async () => {
+    const { git, actor, request } = startOperator();
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, { systemId: 'story:gone' });
+    git.held().answer({ kind: 'ok' });
+    await flush();
+    expect(actor.getSnapshot().status).toBe('active');
+    expect(actor.getSnapshot().context.worktrees).toEqual([]);
   });
 });
 

@@ -392,3 +392,26 @@ describe('story model: coverage', () => {
     expect(new Set(steps.map((step) => step.event.type))).toEqual(new Set(['xstate.init', ...storyModel.events]));
   });
 });
+
+/** The drivers with a crash (persist, restore, RESUME) before every event: the path must not notice. */
+function crashingBeforeEach(h: Harness): ReturnType<typeof driversFor> {
+  const wrapped = Object.entries(driversFor(h)).map(([type, drive]) => [
+    type,
+    async () => {
+      h.crash();
+      await h.settle();
+      await drive();
+    },
+  ]);
+  return Object.fromEntries(wrapped) as ReturnType<typeof driversFor>;
+}
+
+// One crash before each step of a path, all in one run: every state a story can be saved in is restored once.
+describe('story model: crash anywhere (persist, restore, RESUME before every step reaches the same outcome)', () => {
+  for (const path of model.getShortestPaths()) {
+    it(`${path.description}, crashed before every event`, async () => {
+      const h = await startStory();
+      await path.test({ states: assertionsFor(h), events: crashingBeforeEach(h) });
+    });
+  }
+});

@@ -173,6 +173,19 @@ describe('story: usage limits', () => {
     expect(output.outcome?.status).toEqual({ S1: 'merged' });
   });
 
+  it('waits the configured margin past the reset (quota.marginSeconds)', async () => {
+    const resetsAt = NOW / 1000 + 3600;
+    const h = startRun({
+      stories: [story('S1')],
+      limits: { transientRetries: 2, conflictRounds: 2, reviewRounds: 2, quotaMarginMs: 5000 },
+      holdSleep: true,
+      agent: (_input, n) => (n === 1 ? { outcome: outcomes.usageLimit(resetsAt) } : { outcome: outcomes.ok }),
+    });
+    await h.settle();
+
+    expect(h.sleeps.pending().map((s) => s.until)).toEqual([resetsAt * 1000 + 5000]);
+  });
+
   it('probes again after QUOTA_PROBE_MS when the limit gave no reset time', async () => {
     const h = startRun({
       stories: [story('S1')],

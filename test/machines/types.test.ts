@@ -56,7 +56,7 @@ describe('provided logic fits the actor slots', () => {
     expectTypeOf<ReturnType<typeof plannerTurnLogic>>().toExtend<NonNullable<PlannerSlots['plannerTurn']>>();
     expectTypeOf<ReturnType<typeof sleepUntilLogic>>().toExtend<NonNullable<PlannerSlots['sleepUntil']>>();
     expectTypeOf<ReturnType<typeof provideCartographer>>().toExtend<NonNullable<RunSlots['cartographer']>>();
-    expectTypeOf<typeof nameBranchLogic>().toExtend<NonNullable<RunSlots['nameBranch']>>();
+    expectTypeOf<ReturnType<typeof nameBranchLogic>>().toExtend<NonNullable<RunSlots['nameBranch']>>();
   });
 
   it('accepts fakes of the same shape, and a provided story machine in the conductor', () => {

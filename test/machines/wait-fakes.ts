@@ -28,7 +28,13 @@ export function createSleepFake(hold: boolean) {
         if (!hold) queueMicrotask(sleep.wake);
       }),
   );
-  return { logic, sleeps, pending: () => sleeps.filter((sleep) => !sleep.done) };
+  return {
+    logic,
+    sleeps,
+    pending: () => sleeps.filter((sleep) => !sleep.done),
+    /** The sleeps of a tree that crashed never end; the restored tree sleeps again. */
+    abandon: () => sleeps.forEach((sleep) => (sleep.done = true)),
+  };
 }
 
 interface SetupCall {
@@ -56,5 +62,10 @@ export function createSetupFake(hold: boolean) {
         if (!hold) queueMicrotask(() => call.answer({ kind: 'ok' }));
       }),
   );
-  return { logic, calls, pending: () => calls.filter((call) => !call.done) };
+  return {
+    logic,
+    calls,
+    pending: () => calls.filter((call) => !call.done),
+    abandon: () => calls.forEach((call) => (call.done = true)),
+  };
 }

@@ -193,4 +193,29 @@ describe('runSession against the fake claude', () => {
     expect(result.outcome).toMatchObject({ kind: 'killed', signal: 'SIGKILL' });
     expect(result.exitCode).toBeUndefined();
   });
+
+  it('stops an agent silent for longer than idleMs, with its group, as a transient failure', async () => {
+    let pid: number | undefined;
+    const steps = [{ say: 'working' }, { sleep: 60_000 }];
+    const opts = options(
+      { scripts: [{ steps }] },
+      {
+        idleMs: 300,
+        killGraceMs: 1000,
+        onSpawn: (spawned) => {
+          pid = spawned;
+        },
+      },
+    );
+    const result = await runSession(opts);
+    expect(result.outcome).toMatchObject({ kind: 'transient', status: null });
+    expect(result.outcome.kind === 'transient' ? result.outcome.text : '').toContain('printed nothing for');
+    expect(await goneWithGroup(pid ?? 0)).toBe(true);
+  });
+
+  it('lets an agent that keeps talking run past idleMs', async () => {
+    const steps = [{ say: 'one' }, { sleep: 100 }, { say: 'two' }, { sleep: 100 }, { say: 'three' }];
+    const result = await runSession(options({ scripts: [{ steps }] }, { idleMs: 60_000 }));
+    expect(result.outcome.kind).toBe('ok');
+  });
 });

@@ -93,9 +93,10 @@ describe('baro.config.json', () => {
       allowedTools: [],
       maxTurns: 9,
       maxBudgetUsd: undefined,
+      idleMinutes: 20,
     });
     expect(settings.worktree).toEqual({ setup: [], copy: [] });
-    expect(keysNotActedOn(EXAMPLE as never)).toEqual(['quota']);
+    expect(keysNotActedOn(EXAMPLE as never)).toEqual([]);
   });
 
   it('lets options typed on the command line win over the file, and the file over the defaults', () => {

@@ -35,6 +35,8 @@ const input = (extra: Partial<ReportInput> = {}): ReportInput => ({
   stories: [story('A'), story('B'), story('C')],
   wallMs: 2000,
   planMs: 0,
+  parallel: 3,
+  endedAt: 1_700_000_002_000,
   facts: journalFacts(''),
   deletedBranches: ['A', 'B', 'C'],
   rebased: false,
@@ -84,6 +86,30 @@ describe('buildRunReport', () => {
     expect(report.body).toContain('| planning | 1.5 s |');
     expect(report.body).toContain('| agent time, every story and attempt (failed ones too) | 12.0 s |');
     expect(report.body).toContain('| speedup (agent time ÷ wall time) | 2.00× |');
+  });
+
+  it('shows quota utilisation, agent time ÷ (wall time × parallel), and the time new starts were paused', () => {
+    const at = (ms: number) => new Date(1_700_000_000_000 + ms).toISOString();
+    const journal = [
+      { type: 'quota.paused', ts: at(1000), storyId: 'A', until: 0, limitKind: 'five_hour' },
+      { type: 'quota.paused', ts: at(2000), storyId: 'B', until: 0, limitKind: 'five_hour' },
+      { type: 'quota.resumed', ts: at(4000), storyId: 'A' },
+      { type: 'quota.resumed', ts: at(5000), storyId: 'B' },
+      { type: 'quota.paused', ts: at(9000), storyId: 'C', until: 0, limitKind: 'five_hour' },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    const report = buildRunReport(
+      input({
+        stories: [story('A', { agentMs: 3000 }), story('B', { agentMs: 5000 }), story('C', { agentMs: 4000 })],
+        wallMs: 6000,
+        parallel: 4,
+        endedAt: 1_700_000_010_000,
+        facts: journalFacts(journal),
+      }),
+    );
+    expect(report.body).toContain('| quota utilisation (agent time ÷ (wall time × parallel 4)) | 50% |');
+    expect(report.body).toContain('| paused for usage limits (no new story started) | 5.0 s |');
   });
 
   it('a partial run is a checkpoint that says what is missing and where failed work is kept', () => {
@@ -264,6 +290,7 @@ describe('writeReport', () => {
         planMs: () => 4000,
         paths: { reportMd: join(dir, 'report.md'), eventsJsonl: join(dir, 'events.jsonl') },
         storyBranch: (id) => `baro-stories/r1/${id}`,
+        parallel: 2,
         now: () => 1_025_000,
       },
       {

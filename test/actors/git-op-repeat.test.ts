@@ -1,0 +1,91 @@
+// Git operations asked again after a restore (their answer lost in the crash): checked against the repository, not redone.
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createActor, toPromise } from 'xstate';
+import { gitOpLogic } from '../../actors/git-op.js';
+import type { GitOp, GitOpResult } from '../../machines/types.js';
+import { runPaths } from '../../services/store/paths.js';
+import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+
+useGitSandbox();
+
+const BRANCH = 'baro/repeat';
+
+async function setUp() {
+  const repo = await makeTempRepo();
+  const paths = runPaths({ home: join(dirname(repo), 'home'), repoRoot: repo, runId: 'repeat' });
+  const storyBranch = (storyId: string) => `baro-stories/repeat/${storyId}`;
+  const deps = {
+    repoRoot: repo,
+    paths,
+    storyBranch,
+    baseSha: await git(repo, 'rev-parse', 'HEAD'),
+    remote: undefined,
+    identity: [],
+  };
+  let logic = gitOpLogic(deps);
+  const perform = (op: GitOp): Promise<GitOpResult> =>
+    toPromise(createActor(logic, { input: { op, branch: BRANCH } }).start());
+  await perform({ kind: 'integration.create' });
+  /** A restored process: the same repository, a new Operator with an empty worktree pool. */
+  const restart = () => {
+    logic = gitOpLogic(deps);
+  };
+  return { repo, paths, perform, restart };
+}
+
+describe('git operations asked again', () => {
+  it('a merge asked again answers with the merge already made, and makes no second one', async () => {
+    const { paths, perform } = await setUp();
+    await perform({ kind: 'story.worktree', storyId: 'A' });
+    await writeFile(join(paths.storyWorktree('A'), 'a.txt'), 'a\n');
+    await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
+    const first = await perform({ kind: 'story.merge', storyId: 'A', message: 'Merge A' });
+    await perform({ kind: 'story.worktree', storyId: 'B' });
+    await writeFile(join(paths.storyWorktree('B'), 'b.txt'), 'b\n');
+    await perform({ kind: 'story.commit', storyId: 'B', message: 'B: b' });
+    await perform({ kind: 'story.merge', storyId: 'B', message: 'Merge B' });
+
+    const again = await perform({ kind: 'story.merge', storyId: 'A', message: 'Merge A' });
+
+    expect(first).toMatchObject({ kind: 'merged' });
+    expect(again).toEqual(first);
+    const merges = await git(paths.integrationWorktree, 'log', '--merges', '--format=%s', BRANCH);
+    expect(merges.split('\n')).toEqual(['Merge B', 'Merge A']);
+  });
+
+  it('a commit asked again after its story merged still names the story’s files, so the story goes on to merge', async () => {
+    const { paths, perform } = await setUp();
+    await perform({ kind: 'story.worktree', storyId: 'A' });
+    await writeFile(join(paths.storyWorktree('A'), 'a.txt'), 'a\n');
+    const committed = await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
+    await perform({ kind: 'story.merge', storyId: 'A', message: 'Merge A' });
+
+    const again = await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
+
+    expect(again).toEqual(committed);
+  });
+
+  it('a worktree asked again after a restart is the pooled one the story already took, not a second one', async () => {
+    const { paths, perform, restart } = await setUp();
+    await perform({ kind: 'story.worktree', storyId: 'A' });
+    await writeFile(join(paths.storyWorktree('A'), 'a.txt'), 'a\n');
+    await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
+    await perform({ kind: 'story.merge', storyId: 'A', message: 'Merge A' });
+    await perform({
+      kind: 'story.release',
+      storyId: 'A',
+      worktree: paths.storyWorktree('A'),
+      outcome: 'merged',
+      reason: '',
+    });
+    const taken = await perform({ kind: 'story.worktree', storyId: 'B' });
+    expect(taken).toEqual({ kind: 'worktree', path: paths.storyWorktree('A') });
+
+    restart();
+    const again = await perform({ kind: 'story.worktree', storyId: 'B' });
+
+    expect(again).toEqual(taken);
+  });
+});
