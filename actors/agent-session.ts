@@ -151,7 +151,9 @@ export function agentSessionLogic(deps: AgentDeps) {
       if (!controller.signal.aborted) sendBack(event);
     };
     const live = createLiveChannel(send);
-    receive((event) => live.tell(event.message));
+    receive((event) => {
+      if (event.type === 'agent.tell') live.tell(event.message);
+    });
     const bash = watchBashEdits(deps, cwd, (paths) => {
       send({ type: 'agent.touch', paths });
       send({ type: 'agent.tool', observation: bashEditObservation(input.storyId, cwd, paths) });
