@@ -151,7 +151,9 @@ export function agentSessionLogic(deps: AgentDeps) {
       if (!controller.signal.aborted) sendBack(event);
     };
     const live = createLiveChannel(send);
-    receive((event) => live.tell(event.message));
+    receive((event) => {
+      if (event.type === 'agent.tell') live.tell(event.message);
+    });
     const bash = watchBashEdits(deps, cwd, (paths) => {
       send({ type: 'agent.touch', paths });
       send({ type: 'agent.tool', observation: bashEditObservation(input.storyId, cwd, paths) });
@@ -166,7 +168,8 @@ export function agentSessionLogic(deps: AgentDeps) {
     const rawLogPath = deps.paths.attemptLog(input.storyId, input.attempt);
     const turn = async () => {
       // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over.
-      const prior = await priorTurn(rawLogPath);
+      // A story a replan sends back starts its attempts again: its old log is no interrupted turn.
+      const prior = input.purpose === 'guided' ? undefined : await priorTurn(rawLogPath);
       if (prior)
         send({ type: 'agent.restored', how: prior.sessionId ? 'continued' : 'restarted', sessionId: prior.sessionId });
       const sessionId = prior?.sessionId ?? input.sessionId;

@@ -55,10 +55,12 @@ export interface RunIo {
 
 export type RunTree = ReturnType<typeof provideRun>;
 
-/** Every live actor of the tree, the root first. */
+/** Every live machine actor of the tree, the root first: callbacks and promises know no RESUME. */
 function actorsOf(root: AnyActorRef): AnyActorRef[] {
   const children = Object.values((root.getSnapshot() as { children?: Record<string, AnyActorRef> }).children ?? {});
-  return [root, ...children.flatMap((child) => (child ? actorsOf(child) : []))];
+  const logic = (root as { logic?: object }).logic;
+  const machine = logic !== undefined && 'root' in logic;
+  return [...(machine ? [root] : []), ...children.flatMap((child) => (child ? actorsOf(child) : []))];
 }
 
 export async function driveRun(input: {
