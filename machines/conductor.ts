@@ -1,6 +1,6 @@
 // The Conductor: runs the plan level by level, at most `parallel` stories at once, survives story crashes, and
 // between levels runs the integration gate and applies the Surgeon's replans.
-import { assign, emit, enqueueActions, fromPromise, sendTo, setup, stopChild } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, fromPromise, sendTo, setup, stopChild } from 'xstate';
 import { levelSettled, nextLevel, propagateFailure, writeOverlaps } from './dag.js';
 import {
   applyProposal,
@@ -195,15 +195,20 @@ export const conductorMachine = setup({
         ...withoutStory(context, crash.storyId),
       };
     }),
-    hold: enqueueActions(({ event, enqueue }) => {
-      if (event.type !== 'story.quota.warning') return;
-      enqueue.assign({ heldUntil: event.until });
-      enqueue.emit({ type: 'quota.held', storyId: event.storyId, utilization: event.utilization, until: event.until });
+    recordHold: assign({
+      heldUntil: ({ context, event }) => (event.type === 'story.quota.warning' ? event.until : context.heldUntil),
     }),
-    release: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit({ type: 'quota.released', until: context.heldUntil ?? 0 });
-      enqueue.assign({ heldUntil: undefined });
+    emitHeld: emit(({ event }) => {
+      assertEvent(event, 'story.quota.warning');
+      return {
+        type: 'quota.held' as const,
+        storyId: event.storyId,
+        utilization: event.utilization,
+        until: event.until,
+      };
     }),
+    emitReleased: emit(({ context }) => ({ type: 'quota.released' as const, until: context.heldUntil ?? 0 })),
+    forgetHold: assign({ heldUntil: undefined }),
     pause: assign({
       paused: ({ context, event }) =>
         event.type === 'story.quota.paused' ? { ...context.paused, [event.storyId]: event.until } : context.paused,
@@ -307,10 +312,15 @@ export const conductorMachine = setup({
             id: 'quotaHold',
             src: 'sleepUntil',
             input: ({ context }) => ({ until: context.heldUntil ?? 0 }),
-            onDone: { target: 'open', actions: 'release' },
+            onDone: { target: 'open', actions: ['emitReleased', 'forgetHold'] },
           },
           on: {
-            'story.quota.warning': { guard: 'warningOverThreshold', target: 'held', reenter: true, actions: 'hold' },
+            'story.quota.warning': {
+              guard: 'warningOverThreshold',
+              target: 'held',
+              reenter: true,
+              actions: ['recordHold', 'emitHeld'],
+            },
           },
         },
         // A story waits for a usage-limit reset: no new story starts until every paused one resumed.
@@ -332,7 +342,7 @@ export const conductorMachine = setup({
         'story.slot.requested': { actions: 'queueForSlot' },
         'story.quota.paused': { target: '.paused', actions: 'pause' },
         'story.quota.resumed': { actions: 'unpause' },
-        'story.quota.warning': { guard: 'warningOverThreshold', actions: 'hold' },
+        'story.quota.warning': { guard: 'warningOverThreshold', actions: ['recordHold', 'emitHeld'] },
         'conductor.replan': { guard: 'replanApplies', actions: 'applyReplan' },
         // A restored Conductor looks for free slots again: eventless transitions follow any event.
         RESUME: {},
