@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseVersion, runDoctorChecks } from '../../services/doctor.js';
+import { runDoctorChecks } from '../../services/doctor.js';
+import { parseVersion } from '../../services/doctor-probe.js';
 import type { Check, CheckId, DoctorInput } from '../../services/doctor.js';
 
 let root: string;
