@@ -2,7 +2,7 @@
 import { fromPromise } from 'xstate';
 import { auditorMachine } from '../machines/auditor.js';
 import type { AuditTarget, VerifyResult } from '../machines/types.js';
-import { revParse } from '../services/git/repo.js';
+import { readHead } from '../services/git/git-dir.js';
 import { portEnv } from '../services/story-port.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { verificationCommands } from '../services/verify/commands.js';
@@ -49,7 +49,7 @@ export function provideAuditor(deps: AuditorDeps) {
       signal,
     });
   const checkIntegration = async (input: { target: AuditTarget; command: string }, signal: AbortSignal) => {
-    const key = `${await revParse(deps.paths.integrationWorktree, 'HEAD')} ${input.command}`;
+    const key = `${(await readHead(deps.paths.integrationWorktree)).sha} ${input.command}`;
     const known = onIntegration.get(key);
     if (known !== undefined) return known;
     const running = check(input, signal);

@@ -1,11 +1,12 @@
-// One Critic call: the story's diff read from its worktree, the prompt built, a tool-less Claude turn, the verdict read.
+// One Critic call: the story's diff as its commit kept it, the prompt, a tool-less Claude turn, the verdict read.
 import { join } from 'node:path';
 import { fromPromise } from 'xstate';
 import type { CriticTurnInput, CriticTurnOutput } from '../machines/critic.js';
 import { readCriticAnswer } from '../services/critic-answer.js';
 import { criticPrompt, VERDICT_JSON_SCHEMA } from '../services/critic-prompt.js';
-import { patchBetween } from '../services/git/history.js';
-import { revParse } from '../services/git/repo.js';
+import { readHead } from '../services/git/git-dir.js';
+import { changesBetween } from '../services/git/history.js';
+import { changesFile, savedChanges } from '../services/story-changes.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { claudeTurn } from './claude-turn.js';
 import type { TurnDeps } from './claude-turn.js';
@@ -21,8 +22,11 @@ const CRITIC_MAX_TURNS = 4;
 export function criticTurnLogic(deps: CriticDeps) {
   return fromPromise<CriticTurnOutput, CriticTurnInput>(async ({ input, signal }) => {
     const cwd = input.worktree ?? deps.paths.storyWorktree(input.storyId);
-    const integrationHead = await revParse(deps.paths.integrationWorktree, 'HEAD');
-    const diff = await patchBetween({ cwd, base: integrationHead, head: 'HEAD' });
+    // The patch the story's commit kept; asked of git only when that file is about another commit, or gone.
+    const head = (await readHead(cwd)).sha;
+    const diff =
+      (await savedChanges(changesFile(deps.paths.storyDir(input.storyId)), head)) ??
+      (await changesBetween({ cwd, base: (await readHead(deps.paths.integrationWorktree)).sha, head }));
     const output = await claudeTurn(
       deps,
       {

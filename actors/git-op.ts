@@ -4,7 +4,8 @@ import type { GitOp, GitOpInput, GitOpResult } from '../machines/types.js';
 import { returnToBranch } from '../services/git/branch.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
-import { changedFiles, mergeCommitOf } from '../services/git/history.js';
+import { changedFiles, changesBetween, mergeCommitOf } from '../services/git/history.js';
+import { readHead } from '../services/git/git-dir.js';
 import { mergeNoFf } from '../services/git/merge.js';
 import { continueRebase, rebaseOnto } from '../services/git/rebase.js';
 import { catchUpWithRemote, pushRunBranch } from '../services/git/push.js';
@@ -13,6 +14,7 @@ import { revParse } from '../services/git/repo.js';
 import { deleteMergedBranches } from '../services/git/story-branches.js';
 import { addWorktree } from '../services/git/worktree.js';
 import type { RunPaths } from '../services/store/paths.js';
+import { changesFile, saveChanges } from '../services/story-changes.js';
 import { giveBackWorktree, letGoOfWorktrees, takeWorktree } from './story-worktrees.js';
 import { createWorktreePool } from './worktree-pool.js';
 import type { WorktreePool } from './worktree-pool.js';
@@ -52,13 +54,14 @@ async function mergeStory(deps: GitDeps, branch: string, storyId: string, cwd: s
       message,
       identity: deps.identity,
     });
-  const before = await revParse(deps.paths.integrationWorktree, 'HEAD');
+  const integrationHead = async () => (await readHead(deps.paths.integrationWorktree)).sha;
+  const before = await integrationHead();
   const first = await merge();
   // git's "Already up to date" (asked again after a crash): the answer names the merge that did it, never a new one.
   if (first.status === 'merged' && first.sha === before)
     return { kind: 'merged', sha: (await mergedAlready(deps, storyId))?.sha ?? first.sha } as const;
   if (first.status === 'merged') return { kind: 'merged', sha: first.sha } as const;
-  const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
+  const onto = await integrationHead();
   const rebased = await rebaseOnto({ cwd, onto: branch });
   if (rebased.status === 'conflict') return { kind: 'conflict', files: rebased.files, onto } as const;
   const second = await merge();
@@ -67,7 +70,7 @@ async function mergeStory(deps: GitDeps, branch: string, storyId: string, cwd: s
     : ({ kind: 'conflict', files: second.files, onto } as const);
 }
 
-/** Commits what the agent left and names the files the story's branch changes; 3 git processes when all is well. */
+/** Commits what the agent left, names the files its branch changes and keeps its patch for the Critic: 3 git processes. */
 async function commitStory(deps: GitDeps, branch: string, storyId: string, cwd: string, message: string) {
   const pending = await unfinishedOperation(cwd);
   // Committing now would conclude it, conflict markers and all.
@@ -78,7 +81,9 @@ async function commitStory(deps: GitDeps, branch: string, storyId: string, cwd: 
   const committed = await commitAll({ cwd, message, identity: deps.identity });
   // baro merges the story branch: work committed on another branch or a detached HEAD must be on it.
   if (committed.branch !== deps.storyBranch(storyId)) await returnToBranch({ cwd, branch: deps.storyBranch(storyId) });
-  const files = await changedFiles({ cwd, base: branch, head: 'HEAD' });
+  const changes = await changesBetween({ cwd, base: branch, head: 'HEAD' });
+  await saveChanges(changesFile(deps.paths.storyDir(storyId)), (await readHead(cwd)).sha, changes);
+  const { files } = changes;
   // Asked again after the story merged (the answers lost in a crash): its files are in the merge, not gone.
   const merged = files.length === 0 && !committed.committed ? await mergedAlready(deps, storyId) : undefined;
   return { kind: 'committed', sha: committed.sha, files: merged?.files ?? files } as const;
@@ -97,6 +102,7 @@ async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: str
         path: deps.paths.integrationWorktree,
         branch,
         startPoint: deps.baseSha,
+        branchExists: true,
       });
       return { kind: 'ok' };
     case 'story.worktree':
@@ -109,7 +115,7 @@ async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: str
       return mergeStory(deps, branch, op.storyId, worktreeOf(deps, op), op.message);
     case 'story.continue': {
       const cwd = worktreeOf(deps, op);
-      const onto = await revParse(deps.paths.integrationWorktree, 'HEAD');
+      const onto = (await readHead(deps.paths.integrationWorktree)).sha;
       const continued = await continueRebase({ cwd });
       if (continued.status === 'unresolved') return { kind: 'unresolved', files: continued.files, onto };
       if (continued.status === 'conflict') return { kind: 'conflict', files: continued.files, onto };

@@ -1,5 +1,6 @@
 // The Bash allowlist for unattended agents: the project's own commands and read-only or committing git, never push.
 import type { ToolCall } from './claude/events.js';
+import type { ProjectDetection } from './project/detect.js';
 import { detectInWorktree } from './project/worktree.js';
 
 const SAFE_GIT = ['git status', 'git diff', 'git log', 'git show', 'git add', 'git commit'];
@@ -29,8 +30,12 @@ export function allowedToolsFor(commands: readonly string[]): string[] {
 }
 
 /** The rules for the project in repoDir's working tree: its checks, installs and package scripts, and `verify.commands`. */
-export async function defaultAllowedTools(repoDir: string, verifyCommands: readonly string[] = []): Promise<string[]> {
-  return allowedToolsFor([...(await detectInWorktree(repoDir)).runnable, ...verifyCommands]);
+export async function defaultAllowedTools(
+  repoDir: string,
+  verifyCommands: readonly string[] = [],
+  detection?: Promise<ProjectDetection>,
+): Promise<string[]> {
+  return allowedToolsFor([...(await (detection ?? detectInWorktree(repoDir))).runnable, ...verifyCommands]);
 }
 
 /** A denied call as the permission rule that would have allowed it: `Bash(make lint)`, `Edit(src/a.ts)`, `WebFetch`. */

@@ -7,6 +7,7 @@ import type { RunSettings } from '../../services/config/settings.js';
 import { identityArgs } from '../../services/git/commit.js';
 import { committedPaths, worktreeChanges } from '../../services/git/worktree-changes.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
+import { detectInWorktree } from '../../services/project/worktree.js';
 import { storyPorts } from '../../services/story-port.js';
 import { verificationCommands } from '../../services/verify/commands.js';
 import { SETUP_TIMEOUT_MS } from '../../services/worktree-setup.js';
@@ -30,10 +31,11 @@ export async function runtimeDeps(input: {
   const portOf = storyPorts(run.plan?.stories.map((story) => story.id) ?? []);
   const bin = resolveClaudeBin(env);
   const turnDeps = { runId: record.runId, bin, baseEnv: env, runSession, now: Date.now };
-  // Each waits for git or the disk: at once.
+  // Each waits for git or the disk: at once, and one look at the project serves both lists of commands.
+  const project = detectInWorktree(run.repoDir);
   const [allowedTools, checks, identity] = await Promise.all([
-    defaultAllowedTools(run.repoDir, settings.verify.commands),
-    verificationCommands(run.repoDir, settings.verify.commands),
+    defaultAllowedTools(run.repoDir, settings.verify.commands, project),
+    verificationCommands(run.repoDir, settings.verify.commands, project),
     identityArgs(run.repoDir),
   ]);
   return {

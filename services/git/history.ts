@@ -37,14 +37,46 @@ export async function changedFiles({ cwd, base, head }: Range): Promise<string[]
   return splitNul(output.stdout);
 }
 
-/** What head changed since it left base, as a patch with a summary of files above it (one git process). */
-export async function patchBetween({ cwd, base, head }: Range): Promise<{ stat: string; patch: string }> {
-  const args = ['diff', '--no-color', '--no-ext-diff', '--find-renames', '--stat=120', '--patch', `${base}...${head}`];
-  const output = await git(cwd, args, `check that '${base}' and '${head}' exist`);
-  // The summary comes first; the patch starts at the first file header.
-  const start = output.search(/^diff --git /m);
-  if (start < 0) return { stat: output, patch: '' };
-  return { stat: output.slice(0, start).trim(), patch: output.slice(start) };
+export interface Changes {
+  /** Every path changed; a rename counts as its old and its new path. */
+  readonly files: readonly string[];
+  /** git's summary of files above the patch. */
+  readonly stat: string;
+  readonly patch: string;
+}
+
+/** Reads `--raw -z` records (`:modes shas STATUS\0path\0`, two paths for a rename or copy) from the start of output. */
+function rawRecords(output: string): { files: string[]; end: number } {
+  const files: string[] = [];
+  let at = 0;
+  const field = (): string => {
+    const nul = output.indexOf('\0', at);
+    const end = nul < 0 ? output.length : nul;
+    const text = output.slice(at, end);
+    at = end + 1;
+    return text;
+  };
+  while (output.startsWith(':', at)) {
+    const status = field().split(' ').at(-1) ?? '';
+    const paths = status.startsWith('R') || status.startsWith('C') ? 2 : 1;
+    for (let i = 0; i < paths; i += 1) files.push(field());
+  }
+  return { files: [...new Set(files)].sort(), end: Math.min(at, output.length) };
+}
+
+/**
+ * What head changed since it left base (`base...head`): the paths, and the patch with its summary above it, in one git
+ * process — the story's commit needs the paths and the Critic the patch.
+ */
+export async function changesBetween({ cwd, base, head }: Range): Promise<Changes> {
+  const args = ['diff', '--no-color', '--no-ext-diff', '--find-renames', '--raw', '-z', '--stat=120', '--patch'];
+  const output = await git(cwd, [...args, `${base}...${head}`], `check that '${base}' and '${head}' exist`);
+  const { files, end } = rawRecords(output);
+  // After the records: the summary, a NUL, then the patch.
+  const rest = output.slice(end);
+  const nul = rest.indexOf('\0');
+  const stat = (nul < 0 ? rest : rest.slice(0, nul)).trim();
+  return { files, stat, patch: nul < 0 ? '' : rest.slice(nul + 1) };
 }
 
 /** The merge commit on head that brought `tip` in (the first merge after it on the ancestry path), if any. */

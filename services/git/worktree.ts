@@ -66,6 +66,8 @@ export interface AddWorktreeInput {
   readonly branch: string;
   /** Where a new branch starts; ignored when the branch already exists. */
   readonly startPoint: string;
+  /** The caller made the branch already (a run branch is claimed first): checked out as it is, no failed `-b` first. */
+  readonly branchExists?: boolean;
 }
 
 export interface AddedWorktree {
@@ -81,7 +83,8 @@ export interface AddedWorktree {
  * does, and returns an existing worktree on that branch unchanged. WorktreeMismatchError when path is a worktree on
  * another branch.
  */
-export async function addWorktree({ repoDir, path, branch, startPoint }: AddWorktreeInput): Promise<AddedWorktree> {
+export async function addWorktree(input: AddWorktreeInput): Promise<AddedWorktree> {
+  const { repoDir, path, branch, startPoint } = input;
   // Nothing on disk is the usual case: no need to list every worktree (one git process fewer on a story's start).
   const existing = (await exists(path)) ? await findWorktree(repoDir, path) : undefined;
   if (existing !== undefined) {
@@ -89,14 +92,16 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
       throw new WorktreeMismatchError({ path, expected: branch, actual: existing.branch });
     return { path, branch, head: (await readHead(path)).sha, created: false };
   }
-  // The branch is new and the path free in the usual case: try that first, and look closer only when it fails.
-  // --no-track: a remote-tracking start point must not become the new branch's upstream.
-  const fresh = ['worktree', 'add', '--no-track', '-b', branch, path, startPoint];
+  // The branch is new (or, told so, already made) and the path free in the usual case: try that first, and look closer
+  // only when it fails. --no-track: a remote-tracking start point must not become the new branch's upstream.
+  const create = ['worktree', 'add', '--no-track', '-b', branch, path, startPoint];
+  const checkout = ['worktree', 'add', path, branch];
+  const first = input.branchExists ? checkout : create;
   const next = `check that ${path} is free and '${branch}' is not checked out in another worktree`;
-  const created = await runGit(repoDir, fresh);
-  if (created.exitCode !== 0) {
-    const retry = await retryOverLeftovers({ repoDir, path, branch, fresh });
-    if (retry === undefined) throw failure(repoDir, fresh, created, next);
+  const added = await runGit(repoDir, first);
+  if (added.exitCode !== 0) {
+    const retry = await retryOverLeftovers({ repoDir, path, branch, create, checkout, first });
+    if (retry === undefined) throw failure(repoDir, first, added, next);
     await git(repoDir, retry, next);
   }
   // HEAD from the files git just wrote: no git process on the path every story takes.
@@ -105,21 +110,24 @@ export async function addWorktree({ repoDir, path, branch, startPoint }: AddWork
 
 /**
  * What to run again after a failed add, for the leftovers of an earlier run: a branch that already exists is checked
- * out as it is, and a registration whose folder was deleted (a crash, a manual rm) is forgotten first. Undefined when
- * neither is the case: the first failure is the one to report.
+ * out as it is, a branch said to exist that does not is made, and a registration whose folder was deleted (a crash, a
+ * manual rm) is forgotten first. Undefined when none is the case: the first failure is the one to report.
  */
 async function retryOverLeftovers(input: {
   readonly repoDir: string;
   readonly path: string;
   readonly branch: string;
-  readonly fresh: readonly string[];
+  readonly create: readonly string[];
+  readonly checkout: readonly string[];
+  readonly first: readonly string[];
 }): Promise<readonly string[] | undefined> {
-  const { repoDir, path, branch, fresh } = input;
+  const { repoDir, path, branch, create, checkout, first } = input;
   const registered = (await findWorktree(repoDir, path)) !== undefined;
   const kept = await branchExists(repoDir, branch);
-  if (!registered && !kept) return undefined;
+  const retry = kept ? checkout : create;
+  if (!registered && retry === first) return undefined;
   if (registered) await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
-  return kept ? ['worktree', 'add', path, branch] : fresh;
+  return retry;
 }
 
 /**

@@ -62,6 +62,19 @@ describe('addWorktree', () => {
     expect(added).toMatchObject({ head: main, created: true });
   });
 
+  it('checks out a branch it is told exists as it is, and makes it at the start point when it does not', async () => {
+    const { repo, worktrees, main } = await setup();
+    await git(repo, 'branch', 'baro/claimed', 'main');
+    await git(repo, 'commit', '--quiet', '--allow-empty', '-m', 'main moves on');
+    const moved = await git(repo, 'rev-parse', 'HEAD');
+    const claimed = join(worktrees, 'claimed');
+    const told = { repoDir: repo, startPoint: 'main', branchExists: true } as const;
+    expect(await addWorktree({ ...told, path: claimed, branch: 'baro/claimed' })).toMatchObject({ head: main });
+    const gone = join(worktrees, 'gone');
+    expect(await addWorktree({ ...told, path: gone, branch: 'baro/gone' })).toMatchObject({ head: moved });
+    expect(await git(gone, 'symbolic-ref', '--short', 'HEAD')).toBe('baro/gone');
+  });
+
   it('re-adds a worktree whose folder was deleted behind git’s back', async () => {
     const { repo, worktrees, main } = await setup();
     const path = join(worktrees, 's3');
