@@ -68,7 +68,8 @@ describe('setUpWorktree', () => {
     const pidFile = join(dir, 'child.pid');
     const result = await setUpWorktree({
       ...input,
-      timeoutMs: 500,
+      // Long enough for a shell on a loaded machine to start its child and write its pid before the timeout.
+      timeoutMs: 3000,
       commands: [`sleep 600 & echo $! > ${pidFile}; wait`],
     });
     expect(result).toMatchObject({ kind: 'failed' });

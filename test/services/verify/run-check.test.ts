@@ -29,10 +29,11 @@ describe('runCheck', () => {
       command: 'sleep 30 & echo "child $!"; wait',
       cwd,
       env,
-      timeoutMs: 1000,
+      // Long enough for a shell on a loaded machine to start its child and say so before the timeout.
+      timeoutMs: 3000,
     });
     expect(result).toMatchObject({ status: 'failed', exitCode: null, timedOut: true });
-    expect(result.tail).toContain('did not finish within 1 s');
+    expect(result.tail).toContain('did not finish within 3 s');
     const child = Number(/child (\d+)/.exec(result.tail)?.[1]);
     expect(await gone(child)).toBe(true);
   });
