@@ -90,7 +90,9 @@ export const librarianMachine = setup({
     },
     'librarian.merged': {
       actions: enqueueActions(({ context, event, enqueue }) => {
-        enqueue.assign({ merges: [...context.merges, event.merge] });
+        // A merged story asks for no more briefs: what it was told is forgotten, so the context stays the live stories'.
+        const { [event.merge.storyId]: _told, ...briefed } = context.briefed;
+        enqueue.assign({ merges: [...context.merges, event.merge], briefed });
         enqueue({ type: 'tell', params: { news: mergeNews(context.knowledge, event.merge) } });
       }),
     },

@@ -250,6 +250,19 @@ describe('librarian', () => {
     expect(Buffer.byteLength(brief)).toBeLessThanOrEqual(200);
     expect(brief).toMatch(/more facts/);
   });
+
+  it('briefs a story again with only what is new, and forgets what it told a story once that story merged', () => {
+    const { actor } = startLibrarian();
+    actor.send({ type: 'librarian.observe', observation: read('S1', 'src/a.ts', 'export const a = 1;\n') });
+    const s2 = inbox<LibrarianReply>();
+    actor.send({ type: 'librarian.brief.request', storyId: 'S2', replyTo: s2.ref });
+    actor.send({ type: 'librarian.brief.request', storyId: 'S2', replyTo: s2.ref });
+    expect(s2.received.map((reply) => reply.brief.includes('`src/a.ts`'))).toEqual([true, false]);
+    expect(Object.keys(actor.getSnapshot().context.briefed)).toEqual(['S2']);
+
+    actor.send({ type: 'librarian.merged', merge: { storyId: 'S2', sha: 'm1', files: ['src/b.ts'] } });
+    expect(actor.getSnapshot().context.briefed).toEqual({});
+  });
 });
 
 describe('sentry', () => {
