@@ -5,7 +5,7 @@ import { readJson, writeText } from './files.js';
 import type { RunPaths } from './paths.js';
 
 /** Bumped whenever a machine changes so that an older snapshot would restore into the wrong states. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
 const EnvelopeSchema = z.object({
   schemaVersion: z.number().int(),
