@@ -1,6 +1,6 @@
 // The Operator's effects: each queued GitOp performed with the git service, in the run's worktrees.
 import { fromPromise } from 'xstate';
-import type { GitOp, GitOpInput, GitOpResult } from '../machines/types.js';
+import type { GitOp, GitOpInput, GitOpOutput, GitOpResult } from '../machines/types.js';
 import { returnToBranch } from '../services/git/branch.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
@@ -154,8 +154,14 @@ async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: str
   }
 }
 
-/** One run's git effects; the worktree pool lives as long as the run's Operator. */
+// The ops that take, give back or let go of story worktrees: they answer with the pool as they leave it.
+const POOL_OPS: ReadonlySet<GitOp['kind']> = new Set(['story.worktree', 'story.release', 'cleanup']);
+
+/** One run's git effects; the worktree pool comes from the Operator with each op and goes back with its answer. */
 export function gitOpLogic(deps: GitDeps) {
-  const pool = createWorktreePool();
-  return fromPromise<GitOpResult, GitOpInput>(({ input }) => perform(deps, pool, input.op, input.branch));
+  return fromPromise<GitOpOutput, GitOpInput>(async ({ input }) => {
+    const pool = createWorktreePool(input.pool);
+    const result = await perform(deps, pool, input.op, input.branch);
+    return POOL_OPS.has(input.op.kind) ? { ...result, pool: pool.state() } : result;
+  });
 }
