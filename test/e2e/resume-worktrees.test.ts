@@ -4,7 +4,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { agentInvocations, argValue, setupFakeClaude } from '../fake-claude/scenario.js';
-import type { FakeScenario } from '../fake-claude/scenario.js';
+import type { FakeScenario, FakeScript } from '../fake-claude/scenario.js';
 import { runBaro, startBaro } from '../helpers/cli.js';
 import { until } from '../helpers/process.js';
 import { git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
@@ -52,46 +52,73 @@ async function stopWhen(run: ReturnType<typeof startBaro>, ready: () => boolean,
   return lines(String(stopped.stdout));
 }
 
+// S1 and S2 both edit shared.txt; S2 waits for S1's merge, so its own merge conflicts and its session resolves it. Its
+// invocations: 1 its work, 2 the resolver, stopped half-way; `afterStop` scripts the ones after the resume.
+const conflictScenario = (afterStop: readonly FakeScript[]): FakeScenario => ({
+  scripts: [
+    { match: { storyId: 'S2', attempt: 2 }, steps: [{ write: 'half.txt', content: 'half\n' }, { sleep: 120_000 }] },
+    ...afterStop,
+    { match: { role: 'resolver' }, steps: [{ write: 'shared.txt', content: 'greeting = hello from S1 and S2\n' }] },
+    { match: { storyId: 'S1' }, steps: [{ edit: 'shared.txt', old: 'hello', new: 'hello from S1' }] },
+    {
+      match: { storyId: 'S2' },
+      steps: [
+        { bash: 'until git log --format=%s baro/conflict-stop | grep -q "Merge S1"; do sleep 0.2; done' },
+        { edit: 'shared.txt', old: 'hello', new: 'hello from S2' },
+      ],
+    },
+  ],
+});
+
+/** Runs S1 and S2, stops the run while S2's resolver works, and resumes it. */
+async function stopTheResolver(afterStop: readonly FakeScript[]) {
+  const { repo, fake, baro, resume } = await setUp(
+    'Conflict stop',
+    [{ id: 'S1' }, { id: 'S2' }],
+    conflictScenario(afterStop),
+  );
+  const resolver = () => agentInvocations(fake.logPath).some((inv) => inv.env.BARO_ROLE === 'resolver');
+  await stopWhen(baro, resolver, 'the resolver to start');
+  const resumed = await resume();
+  expect(resumed.exitCode, `${resumed.stderr}\n${resumed.stdout.slice(-3000)}`).toBe(0);
+  const events = lines(resumed.stdout);
+  expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'succeeded' });
+  expect(await git(repo, 'show', 'baro/conflict-stop:shared.txt')).toBe('greeting = hello from S1 and S2');
+  expect(await git(repo, 'status', '--porcelain')).toBe('');
+  // The stopped resolver's session goes on after the resume.
+  const [work, stopped, continued] = agentInvocations(fake.logPath).filter((inv) => inv.env.BARO_STORY_ID === 'S2');
+  expect([stopped?.env.BARO_ROLE, continued?.env.BARO_ROLE]).toEqual(['resolver', 'resolver']);
+  expect(argValue(continued!, '--resume')).toBe(work?.sessionId);
+  return { repo, events };
+}
+
+it(
+  'a conflict resolution stopped half-way goes on in its session after the resume, and the story merges',
+  async () => {
+    const { repo, events } = await stopTheResolver([]);
+
+    expect(events.filter((e) => e.type === 'story.failed')).toEqual([]);
+    expect(events.filter((e) => e.type === 'story.merged').map((e) => e.storyId)).toEqual(['S2']);
+    expect(await git(repo, 'show', 'baro/conflict-stop:half.txt')).toBe('half');
+  },
+  GENEROUS_MS,
+);
+
 it(
   'a conflict resolution stopped half-way, then failed and sent back by a replan, ends as it would without the stop',
   async () => {
-    const merged = 'until git log --format=%s baro/conflict-stop | grep -q "Merge S1"; do sleep 0.2; done';
-    const { repo, fake, baro, resume } = await setUp('Conflict stop', [{ id: 'S1' }, { id: 'S2' }], {
-      // S2's invocations: 1 its work, 2 the resolver (stopped), 3 the resolver continued (it gives up), 4 the Surgeon,
-      // 5 the story sent back, 6 the resolver of the conflict its branch still has.
-      scripts: [
-        { match: { role: 'surgeon' }, result: { type: 'auth' } },
-        { match: { storyId: 'S2', attempt: 2 }, steps: [{ write: 'half.txt', content: 'half\n' }, { sleep: 120_000 }] },
-        { match: { storyId: 'S2', attempt: 3 }, result: { type: 'max_turns' } },
-        { match: { storyId: 'S2', attempt: 5 }, steps: [{ write: 'src/S2.txt', content: 'S2 again\n' }] },
-        {
-          match: { role: 'resolver' },
-          steps: [{ write: 'shared.txt', content: 'greeting = hello from S1 and S2\n' }],
-        },
-        { match: { storyId: 'S1' }, steps: [{ edit: 'shared.txt', old: 'hello', new: 'hello from S1' }] },
-        {
-          match: { storyId: 'S2' },
-          steps: [{ bash: merged }, { edit: 'shared.txt', old: 'hello', new: 'hello from S2' }],
-        },
-      ],
-    });
-    const resolver = () => agentInvocations(fake.logPath).some((inv) => inv.env.BARO_ROLE === 'resolver');
-    await stopWhen(baro, resolver, 'the resolver to start');
+    // 3 the resolver continued gives up, 4 the Surgeon cannot answer, 5 the story sent back, 6 the resolver of the
+    // conflict its branch still has.
+    const { repo, events } = await stopTheResolver([
+      { match: { role: 'surgeon' }, result: { type: 'auth' } },
+      { match: { storyId: 'S2', attempt: 3 }, result: { type: 'max_turns' } },
+      { match: { storyId: 'S2', attempt: 5 }, steps: [{ write: 'src/S2.txt', content: 'S2 again\n' }] },
+    ]);
 
-    const resumed = await resume();
-
-    expect(resumed.exitCode, `${resumed.stderr}\n${resumed.stdout.slice(-3000)}`).toBe(0);
-    const events = lines(resumed.stdout);
     expect(events.filter((e) => e.type === 'story.failed').map((e) => e.storyId)).toEqual(['S2']);
-    expect(events.at(-1)).toMatchObject({ type: 'run.completed', status: 'succeeded' });
-    expect(await git(repo, 'show', 'baro/conflict-stop:shared.txt')).toBe('greeting = hello from S1 and S2');
     expect(await git(repo, 'show', 'baro/conflict-stop:src/S2.txt')).toBe('S2 again');
-    // The stopped resolver's session went on after the resume, and what it had written was kept.
-    const [work, stopped, continued] = agentInvocations(fake.logPath).filter((inv) => inv.env.BARO_STORY_ID === 'S2');
-    expect([stopped?.env.BARO_ROLE, continued?.env.BARO_ROLE]).toEqual(['resolver', 'resolver']);
-    expect(argValue(continued!, '--resume')).toBe(work?.sessionId);
+    // What the stopped resolver had written was kept on the story's branch when its rebase was undone.
     expect(await git(repo, 'show', 'baro/conflict-stop:half.txt')).toBe('half');
-    expect(await git(repo, 'status', '--porcelain')).toBe('');
   },
   GENEROUS_MS,
 );
