@@ -77,8 +77,12 @@ async function stopTheResolver(afterStop: readonly FakeScript[]) {
     [{ id: 'S1' }, { id: 'S2' }],
     conflictScenario(afterStop),
   );
-  const resolver = () => agentInvocations(fake.logPath).some((inv) => inv.env.BARO_ROLE === 'resolver');
-  await stopWhen(baro, resolver, 'the resolver to start');
+  // Stopped once the resolver has written half.txt in the story's worktree, mid-rebase.
+  const resolving = () =>
+    agentInvocations(fake.logPath).some(
+      (inv) => inv.env.BARO_ROLE === 'resolver' && existsSync(join(inv.cwd, 'half.txt')),
+    );
+  await stopWhen(baro, resolving, 'the resolver to write half.txt');
   const resumed = await resume();
   expect(resumed.exitCode, `${resumed.stderr}\n${resumed.stdout.slice(-3000)}`).toBe(0);
   const events = lines(resumed.stdout);
