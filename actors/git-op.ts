@@ -154,14 +154,14 @@ async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: str
   }
 }
 
-// The ops that take, give back or let go of story worktrees: they answer with the pool as they leave it.
-const POOL_OPS: ReadonlySet<GitOp['kind']> = new Set(['story.worktree', 'story.release', 'cleanup']);
-
-/** One run's git effects; the worktree pool comes from the Operator with each op and goes back with its answer. */
+/**
+ * One run's git effects. The worktree pool comes from the Operator with the ops that take, give back or let go of
+ * worktrees, and goes back with their answer; an op given none works with an empty one.
+ */
 export function gitOpLogic(deps: GitDeps) {
   return fromPromise<GitOpOutput, GitOpInput>(async ({ input }) => {
     const pool = createWorktreePool(input.pool);
     const result = await perform(deps, pool, input.op, input.branch);
-    return POOL_OPS.has(input.op.kind) ? { ...result, pool: pool.state() } : result;
+    return input.pool === undefined ? result : { ...result, pool: pool.state() };
   });
 }

@@ -44,6 +44,8 @@ const LANES: Readonly<Record<GitOp['kind'], Lane>> = {
 };
 // Integration ops that also add or remove worktrees: they never run alongside the worktrees lane.
 const ADMINISTER_WORKTREES: ReadonlySet<GitOp['kind']> = new Set(['integration.create', 'cleanup']);
+// The ops that take, give back or let go of story worktrees: they get the pool and answer with it as they leave it.
+const POOL_OPS: ReadonlySet<GitOp['kind']> = new Set(['story.worktree', 'story.release', 'cleanup']);
 const LOCAL_PREFIX = 'local:';
 const DONE_PREFIX = 'xstate.done.actor.';
 const ERROR_PREFIX = 'xstate.error.actor.';
@@ -52,6 +54,12 @@ function head(queue: readonly OperatorRequest[]): OperatorRequest {
   const request = queue[0];
   if (!request) throw new Error('Operator: working with an empty queue');
   return request;
+}
+
+/** The git op of a lane's head request, with the pool when the op works with it. */
+function opInput(context: OperatorContext, lane: 'integration' | 'worktrees'): GitOpInput {
+  const { op } = head(context[lane]);
+  return { op, branch: context.integrationBranch, ...(POOL_OPS.has(op.kind) ? { pool: context.pool } : {}) };
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -166,11 +174,7 @@ export const operatorMachine = setup({
             id: 'integrationOp',
             src: 'gitOp',
             // The run's cleanup lets go of the pooled worktrees; it never runs alongside the worktrees lane.
-            input: ({ context }) => ({
-              op: head(context.integration).op,
-              branch: context.integrationBranch,
-              pool: context.pool,
-            }),
+            input: ({ context }) => opInput(context, 'integration'),
             onDone: {
               target: 'idle',
               actions: ['keepPool', { type: 'answerHead', params: { lane: 'integration' } }],
@@ -197,11 +201,7 @@ export const operatorMachine = setup({
           invoke: {
             id: 'worktreeOp',
             src: 'gitOp',
-            input: ({ context }) => ({
-              op: head(context.worktrees).op,
-              branch: context.integrationBranch,
-              pool: context.pool,
-            }),
+            input: ({ context }) => opInput(context, 'worktrees'),
             onDone: { target: 'idle', actions: ['keepPool', { type: 'answerHead', params: { lane: 'worktrees' } }] },
             onError: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'worktrees' } } },
           },

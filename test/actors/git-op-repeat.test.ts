@@ -26,8 +26,8 @@ async function setUp() {
   };
   const logic = gitOpLogic(deps);
   // The pool as the Operator keeps it between ops, and as it was before the last op.
-  let pool: WorktreePoolState | undefined;
-  let before: WorktreePoolState | undefined;
+  let pool: WorktreePoolState = { free: [], held: {}, retired: [] };
+  let before = pool;
   const perform = async (op: GitOp): Promise<GitOpResult> => {
     const { pool: after, ...result } = await toPromise(
       createActor(logic, { input: { op, branch: BRANCH, pool } }).start(),
@@ -43,7 +43,7 @@ async function setUp() {
   };
   /** A worktree pool lost altogether: every worktree is new to the Operator. */
   const forget = () => {
-    pool = undefined;
+    pool = { free: [], held: {}, retired: [] };
   };
   return { repo, paths, perform, restart, forget };
 }

@@ -27,7 +27,7 @@ async function startRun() {
     identity: [],
   });
   // The pool as the Operator keeps it between ops.
-  let pool: WorktreePoolState | undefined;
+  let pool: WorktreePoolState = { free: [], held: {}, retired: [] };
   const perform = async (op: GitOp): Promise<GitOpResult> => {
     const { pool: after, ...result } = await toPromise(
       createActor(logic, { input: { op, branch: INTEGRATION, pool } }).start(),
