@@ -168,8 +168,7 @@ export function agentSessionLogic(deps: AgentDeps) {
     const rawLogPath = deps.paths.attemptLog(input.storyId, input.attempt);
     const turn = async () => {
       // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over.
-      // A story a replan sends back starts its attempts again: its old log is no interrupted turn.
-      const prior = input.purpose === 'guided' ? undefined : await priorTurn(rawLogPath);
+      const prior = await priorTurn(rawLogPath);
       if (prior)
         send({ type: 'agent.restored', how: prior.sessionId ? 'continued' : 'restarted', sessionId: prior.sessionId });
       const sessionId = prior?.sessionId ?? input.sessionId;

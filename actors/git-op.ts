@@ -1,6 +1,6 @@
 // The Operator's effects: each queued GitOp performed with the git service, in the run's worktrees.
 import { fromPromise } from 'xstate';
-import type { GitOp, GitOpInput, GitOpResult } from '../machines/types.js';
+import type { GitOp, GitOpInput, GitOpOutput, GitOpResult } from '../machines/types.js';
 import { returnToBranch } from '../services/git/branch.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
@@ -154,8 +154,14 @@ async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: str
   }
 }
 
-/** One run's git effects; the worktree pool lives as long as the run's Operator. */
+/**
+ * One run's git effects. The worktree pool comes from the Operator with the ops that take, give back or let go of
+ * worktrees, and goes back with their answer; an op given none works with an empty one.
+ */
 export function gitOpLogic(deps: GitDeps) {
-  const pool = createWorktreePool();
-  return fromPromise<GitOpResult, GitOpInput>(({ input }) => perform(deps, pool, input.op, input.branch));
+  return fromPromise<GitOpOutput, GitOpInput>(async ({ input }) => {
+    const pool = createWorktreePool(input.pool);
+    const result = await perform(deps, pool, input.op, input.branch);
+    return input.pool === undefined ? result : { ...result, pool: pool.state() };
+  });
 }

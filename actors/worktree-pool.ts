@@ -1,11 +1,7 @@
 // Which of a run's story worktrees each live story holds, and which ones finished stories gave back for the next.
-// Only the Operator's worktrees lane takes and gives back, one op at a time, so a worktree never serves two live stories.
-
-export interface PooledWorktree {
-  readonly path: string;
-  /** Untracked files that are not ignored may be left: the next story's switch runs `git clean`. */
-  readonly mayHoldStrays: boolean;
-}
+// Only the Operator's worktrees lane takes and gives back, one op at a time, so a worktree never serves two live stories;
+// the Operator keeps the pool's state in its context between ops, so a restored run has it too.
+import type { PooledWorktree, WorktreePoolState } from '../machines/types.js';
 
 export interface WorktreePool {
   /** The worktree a live story holds, if any. */
@@ -22,12 +18,15 @@ export interface WorktreePool {
     readonly held: ReadonlyMap<string, string>;
     readonly disposable: readonly string[];
   };
+  /** The pool as it stands now, for the Operator to keep. */
+  state(): WorktreePoolState;
 }
 
-export function createWorktreePool(): WorktreePool {
-  const free: PooledWorktree[] = [];
-  const holding = new Map<string, string>();
-  const retired: string[] = [];
+/** The pool as `saved` left it (empty when undefined): one op's working copy of the Operator's pool. */
+export function createWorktreePool(saved?: WorktreePoolState): WorktreePool {
+  const free: PooledWorktree[] = [...(saved?.free ?? [])];
+  const holding = new Map<string, string>(Object.entries(saved?.held ?? {}));
+  const retired: string[] = [...(saved?.retired ?? [])];
   const release = (storyId: string): string | undefined => {
     const path = holding.get(storyId);
     holding.delete(storyId);
@@ -57,5 +56,6 @@ export function createWorktreePool(): WorktreePool {
       retired.length = 0;
       return drained;
     },
+    state: () => ({ free: [...free], held: Object.fromEntries(holding), retired: [...retired] }),
   };
 }

@@ -170,6 +170,7 @@ export function applyProposal(context: ConductorContext): AppliedProposal | unde
             [retried]: {
               text: proposal.action === 'retry' ? proposal.guidance : '',
               sessionId: context.results[retried]?.sessionId,
+              attempts: context.results[retried]?.attempts ?? 0,
             },
           },
           replans: { ...context.replans, [retried]: (context.replans[retried] ?? 0) + 1 },

@@ -1,11 +1,11 @@
 // The Operator: every git mutation of the shared repository. Whatever touches the integration branch runs one at a
 // time in arrival order, and so does whatever adds or removes worktrees; work inside one story's worktree runs alongside.
 import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
-import type { GitOp, GitOpInput, GitOpResult, OperatorReply, OperatorRequest } from './types.js';
+import type { GitOp, GitOpInput, GitOpOutput, OperatorReply, OperatorRequest, WorktreePoolState } from './types.js';
 
 export type OperatorEvent =
   | OperatorRequest
-  | { type: `xstate.done.actor.${string}`; output: GitOpResult }
+  | { type: `xstate.done.actor.${string}`; output: GitOpOutput }
   | { type: `xstate.error.actor.${string}`; error: unknown }
   | { type: 'RESUME' };
 
@@ -21,6 +21,8 @@ export interface OperatorContext extends OperatorInput {
   readonly worktrees: readonly OperatorRequest[];
   /** Story-local requests running now, by child actor id. */
   readonly local: Readonly<Record<string, OperatorRequest>>;
+  /** The run's story worktrees, kept here so that a restored run reuses and lets go of those from before. */
+  readonly pool: WorktreePoolState;
 }
 
 type Lane = 'integration' | 'worktrees' | 'local';
@@ -42,6 +44,8 @@ const LANES: Readonly<Record<GitOp['kind'], Lane>> = {
 };
 // Integration ops that also add or remove worktrees: they never run alongside the worktrees lane.
 const ADMINISTER_WORKTREES: ReadonlySet<GitOp['kind']> = new Set(['integration.create', 'cleanup']);
+// The ops that take, give back or let go of story worktrees: they get the pool and answer with it as they leave it.
+const POOL_OPS: ReadonlySet<GitOp['kind']> = new Set(['story.worktree', 'story.release', 'cleanup']);
 const LOCAL_PREFIX = 'local:';
 const DONE_PREFIX = 'xstate.done.actor.';
 const ERROR_PREFIX = 'xstate.error.actor.';
@@ -52,6 +56,12 @@ function head(queue: readonly OperatorRequest[]): OperatorRequest {
   return request;
 }
 
+/** The git op of a lane's head request, with the pool when the op works with it. */
+function opInput(context: OperatorContext, lane: 'integration' | 'worktrees'): GitOpInput {
+  const { op } = head(context[lane]);
+  return { op, branch: context.integrationBranch, ...(POOL_OPS.has(op.kind) ? { pool: context.pool } : {}) };
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Whether the request is queued or running already: one re-sent after a restore is not done twice. */
@@ -60,15 +70,17 @@ function known(context: OperatorContext, requestId: string): boolean {
   return context.integration.some(same) || context.worktrees.some(same) || Object.values(context.local).some(same);
 }
 
-/** The answer to a request from its git op's done or error event. */
+/** The answer to a request from its git op's done or error event; the pool stays with the Operator. */
 function replyFor(request: OperatorRequest, event: OperatorEvent): OperatorReply {
-  return 'output' in event
-    ? { type: 'operator.done', requestId: request.requestId, result: event.output }
-    : {
-        type: 'operator.failed',
-        requestId: request.requestId,
-        message: 'error' in event ? messageOf(event.error) : 'git operation failed',
-      };
+  if ('output' in event) {
+    const { pool: _pool, ...result } = event.output;
+    return { type: 'operator.done', requestId: request.requestId, result };
+  }
+  return {
+    type: 'operator.failed',
+    requestId: request.requestId,
+    message: 'error' in event ? messageOf(event.error) : 'git operation failed',
+  };
 }
 
 const childId = (event: OperatorEvent) =>
@@ -81,7 +93,7 @@ export const operatorMachine = setup({
     input: {} as OperatorInput,
   },
   actors: {
-    gitOp: fromPromise<GitOpResult, GitOpInput>(() => {
+    gitOp: fromPromise<GitOpOutput, GitOpInput>(() => {
       throw new Error('gitOp not provided');
     }),
   },
@@ -100,6 +112,9 @@ export const operatorMachine = setup({
       if (requester) enqueue.sendTo(requester, replyFor(head(queue), event));
       enqueue.assign(params.lane === 'worktrees' ? { worktrees: queue.slice(1) } : { integration: queue.slice(1) });
     }),
+    keepPool: assign(({ event }) =>
+      'output' in event && event.output.pool !== undefined ? { pool: event.output.pool } : {},
+    ),
     startLocal: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'operator.request') return;
       const id = `${LOCAL_PREFIX}${event.requestId}`;
@@ -130,7 +145,13 @@ export const operatorMachine = setup({
   },
 }).createMachine({
   id: 'operator',
-  context: ({ input }) => ({ integrationBranch: input.integrationBranch, integration: [], worktrees: [], local: {} }),
+  context: ({ input }) => ({
+    integrationBranch: input.integrationBranch,
+    integration: [],
+    worktrees: [],
+    local: {},
+    pool: { free: [], held: {}, retired: [] },
+  }),
   on: {
     'operator.request': [{ guard: 'storyLocal', actions: 'startLocal' }, { actions: 'enqueue' }],
     'xstate.done.actor.*': { guard: 'fromLocalOp', actions: 'finishLocal' },
@@ -152,8 +173,12 @@ export const operatorMachine = setup({
           invoke: {
             id: 'integrationOp',
             src: 'gitOp',
-            input: ({ context }) => ({ op: head(context.integration).op, branch: context.integrationBranch }),
-            onDone: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'integration' } } },
+            // The run's cleanup lets go of the pooled worktrees; it never runs alongside the worktrees lane.
+            input: ({ context }) => opInput(context, 'integration'),
+            onDone: {
+              target: 'idle',
+              actions: ['keepPool', { type: 'answerHead', params: { lane: 'integration' } }],
+            },
             onError: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'integration' } } },
           },
         },
@@ -176,8 +201,8 @@ export const operatorMachine = setup({
           invoke: {
             id: 'worktreeOp',
             src: 'gitOp',
-            input: ({ context }) => ({ op: head(context.worktrees).op, branch: context.integrationBranch }),
-            onDone: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'worktrees' } } },
+            input: ({ context }) => opInput(context, 'worktrees'),
+            onDone: { target: 'idle', actions: ['keepPool', { type: 'answerHead', params: { lane: 'worktrees' } }] },
             onError: { target: 'idle', actions: { type: 'answerHead', params: { lane: 'worktrees' } } },
           },
         },

@@ -4,7 +4,15 @@ import type { GitOp, OperatorRequest } from './types.js';
 import type { LibrarianEvent } from './librarian.js';
 import type { SentryEvent } from './sentry.js';
 import type { StoryParentEvent, StoryResult } from './story-events.js';
-import { accrue, gitFailureText, outcomeText, resultOf, setupFailureText, storySystemId } from './story-context.js';
+import {
+  accrue,
+  gitFailureText,
+  outcomeText,
+  resultOf,
+  setupFailureText,
+  storySystemId,
+  turnNumber,
+} from './story-context.js';
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
 import { nextPurpose, storySetup } from './story-setup.js';
 
@@ -22,7 +30,7 @@ export const storyLifecycle = storySetup.extend({
     emitStarted: emit(({ context }) => ({
       type: 'story.started' as const,
       storyId: context.storyId,
-      attempt: context.attempts,
+      attempt: turnNumber(context),
       purpose: context.purpose,
     })),
     requestGit: enqueueActions(

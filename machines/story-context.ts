@@ -26,6 +26,8 @@ export interface StoryLimits {
 export interface StoryGuidance {
   readonly text: string;
   readonly sessionId: string | undefined;
+  /** Turns its earlier runs took: its attempts number on from there, so no log of theirs reads as an interrupted turn. */
+  readonly attempts: number;
 }
 
 export interface StoryInput {
@@ -65,6 +67,8 @@ export interface StoryContext {
   readonly withheld: readonly LiveMessage[];
   readonly turnNotices: readonly string[];
   readonly attempts: number;
+  /** Turns of the story's earlier runs (a replan sent it back): its turns number on from them. */
+  readonly attemptsBefore: number;
   readonly transientFailures: number;
   readonly conflictRounds: number;
   readonly conflict: { readonly files: readonly string[]; readonly onto: string } | undefined;
@@ -125,12 +129,15 @@ export function resultOf(context: StoryContext, status: StoryResult['status']): 
   };
 }
 
+/** The story's current turn counted over all its runs: what its events and its attempt log are numbered by. */
+export const turnNumber = (context: StoryContext): number => context.attemptsBefore + context.attempts;
+
 export function sessionInput(context: StoryContext): AgentSessionInput {
   return {
     storyId: context.storyId,
     story: context.story,
     purpose: context.purpose,
-    attempt: context.attempts,
+    attempt: turnNumber(context),
     sessionId: context.sessionId,
     brief: context.brief,
     dependencies: context.dependencies,

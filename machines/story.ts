@@ -69,6 +69,7 @@ export const storyMachine = storyVeto.createMachine({
     withheld: [],
     turnNotices: [],
     attempts: 0,
+    attemptsBefore: input.guidance?.attempts ?? 0,
     transientFailures: 0,
     conflictRounds: 0,
     conflict: undefined,

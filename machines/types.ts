@@ -93,10 +93,29 @@ export type GitOp =
   /** After the push (or without one): merged stories' branches go, their merges being on the integration branch. */
   | { readonly kind: 'branches.delete'; readonly storyIds: readonly string[] };
 
+/** A worktree a finished story gave back, for the next story to switch to its own branch. */
+export interface PooledWorktree {
+  readonly path: string;
+  /** Untracked files that are not ignored may be left: the next story's switch runs `git clean`. */
+  readonly mayHoldStrays: boolean;
+}
+
+/** The run's story worktrees: which live story holds which, and which finished stories gave back for the next. */
+export interface WorktreePoolState {
+  /** Given back, the most recently returned last. */
+  readonly free: readonly PooledWorktree[];
+  /** The worktree each live story holds, by story id. */
+  readonly held: Readonly<Record<string, string>>;
+  /** Worktrees never to reuse (git could not switch them): deleted at the end of the run. */
+  readonly retired: readonly string[];
+}
+
 /** One operation and the integration branch it works against. */
 export interface GitOpInput {
   readonly op: GitOp;
   readonly branch: string;
+  /** The worktree pool as the Operator keeps it, for the ops that take, give back or let go of worktrees. */
+  readonly pool?: WorktreePoolState | undefined;
 }
 
 export type GitOpResult =
@@ -114,6 +133,9 @@ export type GitOpResult =
   | { readonly kind: 'behind'; readonly message: string }
   /** The stories whose branches were deleted; a branch that was not merged is never among them. */
   | { readonly kind: 'deleted'; readonly storyIds: readonly string[] };
+
+/** What a git op's actor ends with: its answer, and the worktree pool after it when the op changed the pool. */
+export type GitOpOutput = GitOpResult & { readonly pool?: WorktreePoolState | undefined };
 
 export interface OperatorRequest {
   readonly type: 'operator.request';

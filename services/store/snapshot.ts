@@ -5,7 +5,7 @@ import { readJson, writeText } from './files.js';
 import type { RunPaths } from './paths.js';
 
 /** Bumped whenever a machine changes so that an older snapshot would restore into the wrong states. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
 const EnvelopeSchema = z.object({
   schemaVersion: z.number().int(),
@@ -29,8 +29,11 @@ export async function loadSnapshot(
 ): Promise<SnapshotEnvelope> {
   const envelope = await readJson(paths.snapshotJson, EnvelopeSchema);
   if (envelope.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
+    // A build between releases may change the format too: "resume it with baro <this version>" would say nothing.
+    const writer =
+      envelope.baroVersion === baroVersion ? `an earlier build of baro ${baroVersion}` : `baro ${envelope.baroVersion}`;
     throw new StoreError(
-      `Cannot resume run ${paths.runId}: its snapshot (${paths.snapshotJson}) was written by baro ${envelope.baroVersion} in format ${envelope.schemaVersion}, and this baro ${baroVersion} reads format ${SNAPSHOT_SCHEMA_VERSION}. Resume it with baro ${envelope.baroVersion}, or start the plan again with \`baro run --plan\` (the run's plan is in its plan.json).`,
+      `Cannot resume run ${paths.runId}: its snapshot (${paths.snapshotJson}) was written by ${writer} in format ${envelope.schemaVersion}, and this baro ${baroVersion} reads format ${SNAPSHOT_SCHEMA_VERSION}. Resume it with ${writer.replace('an earlier', 'that')}, or start the plan again with \`baro run --plan\` (the run's plan is in its plan.json).`,
       { path: paths.snapshotJson, reason: 'invalid' },
     );
   }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
 import { gitOpLogic } from '../../actors/git-op.js';
-import type { GitOp, GitOpResult } from '../../machines/types.js';
+import type { GitOp, GitOpResult, WorktreePoolState } from '../../machines/types.js';
 import { runPaths } from '../../services/store/paths.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 
@@ -24,15 +24,28 @@ async function setUp() {
     remote: undefined,
     identity: [],
   };
-  let logic = gitOpLogic(deps);
-  const perform = (op: GitOp): Promise<GitOpResult> =>
-    toPromise(createActor(logic, { input: { op, branch: BRANCH } }).start());
-  await perform({ kind: 'integration.create' });
-  /** A restored process: the same repository, a new Operator with an empty worktree pool. */
-  const restart = () => {
-    logic = gitOpLogic(deps);
+  const logic = gitOpLogic(deps);
+  // The pool as the Operator keeps it between ops, and as it was before the last op.
+  let pool: WorktreePoolState = { free: [], held: {}, retired: [] };
+  let before = pool;
+  const perform = async (op: GitOp): Promise<GitOpResult> => {
+    const { pool: after, ...result } = await toPromise(
+      createActor(logic, { input: { op, branch: BRANCH, pool } }).start(),
+    );
+    before = pool;
+    pool = after ?? pool;
+    return result;
   };
-  return { repo, paths, perform, restart };
+  await perform({ kind: 'integration.create' });
+  /** A process restored from a snapshot saved before the last op answered: the pool as it was before that op. */
+  const restart = () => {
+    pool = before;
+  };
+  /** A worktree pool lost altogether: every worktree is new to the Operator. */
+  const forget = () => {
+    pool = { free: [], held: {}, retired: [] };
+  };
+  return { repo, paths, perform, restart, forget };
 }
 
 describe('git operations asked again', () => {
@@ -67,25 +80,32 @@ describe('git operations asked again', () => {
     expect(again).toEqual(committed);
   });
 
-  it('a worktree asked again after a restart is the pooled one the story already took, not a second one', async () => {
-    const { paths, perform, restart } = await setUp();
-    await perform({ kind: 'story.worktree', storyId: 'A' });
-    await writeFile(join(paths.storyWorktree('A'), 'a.txt'), 'a\n');
-    await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
-    await perform({ kind: 'story.merge', storyId: 'A', message: 'Merge A' });
-    await perform({
-      kind: 'story.release',
-      storyId: 'A',
-      worktree: paths.storyWorktree('A'),
-      outcome: 'merged',
-      reason: '',
-    });
-    const taken = await perform({ kind: 'story.worktree', storyId: 'B' });
-    expect(taken).toEqual({ kind: 'worktree', path: paths.storyWorktree('A') });
+  it.each([
+    ['the pool as before the take', 'restart'],
+    ['no pool at all', 'forget'],
+  ] as const)(
+    'a worktree asked again after a restart (%s) is the one the story took, not a second one',
+    async (_, how) => {
+      const run = await setUp();
+      const { paths, perform } = run;
+      await perform({ kind: 'story.worktree', storyId: 'A' });
+      await writeFile(join(paths.storyWorktree('A'), 'a.txt'), 'a\n');
+      await perform({ kind: 'story.commit', storyId: 'A', message: 'A: a' });
+      await perform({ kind: 'story.merge', storyId: 'A', message: 'Merge A' });
+      await perform({
+        kind: 'story.release',
+        storyId: 'A',
+        worktree: paths.storyWorktree('A'),
+        outcome: 'merged',
+        reason: '',
+      });
+      const taken = await perform({ kind: 'story.worktree', storyId: 'B' });
+      expect(taken).toEqual({ kind: 'worktree', path: paths.storyWorktree('A') });
 
-    restart();
-    const again = await perform({ kind: 'story.worktree', storyId: 'B' });
+      run[how]();
+      const again = await perform({ kind: 'story.worktree', storyId: 'B' });
 
-    expect(again).toEqual(taken);
-  });
+      expect(again).toEqual(taken);
+    },
+  );
 });

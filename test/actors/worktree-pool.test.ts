@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { gitOpLogic } from '../../actors/git-op.js';
-import type { GitOp, GitOpResult } from '../../machines/types.js';
+import type { GitOp, GitOpResult, WorktreePoolState } from '../../machines/types.js';
 import { runPaths } from '../../services/store/paths.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 
@@ -26,8 +26,15 @@ async function startRun() {
     remote: undefined,
     identity: [],
   });
-  const perform = (op: GitOp): Promise<GitOpResult> =>
-    toPromise(createActor(logic, { input: { op, branch: INTEGRATION } }).start());
+  // The pool as the Operator keeps it between ops.
+  let pool: WorktreePoolState = { free: [], held: {}, retired: [] };
+  const perform = async (op: GitOp): Promise<GitOpResult> => {
+    const { pool: after, ...result } = await toPromise(
+      createActor(logic, { input: { op, branch: INTEGRATION, pool } }).start(),
+    );
+    pool = after ?? pool;
+    return result;
+  };
   const worktree = async (storyId: string): Promise<string> => {
     const result = await perform({ kind: 'story.worktree', storyId });
     if (result.kind !== 'worktree') throw new Error(`no worktree for ${storyId}: ${JSON.stringify(result)}`);

@@ -1,7 +1,9 @@
 // The Surgeon end to end: real git, the fake claude answering as story agents and as the Surgeon, the real CLI.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { argValue, promptOf, readInvocations } from '../fake-claude/scenario.js';
-import type { FakeScript } from '../fake-claude/scenario.js';
+import { agentInvocations, argValue, promptOf, readInvocations } from '../fake-claude/scenario.js';
+import type { FakeResult, FakeScript } from '../fake-claude/scenario.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { eventsOf, planOf, runPlan } from './helpers.js';
 
@@ -96,5 +98,43 @@ describe('baro run with the Surgeon', () => {
     expect(promptOf(turns[2]!)).toContain('Surgeon sends it back');
     expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({ status: 'succeeded' });
     expect(await git(repo, 'show', 'baro/fallback-demo:src/B.txt')).toBe('whole');
+  });
+});
+
+describe('a story the Surgeon sends back', () => {
+  it('retries its new round after a transient failure as a retry, not as a turn baro was stopped in', async () => {
+    const repo = await makeTempRepo();
+    const plan = planOf('Rounds demo', [{ id: 'B' }]);
+    // B's invocations: 1-2 its first round (overloaded, then out of turns), 3 the Surgeon, 4-5 its second round.
+    const b = (attempt: number, result: FakeResult): FakeScript => ({
+      match: { storyId: 'B', attempt },
+      steps: [{ write: `src/B-${attempt}.txt`, content: `${attempt}\n` }],
+      result,
+    });
+    const scripts: FakeScript[] = [
+      { match: { role: 'surgeon' }, result: { type: 'auth' } },
+      b(1, { type: 'api_error', status: 529, retries: 0 }),
+      b(2, { type: 'max_turns' }),
+      b(4, { type: 'api_error', status: 529, retries: 0 }),
+      b(5, { type: 'success' }),
+    ];
+    const run = await runPlan(repo, plan, { scripts });
+
+    expect(run.result.exitCode, run.result.stderr).toBe(0);
+    expect(eventsOf(run.events, 'story.resumed')).toEqual([]);
+    const turns = agentInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_STORY_ID === 'B');
+    expect(turns.map((inv) => inv.env.BARO_ROLE)).toEqual(['story', 'story', 'surgeon', 'story', 'story']);
+    const [, , , guided, retry] = turns;
+    expect(promptOf(guided!)).toContain('Surgeon sends it back');
+    expect(promptOf(retry!)).toContain('(transient');
+    expect(promptOf(retry!)).not.toContain('baro was stopped');
+    expect(argValue(retry!, '--resume')).toBe(guided?.sessionId);
+    // Every turn of both rounds keeps its own log.
+    const started = eventsOf(run.events, 'story.started').map((e) => e['attempt']);
+    expect(started).toEqual([1, 2, 3, 4]);
+    const runDir = String(eventsOf(run.events, 'run.started')[0]?.['runDir']);
+    for (const attempt of started)
+      expect(existsSync(join(runDir, 'stories', 'B', `attempt-${attempt}.jsonl`))).toBe(true);
+    expect(await git(repo, 'show', 'baro/rounds-demo:src/B-5.txt')).toBe('5');
   });
 });
