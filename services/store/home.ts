@@ -35,7 +35,12 @@ async function missingFolders(path: string): Promise<string[]> {
  */
 export async function ensureHome(home: string): Promise<void> {
   try {
-    for (const folder of await missingFolders(home)) await mkdir(folder);
+    for (const folder of await missingFolders(home)) {
+      // Runs started together make the home together: a folder another one made meanwhile is as good as our own.
+      await mkdir(folder).catch((error: unknown) => {
+        if (codeOf(error) !== 'EEXIST') throw error;
+      });
+    }
     const probe = join(home, `.probe-${randomBytes(4).toString('hex')}`);
     await writeFile(probe, '');
     await rm(probe);
