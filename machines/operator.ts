@@ -131,6 +131,8 @@ export const operatorMachine = setup({
       if (requester) enqueue.sendTo(requester, replyFor(request, event));
       const { [id]: _finished, ...local } = context.local;
       enqueue.assign({ local });
+      // A finished op left as a child would stay in every snapshot of the run, and make stopping the Operator quadratic.
+      enqueue.stopChild(id);
     }),
   },
   guards: {

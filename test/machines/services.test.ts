@@ -139,6 +139,19 @@ describe('operator', () => {
     expect(a.received).toEqual([{ type: 'operator.failed', requestId: 'a1', message: 'index.lock exists' }]);
   });
 
+  it('lets go of each finished story-local op: a long run neither keeps nor persists them', async () => {
+    const { git, actor, request, requester } = startOperator();
+    const a = requester('a');
+    request('a1', { kind: 'story.commit', storyId: 'A', message: 'A: x' }, a);
+    request('b1', { kind: 'story.commit', storyId: 'B', message: 'B: x' }, a);
+    expect(Object.keys(actor.getSnapshot().children)).toHaveLength(2);
+    git.calls[0]?.answer({ kind: 'committed', sha: 's', files: ['x'] });
+    git.calls[1]?.answer(new Error('index.lock exists'));
+    await flush();
+    expect(a.received.map((reply) => reply.type)).toEqual(['operator.done', 'operator.failed']);
+    expect(actor.getSnapshot().children).toEqual({});
+  });
+
   it('turns a failed op into operator.failed with its message and goes on with the queue', async () => {
     const { git, request, requester } = startOperator();
     const a = requester('a');
