@@ -6,9 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { startAutosave } from '../../cli/autosave.js';
 import { runPaths } from '../../services/store/paths.js';
 
-const counter = setup({ types: { context: {} as { n: number }, events: {} as { type: 'bump' } } }).createMachine({
+const counter = setup({
+  types: { context: {} as { n: number }, events: {} as { type: 'bump' } | { type: 'agent.spawned'; pid: number } },
+}).createMachine({
   context: { n: 0 },
-  on: { bump: { actions: assign({ n: ({ context }) => context.n + 1 }) } },
+  on: {
+    bump: { actions: assign({ n: ({ context }) => context.n + 1 }) },
+    'agent.spawned': { actions: assign({ n: ({ context }) => context.n + 1000 }) },
+  },
 });
 
 const countIn = (text: string): number =>
@@ -51,6 +56,19 @@ describe('autosave', () => {
     root.send({ type: 'bump' });
     await nextTurn();
     expect(written).toHaveLength(2);
+  });
+
+  it('saves the change that records a new agent at once, however recent the last save', async () => {
+    const { root, written, autosave } = saving(60_000);
+    root.send({ type: 'bump' });
+    await nextTurn();
+    root.send({ type: 'bump' });
+    await nextTurn();
+    expect(written.map(countIn)).toEqual([1]);
+    root.send({ type: 'agent.spawned', pid: 4242 });
+    await nextTurn();
+    expect(written.map(countIn)).toEqual([1, 1002]);
+    await autosave.stop();
   });
 
   it('saves a burst within one turn once, and a change after the interval without a flush', async () => {
