@@ -89,7 +89,8 @@ export async function driveRun(input: {
   }
 
   async function drive(): Promise<number> {
-    let planMs = 0;
+    // Planned by an earlier process when the run is resumed.
+    let planMs = run.record.planMs ?? 0;
     // Looked up while the watchers start (git, the disk): the first agent waits for them. A failure is reported where
     // they are awaited; if the watchers fail first, nobody awaits them.
     const deps = runtimeDeps({
@@ -133,7 +134,7 @@ export async function driveRun(input: {
       if (event.type === 'plan.ready') {
         planMs = Date.now() - startedAt.getTime();
         saved = saved.then(() => writeJsonAtomic(paths.planJson, event.plan));
-        save({ plan: event.plan });
+        save({ plan: event.plan, planMs });
       }
       if (event.type === 'branch.created') save({ branch: event.branch });
     };

@@ -45,6 +45,8 @@ export const RunRecordSchema = z.object({
   options: RunOptionsSchema,
   /** Validated by the plan schema where it is used; absent until the planner has planned. */
   plan: z.unknown().optional(),
+  /** How long planning took (from the start to the plan shown); kept so a resumed run reports it too. */
+  planMs: z.number().nonnegative().optional(),
   prUrl: z.string().optional(),
   stories: z.array(StorySummarySchema).optional(),
 });
