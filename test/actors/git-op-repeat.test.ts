@@ -1,50 +1,18 @@
 // Git operations asked again after a restore (their answer lost in the crash): checked against the repository, not redone.
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createActor, toPromise } from 'xstate';
-import { gitOpLogic } from '../../actors/git-op.js';
-import type { GitOp, GitOpResult, WorktreePoolState } from '../../machines/types.js';
-import { runPaths } from '../../services/store/paths.js';
-import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { git, useGitSandbox } from '../helpers/repo.js';
+import { gitRunOn, performer } from './git-run.js';
 
 useGitSandbox();
 
 const BRANCH = 'baro/repeat';
 
 async function setUp() {
-  const repo = await makeTempRepo();
-  const paths = runPaths({ home: join(dirname(repo), 'home'), repoRoot: repo, runId: 'repeat' });
-  const storyBranch = (storyId: string) => `baro-stories/repeat/${storyId}`;
-  const deps = {
-    repoRoot: repo,
-    paths,
-    storyBranch,
-    baseSha: await git(repo, 'rev-parse', 'HEAD'),
-    remote: undefined,
-    identity: [],
-  };
-  const logic = gitOpLogic(deps);
-  // The pool as the Operator keeps it between ops, and as it was before the last op.
-  let pool: WorktreePoolState = { free: [], held: {}, retired: [] };
-  let before = pool;
-  const perform = async (op: GitOp): Promise<GitOpResult> => {
-    const { pool: after, ...result } = await toPromise(
-      createActor(logic, { input: { op, branch: BRANCH, pool } }).start(),
-    );
-    before = pool;
-    pool = after ?? pool;
-    return result;
-  };
+  const { repo, paths, deps } = await gitRunOn('repeat');
+  const { perform, restart, forget } = performer(deps, BRANCH);
   await perform({ kind: 'integration.create' });
-  /** A process restored from a snapshot saved before the last op answered: the pool as it was before that op. */
-  const restart = () => {
-    pool = before;
-  };
-  /** A worktree pool lost altogether: every worktree is new to the Operator. */
-  const forget = () => {
-    pool = { free: [], held: {}, retired: [] };
-  };
   return { repo, paths, perform, restart, forget };
 }
 

@@ -1,13 +1,13 @@
 // The Operator over real git: many stories starting at once on one repository, the way a wide level starts.
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createActor, fromCallback } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { gitOpLogic } from '../../actors/git-op.js';
 import { operatorMachine } from '../../machines/operator.js';
 import type { GitOp, OperatorReply } from '../../machines/types.js';
-import { runPaths } from '../../services/store/paths.js';
-import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { git, useGitSandbox } from '../helpers/repo.js';
+import { gitRunOn } from './git-run.js';
 
 useGitSandbox();
 
@@ -16,24 +16,10 @@ const STORIES = 96;
 const GENEROUS_MS = 180_000;
 
 async function startOperator() {
-  const repo = await makeTempRepo();
-  const paths = runPaths({ home: join(dirname(repo), 'home'), repoRoot: repo, runId: 'stress' });
-  const storyBranch = (storyId: string) => `baro-stories/stress/${storyId}`;
-  const operator = createActor(
-    operatorMachine.provide({
-      actors: {
-        gitOp: gitOpLogic({
-          repoRoot: repo,
-          paths,
-          storyBranch,
-          baseSha: await git(repo, 'rev-parse', 'HEAD'),
-          remote: undefined,
-          identity: [],
-        }),
-      },
-    }),
-    { input: { integrationBranch: 'baro/stress' } },
-  ).start();
+  const { repo, paths, storyBranch, deps } = await gitRunOn('stress');
+  const operator = createActor(operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps) } }), {
+    input: { integrationBranch: 'baro/stress' },
+  }).start();
   const replies: OperatorReply[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   createActor(

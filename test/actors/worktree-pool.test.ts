@@ -2,39 +2,20 @@
 // with its ignored build folders; a failed story's work stays on its branch; two live stories never share one.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { createActor, toPromise } from 'xstate';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitOpLogic } from '../../actors/git-op.js';
-import type { GitOp, GitOpResult, WorktreePoolState } from '../../machines/types.js';
-import { runPaths } from '../../services/store/paths.js';
-import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
+import { git, useGitSandbox } from '../helpers/repo.js';
+import { gitRunOn, performer } from './git-run.js';
 
 useGitSandbox();
 
 const INTEGRATION = 'baro/pool';
 
 async function startRun() {
-  const repo = await makeTempRepo({ files: { 'README.md': '# pool\n', '.gitignore': 'node_modules/\n' } });
-  const paths = runPaths({ home: join(dirname(repo), 'home'), repoRoot: repo, runId: 'pool' });
-  const storyBranch = (storyId: string) => `baro-stories/pool/${storyId}`;
-  const logic = gitOpLogic({
-    repoRoot: repo,
-    paths,
-    storyBranch,
-    baseSha: await git(repo, 'rev-parse', 'HEAD'),
-    remote: undefined,
-    identity: [],
+  const { repo, paths, storyBranch, deps } = await gitRunOn('pool', {
+    files: { 'README.md': '# pool\n', '.gitignore': 'node_modules/\n' },
   });
-  // The pool as the Operator keeps it between ops.
-  let pool: WorktreePoolState = { free: [], held: {}, retired: [] };
-  const perform = async (op: GitOp): Promise<GitOpResult> => {
-    const { pool: after, ...result } = await toPromise(
-      createActor(logic, { input: { op, branch: INTEGRATION, pool } }).start(),
-    );
-    pool = after ?? pool;
-    return result;
-  };
+  const { perform } = performer(deps, INTEGRATION);
   const worktree = async (storyId: string): Promise<string> => {
     const result = await perform({ kind: 'story.worktree', storyId });
     if (result.kind !== 'worktree') throw new Error(`no worktree for ${storyId}: ${JSON.stringify(result)}`);
