@@ -69,7 +69,9 @@ function actorRow(actor, v) {
   return li;
 }
 
+let draws = 0;
 async function drawChart(actor, v) {
+  const draw = ++draws;
   const chart = $('chart');
   $('chart-title').textContent = actor ? label(actor) + (actor.machine ? ' — machine ' + actor.machine : ' — no statechart') : 'Statechart';
   $('active').textContent = actor ? 'active: ' + (actor.active.join(', ') || '(none)') + ' · status: ' + actor.status : '';
@@ -79,6 +81,8 @@ async function drawChart(actor, v) {
       const res = await fetch('machine/' + encodeURIComponent(actor.machine) + '.svg');
       svgCache[actor.machine] = await res.text();
     }
+    // A later render drew its own chart while this one waited for its SVG: drawing this one now would undo it.
+    if (draw !== draws) return;
     chart.innerHTML = svgCache[actor.machine];
     chart.dataset.machine = actor.machine;
   }
