@@ -91,7 +91,10 @@ describe('the Critic reviews every story before it merges', { timeout: 120_000 }
         'README.md': '# checked\n',
         'check.sh':
           'if [ -f src/fixed.txt ]; then echo all good; else echo "CHECK-TAIL: src/fixed.txt missing"; exit 3; fi\n',
-        'baro.config.json': JSON.stringify({ verify: { commands: ['sh check.sh'] } }),
+        'baro.config.json': JSON.stringify({
+          verify: { commands: ['sh check.sh'] },
+          agent: { allowedTools: ['Bash(echo:*)'] },
+        }),
       },
     });
     const scripts = [
@@ -119,8 +122,9 @@ describe('the Critic reviews every story before it merges', { timeout: 120_000 }
     expect(review).toContain('CHECK-TAIL: src/fixed.txt missing');
     const [first, feedback] = ofStory(invocations, 'A');
     expect(promptOf(feedback!)).toContain('CHECK-TAIL: src/fixed.txt missing');
-    // Agents may run the configured check themselves.
+    // Agents may run the configured check themselves, and what agent.allowedTools adds.
     expect(argValue(first!, '--allowedTools')).toContain('Bash(sh check.sh:*)');
+    expect(argValue(first!, '--allowedTools')).toContain('Bash(echo:*)');
   });
 
   it('waits for the reset when the Critic hits a usage limit, and merges only after its verdict', async () => {
@@ -174,9 +178,7 @@ describe('the Critic reviews every story before it merges', { timeout: 120_000 }
 
 describe('the Surgeon after the Critic', { timeout: 120_000 }, () => {
   it('splits a story the Critic fails in every round into two that run in the next level and merge', async () => {
-    const repo = await makeTempRepo({
-      files: { 'README.md': '# split\n', 'baro.config.json': JSON.stringify({ review: { maxRounds: 1 } }) },
-    });
+    const repo = await makeTempRepo();
     const part = (id: string) => ({
       id,
       title: `part ${id}`,
@@ -186,8 +188,7 @@ describe('the Surgeon after the Critic', { timeout: 120_000 }, () => {
     });
     const split = { action: 'split', reason: 'A is two changes', stories: [part('A1'), part('A2')] };
     const scripts: FakeScript[] = [
-      verdict('A', 1, false, 'wrong file'),
-      verdict('A', 2, false, 'still the wrong file'),
+      { ...verdict('A', 1, false, 'still the wrong file'), match: { role: 'critic', storyId: 'A' } },
       { match: { storyId: 'A', role: 'surgeon' }, result: { type: 'success', structuredOutput: split } },
       write('A', 'src/A2.txt', 'again\n', true),
       write('A', 'src/A.txt', 'A\n'),
@@ -197,9 +198,25 @@ describe('the Surgeon after the Critic', { timeout: 120_000 }, () => {
     const run = await runPlan(repo, planOf('Split after review', [{ id: 'A' }]), { scripts });
 
     expect(run.result.exitCode).toBe(0);
+    // review.maxRounds is 2 by default: two feedback turns, three failing verdicts, then the Surgeon.
+    expect(
+      eventsOf(run.events, 'story.verdict')
+        .filter((e) => e.storyId === 'A')
+        .map((e) => [e.round, e.verdict]),
+    ).toEqual([
+      [1, 'fail'],
+      [2, 'fail'],
+      [3, 'fail'],
+    ]);
+    expect(ofStory(readInvocations(run.fake.logPath), 'A')).toHaveLength(3);
     expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([['A'], ['A1', 'A2']]);
-    expect(eventsOf(run.events, 'replan.applied')).toMatchObject([
-      { action: 'split', by: 'surgeon', cause: { kind: 'story', storyId: 'A' } },
+    const applied = eventsOf(run.events, 'replan.applied');
+    expect(applied).toMatchObject([{ action: 'split', by: 'surgeon', cause: { kind: 'story', storyId: 'A' } }]);
+    expect(applied[0]?.before).toEqual([{ id: 'A', title: 'story A', dependsOn: [], status: 'failed' }]);
+    expect(applied[0]?.after).toEqual([
+      { id: 'A', title: 'story A', dependsOn: [], status: 'replaced' },
+      { id: 'A1', title: 'part A1', dependsOn: [], status: 'pending' },
+      { id: 'A2', title: 'part A2', dependsOn: [], status: 'pending' },
     ]);
     const surgeon = readInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_ROLE === 'surgeon');
     expect(promptOf(surgeon[0]!)).toContain('still the wrong file');
@@ -213,6 +230,54 @@ describe('the Surgeon after the Critic', { timeout: 120_000 }, () => {
 });
 
 describe('the gates on the integration branch', { timeout: 120_000 }, () => {
+  it("turns a red gate into the Surgeon's fix story, which runs next and brings it back to green; the run succeeds", async () => {
+    // Passes in a story's worktree; on the integration branch only once fixed.txt is there.
+    const check = `sh -c 'test -n "$BARO_STORY_ID" || test -f fixed.txt || { echo "GATE-RED"; exit 5; }'`;
+    const repo = await makeTempRepo({
+      files: { 'README.md': '# gate\n', 'baro.config.json': JSON.stringify({ verify: { commands: [check] } }) },
+    });
+    const fix = {
+      id: 'fix-gate',
+      title: 'Add fixed.txt',
+      description: 'The integration check needs fixed.txt.',
+      dependsOn: [],
+      acceptance: ['the check passes on the integration branch'],
+    };
+    const scripts: FakeScript[] = [
+      {
+        match: { role: 'surgeon' },
+        result: {
+          type: 'success',
+          structuredOutput: { action: 'fix', reason: 'fixed.txt is missing', stories: [fix] },
+        },
+      },
+      write('fix-gate', 'fixed.txt', 'fixed\n'),
+      write('A', 'src/A.txt', 'A\n'),
+      write('B', 'src/B.txt', 'B\n'),
+    ];
+    const run = await runPlan(repo, planOf('Green gate', [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }]), { scripts });
+
+    expect(run.result.exitCode).toBe(0);
+    const gates = eventsOf(run.events, 'verify.completed').filter((e) => e.scope !== 'story');
+    expect(gates.map((e) => [e.scope, e.level, e.status])).toEqual([
+      ['integration', 0, 'failed'],
+      ['integration', 1, 'passed'],
+      ['final', undefined, 'passed'],
+    ]);
+    expect(gates[0]).toMatchObject({ results: [{ command: check, status: 'failed', exitCode: 5, tail: 'GATE-RED' }] });
+    expect(eventsOf(run.events, 'replan.applied')).toMatchObject([
+      { action: 'fix', by: 'surgeon', cause: { kind: 'gate', commands: [check] }, levels: [['B', 'fix-gate']] },
+    ]);
+    const surgeon = readInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_ROLE === 'surgeon');
+    expect(promptOf(surgeon[0]!)).toContain('GATE-RED');
+    expect(eventsOf(run.events, 'level.started').map((e) => e.stories)).toEqual([['A'], ['B', 'fix-gate']]);
+    expect(eventsOf(run.events, 'run.completed')[0]).toMatchObject({
+      status: 'succeeded',
+      finalGate: { status: 'passed', failed: [], notRun: [] },
+    });
+    expect(await git(repo, 'show', 'baro/green-gate:fixed.txt')).toBe('fixed');
+  });
+
   it('sends a failed gate to the Surgeon; a branch still red at the end makes the run partial, naming the command', async () => {
     const repo = await makeTempRepo();
     // Passes in a story's worktree, fails on the integration branch: no fix story can turn this gate green.

@@ -75,6 +75,16 @@ describe('baro.config.json', () => {
     expect(problemsOf([1])).toEqual(['(the file): expected a JSON object of settings, got a list']);
   });
 
+  it('gives two review rounds, three replans and no configured checks by default, and takes the file over them', () => {
+    const defaults = settingsFrom(undefined, undefined);
+    expect(defaults.review).toEqual({ maxRounds: 2 });
+    expect(defaults.replan).toEqual({ budget: 3 });
+    expect(defaults.verify).toEqual({ commands: [], timeoutSeconds: 900 });
+    const file = { review: { maxRounds: 0 }, replan: { budget: 1 }, verify: { commands: ['make test'] } };
+    const set = settingsFrom(parseConfig(JSON.stringify(file), 'c.json'), 'c.json');
+    expect([set.review.maxRounds, set.replan.budget, set.verify.commands]).toEqual([0, 1, ['make test']]);
+  });
+
   it('bounds the live messages each story hears: 6 by default, live.maxMessages when set', () => {
     expect(settingsFrom(undefined, undefined).live).toEqual({ maxMessages: 6 });
     expect(settingsFrom(parseConfig('{"live":{"maxMessages":0}}', 'c.json'), 'c.json').live).toEqual({
