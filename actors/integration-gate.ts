@@ -1,12 +1,16 @@
-// The Conductor's integration gate: the Auditor run on the integration branch after a level, its events passed on.
+// The Conductor's integration gate: the Auditor run on the integration branch after a level.
 import { createActor, fromPromise, toPromise } from 'xstate';
 import type { IntegrationGateOutput } from '../machines/types.js';
 import type { ProvidedAuditor } from './auditor.js';
 
 export function integrationGateLogic(auditor: ProvidedAuditor) {
-  return fromPromise<IntegrationGateOutput, { level: number }>(({ input, signal, emit }) => {
-    const actor = createActor(auditor, { input: { target: { kind: 'integration', level: input.level } } });
-    actor.on('verify.completed', emit);
+  return fromPromise<IntegrationGateOutput, { level: number }>(({ input, signal, self }) => {
+    // Its child in the run's system: the inspector shows the gate's statechart, and the Herald hears its events.
+    const actor = createActor(auditor, {
+      id: 'auditor',
+      parent: self,
+      input: { target: { kind: 'integration', level: input.level } },
+    });
     signal.addEventListener('abort', () => actor.stop(), { once: true });
     actor.start();
     return toPromise(actor);
