@@ -127,6 +127,29 @@ describe('the Critic reviews every story before it merges', { timeout: 120_000 }
     expect(argValue(first!, '--allowedTools')).toContain('Bash(echo:*)');
   });
 
+  it("hands the agent's denied tool calls to the Critic, and names them in run.completed and the report", async () => {
+    const repo = await makeTempRepo();
+    const scripts: FakeScript[] = [
+      {
+        match: { storyId: 'A' },
+        steps: [
+          { deny: 'Bash', command: 'make lint', message: 'This command requires approval' },
+          { write: 'src/A.txt', content: 'A\n' },
+        ],
+      },
+    ];
+    const run = await runPlan(repo, planOf('Denied', [{ id: 'A' }]), { scripts });
+
+    expect(run.result.exitCode).toBe(0);
+    const review = promptOf(ofStory(readInvocations(run.fake.logPath), 'A', 'critic')[0]!) ?? '';
+    expect(review).toContain('## Tool calls the agent was denied');
+    expect(review).toContain('- Bash(make lint)');
+    const completed = eventsOf(run.events, 'run.completed')[0];
+    expect(completed?.stories).toMatchObject([{ id: 'A', status: 'merged', denials: ['Bash(make lint)'] }]);
+    const report = await readFile(completed?.report as string, 'utf8');
+    expect(report).toContain('A was denied Bash(make lint)');
+  });
+
   it('waits for the reset when the Critic hits a usage limit, and merges only after its verdict', async () => {
     const repo = await makeTempRepo();
     const pastReset = Math.floor(Date.now() / 1000) - 3600;
