@@ -68,12 +68,16 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('plan <goal>')
     .description('map the repository and plan the goal; print the plan (JSON) or write it to a file, run nothing')
     .option('--out <file>', 'write the plan to this file instead of printing it')
+    .option('--config <file>', 'config file (default: baro.config.json in the repo root, if present)')
     .option('--model-planner <model>', 'model of the planner (default: opus)')
-    .action(async (goal: string, raw: { out?: string; modelPlanner?: string }) => {
+    .action(async (goal: string, raw: { out?: string; config?: string; modelPlanner?: string }, command: Command) => {
       const { parseRunOptions } = await import('./options.js');
-      const { models } = parseRunOptions({ modelPlanner: raw.modelPlanner });
+      const flags = parseRunOptions(
+        { config: raw.config, modelPlanner: raw.modelPlanner },
+        (name) => command.getOptionValueSource(name) === 'cli',
+      );
       const { planCommand } = await import('./commands/plan.js');
-      setExitCode(await planCommand(goal, { out: raw.out, modelPlanner: models.planner }));
+      setExitCode(await planCommand(goal, { out: raw.out, flags }));
     });
 
   program

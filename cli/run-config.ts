@@ -17,6 +17,8 @@ export interface ConfiguredRun {
   readonly settings: RunSettings;
   /** The repository's top folder, found to look for baro.config.json; undefined outside a repository. */
   readonly repoDir: string | undefined;
+  /** The file's contents as validated; undefined when there is no config file. */
+  readonly config: BaroConfig | undefined;
 }
 
 async function repoDirOf(cwd: string): Promise<string | undefined> {
@@ -68,14 +70,12 @@ async function checkCopies(repoDir: string, copy: readonly string[], file: strin
 }
 
 /**
- * Reads `--config FILE` (relative to `cwd`) or `baro.config.json` in the repository root, validates it and merges
- * it. `warn` receives one line per accepted key this version does not act on, and per `worktree.copy` path missing
- * from the repository.
+ * Reads `--config FILE` (relative to `cwd`) or `baro.config.json` in the repository root, validates it and merges it
+ * under the flags; the repository's files are not looked at (`baro plan` needs no more).
  */
-export async function configureRun(input: {
+export async function readRunConfig(input: {
   readonly options: RunOptions;
   readonly cwd: string;
-  readonly warn: (line: string) => void;
 }): Promise<ConfiguredRun> {
   const { options, cwd } = input;
   const repoDir = await repoDirOf(cwd);
@@ -88,11 +88,27 @@ export async function configureRun(input: {
     const next = 'Fix the file (its JSON Schema: schema/baro.config.schema.json in the baro package) and run again';
     throw new UsageError(`${error.message}\n${next}.`, { option: '--config', value: error.file, cause: error });
   }
-  if (loaded === undefined) return { options, settings: settingsFrom(undefined, undefined), repoDir };
+  if (loaded === undefined)
+    return { options, settings: settingsFrom(undefined, undefined), repoDir, config: undefined };
   const settings = settingsFrom(loaded.config, loaded.file);
-  for (const key of keysNotActedOn(loaded.config)) {
-    input.warn(`baro: ${key} in ${loaded.file} is accepted, but this version does not act on it yet.`);
+  return { options: mergeOptions(options, loaded.config), settings, repoDir, config: loaded.config };
+}
+
+/**
+ * The config as a run needs it (readRunConfig), with the `worktree.copy` files checked. `warn` receives one line per
+ * accepted key this version does not act on, and per `worktree.copy` path missing from the repository.
+ */
+export async function configureRun(input: {
+  readonly options: RunOptions;
+  readonly cwd: string;
+  readonly warn: (line: string) => void;
+}): Promise<ConfiguredRun> {
+  const configured = await readRunConfig(input);
+  const { settings, repoDir, config } = configured;
+  if (config === undefined || settings.file === undefined) return configured;
+  for (const key of keysNotActedOn(config)) {
+    input.warn(`baro: ${key} in ${settings.file} is accepted, but this version does not act on it yet.`);
   }
-  if (repoDir !== undefined) await checkCopies(repoDir, settings.worktree.copy, loaded.file, input.warn);
-  return { options: mergeOptions(options, loaded.config), settings, repoDir };
+  if (repoDir !== undefined) await checkCopies(repoDir, settings.worktree.copy, settings.file, input.warn);
+  return configured;
 }

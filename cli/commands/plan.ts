@@ -11,7 +11,10 @@ import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
 import { baroHome, newRunId } from '../../services/store/paths.js';
 import { ExitCode, UsageError } from '../errors.js';
+import type { RunOptions } from '../options.js';
 import { plannerError, PLANNING_LIMITS } from '../planning.js';
+import { assertAgentRuns } from '../preflight.js';
+import { readRunConfig } from '../run-config.js';
 import { plainLine } from '../run-events.js';
 import { gitRepoRoot, usableHome } from './run-prepare.js';
 import { planSize } from '../../services/words.js';
@@ -19,7 +22,8 @@ import { planSize } from '../../services/words.js';
 export interface PlanOptions {
   /** Write the plan here instead of printing it. */
   readonly out: string | undefined;
-  readonly modelPlanner: string;
+  /** The run options `plan` shares: `--model-planner` and `--config`; the config file's values merge under them. */
+  readonly flags: RunOptions;
 }
 
 export interface PlanIo {
@@ -48,6 +52,8 @@ export async function planCommand(goal: string, options: PlanOptions, io: PlanIo
   if (goal.trim() === '') throw new UsageError('Missing goal: baro plan "<goal>" [--out FILE].', { option: 'goal' });
   if (options.out?.trim() === '') throw new UsageError('--out needs a file name.', { option: '--out' });
   const repoDir = await gitRepoRoot(io.cwd);
+  const { options: merged, settings } = await readRunConfig({ options: options.flags, cwd: io.cwd });
+  await assertAgentRuns({ cwd: repoDir, env: io.env });
   const home = baroHome(io.env, homedir());
   await usableHome(home);
   const repoMap = await toPromise(createActor(provideCartographer({ home }), { input: { repoDir } }).start());
@@ -59,7 +65,7 @@ export async function planCommand(goal: string, options: PlanOptions, io: PlanIo
       runSession,
       now: Date.now,
       repoDir,
-      model: options.modelPlanner,
+      model: merged.models.planner,
       rawLogPath: undefined,
     },
     Date.now,
@@ -70,7 +76,7 @@ export async function planCommand(goal: string, options: PlanOptions, io: PlanIo
       repoSummary: repoMap.summary,
       sessionId: undefined,
       feedback: undefined,
-      limits: PLANNING_LIMITS,
+      limits: { ...PLANNING_LIMITS, quotaMarginMs: settings.quota.marginSeconds * 1000 },
     },
   });
   actor.on('*', (event: PlannerEmitted) => {
