@@ -85,6 +85,16 @@ describe('baro plan', () => {
     expect(argValue(turn!, '--model')).toBe('opus');
     expect(argValue(turn!, '--tools')).toBe('Read,Grep,Glob,Bash');
     expect(argValue(turn!, '--permission-mode')).toBe('dontAsk');
+    expect(turn?.env.BARO_ROLE).toBe('planner');
+    // Anything not allowed is denied: the read tools, and shell commands that only look.
+    expect(argValue(turn!, '--allowedTools')?.split(',')).toEqual([
+      'Read',
+      'Grep',
+      'Glob',
+      ...['ls', 'cat', 'head', 'wc', 'grep', 'git log', 'git show', 'git ls-files', 'git grep'].map(
+        (c) => `Bash(${c}:*)`,
+      ),
+    ]);
     const schema = JSON.parse(argValue(turn!, '--json-schema') ?? '{}') as { required?: string[] };
     expect(schema.required).toEqual(['goal', 'stories']);
     expect(promptOf(turn!)).toContain(`Goal: ${GOAL}`);

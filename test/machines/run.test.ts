@@ -84,6 +84,12 @@ function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {})
   const actor = createActor(machine, { systemId: RUN_SYSTEM_ID, input: { ...input, ...given } });
   const emitted: RunEmitted[] = [];
   actor.on('*', (event) => emitted.push(event));
+  // Each top-level state the Run passes through, in order, as the inspector and the TUI see them.
+  const visited: string[] = [];
+  actor.subscribe((snapshot) => {
+    const state = typeof snapshot.value === 'string' ? snapshot.value : Object.keys(snapshot.value)[0];
+    if (state !== undefined && visited.at(-1) !== state) visited.push(state);
+  });
   actor.start();
   const reviewing = () =>
     new Promise<SnapshotFrom<typeof machine>>((resolve) => {
@@ -94,7 +100,7 @@ function startRun(steps: readonly ScriptedTurn[], given: Partial<RunInput> = {})
       });
       if (actor.getSnapshot().matches('reviewing')) resolve(actor.getSnapshot());
     });
-  return { actor, fakes, git, conducted, emitted, reviewing, done: () => toPromise(actor) };
+  return { actor, fakes, git, conducted, emitted, visited, reviewing, done: () => toPromise(actor) };
 }
 
 describe('run: from the goal to the conductor', () => {
@@ -119,9 +125,25 @@ describe('run: from the goal to the conductor', () => {
     expect(output.outcome?.status).toEqual({ A: 'merged', B: 'merged' });
     const merges = run.git.calls.flatMap((call) => (call.op.kind === 'story.merge' ? [call.op.message] : []));
     expect(merges).toEqual(['Merge A: Story A!', 'Merge B: Story B!']);
-    expect(run.emitted.filter((e) => e.type === 'plan.ready')).toHaveLength(2);
+    const ready = run.emitted.filter((e) => e.type === 'plan.ready');
+    expect(ready).toMatchObject([
+      { plan: goodPlan, levels: [['A'], ['B']] },
+      { plan: revised, levels: [['A'], ['B']] },
+    ]);
     expect(run.emitted).toContainEqual({ type: 'branch.created', branch: 'baro/g' });
     expect(run.git.calls[0]?.op.kind).toBe('integration.create');
+    expect(run.visited).toEqual([
+      'mapping',
+      'planning',
+      'reviewing',
+      'planning',
+      'reviewing',
+      'preparing',
+      'executing',
+      'verifying',
+      'publishing',
+      'completed',
+    ]);
   });
 
   it('quits at the review: nothing prepared, nothing conducted', async () => {
