@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { validatePlanGraph } from '../machines/dag.js';
+import type { DagStory } from '../machines/dag.js';
 import { isInsideRelativePath } from './config/schema.js';
 import { planSchemaIssues } from './plan-issues.js';
 import type { PlanIssue } from './plan-issues.js';
@@ -70,10 +71,37 @@ const usableId = (id: string): boolean => storyId.safeParse(id).success;
 export type PlanCheck =
   { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: PlanIssue[] };
 
-/** Schema then graph rules, as data, so the planner's repair loop can send the issues back. */
+const stringsIn = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+
+/**
+ * The graph as far as a plan that fails its schema shows it: undefined while a story has no string id to name it by.
+ * Only an empty acceptance list is left for the graph rules to report; any other fault there is the schema's.
+ */
+function graphOf(value: unknown): DagStory[] | undefined {
+  const stories = typeof value === 'object' && value !== null ? Reflect.get(value, 'stories') : undefined;
+  if (!Array.isArray(stories)) return undefined;
+  const graph: DagStory[] = [];
+  for (const story of stories as unknown[]) {
+    const field = (key: string): unknown =>
+      typeof story === 'object' && story !== null ? Reflect.get(story, key) : undefined;
+    const id = field('id');
+    if (typeof id !== 'string') return undefined;
+    const acceptance = field('acceptance');
+    const empty = Array.isArray(acceptance) && acceptance.length === 0;
+    graph.push({ id, dependsOn: stringsIn(field('dependsOn')), acceptance: empty ? [] : ['(checked by the schema)'] });
+  }
+  return graph;
+}
+
+/** Schema then graph rules, all listed at once, as data, so one repair turn of the planner can fix every one. */
 export function checkPlan(value: unknown): PlanCheck {
   const parsed = planSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, issues: planSchemaIssues(parsed.error, value, usableId) };
+  if (!parsed.success) {
+    const graph = graphOf(value);
+    const graphIssues = graph === undefined ? [] : validatePlanGraph(graph);
+    return { ok: false, issues: [...planSchemaIssues(parsed.error, value, usableId), ...graphIssues] };
+  }
   const issues = validatePlanGraph(parsed.data.stories);
   return issues.length === 0 ? { ok: true, plan: parsed.data } : { ok: false, issues: [...issues] };
 }

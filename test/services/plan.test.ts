@@ -184,6 +184,33 @@ describe('checkPlan and parsePlan', () => {
     expect(checkPlan({ goal: 'g', stories: [story('S1')] }).ok).toBe(true);
   });
 
+  it('lists the graph rules a plan breaks along with its schema errors, so one repair can fix them all', () => {
+    const checked = checkPlan({
+      goal: 'g',
+      stories: [
+        { ...story('S1', ['S3']), dependOn: [] },
+        { ...story('S2', ['S9']), acceptance: [] },
+        { ...story('S3', ['S1']), tier: 'huge' },
+        { id: 'S4', title: 'Four' },
+      ],
+    });
+    expect(checked.ok ? [] : checked.issues.map((issue) => issue.message)).toEqual([
+      'story S1: unknown key "dependOn" (did you mean "dependsOn"?)',
+      'story S3: "tier": expected one of light, standard, heavy, got "huge"',
+      'story S4: "description" is missing: expected a description as text',
+      'story S4: "dependsOn" is missing: expected a list of story ids (an empty list [] when it depends on none)',
+      'story S4: "acceptance" is missing: expected a list of checkable criteria as texts',
+      'story S2: dependsOn names unknown story "S9"',
+      'story S2: acceptance is empty; give at least one criterion',
+      'story S1: dependsOn forms a cycle S1 → S3 → S1',
+    ]);
+  });
+
+  it('leaves the graph rules out while a story has no id to name it by', () => {
+    const checked = checkPlan({ goal: 'g', stories: [story('S1', ['S2']), { ...story('S2'), id: 2 }] });
+    expect(checked.ok ? [] : checked.issues.map((issue) => issue.rule)).toEqual(['schema']);
+  });
+
   it('reads through a byte-order mark', () => {
     expect(parsePlan(`\uFEFF${JSON.stringify({ goal: 'g', stories: [story('S1')] })}`, 'bom.json').goal).toBe('g');
   });
