@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { describeValue } from './config/issues.js';
 import { closest } from './suggest.js';
 
-/** What each field of a plan accepts, in plain words (CLI.md "Plan file"). */
+/** What each field of a plan accepts, in plain words (docs/cli.md "Plan file"). */
 export const PLAN_EXPECTS: Readonly<Record<string, string>> = {
   '': 'a JSON object with goal and stories',
   goal: 'the goal as text',

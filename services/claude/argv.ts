@@ -26,7 +26,7 @@ export interface ClaudeArgvOptions {
   readonly fallbackModel?: string | undefined;
   /** JSON Schema for structured output (`result.structured_output`). */
   readonly jsonSchema?: Readonly<Record<string, unknown>> | undefined;
-  /** `--input-format stream-json`: the prompt is the first stdin line and stdin stays open for live messages (§11a). */
+  /** `--input-format stream-json`: the prompt is the first stdin line and stdin stays open for live messages (docs/claude-cli.md §9). */
   readonly liveInput?: boolean | undefined;
 }
 

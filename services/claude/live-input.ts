@@ -1,4 +1,4 @@
-// The stdin of a live session (stream-json input, docs/claude-cli.md §11a): the prompt and later messages as JSON
+// The stdin of a live session (stream-json input, docs/claude-cli.md §9): the prompt and later messages as JSON
 // lines, and the moment stdin closes — at a result, once every message written has completed, with no quiet window.
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';

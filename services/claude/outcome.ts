@@ -15,7 +15,7 @@ export interface ProcessExit {
 
 const LEGACY_LIMIT = /Claude AI usage limit reached\|(\d+)/;
 
-// 2.1.x texts first, then the 2.0.x / 1.0.x wordings of §10.3.
+// 2.1.x texts first, then the 2.0.x / 1.0.x wordings of docs/claude-cli.md §6.
 const LIMIT_PREFIXES = [
   "You've hit your ",
   "You're out of usage credits",

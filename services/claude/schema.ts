@@ -164,7 +164,7 @@ export const permissionDeniedSchema = z.object({
 
 export const LIFECYCLE_STATES = ['queued', 'started', 'completed', 'cancelled'] as const;
 
-/** What became of a stdin message that carried a `uuid` (stream-json input, docs/claude-cli.md §11a). */
+/** What became of a stdin message that carried a `uuid` (stream-json input, docs/claude-cli.md §9). */
 export const commandLifecycleSchema = z.object({
   type: z.literal('command_lifecycle'),
   command_uuid: z.string(),

@@ -32,7 +32,7 @@ export interface SessionOptions extends ClaudeArgvOptions, ClaudeEnvOptions {
   readonly onSpawn?: ((pid: number) => void) | undefined;
   /** Every raw stdout line is appended here (parent folders are created). */
   readonly rawLogPath?: string | undefined;
-  /** Live messages (docs/claude-cli.md §11a): the session runs with stream-json input and hands its stdin over here. */
+  /** Live messages (docs/claude-cli.md §9): the session runs with stream-json input and hands its stdin over here. */
   readonly live?: LiveOptions | undefined;
 }
 

@@ -71,7 +71,7 @@ export function settingsFrom(config: BaroConfig | undefined, file: string | unde
   };
 }
 
-// Keys of CLI.md whose features this version does not have yet: accepted, and said to do nothing.
+// Keys of docs/cli.md whose features this version does not have yet: accepted, and said to do nothing.
 const NOT_ACTED_ON: readonly { readonly key: string; readonly set: (c: BaroConfig) => boolean }[] = [];
 
 /** The keys set in `config` that this version accepts but does not act on yet. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
-/** Pinned: on Node 20 an unpinned install quietly resolves to 2.1.197 (claude-cli.md §1). */
+/** Pinned: on Node 20 an unpinned install quietly resolves to 2.1.197 (docs/claude-cli.md §10). */
 export const CLAUDE_CODE_VERSION = '2.1.332';
 const PACKAGE = '@anthropic-ai/claude-code';
 
@@ -56,7 +56,7 @@ export async function ensureClaude(log: (line: string) => void = () => {}): Prom
   const bin = join(cache, 'node_modules/.bin/claude');
   if (existsSync(bin) && isPinned(await versionOf(bin))) return bin;
   await install(cache, log);
-  // Where install scripts are not run, the package keeps a stub until its own installer copies the binary in (§1).
+  // Where install scripts are not run, the package keeps a stub until its own installer copies the binary in (docs/claude-cli.md §10).
   if (!isPinned(await versionOf(bin))) {
     log('the install left the stub in place: running its install.cjs');
     await execa(process.execPath, [join(cache, 'node_modules', PACKAGE, 'install.cjs')], {

@@ -14,7 +14,7 @@ useGitSandbox();
 let api: FakeAnthropic | undefined;
 afterEach(async () => api?.close());
 
-// Not on baro's allowlist and not a file edit, so acceptEdits asks, and in -p mode asking is a denial (§4.1).
+// Not on baro's allowlist and not a file edit, so acceptEdits asks, and in -p mode asking is a denial (docs/claude-cli.md §4).
 const UNLISTED = 'curl -sS http://127.0.0.1:9/baro-compat';
 
 it('reports the Bash call the real CLI denied, and still merges the story', async () => {
@@ -56,7 +56,7 @@ it('runs an unlisted command under bypassPermissions, declaring the sandbox itse
     },
   });
   api = await startFakeAnthropic(byStory({ B: steps([bash('echo bypassed > bypass.txt')], 'Wrote bypass.txt.') }));
-  // No sandbox declared by the caller: as root the CLI refuses bypass unless baro sets IS_SANDBOX=1 itself (§4.3).
+  // No sandbox declared by the caller: as root the CLI refuses bypass unless baro sets IS_SANDBOX=1 itself (docs/claude-cli.md §2).
   const run = await runPlanWithRealClaude(repo, api, planOf('Bypass', [{ id: 'B' }]), [], { IS_SANDBOX: '' });
 
   expect(run.result.exitCode, run.result.stdout).toBe(0);

@@ -57,7 +57,7 @@ export async function compatEnv(dir: string, api: FakeAnthropic, claude: RealCla
     HOME: home,
     CLAUDE_CONFIG_DIR: join(home, '.claude'),
     ANTHROPIC_BASE_URL: api.url,
-    // A subscriber's token, so rate-limit events and the usage-limit texts are the subscription's (§16.2).
+    // A subscriber's token, so rate-limit events and the usage-limit texts are the subscription's (docs/claude-cli.md §10).
     CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-baro-compat-dummy-token',
     CLAUDE_CODE_MAX_RETRIES: '1',
     TZ: 'UTC',
@@ -106,7 +106,7 @@ async function jsonlFiles(dir: string): Promise<string[]> {
 
 /**
  * Every raw claude stream baro kept for the run (stories and planner), parsed by baro's own parser and classified
- * by its own classifier; the exit code is the CLI's rule for a finished result (§9).
+ * by its own classifier; the exit code is the CLI's rule for a finished result (docs/claude-cli.md §7).
  */
 export async function checkStreams(runDir: string): Promise<StreamCheck[]> {
   const logs = [...(await jsonlFiles(join(runDir, 'stories'))), ...(await jsonlFiles(join(runDir, 'planner')))];

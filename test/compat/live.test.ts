@@ -1,5 +1,5 @@
 // A live warning against the real claude 2.1.332: two stories edit one file, and the Sentry's message, written on
-// the sessions' stream-json stdin while their Bash tool runs, reaches the model in the same turn (claude-cli.md §11a).
+// the sessions' stream-json stdin while their Bash tool runs, reaches the model in the same turn (docs/claude-cli.md §9).
 import { afterEach, expect, it } from 'vitest';
 import { bash, byStory, edit, steps } from '../fake-anthropic/script.js';
 import { startFakeAnthropic } from '../fake-anthropic/server.js';

@@ -1,5 +1,5 @@
 // Live messages end to end: the Sentry's and the Librarian's news reach running fake-claude sessions through
-// stream-json stdin, folded into the running turn (docs/claude-cli.md §11a); real git, the real CLI process.
+// stream-json stdin, folded into the running turn (docs/claude-cli.md §9); real git, the real CLI process.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// How the fake answers: one streamed assistant message, the subscriber usage limit, or no answer at all (§16.4–16.6).
+// How the fake answers: one streamed assistant message, the subscriber usage limit, or no answer at all (docs/claude-cli.md §10).
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
@@ -69,7 +69,7 @@ export function streamMessage(res: ServerResponse, model: string, blocks: readon
   res.end();
 }
 
-/** The subscriber usage-limit answer the CLI reports as `usage_limit_reached` without retrying (§16.5). */
+/** The subscriber usage-limit answer the CLI reports as `usage_limit_reached` without retrying (docs/claude-cli.md §10). */
 export function refuseForUsageLimit(res: ServerResponse, resetsAt: number): void {
   const reset = String(resetsAt);
   res.writeHead(429, {

@@ -12,7 +12,7 @@ export type Step = (turn: ApiTurn) => Reply;
 const message = (...blocks: Block[]): Reply => ({ kind: 'message', blocks });
 const tool = (name: string, input: Record<string, unknown>): Block => ({ type: 'tool_use', name, input });
 
-// Read, Edit and Write take absolute paths only (claude-cli.md §16.4).
+// Read, Edit and Write take absolute paths only (docs/claude-cli.md §10).
 const at = (turn: ApiTurn, path: string): string => join(turn.cwd, path);
 
 export const say =
@@ -58,7 +58,7 @@ export const usageLimit =
 export const hold: Step = () => ({ kind: 'hold' });
 
 /**
- * A session played step by step: step k answers after k tool results (§16.7); past the last step it says it is done.
+ * A session played step by step: step k answers after k tool results (docs/claude-cli.md §10); past the last step it says it is done.
  * A resumed session continues the count from its history.
  */
 export function steps(list: readonly Step[], done = 'Done.'): Step {

@@ -1,4 +1,4 @@
-// A loopback fake of the Anthropic Messages API for the real `claude` CLI: a script plays the model (claude-cli.md §16).
+// A loopback fake of the Anthropic Messages API for the real `claude` CLI: a script plays the model (docs/claude-cli.md §10).
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-// One Messages API request of the real `claude` CLI, read into what a scripted model decides by (claude-cli.md §16.3, §16.7).
+// One Messages API request of the real `claude` CLI, read into what a scripted model decides by (docs/claude-cli.md §10).
 import { z } from 'zod';
 
 const textBlockSchema = z.looseObject({ type: z.literal('text'), text: z.string() });

@@ -21,7 +21,7 @@
  * @property {string | undefined} appendSystemPromptFile
  * @property {string | undefined} jsonSchema
  * @property {string | undefined} prompt
- * @property {{ option: string, value: string } | undefined} swallowed a would-be prompt that a variadic option read as its value (§3.3)
+ * @property {{ option: string, value: string } | undefined} swallowed a would-be prompt that a variadic option read as its value (docs/claude-cli.md §1)
  */
 
 /** @typedef {{ ok: true, options: CliOptions } | { ok: false, stderr: string }} ParsedArgv */

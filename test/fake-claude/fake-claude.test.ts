@@ -203,7 +203,7 @@ describe('fake claude: steps and stream', () => {
     });
   });
 
-  it('ends with the three usage-limit lines of §10.1', async () => {
+  it('ends with the three usage-limit lines of docs/claude-cli.md §6', async () => {
     const resetsAt = Math.floor(Date.now() / 86_400_000) * 86_400 + 7 * 3600;
     const out = await run({ scripts: [{ result: { type: 'usage_limit', resetsAt } }] }, [...STREAM, '--', 'go']);
     expect(out.exitCode).toBe(1);

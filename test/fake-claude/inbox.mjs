@@ -1,5 +1,5 @@
 // @ts-check
-// Stream-json input as claude 2.1.332 reads it (docs/claude-cli.md §11a): the first user line is the prompt; a later
+// Stream-json input as claude 2.1.332 reads it (docs/claude-cli.md §9): the first user line is the prompt; a later
 // one is `queued` at once, then folded into the running turn after the running tool, or run as a turn of its own.
 import { createInterface } from 'node:readline';
 

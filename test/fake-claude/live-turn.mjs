@@ -1,5 +1,5 @@
 // @ts-check
-// What a stream-json input session does after its first result (docs/claude-cli.md §11a): a message that came too late
+// What a stream-json input session does after its first result (docs/claude-cli.md §9): a message that came too late
 // to be folded runs as a turn of its own; the process waits for more until stdin closes.
 import { assistantLine, initLine, randomId, resultLine } from './lines.mjs';
 

@@ -120,7 +120,7 @@ function apiErrorResult(ctx, stats, text, apiError) {
 }
 
 /**
- * A subscription usage limit: rejected rate_limit_event, synthetic assistant, result (§10.1).
+ * A subscription usage limit: rejected rate_limit_event, synthetic assistant, result (docs/claude-cli.md §6).
  * @param {LineContext} ctx @param {TurnStats} stats @param {{ resetsAt: number, limitType: string }} limit
  */
 export function usageLimitLines(ctx, stats, limit) {
@@ -192,7 +192,7 @@ function apiFailure(status) {
 }
 
 /**
- * A failing API: `retries` api_retry lines, then the synthetic assistant and the error result (§7.6, §10.2).
+ * A failing API: `retries` api_retry lines, then the synthetic assistant and the error result (docs/claude-cli.md §5).
  * @param {LineContext} ctx @param {TurnStats} stats @param {{ status: number, retries: number }} failure
  */
 export function apiErrorLines(ctx, stats, failure) {

@@ -1,5 +1,5 @@
 // @ts-check
-// Stdin as the real CLI treats it in print mode: the prompt when none is in argv, else a 3 s wait on an open pipe (§3.4).
+// Stdin as the real CLI treats it in print mode: the prompt when none is in argv, else a 3 s wait on an open pipe (docs/claude-cli.md §1).
 import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 

@@ -102,7 +102,7 @@ export async function runTurn(input) {
   const { ctx, script, emit } = input;
   /** @type {import('./inbox.mjs').InboxMessage[]} */
   const folded = [];
-  // Messages queued while a tool ran join the next request (docs/claude-cli.md §11a).
+  // Messages queued while a tool ran join the next request (docs/claude-cli.md §9).
   const fold = async () => {
     for (const message of input.inbox?.take() ?? []) {
       folded.push(message);

@@ -113,7 +113,7 @@ describe('a live session (stream-json input)', () => {
     const results = recorded.events.filter((event) => event.type === 'result');
     expect(results).toHaveLength(2);
     expect(recorded.delivered).toHaveLength(1);
-    // The second result is cumulative (docs/claude-cli.md §11a): the session's cost includes both turns.
+    // The second result is cumulative (docs/claude-cli.md §9): the session's cost includes both turns.
     expect(result.costUsd).toBeGreaterThan(0.005);
   });
 

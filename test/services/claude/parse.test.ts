@@ -271,7 +271,7 @@ describe('tool mapping', () => {
   });
 });
 
-describe('live input lines (docs/claude-cli.md §11a)', () => {
+describe('live input lines (docs/claude-cli.md §9)', () => {
   it('reports each command_lifecycle state and the uuids a result answered', () => {
     const events = parseLines([
       '{"type":"command_lifecycle","command_uuid":"u1","state":"queued"}',

@@ -31,7 +31,7 @@ const EXAMPLE = {
 };
 
 describe('baro.config.json', () => {
-  it('accepts the example of CLI.md, and an empty file', () => {
+  it('accepts the example of docs/cli.md, and an empty file', () => {
     expect(parseConfig(JSON.stringify(EXAMPLE), 'c.json')).toEqual(EXAMPLE);
     expect(parseConfig('{}', 'c.json')).toEqual({});
   });
