@@ -64,10 +64,16 @@ describe('baro --version and --help', () => {
     expect(help).toContain(`--model-story <model> model of the story agents (default: ${defaults.models.story})`);
   });
 
-  it("run --help shows the Critic's model and leaves out the Surgeon's, which this version does not have yet", async () => {
+  it("run --help shows the Critic's and the Surgeon's models", async () => {
     const result = await runBaro(['run', '--help'], { cwd });
     expect(result.stdout).toContain('--model-critic <model>');
     expect(result.stdout).toContain('--model-surgeon <model>');
+  });
+
+  it('plan --help lists the options plan acts on: --out, --config and --model-planner', async () => {
+    const result = await runBaro(['plan', '--help'], { cwd });
+    const options = [...result.stdout.matchAll(/^\s+(--[a-z-]+)/gm)].map((match) => match[1]);
+    expect(options).toEqual(['--out', '--config', '--model-planner']);
   });
 });
 
