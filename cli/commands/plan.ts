@@ -90,7 +90,11 @@ export async function planCommand(goal: string, options: PlanOptions, io: PlanIo
     return ExitCode.stopped;
   }
   if (end.status === 'invalid') throw plannerError(end.issues);
-  if (end.status === 'failed') throw new Error(`Planning failed: ${end.reason}`);
+  if (end.status === 'failed') {
+    // The planner's failure (a login, a crash of claude), not baro's: no stack to offer.
+    io.err.write(`error: planning failed: ${end.reason}\n`);
+    return ExitCode.failed;
+  }
   const { plan, levels } = end.proposal;
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   if (options.out === undefined) {

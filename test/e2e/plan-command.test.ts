@@ -75,6 +75,19 @@ describe('baro plan, refusing bad input with exit 2', () => {
   });
 });
 
+describe('baro plan when planning fails', () => {
+  it('says why with exit 1, as a failure of the planner rather than a crash of baro', async () => {
+    const repo = await makeTempRepo();
+    const scenario = { scripts: [{ match: { role: 'planner' }, result: { type: 'auth' as const } }] };
+    const { result } = await baro(repo, scenario, ['plan', GOAL, '--out', 'p.json']);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('error: planning failed: auth: Not logged in');
+    expect(result.stderr).not.toContain('BARO_DEBUG');
+    expect(existsSync(join(repo, 'p.json'))).toBe(false);
+  });
+});
+
 describe('models per role', () => {
   it("baro plan takes the planner's model from baro.config.json, and --model-planner over it", async () => {
     const repo = await makeTempRepo();
