@@ -52,8 +52,9 @@ export async function gitRepoRoot(cwd: string): Promise<string> {
   }
 }
 
-// True once `baro "goal"` plans with a model (issue 7): the file can be fixed, or left to baro.
-const PLAN_NEXT_STEP = 'Fix the plan file and run again, or leave out --plan to let baro plan the goal itself.';
+// True with or without a goal on the command line: `baro run --plan FILE` alone has no goal to plan.
+const PLAN_NEXT_STEP =
+  'Fix the plan file and run again, or give the goal without --plan (baro "<goal>") to let baro plan it.';
 
 async function readPlan(path: string): Promise<Plan> {
   try {

@@ -14,7 +14,7 @@ describe('baro run --plan with a bad plan', () => {
     const run = await runPlan(repo, { ...plan, stories }, { scripts: [] });
     expect(run.result.exitCode).toBe(2);
     expect(run.result.stderr).toContain('story S2: unknown key "dependOn" (did you mean "dependsOn"?)');
-    expect(run.result.stderr).toContain('leave out --plan to let baro plan the goal itself');
+    expect(run.result.stderr).toContain('or give the goal without --plan (baro "<goal>") to let baro plan it.');
     expect(readInvocations(run.fake.logPath)).toHaveLength(0);
     expect(await git(repo, 'branch', '--list', 'baro/*')).toBe('');
   });
