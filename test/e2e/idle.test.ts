@@ -12,8 +12,8 @@ useGitSandbox();
 it('stops a silent agent after the idle timeout, retries the story with its session, and merges it', async () => {
   const repo = await makeTempRepo();
   const config = join(dirname(repo), 'baro.config.json');
-  // 0.01 minutes: 600 ms of silence.
-  await writeFile(config, JSON.stringify({ agent: { idleMinutes: 0.01 } }));
+  // 0.05 minutes: 3 s of silence, more than a loaded machine takes to start the retried agent that writes at once.
+  await writeFile(config, JSON.stringify({ agent: { idleMinutes: 0.05 } }));
   const scripts = [
     { match: { storyId: 'A', resume: false }, steps: [{ say: 'thinking' }, { sleep: 120_000 }] },
     { match: { storyId: 'A', resume: true }, steps: [{ write: 'a.txt', content: 'a\n' }] },

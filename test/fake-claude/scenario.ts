@@ -78,6 +78,8 @@ export interface FakeScript {
     readonly status?: 'allowed' | 'allowed_warning';
     readonly utilization?: number;
     readonly resetsAt?: number;
+    /** The reset this many seconds after the agent starts, when no `resetsAt` is given. */
+    readonly resetsInSeconds?: number;
   };
 }
 

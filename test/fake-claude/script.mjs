@@ -60,7 +60,7 @@ export const DEFAULT_CRITIC_SCRIPT = /** @type {FakeScript} */ ({
   },
 });
 /** @type {Shape} */
-const RATE_LIMIT = { status: 'string?', utilization: 'number?', resetsAt: 'number?' };
+const RATE_LIMIT = { status: 'string?', utilization: 'number?', resetsAt: 'number?', resetsInSeconds: 'number?' };
 
 /** @param {unknown} value @param {Shape} shape @param {string} where @returns {Record<string, unknown>} */
 function checkShape(value, shape, where) {

@@ -37,7 +37,12 @@ const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 function allowedRateLimit(script) {
   const status = script.rateLimit?.status ?? 'allowed';
   const utilization = script.rateLimit?.utilization ?? (status === 'allowed' ? 0.42 : 0.93);
-  const resetsAt = script.rateLimit?.resetsAt ?? Math.ceil(Date.now() / 3_600_000) * 3600 + 3 * 3600;
+  const inSeconds = script.rateLimit?.resetsInSeconds;
+  const resetsAt =
+    script.rateLimit?.resetsAt ??
+    (inSeconds === undefined
+      ? Math.ceil(Date.now() / 3_600_000) * 3600 + 3 * 3600
+      : Math.ceil(Date.now() / 1000) + inSeconds);
   const warning = status === 'allowed' ? {} : { utilization, surpassedThreshold: 0.9 };
   return {
     status,
