@@ -40,7 +40,7 @@ export function criticTurnLogic(deps: CriticDeps) {
         allowedTools: [],
         permissionMode: 'dontAsk',
         maxTurns: CRITIC_MAX_TURNS,
-        rawLogPath: join(deps.paths.storyDir(input.storyId), `critic-${input.round}-${input.call}.jsonl`),
+        rawLogPath: join(deps.paths.storyDir(input.storyId), `critic-${input.attempt}-${input.call}.jsonl`),
       },
       signal,
     );

@@ -7,8 +7,10 @@ import type { SessionSummary, StoryDef, Verdict, VerifyResult } from './types.js
 export interface CriticInput {
   readonly storyId: string;
   readonly story: StoryDef;
-  /** 1-based review round of this story. */
+  /** 1-based review round of this story (a story the Surgeon sent back starts again at 1). */
   readonly round: number;
+  /** The story's turn whose work this reviews, counted over all its runs: names the review's log. */
+  readonly attempt: number;
   readonly evidence: readonly VerifyResult[];
   /** What the story's agent was denied (`Bash(make lint)`), in its turns so far. */
   readonly denials: readonly string[];
@@ -170,6 +172,7 @@ export const criticMachine = setup({
           storyId: context.storyId,
           story: context.story,
           round: context.round,
+          attempt: context.attempt,
           call: context.calls,
           evidence: context.evidence,
           denials: context.denials,

@@ -163,6 +163,7 @@ export function criticInput(context: StoryContext): CriticInput {
     storyId: context.storyId,
     story: context.story,
     round: context.revisions + 1,
+    attempt: turnNumber(context),
     evidence: context.evidence,
     denials: context.denials,
     limits: {

@@ -105,11 +105,15 @@ async function jsonlFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * Every raw claude stream baro kept for the run (stories and planner), parsed by baro's own parser and classified
- * by its own classifier; the exit code is the CLI's rule for a finished result (docs/claude-cli.md §7).
+ * Every raw claude stream baro kept for the run (stories with their reviews, planner, Surgeon), parsed by baro's own
+ * parser and classified by its own classifier; the exit code is the CLI's rule for a finished result
+ * (docs/claude-cli.md §7).
  */
 export async function checkStreams(runDir: string): Promise<StreamCheck[]> {
-  const logs = [...(await jsonlFiles(join(runDir, 'stories'))), ...(await jsonlFiles(join(runDir, 'planner')))];
+  const folders = await Promise.all(
+    ['stories', 'planner', 'surgeon'].map((folder) => jsonlFiles(join(runDir, folder))),
+  );
+  const logs = folders.flat();
   return Promise.all(
     logs.map(async (path) => {
       const parser = createStreamParser();

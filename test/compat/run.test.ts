@@ -42,6 +42,13 @@ it('runs three stories whose files the real CLI writes and edits, and merges the
   const merges = (await git(repo, 'log', '--merges', '--format=%s', 'baro/three-files')).split('\n');
   expect(merges.sort()).toEqual(['Merge S1: story S1', 'Merge S2: story S2', 'Merge S3: story S3']);
 
+  // Each Critic's verdict came back as the CLI's structured output.
+  const verdicts = eventsOf(run.events, 'story.verdict').map((e) => [e.storyId, e.round, e.verdict]);
+  expect(verdicts.sort()).toEqual([
+    ['S1', 1, 'pass'],
+    ['S2', 1, 'pass'],
+    ['S3', 1, 'pass'],
+  ]);
   // baro saw the real tool calls as its own typed events.
   const tools = eventsOf(run.events, 'story.tool').map((e) => `${String(e.storyId)} ${String(e.name)}`);
   expect(tools).toEqual(expect.arrayContaining(['S1 Write', 'S2 Write', 'S2 Edit', 'S3 Read', 'S3 Edit', 'S3 Bash']));

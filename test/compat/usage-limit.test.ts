@@ -57,7 +57,8 @@ it('pauses the story at the usage limit the real CLI reports and resumes the sam
   expect(outcomesOf(streams)).toEqual({
     'stories/Q/attempt-1.jsonl': 'usage_limit',
     'stories/Q/attempt-2.jsonl': 'ok',
-    'stories/Q/critic-1-1.jsonl': 'ok',
+    // The review is named by the turn it judged.
+    'stories/Q/critic-2-1.jsonl': 'ok',
   });
   // The reset time baro waits for comes from the CLI's own typed rate-limit info, not from its text.
   const limited = streams.find((check) => check.outcome === 'usage_limit')?.summary;

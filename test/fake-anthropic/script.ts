@@ -1,7 +1,7 @@
 // Building a scripted model: replies made of the real CLI's own tools (Write, Edit, Read, Bash, StructuredOutput).
 import { join } from 'node:path';
 import type { Block, Reply } from './replies.js';
-import type { ApiTurn } from './turn.js';
+import type { ApiRole, ApiTurn } from './turn.js';
 
 /** The model: one reply for each request, decided from what the request holds. */
 export type Script = (turn: ApiTurn) => Reply;
@@ -73,6 +73,11 @@ export function promptSteps(list: readonly Step[], done = 'Done.'): Step {
 /** Baro's story sessions by story id; requests from any other session (titles, side tasks) get a short text. */
 export function byStory(stories: Readonly<Record<string, Step>>, other: Step = say('OK.')): Script {
   return (turn) => (turn.storyId === undefined ? other : (stories[turn.storyId] ?? other))(turn);
+}
+
+/** One script per agent role (planner, story, resolver, critic, surgeon); any role left out gets a short text. */
+export function byRole(roles: Readonly<Partial<Record<ApiRole, Script>>>, other: Step = say('OK.')): Script {
+  return (turn) => (roles[turn.role] ?? other)(turn);
 }
 
 /** A session that changes its script once resumed (a second prompt in its history). */

@@ -58,7 +58,7 @@ export async function startFakeAnthropic(script: Script, critic: Script = passin
     const turn = readTurn(typeof header === 'string' ? header : '', parsed.data);
     // Every request the CLI sent in the captures was a streamed main-loop request; anything else is a surprise.
     if (parsed.data.stream !== true) problems.push(`a request without stream: true (model ${turn.model})`);
-    const reply = (turn.reviewOf === undefined ? script : critic)(turn);
+    const reply = (turn.role === 'critic' ? critic : script)(turn);
     exchanges.push({ turn, reply: reply.kind });
     if (reply.kind === 'message') streamMessage(res, parsed.data.model, reply.blocks);
     else if (reply.kind === 'usage_limit') refuseForUsageLimit(res, reply.resetsAt);

@@ -29,7 +29,14 @@ it('reads the cwd, the story id and the prompt of a first request, skipping the 
     'sid',
     body([{ role: 'user', content: [reminder, { type: 'text', text: storyPrompt }] }, environment]),
   );
-  expect(turn).toMatchObject({ sessionId: 'sid', cwd: '/w/trees/S1', storyId: 'S1', prompts: [storyPrompt], step: 0 });
+  expect(turn).toMatchObject({
+    sessionId: 'sid',
+    cwd: '/w/trees/S1',
+    storyId: 'S1',
+    role: 'story',
+    prompts: [storyPrompt],
+    step: 0,
+  });
   expect(turn.structuredOutput).toBe(false);
 });
 
@@ -49,7 +56,7 @@ it('counts tool results over the history and since the latest prompt, which a re
       { role: 'system', content: [{ type: 'text', text: '<total_tokens>1000 tokens left</total_tokens>' }] },
     ]),
   );
-  expect(turn).toMatchObject({ step: 2, stepInPrompt: 1, storyId: 'S1' });
+  expect(turn).toMatchObject({ step: 2, stepInPrompt: 1, storyId: 'S1', role: 'resolver' });
   expect(turn.prompts).toEqual([storyPrompt, '# Conflict in story S1']);
   expect(turn.lastResults).toEqual([{ toolUseId: 't2', isError: true, text: 'x' }]);
 });
@@ -67,6 +74,22 @@ it('takes a prompt that shares a message with tool results, and sees the Structu
       ['Read', 'StructuredOutput'],
     ),
   );
-  expect(turn).toMatchObject({ step: 1, stepInPrompt: 0, storyId: undefined, structuredOutput: true });
+  expect(turn).toMatchObject({ step: 1, stepInPrompt: 0, storyId: undefined, structuredOutput: true, role: 'planner' });
   expect(turn.prompts).toEqual(['# Plan this goal', 'Continue.']);
+});
+
+it("tells the Critic, the Surgeon and other sessions apart, and reads the system prompt baro's rules were added to", () => {
+  const first = (text: string) => [{ role: 'user', content: [reminder, { type: 'text', text }] }, environment];
+  const role = (text: string) => readTurn('sid', body(first(text))).role;
+  expect(role('# Review of story S1 — story S1 (round 1)\n\nJudge it.')).toBe('critic');
+  expect(readTurn('sid', body(first('# Review of story S1 — story S1 (round 2)'))).reviewOf).toBe('S1');
+  expect(role('You are the Surgeon of a team of coding agents working on one goal: Demo')).toBe('surgeon');
+  expect(role('Write a title for this conversation.')).toBe('other');
+
+  const system = [
+    { type: 'text', text: 'You are Claude Code.' },
+    { type: 'text', text: '# Rules for this session (baro story S1)' },
+  ];
+  const turn = readTurn('sid', requestBodySchema.parse({ model: 'm', system, messages: first(storyPrompt) }));
+  expect(turn.system).toBe('You are Claude Code.\n# Rules for this session (baro story S1)');
 });

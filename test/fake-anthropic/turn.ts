@@ -31,11 +31,17 @@ export interface ToolResult {
   readonly text: string;
 }
 
+/** Which of baro's agents sent the request, read from its first (or, for a resolver, latest) prompt. */
+export type ApiRole = 'planner' | 'story' | 'resolver' | 'critic' | 'surgeon' | 'other';
+
 /** What a scripted model sees of one request. */
 export interface ApiTurn {
   /** `x-claude-code-session-id`: the `--session-id`/`--resume` value, stable across a resume. */
   readonly sessionId: string;
   readonly model: string;
+  readonly role: ApiRole;
+  /** The system prompt's text blocks joined: the CLI's own, then what `--append-system-prompt-file` added. */
+  readonly system: string;
   /** The agent's cwd from the `Primary working directory:` line; tool paths are built from it. */
   readonly cwd: string;
   /** Every prompt a person (baro) wrote, oldest first: the first is the turn's prompt, more mean a resume. */
@@ -58,6 +64,9 @@ export interface ApiTurn {
 const WORKING_DIRECTORY = /Primary working directory: (.+)/;
 const STORY_ID = /^# Your story: (\S+) — /m;
 const REVIEW_OF = /^# Review of story (\S+) — /m;
+const PLANNER = '# Plan this goal';
+const SURGEON = 'You are the Surgeon of';
+const RESOLVER = '# Conflict in story';
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -125,6 +134,15 @@ function toolResults(body: RequestBody): ToolResult[][] {
 // The CLI may add messages after the tool results (a system note on the budget with --max-budget-usd).
 const lastAssistant = (body: RequestBody): number => body.messages.findLastIndex((m) => m.role === 'assistant');
 
+function roleOf(prompts: readonly string[]): ApiRole {
+  const first = prompts[0] ?? '';
+  if (REVIEW_OF.test(first)) return 'critic';
+  if (first.startsWith(SURGEON)) return 'surgeon';
+  if (first.startsWith(PLANNER)) return 'planner';
+  if (!STORY_ID.test(first)) return 'other';
+  return (prompts.at(-1) ?? '').startsWith(RESOLVER) ? 'resolver' : 'story';
+}
+
 /** Reads a request; the cwd is looked for in the system prompt and every message, where 2.1.332 puts it. */
 export function readTurn(sessionId: string, body: RequestBody): ApiTurn {
   const everywhere = [systemText(body), ...body.messages.map((message) => textOf(message.content))].join('\n');
@@ -133,6 +151,8 @@ export function readTurn(sessionId: string, body: RequestBody): ApiTurn {
   return {
     sessionId,
     model: body.model,
+    role: roleOf(prompts),
+    system: systemText(body),
     cwd: WORKING_DIRECTORY.exec(everywhere)?.[1]?.trim() ?? '',
     prompts,
     storyId: STORY_ID.exec(prompts[0] ?? '')?.[1],

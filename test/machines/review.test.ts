@@ -1,6 +1,7 @@
 // The review loop over fakes: evidence, verdicts, feedback turns in the same session, Critic failures and pauses.
 import { describe, expect, it } from 'vitest';
 import { NOW, outcomes, sessionEvent, startRun, story } from './harness.js';
+import { surgeonAnswer } from './replan-fakes.js';
 import { checkResult, verdicts } from './review-fakes.js';
 
 const limits = { transientRetries: 2, conflictRounds: 2, reviewRounds: 2 };
@@ -69,6 +70,25 @@ describe('story review', () => {
     );
     expect(h.agents.of('S1')).toHaveLength(2);
     expect(h.git.calls.some((c) => c.op.kind === 'story.merge')).toBe(false);
+  });
+
+  it("numbers each review by the turn it judges, on past the Surgeon's retry, so no review's log is written over", async () => {
+    const h = startRun({
+      stories: [story('S1')],
+      limits: { ...limits, reviewRounds: 1 },
+      replanBudget: 1,
+      critic: (input) => (input.attempt === 3 ? verdicts.pass : verdicts.fail),
+      surgeon: () => surgeonAnswer({ ok: true, proposal: { action: 'retry', reason: 'close', guidance: 'Finish.' } }),
+    });
+    const output = await h.done();
+
+    expect(output.outcome?.results.S1?.status).toBe('merged');
+    // The second run's review rounds start again at 1; the turn each review judges numbers on.
+    expect(h.critics.calls.map((c) => [c.input.round, c.input.attempt])).toEqual([
+      [1, 1],
+      [2, 2],
+      [1, 3],
+    ]);
   });
 
   it('fails at the first failing verdict when review.maxRounds is 0', async () => {
