@@ -36,7 +36,10 @@ const PORCELAIN = /^([ +\-*!=])\t([^\t]*)\t(.*)$/;
 // git's summaries for a remote branch that has commits the pushed one lacks.
 const BEHIND = /\[rejected\] \((fetch first|non-fast-forward)\)/;
 
-/** `git push <remote> <branch>:<branch>`, never forced; rejections and failures come back as data. */
+/**
+ * `git push --set-upstream <remote> <branch>:<branch>`, never forced: the branch then tracks the remote's, as after
+ * `git push -u`. Rejections and failures come back as data.
+ */
 export async function pushBranch(input: {
   readonly cwd: string;
   readonly remote: string;
@@ -44,7 +47,7 @@ export async function pushBranch(input: {
   readonly signal?: AbortSignal;
 }): Promise<PushResult> {
   const ref = `refs/heads/${input.branch}`;
-  const output = await runGit(input.cwd, ['push', '--porcelain', input.remote, `${ref}:${ref}`], {
+  const output = await runGit(input.cwd, ['push', '--porcelain', '--set-upstream', input.remote, `${ref}:${ref}`], {
     signal: input.signal,
   });
   const line = output.stdout

@@ -59,11 +59,14 @@ describe('pushBranch', () => {
     return { repo, bare, integration, sha };
   }
 
-  it('pushes a new branch, then reports it up to date', async () => {
+  it('pushes a new branch as git push -u does, then reports it up to date', async () => {
     const { repo, bare, integration, sha } = await pushed();
     const before = await checkoutFingerprint(repo);
     expect(await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' })).toEqual({ status: 'pushed' });
     expect(await git(bare, 'rev-parse', 'refs/heads/baro/x')).toBe(sha);
+    expect(await git(repo, 'rev-parse', '--symbolic-full-name', 'baro/x@{upstream}')).toBe(
+      'refs/remotes/origin/baro/x',
+    );
     expect(await pushBranch({ cwd: integration, remote: 'origin', branch: 'baro/x' })).toEqual({
       status: 'up-to-date',
     });
