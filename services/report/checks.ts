@@ -8,6 +8,10 @@ const commandLine = (check: CheckFact): string =>
     .map((r) => `${code(r.command)} ${r.status === 'notRun' ? 'not run (tool missing)' : r.status}`)
     .join(', ');
 
+/** The final gate as it last ran: after a rebase before the push, the run on the rebased branch. */
+export const finalGateOf = (facts: JournalFacts): CheckFact | undefined =>
+  facts.checks.filter((check) => check.scope === 'final').at(-1);
+
 function gates(checks: readonly CheckFact[]): string[] {
   const final = checks.filter((check) => check.scope === 'final').at(-1);
   const between = checks.filter((check) => check.scope === 'integration');

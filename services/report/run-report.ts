@@ -12,7 +12,7 @@ import {
   speedupOf,
   utilisationOf,
 } from './format.js';
-import { checksSection, verdictCell } from './checks.js';
+import { checksSection, finalGateOf, verdictCell } from './checks.js';
 import type { JournalFacts } from './journal.js';
 import { count } from '../words.js';
 import { liveSection } from './live-section.js';
@@ -115,7 +115,9 @@ function earlier(input: ReportInput): string[] {
 
 function missing(input: ReportInput): string[] {
   const open = input.stories.filter((s) => s.status !== 'merged' && s.status !== 'replaced');
-  if (open.length === 0) return [];
+  const gate = finalGateOf(input.facts);
+  const failing = gate?.status === 'failed' ? gate.results.filter((r) => r.status === 'failed') : [];
+  if (open.length === 0 && failing.length === 0) return [];
   const line = (s: ReportStory): string => {
     if (s.status === 'failed')
       return `- **${s.id}** ${s.title}: failed — ${cell(s.reason ?? 'no reason recorded')}. Its work is kept on ${code(s.branch)}.`;
@@ -125,9 +127,10 @@ function missing(input: ReportInput): string[] {
   return [
     '## What is missing',
     '',
-    'This pull request is a checkpoint: these stories are not in it.',
+    `This pull request is a checkpoint: ${open.length > 0 ? 'these stories are not in it' : 'every story is in it, but its checks do not pass'}.`,
     '',
     ...open.map(line),
+    ...(failing.length > 0 ? [`- The final gate failed: ${failing.map((r) => code(r.command)).join(', ')}.`] : []),
   ];
 }
 
@@ -225,6 +228,7 @@ function branches(input: ReportInput): string[] {
   const kept = input.stories.filter((s) => s.status === 'failed');
   const merged = input.stories.filter((s) => s.status === 'merged');
   const deleted = input.deletedBranches ?? [];
+  const regated = input.facts.checks.filter((check) => check.scope === 'final').length > 1;
   const lines = [
     input.deletedBranches === undefined
       ? `Story branches are kept (${merged.length} merged).`
@@ -235,16 +239,18 @@ function branches(input: ReportInput): string[] {
       : [`The push failed, so ${code(input.branch)} is only in this repository: ${cell(input.pushError)}`]),
     ...(input.rebased
       ? [
-          `The remote ${code(input.branch)} had moved: this run's commits were rebased onto it before the push, so the merge commits above were rewritten.`,
+          `The remote ${code(input.branch)} had moved: this run's commits were rebased onto it before the push, so the merge commits above were rewritten.${regated ? ' The final gate ran again on the rebased branch: Checks shows that run.' : ''}`,
         ]
       : []),
   ];
   return ['## Branches', '', ...lines];
 }
 
-/** The report of a finished run; the title starts with `Checkpoint:` when some stories are missing. */
+/** The report of a finished run; the title starts with `Checkpoint:` when some stories are missing or checks fail. */
 export function buildRunReport(input: ReportInput): BuiltReport {
-  const status = runStatus(Object.fromEntries(input.stories.map((s) => [s.id, s.status])));
+  const byStories = runStatus(Object.fromEntries(input.stories.map((s) => [s.id, s.status])));
+  const gateFailed = finalGateOf(input.facts)?.status === 'failed';
+  const status = byStories === 'succeeded' && gateFailed ? 'partial' : byStories;
   const merged = input.stories.filter((s) => s.status === 'merged').length;
   const agentMsTotal = input.stories.reduce((sum, s) => sum + s.agentMs, 0);
   const sections = [

@@ -132,6 +132,31 @@ describe('buildRunReport', () => {
     expect(report.body).toContain('Failed stories keep their branches: `baro-stories/r1/B`.');
   });
 
+  it('every story merged but the final gate failed: a checkpoint that names the failing checks', () => {
+    const check = (command: string, status: string) => ({ command, status, exitCode: 1, durationMs: 1, tail: '' });
+    const final = (status: string, results: object[]) => ({
+      type: 'verify.completed',
+      scope: 'final',
+      status,
+      results,
+    });
+    const journal = [
+      final('passed', [check('make test', 'passed')]),
+      final('failed', [check('make test', 'failed'), check('make lint', 'passed')]),
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    const report = buildRunReport(input({ facts: journalFacts(journal), rebased: true }));
+    expect(report.title).toBe('Checkpoint: Add rate limiting');
+    expect(report.body).toContain('## What is missing');
+    expect(report.body).toContain('- The final gate failed: `make test`.');
+    expect(report.body).toContain('- Final gate: **failed** — `make test` failed, `make lint` passed');
+    expect(report.body).toContain('The final gate ran again on the rebased branch');
+    const passing = buildRunReport(input({ facts: journalFacts(JSON.stringify(final('passed', []))) }));
+    expect(passing.title).toBe('Add rate limiting');
+    expect(passing.body).not.toContain('## What is missing');
+  });
+
   it('reports collisions, conflicts, denials and what the Librarian shared, from the journal', () => {
     const journal = [
       { type: 'collision.warning', path: 'src/a.ts', stories: ['A', 'B'], source: 'edit' },
