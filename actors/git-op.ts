@@ -139,7 +139,7 @@ async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: str
     case 'push.catchUp': {
       const input = pushInput(deps, branch);
       if (input === undefined) return { kind: 'skipped', reason: 'no remote to push to' };
-      await catchUpWithRemote(input);
+      await catchUpWithRemote(input, { keepWorktree: op.keepWorktree });
       return { kind: 'ok' };
     }
     case 'branches.delete': {

@@ -83,7 +83,7 @@ export function provideRun(deps: RuntimeDeps) {
   const operator = operatorMachine.provide({ actors: { gitOp: gitOpLogic(deps.git) } });
   const planner = providePlanner(deps.planner, deps.now);
   const publisher = publisherMachine.provide({
-    actors: { report: reportLogic(deps.report), pullRequest: pullRequestLogic(deps.pullRequest) },
+    actors: { report: reportLogic(deps.report), pullRequest: pullRequestLogic(deps.pullRequest), auditor },
   });
   return runMachine.provide({
     actors: {

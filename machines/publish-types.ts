@@ -1,6 +1,6 @@
 // What the Publisher is given, asks its report actor for, and gives back to the Run.
 import type { ConductorOutput } from './conductor.js';
-import type { PullRequestOutcome, RunReport, StoryDef } from './types.js';
+import type { IntegrationGateOutput, PullRequestOutcome, RunReport, StoryDef } from './types.js';
 
 /** How a finished run leaves the machine: pushed or kept local, with or without a pull request, tidied or not. */
 export interface PublishSettings {
@@ -30,6 +30,8 @@ export interface PublisherInput {
   readonly outcome: ConductorOutput;
   readonly plan: RunPlan;
   readonly options: PublishOptions;
+  /** The final gate as it ran before publishing; undefined when it did not run (nothing merged). */
+  readonly finalGate: IntegrationGateOutput | undefined;
 }
 
 /** What the report is written from: the stories' outcome and what publishing has done before it. */
@@ -56,6 +58,8 @@ export interface PublisherOutput {
   readonly pushError: string | undefined;
   readonly report: RunReport | undefined;
   readonly pr: PullRequestOutcome | undefined;
+  /** The final gate as the branch was pushed: run again when the push had to rebase onto the remote's branch. */
+  readonly finalGate: IntegrationGateOutput | undefined;
 }
 
 export type PublisherEmitted =

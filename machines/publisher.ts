@@ -1,5 +1,6 @@
 // The Publisher: the end of a run. Cleans up, pushes, tidies story branches, writes the report, opens the PR.
 import { and, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { auditorMachine, crashedGate } from './auditor.js';
 import type {
   PublisherEmitted,
   PublisherInput,
@@ -7,6 +8,7 @@ import type {
   PullRequestRequest,
   ReportRequest,
 } from './publish-types.js';
+import { pushFailureMessage } from './push-failure.js';
 import type { GitOp, OperatorReply, OperatorRequest, PullRequestOutcome, RunReport } from './types.js';
 
 export interface PublisherContext
@@ -19,12 +21,21 @@ export interface PublisherContext
 
 export type PublisherEvent = OperatorReply | { type: 'RESUME' };
 
+const PUSH_FAILED: PullRequestOutcome = {
+  status: 'skipped',
+  reason: 'the push failed, so GitHub does not have the branch',
+};
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const storiesWith = (context: PublisherContext, status: 'merged' | 'failed') =>
   Object.values(context.outcome.results).filter((result) => result.status === status);
 
 const mergedIds = (context: PublisherContext) => storiesWith(context, 'merged').map((r) => r.storyId);
+
+// A gate that found no checks to run has nothing to say about a rebased branch either.
+const gateRanChecks = (context: PublisherContext) =>
+  context.finalGate !== undefined && context.finalGate.status !== 'skipped';
 
 export const publisherMachine = setup({
   types: {
@@ -41,6 +52,7 @@ export const publisherMachine = setup({
     pullRequest: fromPromise<PullRequestOutcome, PullRequestRequest>(() => {
       throw new Error('pullRequest not provided');
     }),
+    auditor: auditorMachine,
   },
   guards: {
     mergedAny: ({ context }) => mergedIds(context).length > 0,
@@ -49,6 +61,7 @@ export const publisherMachine = setup({
     wantsPr: ({ context }) => context.options.skipPr === undefined,
     prUndecided: ({ context }) => context.pr === undefined,
     remoteMoved: ({ event }) => event.type === 'operator.done' && event.result.kind === 'behind',
+    hasFinalGate: ({ context }) => gateRanChecks(context),
   },
   actions: {
     requestGit: enqueueActions(({ context, system, enqueue }, params: { op: GitOp }) => {
@@ -81,24 +94,10 @@ export const publisherMachine = setup({
         event.type === 'operator.done' && event.result.kind === 'behind' ? event.result.message : undefined,
     }),
     // Story branches stay when the push failed: the remote does not hold their merges yet.
-    failPush: assign(({ context, event }, params: { secondTry: boolean }) => {
-      const why =
-        event.type === 'operator.failed'
-          ? event.message
-          : event.type === 'operator.done' && event.result.kind === 'behind'
-            ? event.result.message
-            : 'the push failed';
-      const { remote, branch } = context.options;
-      const before = context.rejection === undefined ? '' : `${context.rejection}; then `;
-      const second = params.secondTry
-        ? ` (the second try, after rebasing onto ${remote ?? 'the remote'}/${branch}: the remote branch moved again) — ${branch} is kept locally, rebased; fetch, rebase and push it by hand`
-        : '';
-      const pr: PullRequestOutcome = {
-        status: 'skipped',
-        reason: 'the push failed, so GitHub does not have the branch',
-      };
-      return { pushError: `${before}${why}${second}`, pr };
-    }),
+    failPush: assign(({ context, event }, params: { secondTry: boolean }) => ({
+      pushError: pushFailureMessage({ ...context.options, rejection: context.rejection, reply: event, ...params }),
+      pr: PUSH_FAILED,
+    })),
     noteDeleted: assign({
       deletedBranches: ({ event }) =>
         event.type === 'operator.done' && event.result.kind === 'deleted' ? event.result.storyIds : [],
@@ -171,13 +170,38 @@ export const publisherMachine = setup({
         RESUME: { target: 'pushing', reenter: true },
       },
     },
-    // The remote's branch moved: fetch it and rebase onto it, never force. A final gate would run again here.
+    // The remote's branch moved: fetch it and rebase onto it, never force; the branch now holds commits no gate saw.
     catchingUp: {
-      entry: { type: 'requestGit', params: { op: { kind: 'push.catchUp' } } },
+      entry: {
+        type: 'requestGit',
+        params: ({ context }) => ({ op: { kind: 'push.catchUp', keepWorktree: gateRanChecks(context) } }),
+      },
       on: {
-        'operator.done': 'pushingAgain',
+        'operator.done': [{ guard: 'hasFinalGate', target: 'regating' }, { target: 'pushingAgain' }],
         'operator.failed': { target: 'reporting', actions: { type: 'failPush', params: { secondTry: false } } },
         RESUME: { target: 'catchingUp', reenter: true },
+      },
+    },
+    // The final gate again, on the rebased branch checked out in the integration worktree; what it finds is reported,
+    // and the branch is pushed either way: nothing is lost, and the PR says whether its checks pass.
+    regating: {
+      invoke: {
+        id: 'finalGate',
+        src: 'auditor',
+        input: { target: { kind: 'final' } },
+        onDone: { target: 'releasingWorktree', actions: assign({ finalGate: ({ event }) => event.output }) },
+        onError: {
+          target: 'releasingWorktree',
+          actions: assign({ finalGate: ({ event }) => crashedGate('final gate', event.error) }),
+        },
+      },
+    },
+    releasingWorktree: {
+      entry: { type: 'requestGit', params: { op: { kind: 'cleanup', merged: [], failed: [] } } },
+      on: {
+        'operator.done': 'pushingAgain',
+        'operator.failed': { target: 'pushingAgain', actions: 'reportGitFailure' },
+        RESUME: { target: 'releasingWorktree', reenter: true },
       },
     },
     pushingAgain: {
@@ -270,5 +294,6 @@ export const publisherMachine = setup({
     pushError: context.pushError,
     report: context.report,
     pr: context.pr,
+    finalGate: context.finalGate,
   }),
 });

@@ -284,9 +284,14 @@ export const runMachine = setup({
             // The plan as it ended: a replan's stories are reported with the planned ones.
             plan: { stories: context.outcome.stories, levels: context.proposal?.levels ?? [] },
             options: { ...context.publish, branch: context.branch ?? '', continuedFrom: context.continuedFrom },
+            finalGate: context.finalGate,
           };
         },
-        onDone: { target: 'completed', actions: assign({ published: ({ event }) => event.output }) },
+        // A push that rebased onto the remote's branch ran the final gate again: that is the gate of what was pushed.
+        onDone: {
+          target: 'completed',
+          actions: assign(({ event }) => ({ published: event.output, finalGate: event.output.finalGate })),
+        },
         onError: {
           target: 'completed',
           actions: emit(({ event }) => ({

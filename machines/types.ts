@@ -89,7 +89,11 @@ export type GitOp =
     }
   | { readonly kind: 'push' }
   /** After a push rejected because the remote's branch moved: fetch it and rebase the run's branch onto it. */
-  | { readonly kind: 'push.catchUp' }
+  | {
+      readonly kind: 'push.catchUp';
+      /** The rebased branch stays checked out in the integration worktree, for the final gate to run on it again. */
+      readonly keepWorktree?: boolean | undefined;
+    }
   /** After the push (or without one): merged stories' branches go, their merges being on the integration branch. */
   | { readonly kind: 'branches.delete'; readonly storyIds: readonly string[] };
 

@@ -32,8 +32,14 @@ export async function pushRunBranch(input: PushInput): Promise<PushOutcome> {
   );
 }
 
-/** Fetches the remote's branch and rebases the run's branch onto it in a worktree of its own, keeping its merges. */
-export async function catchUpWithRemote(input: PushInput): Promise<void> {
+/**
+ * Fetches the remote's branch and rebases the run's branch onto it in a worktree of its own, keeping its merges. The
+ * worktree is removed afterwards, unless `keepWorktree` asks for the rebased branch to stay checked out there.
+ */
+export async function catchUpWithRemote(
+  input: PushInput,
+  options: { readonly keepWorktree?: boolean | undefined } = {},
+): Promise<void> {
   const { repoDir, remote, branch } = input;
   const fetched = await fetchRemote({ repoDir, remote, branch });
   if (!fetched.ok) throw new PushError(`${fetched.message} — ${branch} is kept locally; push it by hand`);
@@ -50,7 +56,9 @@ export async function catchUpWithRemote(input: PushInput): Promise<void> {
         `the new commits on ${remote}/${branch} conflict with this run's in ${rebased.files.join(', ')} — ${branch} is kept locally as it was: merge ${remote}/${branch} into it by hand, then push`,
       );
     }
-  } finally {
+  } catch (error) {
     await removeWorktree({ repoDir, path: input.worktree });
+    throw error;
   }
+  if (options.keepWorktree !== true) await removeWorktree({ repoDir, path: input.worktree });
 }

@@ -1,4 +1,6 @@
 // Publishing when things go wrong: GitHub's refusals, and a remote branch that moved while the run worked.
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeScript } from '../fake-claude/scenario.js';
 import type { FakeGitHubOptions } from '../fake-github/server.js';
@@ -73,6 +75,43 @@ describe('a remote branch that moved', () => {
       // Nothing lost: C is merged on the local branch, and its story branch is kept since the push failed.
       expect(await git(dir, 'show', 'baro/widgets:src/C.txt')).toBe('C');
       expect(await git(dir, 'branch', '--list', 'baro-stories/*', '--format=%(refname:short)')).toMatch(/\/C$/);
+    },
+  );
+
+  it(
+    'runs the final gate again on the rebased branch before pushing it, and reports what it found',
+    { timeout: 120_000 },
+    async () => {
+      const { repo: dir, bare, env } = await makeGitHubRepo();
+      const first = await runPlan(dir, widgets(['A']), { scripts: [work('A')] }, ['--no-pr'], { push: true, env });
+      expect(first.result.exitCode).toBe(0);
+
+      // The remote's new commit breaks a check that passes on this run's own commits.
+      await pushFromElsewhere(bare, 'baro/widgets', 'theirs.txt', 'theirs\n');
+      const config = join(dirname(dir), 'gate.json');
+      await writeFile(config, JSON.stringify({ verify: { commands: ['test ! -e theirs.txt'] } }));
+      const second = await runPlan(dir, widgets(['B']), { scripts: [work('B')] }, ['--no-pr', '--config', config], {
+        push: true,
+        env,
+      });
+
+      expect(second.result.exitCode).toBe(1);
+      const finals = eventsOf(second.events, 'verify.completed').filter((e) => e.scope === 'final');
+      expect(finals.map((e) => e.status)).toEqual(['passed', 'failed']);
+      const completed = eventsOf(second.events, 'run.completed')[0];
+      expect(completed).toMatchObject({
+        status: 'partial',
+        finalGate: { status: 'failed', failed: ['test ! -e theirs.txt'] },
+        publish: { pushed: true, pr: 'skipped' },
+      });
+      expect(eventsOf(second.events, 'branch.pushed')[0]).toMatchObject({ rebased: true });
+      expect(await git(bare, 'cat-file', '-e', 'baro/widgets:src/B.txt')).toBe('');
+      const report = await readFile(completed?.report as string, 'utf8');
+      expect(report).toMatch(/^# Checkpoint: Add widgets/);
+      expect(report).toContain('- The final gate failed: `test ! -e theirs.txt`.');
+      expect(report).toContain('The final gate ran again on the rebased branch');
+      // Its worktree is let go once the gate is done: only the user's checkout is left.
+      expect((await git(dir, 'worktree', 'list', '--porcelain')).match(/^worktree /gm)).toHaveLength(1);
     },
   );
 });

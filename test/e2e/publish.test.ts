@@ -48,6 +48,10 @@ describe('baro run publishes', () => {
         await git(repo, 'rev-parse', 'baro/widgets'),
       );
       for (const id of ['A', 'B']) expect(await git(bare, 'show', `baro/widgets:src/${id}.txt`)).toBe(id);
+      // Pushed as with git push -u: the local branch tracks origin's.
+      expect(await git(repo, 'rev-parse', '--symbolic-full-name', 'baro/widgets@{upstream}')).toBe(
+        'refs/remotes/origin/baro/widgets',
+      );
       expect(github.pulls).toHaveLength(1);
       const pull = github.pulls[0];
       expect(pull).toMatchObject({ head: 'baro/widgets', base: 'main', title: 'Add widgets', draft: true });

@@ -3,6 +3,7 @@ import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { ConductorOutput } from '../../machines/conductor.js';
+import { auditorMachine } from '../../machines/auditor.js';
 import { operatorMachine } from '../../machines/operator.js';
 import { publisherMachine } from '../../machines/publisher.js';
 import type {
@@ -13,7 +14,16 @@ import type {
   ReportRequest,
 } from '../../machines/publish-types.js';
 import type { StoryResult } from '../../machines/story-events.js';
-import type { GitOp, GitOpInput, GitOpResult, PullRequestOutcome, RunReport } from '../../machines/types.js';
+import type {
+  AuditTarget,
+  GitOp,
+  GitOpInput,
+  GitOpResult,
+  IntegrationGateOutput,
+  PullRequestOutcome,
+  RunReport,
+  VerifyResult,
+} from '../../machines/types.js';
 
 const result = (storyId: string, status: 'merged' | 'failed'): StoryResult => ({
   storyId,
@@ -53,12 +63,22 @@ interface Scenario {
   readonly options?: Partial<PublishOptions>;
   readonly git?: (op: GitOp) => GitOpResult;
   readonly pr?: () => Promise<PullRequestOutcome>;
+  /** The final gate as it ran before publishing. */
+  readonly finalGate?: IntegrationGateOutput;
+  /** What the final gate's one check comes to when it runs again. */
+  readonly recheck?: VerifyResult['status'];
 }
+
+const gate = (status: VerifyResult['status']): IntegrationGateOutput => ({
+  status: status === 'notRun' ? 'skipped' : status,
+  results: [{ command: 'npm test', status, exitCode: status === 'passed' ? 0 : 1, durationMs: 5, tail: '' }],
+});
 
 async function publish(scenario: Scenario = {}) {
   const ops: GitOp[] = [];
   const reports: ReportRequest[] = [];
   const emitted: PublisherEmitted[] = [];
+  const audited: AuditTarget[] = [];
   const gitOp = fromPromise<GitOpResult, GitOpInput>(async ({ input }) => {
     ops.push(input.op);
     return (scenario.git ?? defaultGit)(input.op);
@@ -72,6 +92,19 @@ async function publish(scenario: Scenario = {}) {
       pullRequest: fromPromise<PullRequestOutcome, PullRequestRequest>(
         scenario.pr ?? (async () => ({ status: 'opened', url: 'https://github.com/o/r/pull/1', number: 1 })),
       ),
+      auditor: auditorMachine.provide({
+        actors: {
+          listChecks: fromPromise<readonly string[], AuditTarget>(async ({ input }) => {
+            audited.push(input);
+            return ['npm test'];
+          }),
+          runCheck: fromPromise<VerifyResult, { target: AuditTarget; command: string }>(async () => {
+            const check = gate(scenario.recheck ?? 'passed').results[0];
+            if (check === undefined) throw new Error('no check');
+            return check;
+          }),
+        },
+      }),
     },
   });
   const root = setup({
@@ -92,6 +125,7 @@ async function publish(scenario: Scenario = {}) {
             outcome: scenario.outcome ?? outcomeOf({ A: 'merged', B: 'failed' }),
             plan: { stories: [], levels: [] },
             options: { ...OPTIONS, ...scenario.options },
+            finalGate: scenario.finalGate,
           },
           onDone: { target: 'done', actions: assign({ output: ({ event }) => event.output }) },
         },
@@ -110,7 +144,7 @@ async function publish(scenario: Scenario = {}) {
   actor.start();
   const output = await toPromise(actor);
   if (output === undefined) throw new Error('the publisher gave no output');
-  return { output, ops: ops.map((op) => op.kind), opList: ops, reports, emitted };
+  return { output, ops: ops.map((op) => op.kind), opList: ops, reports, emitted, audited };
 }
 
 function defaultGit(op: GitOp): GitOpResult {
@@ -141,6 +175,7 @@ describe('publisherMachine', () => {
       pushError: undefined,
       report: REPORT,
       pr: { status: 'opened', url: 'https://github.com/o/r/pull/1', number: 1 },
+      finalGate: undefined,
     });
     expect(run.emitted.map((e) => e.type)).toEqual(['branch.pushed', 'pr.opened']);
   });
@@ -201,6 +236,8 @@ describe('publisherMachine', () => {
       git: (op) => (op.kind === 'push' ? (pushes.shift() ?? { kind: 'pushed' }) : defaultGit(op)),
     });
     expect(run.ops).toEqual(['cleanup', 'push', 'push.catchUp', 'push', 'branches.delete']);
+    expect(run.opList[2]).toEqual({ kind: 'push.catchUp', keepWorktree: false });
+    expect(run.audited).toEqual([]);
     expect(run.emitted[0]).toEqual({ type: 'branch.pushed', branch: 'baro/x', remote: 'origin', rebased: true });
     expect(run.reports[0]).toMatchObject({ pushed: true, rebased: true });
     expect(run.output.pr?.status).toBe('opened');
@@ -226,5 +263,34 @@ describe('publisherMachine', () => {
     });
     expect(run.ops).toEqual(['cleanup', 'push', 'push.catchUp']);
     expect(run.output.pushError).toBe('rejected (fetch first); then conflict in a.txt');
+  });
+
+  it('after catching up, runs the final gate again on the rebased branch, lets go of its worktree, then pushes', async () => {
+    const pushes: GitOpResult[] = [{ kind: 'behind', message: 'rejected (fetch first)' }, { kind: 'pushed' }];
+    const run = await publish({
+      finalGate: gate('passed'),
+      recheck: 'failed',
+      git: (op) => (op.kind === 'push' ? (pushes.shift() ?? { kind: 'pushed' }) : defaultGit(op)),
+    });
+    expect(run.ops).toEqual(['cleanup', 'push', 'push.catchUp', 'cleanup', 'push', 'branches.delete']);
+    expect(run.opList[2]).toEqual({ kind: 'push.catchUp', keepWorktree: true });
+    expect(run.opList[3]).toEqual({ kind: 'cleanup', merged: [], failed: [] });
+    expect(run.audited).toEqual([{ kind: 'final' }]);
+    // The gate of what was pushed: its failure is reported, and the branch is pushed all the same.
+    expect(run.output).toMatchObject({ pushed: true, finalGate: gate('failed'), pr: { status: 'opened' } });
+  });
+
+  it('runs no gate again when the final gate had no checks to run, or the push went through at once', async () => {
+    const pushes: GitOpResult[] = [{ kind: 'behind', message: 'rejected (fetch first)' }, { kind: 'pushed' }];
+    const behind = await publish({
+      finalGate: gate('notRun'),
+      git: (op) => (op.kind === 'push' ? (pushes.shift() ?? { kind: 'pushed' }) : defaultGit(op)),
+    });
+    expect(behind.ops).toEqual(['cleanup', 'push', 'push.catchUp', 'push', 'branches.delete']);
+    expect(behind.audited).toEqual([]);
+    const straight = await publish({ finalGate: gate('passed') });
+    expect(straight.ops).toEqual(['cleanup', 'push', 'branches.delete']);
+    expect(straight.audited).toEqual([]);
+    expect(straight.output.finalGate).toEqual(gate('passed'));
   });
 });
