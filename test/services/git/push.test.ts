@@ -43,10 +43,10 @@ async function mergeStory(repo: string, worktree: string, id: string, file: stri
 }
 
 /** What the Publisher does: push; when the remote moved, catch up and push once more. */
-async function pushCatchingUp(input: PushInput) {
+async function pushCatchingUp(input: PushInput, keepWorktree = false) {
   const first = await pushRunBranch(input);
   if (first.status === 'pushed') return first;
-  await catchUpWithRemote(input);
+  await catchUpWithRemote(input, { keepWorktree });
   return pushRunBranch(input);
 }
 
@@ -58,7 +58,11 @@ describe('pushRunBranch and catchUpWithRemote', () => {
     const before = await checkoutFingerprint(repo);
 
     expect(await pushRunBranch(input)).toMatchObject({ status: 'behind' });
-    await catchUpWithRemote(input);
+    // Kept for the final gate to run on: the rebased branch checked out in the worktree.
+    await catchUpWithRemote(input, { keepWorktree: true });
+    expect(await git(worktree, 'rev-parse', 'HEAD')).toBe(await git(repo, 'rev-parse', 'refs/heads/baro/x'));
+    await git(worktree, 'cat-file', '-e', 'HEAD:theirs.txt');
+    await removeWorktree({ repoDir: repo, path: worktree });
     expect(await pushRunBranch(input)).toEqual({ status: 'pushed' });
     const remoteHead = await git(bare, 'rev-parse', 'refs/heads/baro/x');
     expect(remoteHead).toBe(await git(repo, 'rev-parse', 'refs/heads/baro/x'));
@@ -74,7 +78,8 @@ describe('pushRunBranch and catchUpWithRemote', () => {
     await mergeStory(repo, worktree, 'S2', 's2.txt');
     const local = await git(repo, 'rev-parse', 'refs/heads/baro/x');
 
-    const error = await pushCatchingUp(input).catch((e: unknown) => e);
+    // Asked to keep the worktree, a failed catch-up still takes it away: there is nothing to check.
+    const error = await pushCatchingUp(input, true).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PushError);
     expect((error as Error).message).toMatch(/conflict with this run's in s2\.txt/);
     expect(await git(repo, 'rev-parse', 'refs/heads/baro/x')).toBe(local);
