@@ -1,8 +1,11 @@
 // Publishing end to end: the fake claude, real git with a local bare remote behind a github.com URL, a fake GitHub.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { setupFakeClaude } from '../fake-claude/scenario.js';
 import type { FakeScript } from '../fake-claude/scenario.js';
-import { git, useGitSandbox } from '../helpers/repo.js';
+import { runBaro } from '../helpers/cli.js';
+import { git, isolatedGitEnv, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
 import { makeGitHubRepo, TOKEN, useFakeGitHubCleanup } from './github.js';
 import { eventsOf, planOf, runPlan } from './helpers.js';
 
@@ -144,5 +147,25 @@ describe('baro run publishes', () => {
     expect(await git(bare, 'show', 'baro/widgets:src/A.txt')).toBe('A');
     expect(github.requests).toHaveLength(0);
     expect(await storyBranches(repo)).toMatch(/\/A$/);
+  });
+
+  it('prints the report at the end of a run without --json, the same as report.md, before the outcome line', async () => {
+    const repo = await makeTempRepo();
+    const dir = dirname(repo);
+    const plan = join(dir, 'plan.json');
+    await writeFile(plan, JSON.stringify(widgets(['A'])));
+    const fake = setupFakeClaude(dir, { scripts: [work('A')] });
+    const home = join(dir, 'baro-home');
+    const env = { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: home };
+    const run = await runBaro(['run', '--plan', plan, '--no-push', '--yes'], { cwd: repo, env });
+
+    expect(run.exitCode).toBe(0);
+    const reports = (await readdir(home, { recursive: true })).filter((path) => path.endsWith('report.md'));
+    expect(reports).toHaveLength(1);
+    const report = await readFile(join(home, reports[0] ?? ''), 'utf8');
+    expect(report).toMatch(/^# Add widgets\n\n## Goal/);
+    const printed = run.stdout.indexOf(report);
+    expect(printed).toBeGreaterThan(0);
+    expect(run.stdout.indexOf('run succeeded')).toBeGreaterThan(printed);
   });
 });
