@@ -1,6 +1,6 @@
 // What the run's journal (events.jsonl) tells the report beyond the stories' results: collisions, conflicts,
-// permission denials, what the Librarian shared, the Auditor's checks, the Critic's verdicts, the participants' notes
-// and the usage-limit pauses.
+// permission denials, what the Librarian shared, the Auditor's checks, the Critic's verdicts, the replans, the
+// participants' notes and the usage-limit pauses.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
@@ -30,9 +30,31 @@ export interface JournalFacts {
   };
   /** What participants asked to have said in the PR body, in order. */
   readonly notes: readonly { readonly name: string; readonly text: string }[];
+  /** What the Surgeon (or the fixed policy) did about failed stories and gates, and the replans it could not make. */
+  readonly replans: readonly ReplanFact[];
   /** Each story's usage-limit pauses (epoch ms); `to` is undefined for one the run ended in. */
   readonly quotaPauses: readonly { readonly storyId: string; readonly from: number; readonly to: number | undefined }[];
 }
+
+export interface ReplanFact {
+  readonly level: number;
+  /** The failed story, or the failing commands of an integration gate. */
+  readonly cause:
+    | { readonly kind: 'story'; readonly storyId: string }
+    | { readonly kind: 'gate'; readonly commands: readonly string[] };
+  /** `skipped`: no replan was made (the budget was spent). */
+  readonly action: 'retry' | 'split' | 'drop' | 'fix' | 'skipped';
+  readonly by: 'surgeon' | 'policy' | undefined;
+  readonly reason: string;
+  /** The stories the replan added, and those it left blocked. */
+  readonly added: readonly string[];
+  readonly blocked: readonly string[];
+}
+
+const causeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('story'), storyId: z.string() }),
+  z.object({ kind: z.literal('gate'), commands: z.array(z.string()) }),
+]);
 
 export interface CheckFact {
   readonly scope: 'story' | 'integration' | 'final';
@@ -85,6 +107,17 @@ const lineSchema = z.discriminatedUnion('type', [
     fact: z.object({ kind: z.string(), summary: z.string() }),
   }),
   z.object({ type: z.literal('participant.note'), name: z.string(), text: z.string() }),
+  z.object({
+    type: z.literal('replan.applied'),
+    level: z.number(),
+    cause: causeSchema,
+    action: z.enum(['retry', 'split', 'drop', 'fix']),
+    by: z.enum(['surgeon', 'policy']),
+    reason: z.string(),
+    before: z.array(z.object({ id: z.string() })),
+    after: z.array(z.object({ id: z.string(), status: z.string() })),
+  }),
+  z.object({ type: z.literal('replan.skipped'), level: z.number(), cause: causeSchema, reason: z.string() }),
 ]);
 
 // Only lines of these types are facts: a run of hundreds of stories journals thousands of others, not worth parsing.
@@ -115,6 +148,7 @@ export function journalFacts(text: string): JournalFacts {
   const latenciesMs: number[] = [];
   let withheld = 0;
   const notes: JournalFacts['notes'][number][] = [];
+  const replans: ReplanFact[] = [];
   const quotaPauses: { storyId: string; from: number; to: number | undefined }[] = [];
   for (const line of text.split('\n')) {
     const event = line.trim() === '' ? undefined : parseLine(line);
@@ -138,6 +172,16 @@ export function journalFacts(text: string): JournalFacts {
     if (event?.type === 'message.delivered') latenciesMs.push(event.latencyMs);
     if (event?.type === 'message.withheld') withheld += 1;
     if (event?.type === 'participant.note') notes.push({ name: event.name, text: event.text });
+    if (event?.type === 'replan.applied') {
+      const { level, cause, action, by, reason, before, after } = event;
+      const added = after.filter((story) => !before.some((b) => b.id === story.id)).map((story) => story.id);
+      const blocked = after.filter((story) => story.status === 'blocked').map((story) => story.id);
+      replans.push({ level, cause, action, by, reason, added, blocked });
+    }
+    if (event?.type === 'replan.skipped') {
+      const { level, cause, reason } = event;
+      replans.push({ level, cause, action: 'skipped', by: undefined, reason, added: [], blocked: [] });
+    }
     // The schedule's hold for a quota warning counts as a pause of its own.
     if (event?.type === 'quota.held') quotaPauses.push({ storyId: '', from: Date.parse(event.ts), to: undefined });
     if (event?.type === 'quota.released') {
@@ -160,6 +204,7 @@ export function journalFacts(text: string): JournalFacts {
     verdicts,
     messages: { sent, latenciesMs, withheld },
     notes,
+    replans,
     quotaPauses,
   };
 }

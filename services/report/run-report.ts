@@ -16,6 +16,7 @@ import { checksSection, finalGateOf, verdictCell } from './checks.js';
 import type { JournalFacts } from './journal.js';
 import { count } from '../words.js';
 import { liveSection } from './live-section.js';
+import { replansSection } from './replans.js';
 
 export interface ReportStory {
   readonly id: string;
@@ -261,6 +262,7 @@ export function buildRunReport(input: ReportInput): BuiltReport {
     storiesTable(input),
     checksSection(input.facts),
     collisions(input),
+    replansSection(input.facts),
     librarian(input.facts),
     liveSection(input.facts),
     notes(input.facts),

@@ -1,5 +1,6 @@
 // The Surgeon end to end: real git, the fake claude answering as story agents and as the Surgeon, the real CLI.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentInvocations, argValue, promptOf, readInvocations } from '../fake-claude/scenario.js';
@@ -64,6 +65,9 @@ describe('baro run with the Surgeon', () => {
       expect.objectContaining({ id: 'B2', status: 'merged' }),
     ]);
     for (const id of ['A', 'B1', 'B2', 'C']) expect(await git(repo, 'show', `baro/split-demo:src/${id}.txt`)).toBe(id);
+    expect(await readFile(completed?.report as string, 'utf8')).toContain(
+      '## Replans\n\n- Level 2, by the Surgeon: **B** was split into B1, B2 — B is two changes',
+    );
 
     const asked = readInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_ROLE === 'surgeon');
     expect(asked).toHaveLength(1);

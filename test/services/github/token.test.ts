@@ -1,3 +1,6 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiBaseFor, findGitHubToken } from '../../../services/github/token.js';
 
@@ -18,6 +21,17 @@ describe('findGitHubToken', () => {
 
   it('finds no token from gh when gh is not on PATH', async () => {
     expect(await findGitHubToken({ PATH: '/nonexistent' })).toBeUndefined();
+  });
+
+  it('asks a gh on PATH for its token when neither variable is set', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'baro-gh-'));
+    await writeFile(join(bin, 'gh'), '#!/bin/sh\n[ "$1 $2" = "auth token" ] && echo gho_from_gh\n');
+    await chmod(join(bin, 'gh'), 0o755);
+    expect(await findGitHubToken({ PATH: bin, GH_TOKEN: '' })).toEqual({
+      token: 'gho_from_gh',
+      source: '`gh auth token`',
+    });
+    await rm(bin, { recursive: true, force: true });
   });
 });
 

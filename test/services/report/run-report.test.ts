@@ -157,6 +157,50 @@ describe('buildRunReport', () => {
     expect(passing.body).not.toContain('## What is missing');
   });
 
+  it('lists the replans level by level: who decided what about which failure, and the ones not made', () => {
+    const view = (id: string, status: string) => ({ id, title: id, dependsOn: [], status });
+    const journal = [
+      {
+        type: 'replan.applied',
+        level: 1,
+        cause: { kind: 'story', storyId: 'B', reason: 'max_turns' },
+        action: 'split',
+        by: 'surgeon',
+        reason: 'B is two changes',
+        before: [view('A', 'merged'), view('B', 'failed')],
+        after: [view('A', 'merged'), view('B', 'replaced'), view('B1', 'pending'), view('B2', 'pending')],
+        levels: [['B1', 'B2']],
+        budgetLeft: 2,
+      },
+      {
+        type: 'replan.applied',
+        level: 2,
+        cause: { kind: 'story', storyId: 'C', reason: 'max_turns' },
+        action: 'drop',
+        by: 'policy',
+        reason: 'the Surgeon could not answer',
+        before: [view('C', 'failed'), view('D', 'pending')],
+        after: [view('C', 'failed'), view('D', 'blocked')],
+        levels: [],
+        budgetLeft: 1,
+      },
+      { type: 'replan.skipped', level: 2, cause: { kind: 'gate', commands: ['make test'] }, reason: 'budget spent' },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
+    const body = buildRunReport(input({ facts: journalFacts(journal) })).body;
+    expect(body).toContain(
+      [
+        '## Replans',
+        '',
+        '- Level 2, by the Surgeon: **B** was split into B1, B2 — B is two changes',
+        '- Level 3, by the fixed policy: **C** was dropped, leaving D blocked — the Surgeon could not answer',
+        '- Level 3: no replan for the integration gate (`make test`) — budget spent',
+      ].join('\n'),
+    );
+    expect(buildRunReport(input()).body).not.toContain('## Replans');
+  });
+
   it('reports collisions, conflicts, denials and what the Librarian shared, from the journal', () => {
     const journal = [
       { type: 'collision.warning', path: 'src/a.ts', stories: ['A', 'B'], source: 'edit' },
