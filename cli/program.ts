@@ -86,9 +86,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       "continue an interrupted or stopped run where it was (default: this repository's newest): agents left from before are stopped, finished work is kept, nothing is merged twice",
     )
     .option('--json', 'one JSON event per line on stdout, no TUI')
-    .action(async (runId: string | undefined, raw: { json?: boolean }) => {
+    .option('--inspect', 'serve the live statechart page on 127.0.0.1 and print its URL on stderr')
+    .action(async (runId: string | undefined, raw: { json?: boolean; inspect?: boolean }) => {
       const { resumeCommand } = await import('./commands/resume.js');
-      setExitCode(await resumeCommand(runId, { json: raw.json === true }));
+      setExitCode(await resumeCommand(runId, { json: raw.json === true, inspect: raw.inspect === true }));
     });
 
   program

@@ -58,6 +58,8 @@ export async function startWatch(options: WatchOptions): Promise<RunWatch> {
     journal.write(record);
     server?.publish(record);
   };
+  // A resumed run's process numbers its actors from x:0 again: the page forgets the tree of the one before.
+  sink({ kind: 'start', t: Date.now() });
   const recorder = createInspectRecorder({ now: Date.now, sink });
   // The TUI has the screen from the start: planning, the plan review and the run. Without it, plain lines go to `out`.
   const tui: Tui | undefined =

@@ -11,9 +11,9 @@ import { processIo, runCommand } from './run.js';
 export async function demoCommand(options: { readonly json: boolean; readonly inspect: boolean }): Promise<number> {
   const demo = await createDemo();
   const io = processIo();
-  // With a browser to open, the agent takes its time so there is a run left to watch.
+  // With a browser to open, the agent takes its time so there is a run left to watch (unless told its pace).
   const pace = options.inspect ? { BARO_DEMO_STEP_MS: '1000' } : {};
-  const env = { ...io.env, ...pace, BARO_CLAUDE_BIN: demo.agentBin };
+  const env = { ...pace, ...io.env, BARO_CLAUDE_BIN: demo.agentBin };
   const say = (text: string) => (options.json ? process.stderr : process.stdout).write(`${text}\n`);
   say(`baro demo: a throwaway repository at ${demo.repo}, ${DEMO_PLAN.stories.length} stories, baro's scripted agent.`);
   const code = await runCommand(

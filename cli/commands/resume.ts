@@ -27,6 +27,7 @@ import type { PreparedRun } from './run-prepare.js';
 
 export interface ResumeFlags {
   readonly json: boolean;
+  readonly inspect?: boolean | undefined;
 }
 
 async function repoOfCwd(cwd: string): Promise<string | undefined> {
@@ -112,6 +113,7 @@ export async function resumeCommand(
     keepBranches: o.keepBranches ?? false,
     yes: true,
     json: flags.json,
+    inspect: flags.inspect === true,
     modelPlanner: o.models.planner,
     modelStory: o.models.story,
     ...(o.base === undefined ? {} : { base: o.base }),

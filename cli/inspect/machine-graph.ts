@@ -1,4 +1,5 @@
 // A machine definition as plain data (states, initial states, transitions), read from any XState machine: no state list is assumed.
+import { and, not, or, stateIn } from 'xstate';
 import type { AnyStateMachine, StateValue } from 'xstate';
 
 export interface GraphTransition {
@@ -44,16 +45,30 @@ interface TransitionLike {
   readonly reenter?: boolean | undefined;
 }
 
-function guardName(guard: unknown): string | undefined {
+// XState's guard combinators are functions whose names a bundler may change: they are told apart by their `check`.
+const checkOf = (guard: unknown): unknown => (guard as { readonly check?: unknown }).check;
+const COMBINATORS = new Map<unknown, 'and' | 'or' | 'not'>([
+  [checkOf(and([])), 'and'],
+  [checkOf(or([])), 'or'],
+  [checkOf(not('guard')), 'not'],
+]);
+const STATE_IN = checkOf(stateIn('#'));
+
+function guardName(guard: unknown, nested = false): string | undefined {
   if (guard === undefined || guard === null) return undefined;
   if (typeof guard === 'string') return guard;
   if (typeof guard !== 'object' && typeof guard !== 'function') return 'guard';
-  // Combinators (`and`, `or`, `not`) carry the guards they combine.
-  if ('guards' in guard && Array.isArray(guard.guards)) {
-    const parts = guard.guards.map(guardName);
-    const type = 'type' in guard && typeof guard.type === 'string' ? guard.type : '';
-    if (type === 'xstate.not') return `!${parts.join('')}`;
-    return parts.join(type === 'xstate.or' ? ' || ' : ' && ');
+  const check = checkOf(guard);
+  if (check === STATE_IN) {
+    const value = (guard as { readonly stateValue?: unknown }).stateValue;
+    return `in(${typeof value === 'string' ? value.replace(/^#/, '') : JSON.stringify(value)})`;
+  }
+  const combinator = COMBINATORS.get(check);
+  const parts = 'guards' in guard && Array.isArray(guard.guards) ? guard.guards : undefined;
+  if (combinator !== undefined && parts !== undefined) {
+    if (combinator === 'not') return `!${guardName(parts[0], true) ?? 'guard'}`;
+    const text = parts.map((part) => guardName(part, true) ?? 'guard').join(combinator === 'or' ? ' || ' : ' && ');
+    return nested && parts.length > 1 ? `(${text})` : text;
   }
   if ('type' in guard && typeof guard.type === 'string') return guard.type;
   return typeof guard === 'function' && guard.name ? guard.name : 'guard';

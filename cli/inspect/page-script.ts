@@ -15,6 +15,7 @@ function fold(count) {
   for (let i = 0; i < count; i += 1) {
     const r = records[i];
     if (r.kind === 'machine') v.machines[r.machine] = r.graph;
+    else if (r.kind === 'start') { v.actors = {}; v.order = []; v.end = undefined; }
     else if (r.kind === 'actor') {
       const known = v.actors[r.session];
       if (!known) v.order.push(r.session);

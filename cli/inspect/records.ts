@@ -60,6 +60,8 @@ export const inspectRecordSchema = z.discriminatedUnion('kind', [
     from: z.string().optional(),
     type: z.string(),
   }),
+  /** A baro process starts driving the run (the first, or a resume): the actors of any process before it are gone. */
+  z.object({ kind: z.literal('start'), t: z.number() }),
   /** The run is over; a replay of a run with no `end` shows an interrupted run. */
   z.object({ kind: z.literal('end'), t: z.number(), status: z.string() }),
 ]);

@@ -45,6 +45,13 @@ export function toolText(event: Extract<RunReportEvent, { type: 'story.tool' }>)
   return `${event.name}${what ? ` ${what}` : ''}${event.ok ? '' : ' (failed)'}`;
 }
 
+/** A Critic's verdict as the detail pane lists it: the round, pass or fail, why, and what is still unmet. */
+export function verdictText(event: Extract<RunReportEvent, { type: 'story.verdict' }>): string {
+  const reasons = event.reasons.length > 0 ? ` — ${event.reasons.join('; ')}` : '';
+  const unmet = event.unmetCriteria.length > 0 ? ` (unmet: ${event.unmetCriteria.join('; ')})` : '';
+  return `round ${event.round}: ${event.verdict}${reasons}${unmet}`;
+}
+
 /** A state value as one short text: `working`, or `merging.rebasing` for nested states, regions joined by commas. */
 export function stateText(value: unknown): string {
   if (typeof value === 'string') return value;

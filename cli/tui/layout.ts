@@ -84,6 +84,7 @@ function detailLines(view: ViewModel): string[] {
     `${s.id}: ${s.status} (${s.state}), attempt ${s.attempts}`,
     `$${s.costUsd.toFixed(3)}  ·  ${tokensText(s.tokens)} tokens`,
     ...(s.lastError ? [`last error: ${s.lastError}`] : []),
+    ...s.verdicts.map((v) => `verdict ${v}`),
     ...s.notes.slice(-5),
     'recent tool calls:',
     ...s.tools

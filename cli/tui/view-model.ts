@@ -3,7 +3,7 @@ import type { PlanDef } from '../../machines/types.js';
 import { speaker } from '../run-events.js';
 import type { RunReportEvent } from '../run-events.js';
 import type { ViewKey } from './keys.js';
-import { planningText, sourceOf, toolText } from './labels.js';
+import { planningText, sourceOf, toolText, verdictText } from './labels.js';
 
 export type StoryStatus = 'pending' | 'running' | 'merged' | 'failed' | 'blocked' | 'replaced';
 
@@ -17,6 +17,8 @@ export interface StoryView {
   readonly tools: readonly string[];
   readonly attempts: number;
   readonly lastError: string | undefined;
+  /** The Critic's verdicts, one line per review round. */
+  readonly verdicts: readonly string[];
   readonly notes: readonly string[];
   readonly costUsd: number;
   readonly tokens: number;
@@ -100,6 +102,7 @@ export const pendingStory = (id: string): StoryView => ({
   tools: [],
   attempts: 0,
   lastError: undefined,
+  verdicts: [],
   notes: [],
   costUsd: 0,
   tokens: 0,
@@ -170,6 +173,8 @@ function foldEvent(view: ViewModel, event: RunReportEvent, t: number): ViewModel
         lastError: event.type === 'story.retry' ? event.reason : `${event.tool} denied: ${event.message}`,
         notes: [...s.notes, event.type === 'story.retry' ? `retry: ${event.reason}` : `denied ${event.tool}`],
       }));
+    case 'story.verdict':
+      return withStory(view, event.storyId, (s) => ({ verdicts: [...s.verdicts, verdictText(event)] }));
     case 'collision.warning':
       return event.stories.reduce(
         (v, id) =>

@@ -1,6 +1,6 @@
 // `baro demo --json` with no `claude` anywhere on PATH: baro's own scripted agent runs the built-in plan to the end.
-import { mkdir, rm, symlink } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import { DEMO_PLAN } from '../../cli/demo/plan.js';
@@ -44,6 +44,17 @@ it(
     expect(DEMO_PLAN.stories.length).toBeGreaterThanOrEqual(4);
     expect(DEMO_PLAN.stories.some((s) => s.dependsOn.length > 0)).toBe(true);
     expect(events.some((e) => e.type === 'collision.warning')).toBe(true);
+    // The Critic judged every story, and the Librarian had facts from the first level to brief the stories after it.
+    const verdicts = events
+      .filter((e) => e.type === 'story.verdict')
+      .map((e) => `${String(e['storyId'])} ${String(e['verdict'])}`);
+    expect(verdicts.sort()).toEqual(DEMO_PLAN.stories.map((s) => `${s.id} pass`).sort());
+    const cliStarted = events.findIndex((e) => e.type === 'story.started' && e['storyId'] === 'cli');
+    const learned = events
+      .slice(0, cliStarted)
+      .filter((e) => e.type === 'knowledge.added')
+      .map((e) => e['storyId']);
+    expect(new Set(learned)).toEqual(new Set(['slugify', 'words']));
 
     // The work is real: the branch holds every story's files and its tests pass.
     expect(relative(cwd, started.repo).startsWith('..')).toBe(true);
@@ -57,5 +68,33 @@ it(
 
     expect(await checkoutFingerprint(cwd)).toBe(before);
     await rm(dirname(started.repo), { recursive: true, force: true });
+  },
+);
+
+it(
+  'demo --inspect announces its inspector page and records the run for baro inspect',
+  { timeout: 120_000 },
+  async () => {
+    const cwd = await makeTempDir('baro-demo-cwd-');
+    const home = join(dirname(cwd), 'home');
+    // The agent's pace under --inspect leaves a person time to open the page; a test needs none.
+    const result = await runBaro(['demo', '--json', '--inspect'], {
+      cwd,
+      env: { ...(await isolatedGitEnv()), BARO_HOME: home, BARO_DEMO_STEP_MS: '0' },
+    });
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const url = /Inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(result.stderr)?.[1];
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; url?: string; runDir?: string; repo?: string });
+    expect(url).toBeDefined();
+    expect(events.find((e) => e.type === 'inspect.listening')?.url).toBe(url);
+    const started = events.find((e) => e.type === 'run.started');
+    const record = await readFile(join(started?.runDir ?? '', 'inspect.jsonl'), 'utf8');
+    for (const story of DEMO_PLAN.stories) expect(record).toContain(`"systemId":"story:${story.id}"`);
+    expect(result.stderr).toContain(`baro inspect ${basename(started?.runDir ?? '')}`);
+    await rm(dirname(started?.repo ?? ''), { recursive: true, force: true });
   },
 );

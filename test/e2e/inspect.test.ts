@@ -105,6 +105,9 @@ browserIt(
       .map((line) => JSON.parse(line) as { type: string; runId?: string; url?: string });
     expect(events.find((e) => e.type === 'inspect.listening')?.url).toBe(url);
     await runEnded(live.page);
+    // The event log: each event between actors, newest first, named by sender and receiver.
+    await live.page.waitForSelector('#log div[data-type="story.merged"]');
+    await live.page.waitForSelector('#log div[data-type="librarian.brief.request"]');
     const liveTree = await treeOf(live.page);
     expect(liveTree).toEqual(expect.arrayContaining([expect.stringMatching(/^C\|story:C\|done\|done$/)]));
 

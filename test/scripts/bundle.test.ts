@@ -5,6 +5,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
+import { machineGraph } from '../../cli/inspect/machine-graph.js';
+import { toMermaid } from '../../cli/inspect/mermaid.js';
+import { allMachines } from '../../cli/machines-catalog.js';
 import { bundleBaro } from '../../scripts/bundle.js';
 
 // Under node_modules, like dist/ in an installed package: the bundle finds the dependencies it leaves out.
@@ -32,5 +35,13 @@ describe('the bundled CLI', () => {
     // French and German messages are among the locales left out.
     expect(code).not.toContain('Entrée invalide');
     expect(code).not.toContain('Ungültige Eingabe');
+    // A bundler renames functions (xstate's `stateIn` became `stateIn2`): the drawn statecharts must not change.
+    const machines = await promisify(execFile)(process.execPath, [main, 'machines', '--format', 'mermaid']);
+    expect(machines.stdout).toBe(
+      allMachines()
+        .map(machineGraph)
+        .map((g) => `%% ${g.id}\n${toMermaid(g)}`)
+        .join('\n'),
+    );
   });
 });

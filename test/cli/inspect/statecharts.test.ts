@@ -1,6 +1,7 @@
 // Machine graphs, their Mermaid drawing and `baro machines`, checked against the machine definitions themselves.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { and, createMachine, setup } from 'xstate';
+import { and, createMachine, not, or, setup, stateIn } from 'xstate';
 import { activeStateIds, allNodes, machineGraph } from '../../../cli/inspect/machine-graph.js';
 import { mermaidId, toMermaid } from '../../../cli/inspect/mermaid.js';
 import { toSvg } from '../../../cli/inspect/svg.js';
@@ -45,6 +46,27 @@ describe('a machine graph', () => {
       { event: 'job.done', targets: ['job.done'], guard: 'ready && warm', reenter: false },
     ]);
     expect(graph.root.initial).toBe('job.idle');
+  });
+
+  it('names combined guards with their logic: not, or, nested and, and the state a stateIn guard asks for', () => {
+    const guarded = setup({ guards: { a: () => true, b: () => true, c: () => true } }).createMachine({
+      id: 'guarded',
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            go: { guard: and(['a', not(and(['b', 'c']))]), target: 'busy' },
+            maybe: { guard: or(['a', not('b')]), target: 'busy' },
+            check: { guard: and([stateIn('#guarded.idle'), or(['b', 'c'])]), target: 'busy' },
+          },
+        },
+        busy: {},
+      },
+    });
+    const guards = allNodes(machineGraph(guarded))
+      .flatMap((n) => n.transitions)
+      .map((t) => t.guard);
+    expect(guards).toEqual(['a && !(b && c)', 'a || !b', 'in(guarded.idle) && (b || c)']);
   });
 
   it('turns a state value into the active state ids, parallel regions and ancestors included', () => {
@@ -102,6 +124,13 @@ describe('baro machines', () => {
       const states = graph.root.children.length === 0 ? [graph.root] : allNodes(graph).slice(1);
       for (const node of states) expect(diagram).toContain(`state "${node.key}" as ${mermaidId(node.id)}`);
     }
+  });
+
+  it("the README's statecharts are the ones baro machines draws from today's definitions", async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## The statecharts'));
+    const shown = [...section.matchAll(/^### (\S+)\n\n```mermaid\n([\s\S]*?)```$/gm)].map(([, id, body]) => [id, body]);
+    expect(shown).toEqual(allMachines().map((m) => [m.id, toMermaid(machineGraph(m))]));
   });
 
   it('refuses an unknown format, and svg without a folder, with exit 2', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { layout } from '../../../cli/tui/layout.js';
 import type { Frame } from '../../../cli/tui/layout.js';
 import type { RunReportEvent } from '../../../cli/run-events.js';
+import { runKey } from '../../../cli/tui/keys.js';
 import { stateText } from '../../../cli/tui/labels.js';
 import { applyEvent, applyKey, applySnapshot, emptyView } from '../../../cli/tui/view-model.js';
 import type { ViewModel } from '../../../cli/tui/view-model.js';
@@ -113,6 +114,39 @@ describe('the view model', () => {
     expect(stateText({ slots: 'open', schedule: 'paused' })).toBe('slots.open,schedule.paused');
   });
 
+  it("lists the Critic's verdicts of every round in the story's detail, and says them in the event pane as the Critic", () => {
+    let view = fold([
+      ...EVENTS.slice(0, 4),
+      {
+        type: 'story.verdict',
+        storyId: 'A',
+        round: 1,
+        verdict: 'fail',
+        reasons: ['no test for refill'],
+        unmetCriteria: ['unit tests cover refill'],
+      },
+      { type: 'story.verdict', storyId: 'A', round: 2, verdict: 'pass', reasons: ['criteria met'], unmetCriteria: [] },
+    ]);
+    expect(view.stories['A']?.verdicts).toEqual([
+      'round 1: fail — no test for refill (unmet: unit tests cover refill)',
+      'round 2: pass — criteria met',
+    ]);
+    expect(view.events.at(-1)?.source).toBe('Critic');
+    view = applyKey(view, 'enter');
+    const detail = layout(view, { width: 240, height: 40 }, T0).detail.lines;
+    expect(detail).toEqual(
+      expect.arrayContaining([
+        'verdict round 1: fail — no test for refill (unmet: unit tests cover refill)',
+        'verdict round 2: pass — criteria met',
+      ]),
+    );
+  });
+
+  it('maps arrows and j/k to the selection, enter to the detail, q and Ctrl-C to a stop, and ignores other keys', () => {
+    const keys = ['up', 'k', 'down', 'j', 'enter', 'q', 'C-c', 'x', 'S-q'].map((full) => runKey({ full }));
+    expect(keys).toEqual(['up', 'up', 'down', 'down', 'enter', 'stop', 'stop', undefined, undefined]);
+  });
+
   it('moves the selection within the stories, toggles the detail and records a stop', () => {
     let view = fold(EVENTS.slice(0, 3));
     view = applyKey(applyKey(applyKey(applyKey(view, 'down'), 'down'), 'down'), 'up');
@@ -135,6 +169,30 @@ describe('the layout', () => {
     expect(frame.stories.lines.find((l) => l.includes(' B '))?.startsWith('>')).toBe(true);
     expect(frame.detail.lines[0]).toContain('B: merged');
     expect(text(frame)).toContain('C');
+  });
+
+  it('sums the cost and tokens of every story into the header, and counts down a quota hold', () => {
+    const spent = applySnapshot(applySnapshot(view, { storyId: 'A', state: 'working', costUsd: 0.25, tokens: 1500 }), {
+      storyId: 'B',
+      state: 'done',
+      costUsd: 0.5,
+      tokens: 700,
+    });
+    const header = layout(spent, { width: 160, height: 40 }, now).header.lines.join('\n');
+    expect(header).toContain('Add rate limiting  ·  baro/rate');
+    expect(header).toContain('0m30s');
+    expect(header).toContain('$0.75');
+    expect(header).toContain('2.2k tokens');
+    const held = applyEvent(
+      applyEvent(emptyView, { type: 'quota.held', storyId: 'A', utilization: 0.9, until: now + 125_000 }, now),
+      { type: 'plan.ready', stories: 1, levels: [['A']], plan: { goal: 'g', stories: [] } },
+      now,
+    );
+    expect(layout(held, { width: 160, height: 40 }, now).header.lines[1]).toContain(
+      'quota low: new stories wait until 06:02:35 (in 2m05s)',
+    );
+    const released = applyEvent(held, { type: 'quota.released', until: now + 125_000 }, now);
+    expect(layout(released, { width: 160, height: 40 }, now).header.lines[1]).toContain('quota ok');
   });
 
   it('fits every pane inside the terminal after a resize, wide to narrow and back', () => {
