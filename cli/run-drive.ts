@@ -140,8 +140,8 @@ export async function driveRun(input: {
     };
     // Until the Herald starts (nothing is emitted before the tree starts), events go straight to the reporter.
     let announce = (event: RunReportEvent) => onEvent(event);
-    // Every actor's emitted domain events, children included, reach the Herald from the moment the actor exists; a
-    // participant's own actor is heard only through its requests.
+    // Every actor's emitted domain events, children included, reach the Herald from the moment the actor exists (the
+    // Herald's own too, so they are stamped like the rest); a participant's own actor is heard only through its requests.
     const listen = (ref: ActorRefLike) => {
       const actorRef = ref as AnyActorRef;
       if (!actorRef.id.startsWith(participantId(''))) actorRef.on('*', (event) => announce(event as RunReportEvent));

@@ -31,7 +31,10 @@ function startHerald(participants: ParticipantSpec[]) {
     parent: fakeRun(heard),
     systemId: 'herald',
     input: { participants },
-  }).start();
+  });
+  // As the CLI does: what the Herald emits comes back to it published, to reach every subscriber.
+  herald.on('*', (event) => herald.send({ type: 'herald.publish', event }));
+  herald.start();
   return { herald, heard, reported };
 }
 
