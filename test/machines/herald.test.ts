@@ -137,6 +137,28 @@ describe('the Herald', () => {
     expect(heard['story:S2']).toEqual([{ type: 'story.veto', by: 'strict', reason: 'no' }]);
   });
 
+  it('stops a handler that asks for something invalid, and sends it nothing after', async () => {
+    const seen: string[] = [];
+    const { herald, reported } = startHerald([
+      handler('blank', (event, baro) => {
+        seen.push(event.type);
+        baro.note('   ');
+      }),
+    ]);
+    herald.send(publish('level.started'));
+    herald.send(publish('level.completed'));
+    herald.send({ type: 'herald.close' });
+    await toPromise(herald);
+    expect(reported.filter((e) => e.type === 'participant.failed')).toEqual([
+      {
+        type: 'participant.failed',
+        name: 'blank',
+        reason: 'invalid request: a note needs a text of 1 to 2000 characters',
+      },
+    ]);
+    expect(seen).toEqual(['level.started']);
+  });
+
   it('stops a stateful participant that sends an invalid request, and keeps the notes of one that behaves', () => {
     const noter = createMachine({
       on: {
