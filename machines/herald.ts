@@ -23,11 +23,18 @@ function asked<T extends ParticipantRequest['type']>(event: HeraldEvent, type: T
   return isOf(request, type) ? request : undefined;
 }
 
-// Participants bring their own logic, so the Herald's children are any actor logic; the reporter is its own slot.
+// Participants bring their own logic, so the Herald's children are any actor logic; the CLI's watchers are slots.
 const slots: Record<string, AnyActorLogic> = {
-  /** Prints and journals each event; provided by the CLI. */
+  /** Appends each event to the run's events.jsonl (and keeps the run's record); provided by the CLI. */
+  journal: fromCallback<DomainEvent>(() => undefined),
+  /** Prints each event, as a plain line or `--json`; provided by the CLI. */
   reporter: fromCallback<DomainEvent>(() => undefined),
+  /** Draws each event on the terminal's screen, when the TUI shows the run; provided by the CLI. */
+  tui: fromCallback<DomainEvent>(() => undefined),
 };
+
+/** The CLI's subscribers, by systemId, before the participants: every event, in this order. */
+export const WATCHERS = ['journal', 'reporter', 'tui'] as const;
 
 export const heraldMachine = setup({
   types: {
@@ -144,7 +151,7 @@ export const heraldMachine = setup({
   id: 'herald',
   context: ({ input }) => ({
     subscribers: [
-      { systemId: 'reporter', events: undefined },
+      ...WATCHERS.map((systemId) => ({ systemId, events: undefined })),
       ...input.participants.map((p) => ({ systemId: participantId(p.name), events: p.events })),
     ],
     participants: input.participants,
@@ -152,7 +159,7 @@ export const heraldMachine = setup({
     pausedBy: [],
     draining: [],
   }),
-  invoke: { id: 'reporter', systemId: 'reporter', src: 'reporter' },
+  invoke: WATCHERS.map((watcher) => ({ id: watcher, systemId: watcher, src: watcher })),
   entry: 'spawnParticipants',
   on: {
     'herald.publish': { actions: ['fanOut', 'openVote'] },

@@ -64,6 +64,30 @@ describe('the Herald', () => {
     expect(seen).toEqual(['story.merged', 'run.completed']);
   });
 
+  it('sends every event to the journal, the reporter and the TUI, subscribers by systemId like the participants', () => {
+    const seen: string[] = [];
+    const watcher = fromCallback<DomainEvent, unknown>(({ receive, self }) =>
+      receive((event) => void seen.push(`${self.id}:${event.type}`)),
+    );
+    const herald = createActor(
+      heraldMachine.provide({ actors: { journal: watcher, reporter: watcher, tui: watcher } }),
+      {
+        input: { participants: [] },
+      },
+    ).start();
+    for (const systemId of ['journal', 'reporter', 'tui']) expect(herald.system.get(systemId)).toBeDefined();
+    herald.send(publish('run.started'));
+    herald.send(publish('story.merged'));
+    expect(seen).toEqual([
+      'journal:run.started',
+      'reporter:run.started',
+      'tui:run.started',
+      'journal:story.merged',
+      'reporter:story.merged',
+      'tui:story.merged',
+    ]);
+  });
+
   it('sends the events a late subscriber asked for to it by systemId, from its subscription on', () => {
     const { herald, heard } = startHerald([]);
     herald.send(publish('level.started'));
