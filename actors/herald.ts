@@ -1,8 +1,10 @@
 // Starts the Herald inside the run's actor system, next to the Run rather than under it: it is there before the Run's
-// first event and stays after its last, so the reporter and the participants see `run.started` to `run.completed`.
+// first event and stays after its last, so its subscribers (the journal, the reporter, the TUI and the participants)
+// see `run.started` to `run.completed`.
 import { createActor, fromCallback, toPromise } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import { heraldMachine } from '../machines/herald.js';
+import type { WATCHERS } from '../machines/herald.js';
 import type { DomainEvent } from '../machines/herald-events.js';
 import type { LoadedParticipant } from '../services/participants/load.js';
 import { participantSpecs } from './participant.js';
@@ -20,11 +22,13 @@ export function startHerald(input: {
   /** The run's root actor, not started yet: the Herald joins its system. */
   readonly run: AnyActorRef;
   readonly participants: readonly LoadedParticipant[];
-  /** The reporter, the first subscriber: prints, journals and draws each event. */
-  readonly report: (event: DomainEvent) => void;
+  /** The CLI's subscribers, sent every event before the participants: the journal, the reporter, the TUI. */
+  readonly watchers: Readonly<Record<(typeof WATCHERS)[number], (event: DomainEvent) => void>>;
 }): RunHerald {
-  const reporter = fromCallback<DomainEvent>(({ receive }) => receive(input.report));
-  const herald = createActor(heraldMachine.provide({ actors: { reporter } }), {
+  const watching = (watch: (event: DomainEvent) => void) => fromCallback<DomainEvent>(({ receive }) => receive(watch));
+  const { journal, reporter, tui } = input.watchers;
+  const actors = { journal: watching(journal), reporter: watching(reporter), tui: watching(tui) };
+  const herald = createActor(heraldMachine.provide({ actors }), {
     parent: input.run,
     id: 'herald',
     systemId: 'herald',

@@ -4,6 +4,7 @@ import type { ParticipantEntry } from '../services/config/schema.js';
 import { loadParticipants, ParticipantLoadError } from '../services/participants/load.js';
 import type { LoadedParticipant } from '../services/participants/load.js';
 import { UsageError } from './errors.js';
+import { RUN_EVENT_TYPES } from './run-event-types.js';
 
 /** None outside a repository: the run is refused there anyway, for that reason. */
 export async function loadRunParticipants(
@@ -13,7 +14,7 @@ export async function loadRunParticipants(
 ): Promise<LoadedParticipant[]> {
   if (entries.length === 0 || repoDir === undefined) return [];
   try {
-    return await loadParticipants({ entries, repoDir });
+    return await loadParticipants({ entries, repoDir, knownEvents: RUN_EVENT_TYPES });
   } catch (error) {
     if (!(error instanceof ParticipantLoadError)) throw error;
     throw new UsageError(

@@ -1,4 +1,4 @@
-// Prints each run event (JSON lines or plain lines) and keeps the run's journal, events.jsonl.
+// Prints each run event (JSON lines or plain lines); keeps the run's journal, events.jsonl.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -10,18 +10,26 @@ export interface Reporter {
   readonly report: (event: RunReportEvent) => void;
 }
 
-export function createReporter(options: { json: boolean; out: Writable; journal: string; now?: () => Date }): Reporter {
+// An event stamped when it was published keeps its time: the journal, --json and the participants agree on it.
+const stamped = (event: RunReportEvent, now: () => Date) =>
+  JSON.stringify({ ...event, ts: 'ts' in event && typeof event.ts === 'string' ? event.ts : now().toISOString() });
+
+/** Appends each event to the journal as one JSON line. */
+export function createJournal(options: { path: string; now?: () => Date }): Reporter {
   const now = options.now ?? (() => new Date());
-  mkdirSync(dirname(options.journal), { recursive: true });
+  mkdirSync(dirname(options.path), { recursive: true });
+  return {
+    // Synchronous so the journal keeps event order even when the process is about to exit.
+    report: (event) => appendFileSync(options.path, `${stamped(event, now)}\n`),
+  };
+}
+
+export function createReporter(options: { json: boolean; out: Writable; now?: () => Date }): Reporter {
+  const now = options.now ?? (() => new Date());
   return {
     report(event) {
-      // An event stamped when it was published keeps its time: participants saw that one.
-      const ts = 'ts' in event && typeof event.ts === 'string' ? event.ts : now().toISOString();
-      const line = JSON.stringify({ ...event, ts });
-      // Synchronous so the journal keeps event order even when the process is about to exit.
-      appendFileSync(options.journal, `${line}\n`);
       if (options.json) {
-        options.out.write(`${line}\n`);
+        options.out.write(`${stamped(event, now)}\n`);
         return;
       }
       const text = plainLine(event);

@@ -7,6 +7,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { startHerald } from '../actors/herald.js';
 import { provideRun } from '../actors/runtime.js';
 import { participantId } from '../machines/herald-events.js';
+import type { DomainEvent } from '../machines/herald-events.js';
 import type { librarianMachine } from '../machines/librarian.js';
 import { conductorProgress, RUN_SYSTEM_ID } from '../machines/run.js';
 import type { RunInput, RunOutput } from '../machines/run.js';
@@ -129,8 +130,9 @@ export async function driveRun(input: {
       reporter.review ?? (terminal && ((proposal, o) => reviewPlan(proposal, terminal, o)));
 
     const machine = provideRun(await deps);
-    const onEvent = (event: RunReportEvent) => {
-      reporter.report(event);
+    // The journal keeps the run's record too: its plan and branch as they are reported.
+    const keep = (event: RunReportEvent) => {
+      reporter.journal(event);
       if (event.type === 'plan.ready') {
         planMs = Date.now() - startedAt.getTime();
         saved = saved.then(() => writeJsonAtomic(paths.planJson, event.plan));
@@ -138,10 +140,14 @@ export async function driveRun(input: {
       }
       if (event.type === 'branch.created') save({ branch: event.branch });
     };
-    // Until the Herald starts (nothing is emitted before the tree starts), events go straight to the reporter.
-    let announce = (event: RunReportEvent) => onEvent(event);
-    // Every actor's emitted domain events, children included, reach the Herald from the moment the actor exists; a
-    // participant's own actor is heard only through its requests.
+    // Until the Herald starts (nothing is emitted before the tree starts), events go straight to the watchers.
+    let announce = (event: RunReportEvent) => {
+      keep(event);
+      reporter.report(event);
+      reporter.tui(event);
+    };
+    // Every actor's emitted domain events, children included, reach the Herald from the moment the actor exists (the
+    // Herald's own too, so they are stamped like the rest); a participant's own actor is heard only through its requests.
     const listen = (ref: ActorRefLike) => {
       const actorRef = ref as AnyActorRef;
       if (!actorRef.id.startsWith(participantId(''))) actorRef.on('*', (event) => announce(event as RunReportEvent));
@@ -200,11 +206,14 @@ export async function driveRun(input: {
         error: rejectDone,
       });
     });
-    // The Herald fans the run's events out to the reporter (the first subscriber) and the participants.
+    // The Herald fans the run's events out to the journal, the reporter and the TUI (its first subscribers), and to
+    // the participants.
+    const asReported = (watch: (event: RunReportEvent) => void) => (event: DomainEvent) =>
+      watch(event as RunReportEvent);
     const herald = startHerald({
       run: actor,
       participants: input.participants,
-      report: (event) => onEvent(event as RunReportEvent),
+      watchers: { journal: asReported(keep), reporter: asReported(reporter.report), tui: asReported(reporter.tui) },
     });
     // Stamped once here, so the journal, --json and every participant see the same time.
     announce = (event) => herald.publish({ ...event, ts: new Date().toISOString() });
@@ -219,6 +228,8 @@ export async function driveRun(input: {
       repo: run.repoDir,
       ...(restored ? { resumed: true as const } : {}),
     });
+    // The inspector is announced as soon as the run has one, right after the run itself.
+    if (reporter.inspectorUrl !== undefined) announce({ type: 'inspect.listening', url: reporter.inspectorUrl });
     actor.start();
     // Waiting states send their requests again: what was in flight between actors at the crash is lost.
     if (restored) for (const ref of actorsOf(actor)) ref.send({ type: 'RESUME' });

@@ -6,13 +6,20 @@ import { openInspectJournal } from './inspect/journal.js';
 import { createInspectRecorder } from './inspect/recorder.js';
 import type { InspectRecord } from './inspect/records.js';
 import type { InspectorServer } from './inspect/server.js';
-import { createReporter } from './reporter.js';
+import { createJournal, createReporter } from './reporter.js';
 import type { Reviewer } from './review.js';
 import type { RunReportEvent } from './run-events.js';
 import type { Tui } from './tui/tui.js';
 
 export interface RunWatch {
+  /** Appends the event to the run's events.jsonl. */
+  readonly journal: (event: RunReportEvent) => void;
+  /** Prints the event: a plain line, or a JSON line with --json (nothing while the TUI has the screen). */
   readonly report: (event: RunReportEvent) => void;
+  /** Draws the event on the TUI's screen, when it shows the run. */
+  readonly tui: (event: RunReportEvent) => void;
+  /** The --inspect page's address, when it is served. */
+  readonly inspectorUrl: string | undefined;
   /** Pass to createActor's `inspect`: the record, the inspector page and the TUI see every actor of the tree. */
   readonly inspect: (event: InspectionEvent) => void;
   /** The run's report, for the person: printed now, or when the TUI gives the terminal back, before its last line. */
@@ -66,16 +73,13 @@ export async function startWatch(options: WatchOptions): Promise<RunWatch> {
     options.tty && !options.json
       ? (await import('./tui/tui.js')).startTui({ out: options.out, input: options.keyboard })
       : undefined;
-  const reporter = createReporter({ json: options.json, out: tui ? discard() : options.out, journal: options.journal });
-  const report = (event: RunReportEvent) => {
-    reporter.report(event);
-    tui?.report(event);
-    // The inspector is announced as soon as the run has one, right after the run itself.
-    if (event.type === 'run.started' && server) report({ type: 'inspect.listening', url: server.url });
-  };
+  const reporter = createReporter({ json: options.json, out: tui ? discard() : options.out });
   let epilogue: string | undefined;
   return {
-    report,
+    journal: createJournal({ path: options.journal }).report,
+    report: reporter.report,
+    tui: (event) => tui?.report(event),
+    inspectorUrl: server?.url,
     printReport(text) {
       if (tui === undefined) options.out.write(text);
       else epilogue = text;

@@ -38,6 +38,7 @@ export type HeraldEvent =
   | { type: 'herald.publish'; event: DomainEvent }
   | { type: 'herald.subscribe'; systemId: string; events?: readonly string[] | undefined }
   | { type: 'herald.close' }
+  | { type: 'herald.flushed' }
   | { type: 'herald.stop' }
   | { type: 'participant.request'; from: string; request: unknown }
   | { type: 'participant.failed'; from: string; reason: string }

@@ -1,7 +1,8 @@
 // The Herald: the one place a run's domain events fan out, in order, to the actors subscribed to them by systemId
 // (the reporter, the participants); it hosts the participants and turns their requests into messages to the run.
-// It joins the run's actor system but outlives the Run, so that participants see `run.completed` too.
-import { assign, enqueueActions, fromCallback, setup } from 'xstate';
+// It joins the run's actor system but outlives the Run, so that participants see `run.completed` too. Its own events
+// (a note, a failure) it emits like any actor of the run: they come back published, stamped like the rest.
+import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import type { AnyActorLogic } from 'xstate';
 import { failureOf, fanOut, MERGING, NEVER, participantId, requestOf, tell, wants } from './herald-events.js';
 import type { DomainEvent, HeraldContext, HeraldEmitted, HeraldEvent, HeraldInput } from './herald-events.js';
@@ -22,17 +23,25 @@ function asked<T extends ParticipantRequest['type']>(event: HeraldEvent, type: T
   return isOf(request, type) ? request : undefined;
 }
 
-// Participants bring their own logic, so the Herald's children are any actor logic; the reporter is its own slot.
+// Participants bring their own logic, so the Herald's children are any actor logic; the CLI's watchers are slots.
 const slots: Record<string, AnyActorLogic> = {
-  /** Prints and journals each event; provided by the CLI. */
+  /** Appends each event to the run's events.jsonl (and keeps the run's record); provided by the CLI. */
+  journal: fromCallback<DomainEvent>(() => undefined),
+  /** Prints each event, as a plain line or `--json`; provided by the CLI. */
   reporter: fromCallback<DomainEvent>(() => undefined),
+  /** Draws each event on the terminal's screen, when the TUI shows the run; provided by the CLI. */
+  tui: fromCallback<DomainEvent>(() => undefined),
 };
+
+/** The CLI's subscribers, by systemId, before the participants: every event, in this order. */
+export const WATCHERS = ['journal', 'reporter', 'tui'] as const;
 
 export const heraldMachine = setup({
   types: {
     context: {} as HeraldContext,
     events: {} as HeraldEvent,
     input: {} as HeraldInput,
+    emitted: {} as HeraldEmitted,
   },
   actors: slots,
   guards: {
@@ -66,10 +75,10 @@ export const heraldMachine = setup({
       if (voters.length > 0) enqueue.assign({ votes: { ...context.votes, [storyId]: voters } });
       else tell(enqueue, system, `story:${storyId}`, { type: 'story.veto.cleared' });
     }),
-    publishNote: enqueueActions(({ context, event, system, enqueue }) => {
+    publishNote: enqueueActions(({ event, enqueue }) => {
       const note = asked(event, 'note');
       if (event.type !== 'participant.request' || note === undefined) return;
-      fanOut(enqueue, system, context.subscribers, { type: 'participant.note', name: event.from, text: note.text });
+      enqueue.emit({ type: 'participant.note', name: event.from, text: note.text });
     }),
     forwardMessage: enqueueActions(({ event, system, enqueue }) => {
       const message = asked(event, 'tell');
@@ -82,13 +91,13 @@ export const heraldMachine = setup({
       enqueue.assign({ pausedBy: [...context.pausedBy, event.from] });
       const paused = { type: 'story.quota.paused', storyId: participantId(event.from), until: NEVER };
       tell(enqueue, system, 'conductor', paused);
-      fanOut(enqueue, system, context.subscribers, { type: 'schedule.paused', by: event.from });
+      enqueue.emit({ type: 'schedule.paused', by: event.from });
     }),
     freeSchedule: enqueueActions(({ context, event, system, enqueue }) => {
       if (event.type !== 'participant.request' || !context.pausedBy.includes(event.from)) return;
       enqueue.assign({ pausedBy: context.pausedBy.filter((name) => name !== event.from) });
       tell(enqueue, system, 'conductor', { type: 'story.quota.resumed', storyId: participantId(event.from) });
-      fanOut(enqueue, system, context.subscribers, { type: 'schedule.resumed', by: event.from });
+      enqueue.emit({ type: 'schedule.resumed', by: event.from });
     }),
     // A veto closes the story's vote at once; a pass closes it when it was the last one awaited.
     vote: enqueueActions(({ context, event, system, enqueue }) => {
@@ -125,14 +134,14 @@ export const heraldMachine = setup({
         pausedBy: context.pausedBy.filter((n) => n !== name),
         draining: context.draining.filter((n) => n !== name),
       });
-      const failed: HeraldEmitted = { type: 'participant.failed', name, reason };
-      fanOut(enqueue, system, context.subscribers, failed);
+      enqueue.emit({ type: 'participant.failed', name, reason });
     }),
     askToDrain: enqueueActions(({ context, system, enqueue }) => {
       const draining = context.participants.filter((p) => p.drains).map((p) => p.name);
       enqueue.assign({ draining });
       for (const name of draining) tell(enqueue, system, participantId(name), { type: 'participant.drain' });
     }),
+    flush: sendTo(({ self }) => self, { type: 'herald.flushed' }),
     recordDrained: assign({
       draining: ({ context, event }) =>
         event.type === 'participant.drained' ? context.draining.filter((n) => n !== event.from) : context.draining,
@@ -142,7 +151,7 @@ export const heraldMachine = setup({
   id: 'herald',
   context: ({ input }) => ({
     subscribers: [
-      { systemId: 'reporter', events: undefined },
+      ...WATCHERS.map((systemId) => ({ systemId, events: undefined })),
       ...input.participants.map((p) => ({ systemId: participantId(p.name), events: p.events })),
     ],
     participants: input.participants,
@@ -150,7 +159,7 @@ export const heraldMachine = setup({
     pausedBy: [],
     draining: [],
   }),
-  invoke: { id: 'reporter', systemId: 'reporter', src: 'reporter' },
+  invoke: WATCHERS.map((watcher) => ({ id: watcher, systemId: watcher, src: watcher })),
   entry: 'spawnParticipants',
   on: {
     'herald.publish': { actions: ['fanOut', 'openVote'] },
@@ -174,9 +183,11 @@ export const heraldMachine = setup({
     // The run is over: each participant finishes the events it was sent (each within its timeout), then the end.
     closing: {
       entry: 'askToDrain',
-      always: { guard: 'allDrained', target: 'closed' },
+      always: { guard: 'allDrained', target: 'flushing' },
       on: { 'participant.drained': { actions: 'recordDrained' } },
     },
+    // What it emitted last (a participant that failed on `run.completed`) comes back published before it ends.
+    flushing: { entry: 'flush', on: { 'herald.flushed': 'closed' } },
     closed: { type: 'final' },
   },
 });

@@ -3,7 +3,9 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { z } from 'zod';
+import { closest } from '../suggest.js';
 import type { ParticipantEntry } from '../config/schema.js';
 import { readDefinition } from './definition.js';
 import type { ParticipantDefinition } from './definition.js';
@@ -33,16 +35,24 @@ const SHIPPED: Readonly<Record<string, () => Promise<unknown>>> = {
   command: () => import('./command.js'),
 };
 
-/** The module, imported from where the config documents: shipped, a path from the repository root, or a package. */
-function importModule(module: string, repoDir: string): Promise<unknown> {
-  const shipped = SHIPPED[module];
-  if (shipped !== undefined) return shipped();
-  if (module.startsWith('.') || isAbsolute(module)) return import(pathToFileURL(resolve(repoDir, module)).href);
-  return import(pathToFileURL(createRequire(join(repoDir, 'package.json')).resolve(module)).href);
+/** The file of the module, from where the config documents: a path from the repository root, or a package. */
+function fileOf(module: string, repoDir: string): string {
+  if (module.startsWith('.') || isAbsolute(module)) return resolve(repoDir, module);
+  return createRequire(join(repoDir, 'package.json')).resolve(module);
 }
 
-/** The first line of an error: Node's module errors append a require stack nobody needs here. */
-const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+/** The first line of an error: Node's module errors append a require stack, and name baro's file, nobody needs here. */
+const firstLine = (error: unknown) =>
+  ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').replace(/ imported from \S+$/, '');
+
+/** Where a module that does not parse goes wrong, `file:line` and the message, as `node --check` says it. */
+async function syntaxError(file: string): Promise<string | undefined> {
+  const checked = await execa(process.execPath, ['--check', file], { reject: false, stdin: 'ignore' });
+  if (checked.exitCode === 0) return undefined;
+  const lines = checked.stderr.split('\n');
+  const message = lines.find((line) => line.startsWith('SyntaxError'));
+  return message === undefined ? undefined : `${message} at ${lines[0] ?? file}`;
+}
 
 /** A factory's refusal in the config's terms: `options.url: Invalid URL`. */
 function refusal(error: unknown): string[] {
@@ -50,18 +60,41 @@ function refusal(error: unknown): string[] {
   return error.issues.map((issue) => `options${issue.path.map((key) => `.${String(key)}`).join('')}: ${issue.message}`);
 }
 
+const NO_DEFAULT = 'it has no default export: write `export default { name, events, onEvent }`';
+
 async function importDefault(module: string, repoDir: string): Promise<unknown> {
+  const shipped = SHIPPED[module];
+  let file: string | undefined;
   try {
-    const loaded: unknown = await importModule(module, repoDir);
-    return typeof loaded === 'object' && loaded !== null ? Reflect.get(loaded, 'default') : undefined;
+    file = shipped === undefined ? fileOf(module, repoDir) : undefined;
+    const loaded: unknown = await (file === undefined ? shipped?.() : import(pathToFileURL(file).href));
+    const exported = typeof loaded === 'object' && loaded !== null ? Reflect.get(loaded, 'default') : undefined;
+    if (exported === undefined) throw new ParticipantLoadError(module, [NO_DEFAULT]);
+    return exported;
   } catch (error) {
-    const reason = firstLine(error);
+    if (error instanceof ParticipantLoadError) throw error;
+    const reason = (file === undefined ? undefined : await syntaxError(file)) ?? firstLine(error);
     const hint = module.startsWith('.') ? `a path from ${repoDir}` : 'a package installed in the repository';
     throw new ParticipantLoadError(module, [`cannot be imported as ${hint} (${reason})`], { cause: error });
   }
 }
 
-async function loadOne(entry: ParticipantEntry, repoDir: string): Promise<LoadedParticipant> {
+/** Each listed event that no run reports: a typo would otherwise leave the participant waiting for nothing. */
+function unknownEvents(events: readonly string[] | undefined, known: readonly string[]): string[] {
+  return (events ?? [])
+    .filter((type) => !known.includes(type))
+    .map((type) => {
+      const near = closest(type, known);
+      const hint = near === undefined ? 'docs/participants.md lists them' : `did you mean "${near}"?`;
+      return `events: "${type}" is not an event a run reports (${hint})`;
+    });
+}
+
+async function loadOne(
+  entry: ParticipantEntry,
+  repoDir: string,
+  knownEvents: readonly string[],
+): Promise<LoadedParticipant> {
   const { module, options, timeoutSeconds } = typeof entry === 'string' ? { module: entry } : entry;
   const exported = await importDefault(module, repoDir);
   if (options !== undefined && typeof exported !== 'function')
@@ -76,6 +109,8 @@ async function loadOne(entry: ParticipantEntry, repoDir: string): Promise<Loaded
   }
   const definition = readDefinition(value);
   if (Array.isArray(definition)) throw new ParticipantLoadError(module, definition);
+  const unknown = unknownEvents(definition.events, knownEvents);
+  if (unknown.length > 0) throw new ParticipantLoadError(module, unknown);
   return { definition, timeoutMs: (timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, module };
 }
 
@@ -83,10 +118,12 @@ async function loadOne(entry: ParticipantEntry, repoDir: string): Promise<Loaded
 export async function loadParticipants(input: {
   readonly entries: readonly ParticipantEntry[];
   readonly repoDir: string;
+  /** Every event type a run reports: a participant may only ask for these. */
+  readonly knownEvents: readonly string[];
 }): Promise<LoadedParticipant[]> {
   const loaded: LoadedParticipant[] = [];
   for (const entry of input.entries) {
-    const participant = await loadOne(entry, input.repoDir);
+    const participant = await loadOne(entry, input.repoDir, input.knownEvents);
     const twin = loaded.find((p) => p.definition.name === participant.definition.name);
     if (twin !== undefined)
       throw new ParticipantLoadError(participant.module, [

@@ -15,7 +15,7 @@ describe('plain reporter', () => {
     const out = new PassThrough();
     let text = '';
     out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const reporter = createReporter({ json: false, out, journal: join(dir, 'events.jsonl') });
+    const reporter = createReporter({ json: false, out });
     reporter.report({
       type: 'run.started',
       runId: 'r1',

@@ -37,6 +37,15 @@ describe('participants', () => {
   it('delivers run.started, each story.merged and run.completed in order, and its note reaches the report', async () => {
     const repo = await repoWith(
       {
+        // Sent every event: what it sees is the journal's events, never a file's contents, and no token counts.
+        'watcher.mjs': `import { appendFileSync } from 'node:fs';
+export default {
+  name: 'watcher',
+  onEvent(event) {
+    appendFileSync(process.env.WATCHER_LOG, JSON.stringify(event) + '\\n');
+  },
+};
+`,
         'recorder.mjs': `import { appendFileSync } from 'node:fs';
 export default {
   name: 'recorder',
@@ -48,12 +57,21 @@ export default {
 };
 `,
       },
-      ['./recorder.mjs'],
+      ['./recorder.mjs', './watcher.mjs'],
     );
     const log = join(dirname(repo), 'participant.jsonl');
+    const watched = join(dirname(repo), 'watcher.jsonl');
     const plan = planOf('Recorded', [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }]);
-    const run = await runPlan(repo, plan, { scripts: [work('A'), work('B')] }, [], {
-      env: { PARTICIPANT_LOG: log },
+    const secretive: FakeScript = {
+      match: { storyId: 'A' },
+      steps: [
+        { write: 'src/A.txt', content: 'SECRET-CONTENT-OF-A\n' },
+        { read: 'src/A.txt' },
+        { bash: 'cat src/A.txt' },
+      ],
+    };
+    const run = await runPlan(repo, plan, { scripts: [secretive, work('B')] }, [], {
+      env: { PARTICIPANT_LOG: log, WATCHER_LOG: watched },
     });
 
     expect(run.result.exitCode).toBe(0);
@@ -71,6 +89,25 @@ export default {
     expect(notes.map((n) => n.text)).toEqual(['recorder saw A merge', 'recorder saw B merge']);
     const report = await readFile(String(eventsOf(run.events, 'run.completed')[0]?.report), 'utf8');
     expect(report).toContain('## Notes\n\n- recorder saw A merge (recorder)\n- recorder saw B merge (recorder)');
+
+    // Every event, the same as the journal's from run.started on, with the agent's tool calls but not what they read.
+    const all = lines(watched);
+    const journal = lines(join(String(eventsOf(run.events, 'run.started')[0]?.runDir), 'events.jsonl'));
+    expect(all).toEqual(journal.slice(journal.findIndex((e) => e.type === 'run.started')));
+    expect(all.filter((e) => e.type === 'story.tool' && e.storyId === 'A').map((e) => e.name)).toEqual(
+      expect.arrayContaining(['Write', 'Read', 'Bash']),
+    );
+    expect(JSON.stringify(all)).not.toContain('SECRET-CONTENT');
+    expect(JSON.stringify(all)).not.toMatch(/tokens"/i);
+
+    // Each participant is an actor of the run, under the Herald, in the record --inspect draws.
+    const inspected = lines(join(String(eventsOf(run.events, 'run.started')[0]?.runDir), 'inspect.jsonl'));
+    const herald = inspected.find((r) => r.kind === 'actor' && r.id === 'herald');
+    const participants = inspected.filter((r) => r.kind === 'actor' && String(r.systemId).startsWith('participant:'));
+    expect(participants.map((r) => [r.systemId, r.parent])).toEqual([
+      ['participant:recorder', herald?.session],
+      ['participant:watcher', herald?.session],
+    ]);
   });
 
   it('a veto keeps a story from merging with the participant reason; a silent one does not stall the merge', async () => {

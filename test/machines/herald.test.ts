@@ -31,7 +31,10 @@ function startHerald(participants: ParticipantSpec[]) {
     parent: fakeRun(heard),
     systemId: 'herald',
     input: { participants },
-  }).start();
+  });
+  // As the CLI does: what the Herald emits comes back to it published, to reach every subscriber.
+  herald.on('*', (event) => herald.send({ type: 'herald.publish', event }));
+  herald.start();
   return { herald, heard, reported };
 }
 
@@ -59,6 +62,30 @@ describe('the Herald', () => {
     await toPromise(herald);
     expect(reported.map((e) => e.type)).toEqual(['run.started', 'story.merged', 'story.tool', 'run.completed']);
     expect(seen).toEqual(['story.merged', 'run.completed']);
+  });
+
+  it('sends every event to the journal, the reporter and the TUI, subscribers by systemId like the participants', () => {
+    const seen: string[] = [];
+    const watcher = fromCallback<DomainEvent, unknown>(({ receive, self }) =>
+      receive((event) => void seen.push(`${self.id}:${event.type}`)),
+    );
+    const herald = createActor(
+      heraldMachine.provide({ actors: { journal: watcher, reporter: watcher, tui: watcher } }),
+      {
+        input: { participants: [] },
+      },
+    ).start();
+    for (const systemId of ['journal', 'reporter', 'tui']) expect(herald.system.get(systemId)).toBeDefined();
+    herald.send(publish('run.started'));
+    herald.send(publish('story.merged'));
+    expect(seen).toEqual([
+      'journal:run.started',
+      'reporter:run.started',
+      'tui:run.started',
+      'journal:story.merged',
+      'reporter:story.merged',
+      'tui:story.merged',
+    ]);
   });
 
   it('sends the events a late subscriber asked for to it by systemId, from its subscription on', () => {
@@ -132,6 +159,28 @@ describe('the Herald', () => {
     await toPromise(herald);
     expect(heard['story:S1']).toEqual([{ type: 'story.veto.cleared' }]);
     expect(heard['story:S2']).toEqual([{ type: 'story.veto', by: 'strict', reason: 'no' }]);
+  });
+
+  it('stops a handler that asks for something invalid, and sends it nothing after', async () => {
+    const seen: string[] = [];
+    const { herald, reported } = startHerald([
+      handler('blank', (event, baro) => {
+        seen.push(event.type);
+        baro.note('   ');
+      }),
+    ]);
+    herald.send(publish('level.started'));
+    herald.send(publish('level.completed'));
+    herald.send({ type: 'herald.close' });
+    await toPromise(herald);
+    expect(reported.filter((e) => e.type === 'participant.failed')).toEqual([
+      {
+        type: 'participant.failed',
+        name: 'blank',
+        reason: 'invalid request: a note needs a text of 1 to 2000 characters',
+      },
+    ]);
+    expect(seen).toEqual(['level.started']);
   });
 
   it('stops a stateful participant that sends an invalid request, and keeps the notes of one that behaves', () => {
