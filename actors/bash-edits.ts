@@ -6,6 +6,7 @@ import type { WorktreeChanges } from '../services/git/worktree-changes.js';
 export interface BashEditDeps {
   readonly worktreeChanges: (cwd: string) => Promise<WorktreeChanges>;
   readonly committedPaths: (cwd: string, from: string, to: string) => Promise<string[]>;
+  readonly worktreeHead: (cwd: string) => Promise<string>;
 }
 
 export interface BashEditWatch {
@@ -24,7 +25,14 @@ export function watchBashEdits(
 ): BashEditWatch {
   const reported = new Set<string>();
   let head: string | undefined;
-  let looks = Promise.resolve();
+  // HEAD as the turn starts, so a first Bash call that edits and commits in one go is seen; unread, the first look
+  // sets it instead.
+  let looks = deps.worktreeHead(cwd).then(
+    (sha) => {
+      head = sha;
+    },
+    () => undefined,
+  );
   const look = async () => {
     const changes = await deps.worktreeChanges(cwd);
     const moved = head !== undefined && changes.head !== undefined && changes.head !== head;

@@ -30,6 +30,8 @@ export const DEFAULT_LIVE_MESSAGES = 6;
 const encoder = new TextEncoder();
 // Files or stories a message names before it says "and N more".
 const SHOWN_NAMES = 5;
+// Characters of one path or command a message shows: a longer one is shortened so what to do still fits.
+const MAX_NAME = 120;
 
 /** `text` cut on a character so its UTF-8 form fits `maxBytes`, with an ellipsis when cut. */
 export function fitBytes(text: string, maxBytes = MAX_LIVE_BYTES): string {
@@ -47,10 +49,20 @@ export function fitBytes(text: string, maxBytes = MAX_LIVE_BYTES): string {
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 const short = (sha: string) => sha.slice(0, 8);
+const fits = (text: string) => encoder.encode(text).length <= MAX_LIVE_BYTES;
+/** A path keeps its end (the file's name), a command its start; counted in characters, never splitting one. */
+function pathName(path: string): string {
+  const chars = [...path];
+  return code(chars.length > MAX_NAME ? `…${chars.slice(1 - MAX_NAME).join('')}` : path);
+}
+function commandName(command: string): string {
+  const chars = [...command];
+  return code(chars.length > MAX_NAME ? `${chars.slice(0, MAX_NAME - 1).join('')}…` : command);
+}
 
-function fileList(files: readonly string[]): string {
-  const more = files.length > SHOWN_NAMES ? ` and ${files.length - SHOWN_NAMES} more` : '';
-  return `${files.slice(0, SHOWN_NAMES).map(code).join(', ')}${more}`;
+function fileList(files: readonly string[], shown: number): string {
+  const more = files.length > shown ? ` and ${files.length - shown} more` : '';
+  return `${files.slice(0, shown).map(pathName).join(', ')}${more}`;
 }
 
 function message(from: LiveSource, kind: LiveKind, key: string, text: string): LiveMessage {
@@ -69,7 +81,7 @@ export function collisionMessage(path: string, others: readonly string[]): LiveM
     'sentry',
     'collision',
     `collision:${path}`,
-    `baro Sentry: ${who} ${others.length === 1 ? 'is' : 'are'} editing ${code(path)} at the same time as you. Keep your change to that file small and in one place, do not reformat or reorder it, and do not undo their changes: baro merges both.`,
+    `baro Sentry: ${who} ${others.length === 1 ? 'is' : 'are'} editing ${pathName(path)} at the same time as you. Keep your change to that file small and in one place, do not reformat or reorder it, and do not undo their changes: baro merges both.`,
   );
 }
 
@@ -83,12 +95,12 @@ export interface MergeNews {
 /** To a story that read or edited files another story just merged onto the integration branch. */
 export function mergedMessage(news: MergeNews): LiveMessage {
   const first = news.files[0] ?? '';
-  return message(
-    'librarian',
-    'merged',
-    `merged:${news.sha}`,
-    `baro Librarian: ${news.by} changed ${fileList(news.files)}, which you used, and merged it as commit ${short(news.sha)}. Your worktree still has the old version: read the new one with ${code(`git show ${short(news.sha)}:${first}`)} and keep your work compatible with it. Do not merge or rebase yourself; baro does.`,
-  );
+  const say = (shown: number) =>
+    `baro Librarian: ${news.by} changed ${fileList(news.files, shown)}, which you used, and merged it as commit ${short(news.sha)}. Your worktree still has the old version: read the new one with ${code(`git show ${short(news.sha)}:${first}`)} and keep your work compatible with it. Do not merge or rebase yourself; baro does.`;
+  // Fewer files named, rather than the end of what to do cut off.
+  let shown = Math.min(SHOWN_NAMES, news.files.length);
+  while (shown > 1 && !fits(say(shown))) shown -= 1;
+  return message('librarian', 'merged', `merged:${news.sha}`, say(shown));
 }
 
 export interface CommandNews {
@@ -122,6 +134,6 @@ export function commandMessage(news: CommandNews): LiveMessage {
     'librarian',
     'command',
     `command:${news.command}:${news.ok ? 'ok' : 'failed'}`,
-    `baro Librarian: ${code(news.command)} ${before} when you ran it and now ${now} for ${news.by}, ${after}. ${todo}`,
+    `baro Librarian: ${commandName(news.command)} ${before} when you ran it and now ${now} for ${news.by}, ${after}. ${todo}`,
   );
 }

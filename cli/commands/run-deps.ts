@@ -5,7 +5,7 @@ import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
 import type { RunSettings } from '../../services/config/settings.js';
 import { identityArgs } from '../../services/git/commit.js';
-import { committedPaths, worktreeChanges } from '../../services/git/worktree-changes.js';
+import { committedPaths, worktreeChanges, worktreeHead } from '../../services/git/worktree-changes.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
 import { detectInWorktree } from '../../services/project/worktree.js';
 import { storyPorts } from '../../services/story-port.js';
@@ -59,6 +59,7 @@ export async function runtimeDeps(input: {
       now: Date.now,
       worktreeChanges,
       committedPaths,
+      worktreeHead,
     },
     planner: {
       runId: record.runId,

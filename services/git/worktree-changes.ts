@@ -1,4 +1,5 @@
 // What a worktree changed, as git sees it: edits made through the shell (sed -i, codegen) show up here too.
+import { readHead } from './git-dir.js';
 import { failure, runGit } from './run.js';
 
 export interface WorktreeChanges {
@@ -46,4 +47,9 @@ export async function committedPaths(cwd: string, from: string, to: string): Pro
   const output = await runGit(cwd, args);
   if (output.exitCode !== 0) throw failure(cwd, args, output, NEXT);
   return output.stdout.split('\0').filter((path) => path !== '');
+}
+
+/** The commit HEAD names, read from git's own files (no git process): where a turn's commits start. */
+export async function worktreeHead(cwd: string): Promise<string> {
+  return (await readHead(cwd)).sha;
 }

@@ -182,6 +182,17 @@ describe('baro run --plan', () => {
     expect(resolver?.sessionId).toBe(first?.sessionId);
     const resolverPrompt = (resolver && promptOf(resolver)) ?? '';
     expect(resolverPrompt).toContain('shared.txt');
+    // A later turn carries a fresh brief: what the other story did since this one's first prompt.
+    expect(resolverPrompt).toContain('## What other agents learned since your last brief');
+    const other = conflict?.storyId === 'S1' ? 'S2' : 'S1';
+    expect(resolverPrompt).toMatch(new RegExp(`shared\\.txt.*${other}`));
+    // The plan's overlapping writes were said in each story's first prompt.
+    for (const id of ['S1', 'S2']) {
+      const prompt = promptOf(
+        invocations.find((inv) => inv.env.BARO_STORY_ID === id && inv.env.BARO_ROLE === 'story')!,
+      );
+      expect(prompt).toContain('## Collision warnings');
+    }
     // The Sentry told both sessions while they worked, so the resolver's prompt does not repeat it.
     const told = eventsOf(run.events, 'message.sent').filter((e) => e['kind'] === 'collision');
     expect(told.map((e) => e['storyId']).sort()).toEqual(['S1', 'S2']);

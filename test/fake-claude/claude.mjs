@@ -136,7 +136,7 @@ async function main() {
   const promptLine = inbox === undefined ? undefined : await inbox.prompt;
   const prompt = inbox === undefined ? (o.prompt ?? (await readStdinPrompt())) : promptLine?.text;
   if (logged && promptLine !== undefined)
-    appendLog(logPath, { event: 'prompt', pid: process.pid, text: promptLine.text });
+    appendLog(logPath, { event: 'prompt', pid: process.pid, text: promptLine.text, uuid: promptLine.uuid });
   if (prompt === undefined || prompt.trim() === '') {
     const { swallowed } = o;
     if (swallowed !== undefined)

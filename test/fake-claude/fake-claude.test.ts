@@ -429,6 +429,7 @@ describe('fake claude: argv, sessions and scripts', () => {
       cwd: '/',
       env: { ANTHROPIC_API_KEY: false },
       stdinPrompt: undefined,
+      stdinPromptUuid: undefined,
       sessionId: undefined,
       startTs,
       endTs,

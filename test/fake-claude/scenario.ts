@@ -141,7 +141,12 @@ const messageRecord = z.object({
   ts: z.number(),
 });
 /** The prompt of a session that read it from stream-json stdin. */
-const promptRecord = z.object({ event: z.literal('prompt'), pid: z.number(), text: z.string() });
+const promptRecord = z.object({
+  event: z.literal('prompt'),
+  pid: z.number(),
+  text: z.string(),
+  uuid: z.string().optional(),
+});
 const logRecord = z.discriminatedUnion('event', [startRecord, endRecord, messageRecord, promptRecord]);
 
 /** One step of a live message through a fake process: queued when read, started when folded, completed. */
@@ -181,6 +186,8 @@ export interface FakeInvocation {
   readonly exitCode: number | undefined;
   /** The prompt read from stream-json stdin, when it was not in argv. */
   readonly stdinPrompt: string | undefined;
+  /** The `uuid` of that stdin line, which makes the CLI report the message's lifecycle (docs/claude-cli.md §11a). */
+  readonly stdinPromptUuid: string | undefined;
 }
 
 /** The fake's invocations in start order, start and end paired by pid; a log not written yet means none. */
@@ -192,14 +199,21 @@ export function readInvocations(logPath: string): FakeInvocation[] {
     if (record.event === 'start') {
       open.set(record.pid, invocations.length);
       const { pid, argv, cwd, env, sessionId, ts } = record;
-      const pending = { startTs: ts, endTs: undefined, exitCode: undefined, stdinPrompt: undefined };
+      const pending = {
+        startTs: ts,
+        endTs: undefined,
+        exitCode: undefined,
+        stdinPrompt: undefined,
+        stdinPromptUuid: undefined,
+      };
       invocations.push({ pid, argv, cwd, env, sessionId, ...pending });
       continue;
     }
     if (record.event === 'prompt') {
       const at = open.get(record.pid);
       const started = at === undefined ? undefined : invocations[at];
-      if (at !== undefined && started !== undefined) invocations[at] = { ...started, stdinPrompt: record.text };
+      if (at !== undefined && started !== undefined)
+        invocations[at] = { ...started, stdinPrompt: record.text, stdinPromptUuid: record.uuid };
       continue;
     }
     const at = open.get(record.pid);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyKnowledge, observe } from '../../machines/knowledge.js';
 import type { Knowledge, ToolObservation } from '../../machines/knowledge.js';
 import { commandNews, commandsRun, mergeNews } from '../../machines/librarian-news.js';
-import { collisionMessage, fitBytes, MAX_LIVE_BYTES, mergedMessage } from '../../machines/live.js';
+import { collisionMessage, commandMessage, fitBytes, MAX_LIVE_BYTES, mergedMessage } from '../../machines/live.js';
 
 const obs = (storyId: string, extra: Partial<ToolObservation>): ToolObservation => ({
   storyId,
@@ -58,14 +58,45 @@ describe('what the Librarian tells running stories', () => {
     expect(commandNews({ before, after: same, key: 'npm test', mergesAtLastRun: 0, merges })).toEqual([]);
   });
 
+  it('keeps what to do in a message when long names must make room: fewer files shown, long names shortened', () => {
+    const deep = (i: number) => `packages/frontend/src/components/dashboard/widgets/charts/RevenueChart${i}.tsx`;
+    const merged = mergedMessage({ by: 'S2', sha: 'b'.repeat(40), files: [1, 2, 3, 4, 5, 6].map(deep) });
+    expect(Buffer.byteLength(merged.text)).toBeLessThanOrEqual(MAX_LIVE_BYTES);
+    expect(merged.text).toContain(`\`${deep(1)}\``);
+    expect(merged.text).toMatch(/and \d more, which you used/);
+    expect(merged.text).toContain(`git show bbbbbbbb:${deep(1)}`);
+    expect(merged.text.endsWith('Do not merge or rebase yourself; baro does.')).toBe(true);
+
+    const collision = collisionMessage(`src/${'very-long-folder-name/'.repeat(12)}shared.ts`, ['S1', 'S3']);
+    expect(Buffer.byteLength(collision.text)).toBeLessThanOrEqual(MAX_LIVE_BYTES);
+    expect(collision.text).toContain('very-long-folder-name/shared.ts`');
+    expect(collision.text.endsWith('baro merges both.')).toBe(true);
+
+    const command = commandMessage({
+      command: `npx vitest run ${'test/e2e/some-long-test-file-name.test.ts '.repeat(12)}`,
+      ok: false,
+      exitCode: 1,
+      by: 'S3',
+      after: [{ storyId: 'S2', sha: 'c'.repeat(40) }],
+    });
+    expect(Buffer.byteLength(command.text)).toBeLessThanOrEqual(MAX_LIVE_BYTES);
+    expect(command.text).toContain('`npx vitest run test/e2e/');
+    expect(command.text.endsWith('baro merges your work onto that result.')).toBe(true);
+  });
+
   it('keeps every message within 600 bytes, cut on a character', () => {
     const files = Array.from({ length: 40 }, (_, i) => `src/${'deep/'.repeat(8)}file-${i}-é.ts`);
     const merged = mergedMessage({ by: 'S2', sha: 'a'.repeat(40), files });
     expect(Buffer.byteLength(merged.text)).toBeLessThanOrEqual(MAX_LIVE_BYTES);
-    expect(merged.text).toContain('and 35 more');
+    expect(merged.text).toMatch(/and 3\d more, which you used/);
+    // Shortened to its end, a 400-character name leaves room for the rest; a 4-byte one is cut as a last resort.
     const long = collisionMessage(`${'ü'.repeat(400)}.ts`, ['S1']);
     expect(Buffer.byteLength(long.text)).toBeLessThanOrEqual(MAX_LIVE_BYTES);
-    expect(long.text.endsWith('…')).toBe(true);
+    expect(long.text.endsWith('baro merges both.')).toBe(true);
+    const widest = collisionMessage(`${'😀'.repeat(400)}.ts`, ['S1']);
+    expect(Buffer.byteLength(widest.text)).toBeLessThanOrEqual(MAX_LIVE_BYTES);
+    expect(widest.text.endsWith('…')).toBe(true);
+    expect(fitBytes('é'.repeat(400))).toMatch(/^é+…$/);
     expect(fitBytes('short')).toBe('short');
   });
 });

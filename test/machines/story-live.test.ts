@@ -101,6 +101,29 @@ describe('live messages into a running story', () => {
     expect(second?.input.brief).not.toContain('b.ts');
   });
 
+  it('gives a conflict-resolution turn a fresh brief with what was learned since the first', async () => {
+    const h = startRun({
+      stories: [story('S1')],
+      holdGit: (op) => op.kind === 'story.worktree',
+      agent: (_input, n) => (n === 1 ? { events: [sessionEvent('S1')], hold: true } : { outcome: outcomes.ok }),
+    });
+    h.git.script('story.merge', 'S1', { kind: 'conflict', files: ['src/a.ts'], onto: 'abc123' });
+    await h.settle();
+    const librarian = h.actor.system.get('librarian');
+    librarian?.send({ type: 'librarian.observe', observation: read('S2', 'b.ts') });
+    h.git.held().answer({ kind: 'ok' });
+    await h.settle();
+    librarian?.send({ type: 'librarian.observe', observation: read('S2', 'c.ts') });
+    h.agents.current('S1').exit(outcomes.ok);
+    await h.done();
+
+    const [first, resolver] = h.agents.of('S1');
+    expect(first?.input.brief).toContain('b.ts');
+    expect(resolver?.input.purpose).toBe('resolve');
+    expect(resolver?.input.brief).toContain('c.ts');
+    expect(resolver?.input.brief).not.toContain('b.ts');
+  });
+
   it('sends a failing verdict back as a next turn: a fresh brief, the news held during the review, then news live', async () => {
     const h = startRun({
       stories: [story('S1')],

@@ -74,6 +74,10 @@ describe('a live session (stream-json input)', () => {
     const [invocation] = readInvocations(fake.logPath);
     expect(invocation?.argv).toContain('--input-format');
     expect(invocation?.argv).not.toContain('Build the story');
+    expect(invocation?.stdinPrompt).toBe('Build the story');
+    expect(invocation?.stdinPromptUuid).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(invocation?.exitCode).toBe(0);
   });
 
