@@ -179,6 +179,8 @@ export function agentSessionLogic(deps: AgentDeps) {
           : promptFor(deps, input);
       await mkdir(dirname(rulesFile), { recursive: true });
       await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
+      // HEAD as the agent starts, read before it can commit anything.
+      await bash.settled();
       return claudeTurn(
         deps,
         {

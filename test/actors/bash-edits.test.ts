@@ -33,6 +33,8 @@ describe('Bash edits', () => {
   it('sees an edit that the same Bash call committed, even when it is the turn’s first', async () => {
     const repo = await makeTempRepo({ files: { 'shared.txt': 'line 1\n' } });
     const { watcher, reported } = watch(repo);
+    // The turn's start: HEAD is read before the agent runs anything.
+    await watcher.settled();
     await writeFiles(repo, { 'shared.txt': 'line 1 sed\n' });
     await git(repo, 'commit', '--quiet', '-am', 'S1: sed and commit');
     watcher.afterBash();
