@@ -79,49 +79,30 @@ describe('live messages into a running story', () => {
     await h.done();
   });
 
-  it('gives a later turn a fresh brief with only what is new since the first', async () => {
+  it.each([
+    { turn: 'a retry', purpose: 'retry', conflict: false, exit: outcomes.transient },
+    { turn: 'a conflict-resolution turn', purpose: 'resolve', conflict: true, exit: outcomes.ok },
+  ])('gives $turn a fresh brief with only what was learned since the first', async ({ purpose, conflict, exit }) => {
     const h = startRun({
       stories: [story('S1')],
       holdGit: (op) => op.kind === 'story.worktree',
       agent: (_input, n) => (n === 1 ? { events: [sessionEvent('S1')], hold: true } : { outcome: outcomes.ok }),
     });
+    if (conflict) h.git.script('story.merge', 'S1', { kind: 'conflict', files: ['src/a.ts'], onto: 'abc123' });
     await h.settle();
     const librarian = h.actor.system.get('librarian');
     librarian?.send({ type: 'librarian.observe', observation: read('S2', 'b.ts') });
     h.git.held().answer({ kind: 'ok' });
     await h.settle();
     librarian?.send({ type: 'librarian.observe', observation: read('S2', 'c.ts') });
-    h.agents.current('S1').exit(outcomes.transient);
+    h.agents.current('S1').exit(exit);
     await h.done();
 
-    const [first, second] = h.agents.of('S1');
+    const [first, later] = h.agents.of('S1');
     expect(first?.input.brief).toContain('b.ts');
-    expect(second?.input.purpose).toBe('retry');
-    expect(second?.input.brief).toContain('c.ts');
-    expect(second?.input.brief).not.toContain('b.ts');
-  });
-
-  it('gives a conflict-resolution turn a fresh brief with what was learned since the first', async () => {
-    const h = startRun({
-      stories: [story('S1')],
-      holdGit: (op) => op.kind === 'story.worktree',
-      agent: (_input, n) => (n === 1 ? { events: [sessionEvent('S1')], hold: true } : { outcome: outcomes.ok }),
-    });
-    h.git.script('story.merge', 'S1', { kind: 'conflict', files: ['src/a.ts'], onto: 'abc123' });
-    await h.settle();
-    const librarian = h.actor.system.get('librarian');
-    librarian?.send({ type: 'librarian.observe', observation: read('S2', 'b.ts') });
-    h.git.held().answer({ kind: 'ok' });
-    await h.settle();
-    librarian?.send({ type: 'librarian.observe', observation: read('S2', 'c.ts') });
-    h.agents.current('S1').exit(outcomes.ok);
-    await h.done();
-
-    const [first, resolver] = h.agents.of('S1');
-    expect(first?.input.brief).toContain('b.ts');
-    expect(resolver?.input.purpose).toBe('resolve');
-    expect(resolver?.input.brief).toContain('c.ts');
-    expect(resolver?.input.brief).not.toContain('b.ts');
+    expect(later?.input.purpose).toBe(purpose);
+    expect(later?.input.brief).toContain('c.ts');
+    expect(later?.input.brief).not.toContain('b.ts');
   });
 
   it('sends a failing verdict back as a next turn: a fresh brief, the news held during the review, then news live', async () => {
