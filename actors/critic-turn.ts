@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fromPromise } from 'xstate';
 import type { CriticTurnInput, CriticTurnOutput } from '../machines/critic.js';
 import { readCriticAnswer } from '../services/critic-answer.js';
-import { criticPrompt, VERDICT_JSON_SCHEMA } from '../services/critic-prompt.js';
+import { criticPrompt, verdictJsonSchema } from '../services/critic-prompt.js';
 import { readHead } from '../services/git/git-dir.js';
 import { changesBetween } from '../services/git/history.js';
 import { changesFile, savedChanges } from '../services/story-changes.js';
@@ -35,7 +35,7 @@ export function criticTurnLogic(deps: CriticDeps) {
         prompt: criticPrompt({ ...input, diff }),
         model: deps.model,
         storyId: input.storyId,
-        jsonSchema: VERDICT_JSON_SCHEMA,
+        jsonSchema: verdictJsonSchema(),
         tools: [],
         allowedTools: [],
         permissionMode: 'dontAsk',

@@ -1,7 +1,7 @@
 // One planner turn: the prompt for its purpose, a read-only Claude turn in the repository, the answer checked.
 import { fromPromise } from 'xstate';
 import type { PlannerTurnInput, PlannerTurnOutput } from '../machines/planner.js';
-import { draftPlanPrompt, PLAN_JSON_SCHEMA, refinePlanPrompt, repairPlanPrompt } from '../services/planner-prompt.js';
+import { draftPlanPrompt, planJsonSchema, refinePlanPrompt, repairPlanPrompt } from '../services/planner-prompt.js';
 import { readPlannerAnswer } from '../services/planner-answer.js';
 import { claudeTurn } from './claude-turn.js';
 import type { TurnDeps } from './claude-turn.js';
@@ -36,7 +36,7 @@ export function plannerTurnLogic(deps: PlannerDeps) {
         prompt: promptFor(input),
         model: deps.model,
         resumeSessionId: input.sessionId,
-        jsonSchema: PLAN_JSON_SCHEMA,
+        jsonSchema: planJsonSchema(),
         tools: PLANNER_TOOLS,
         allowedTools: PLANNER_ALLOWED,
         // Anything not allowed above is denied rather than asked: nobody is there to answer.

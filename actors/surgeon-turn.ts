@@ -8,7 +8,7 @@ import type { SurgeonCase } from '../machines/surgery.js';
 import { readHead } from '../services/git/git-dir.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { readSurgeonAnswer } from '../services/surgeon-answer.js';
-import { repairSurgeonPrompt, SURGEON_JSON_SCHEMA, surgeonPrompt } from '../services/surgeon-prompt.js';
+import { repairSurgeonPrompt, surgeonJsonSchema, surgeonPrompt } from '../services/surgeon-prompt.js';
 import { claudeTurn } from './claude-turn.js';
 import type { TurnDeps } from './claude-turn.js';
 import { PLANNER_ALLOWED, PLANNER_TOOLS } from './planner-turn.js';
@@ -65,7 +65,7 @@ export function surgeonTurnLogic(deps: SurgeonDeps) {
         model: deps.model,
         resumeSessionId: input.sessionId,
         storyId: input.case.kind === 'story' ? input.case.story.id : undefined,
-        jsonSchema: SURGEON_JSON_SCHEMA,
+        jsonSchema: surgeonJsonSchema(),
         tools: PLANNER_TOOLS,
         allowedTools: SURGEON_ALLOWED,
         // Anything not allowed above is denied rather than asked: nobody is there to answer.

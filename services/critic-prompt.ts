@@ -25,11 +25,12 @@ export const verdictSchema = z.strictObject({
   unmetCriteria: z.array(z.string()),
 });
 
-/** The `--json-schema` of the Critic's answer, in draft-07: the CLI refuses a 2020-12 schema. */
-export const VERDICT_JSON_SCHEMA: Readonly<Record<string, unknown>> = z.toJSONSchema(verdictSchema, {
-  io: 'input',
-  target: 'draft-7',
-});
+/**
+ * The `--json-schema` of the Critic's answer, in draft-07: the CLI refuses a 2020-12 schema. Made per turn: at module
+ * load it delayed every run's start.
+ */
+export const verdictJsonSchema = (): Readonly<Record<string, unknown>> =>
+  z.toJSONSchema(verdictSchema, { io: 'input', target: 'draft-7' });
 
 /** How much of the patch the Critic reads: enough for a story, far below a small model's context. */
 export const MAX_PATCH_CHARS = 60_000;

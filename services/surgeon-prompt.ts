@@ -4,11 +4,12 @@ import { actionsFor, caseSubject } from '../machines/surgery.js';
 import type { PlanState, SurgeonCase } from '../machines/surgery.js';
 import { surgeonAnswerSchema } from './surgeon-answer.js';
 
-/** The `--json-schema` of the Surgeon's answer, in draft-07: the CLI refuses a 2020-12 schema. */
-export const SURGEON_JSON_SCHEMA: Readonly<Record<string, unknown>> = z.toJSONSchema(surgeonAnswerSchema, {
-  io: 'input',
-  target: 'draft-7',
-});
+/**
+ * The `--json-schema` of the Surgeon's answer, in draft-07: the CLI refuses a 2020-12 schema. Made per turn: at module
+ * load it delayed every run's start.
+ */
+export const surgeonJsonSchema = (): Readonly<Record<string, unknown>> =>
+  z.toJSONSchema(surgeonAnswerSchema, { io: 'input', target: 'draft-7' });
 
 const bullets = (items: readonly string[]): string => items.map((item) => `- ${item}`).join('\n');
 const code = (text: string): string => `\`${text}\``;

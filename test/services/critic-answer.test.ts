@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readCriticAnswer } from '../../services/critic-answer.js';
-import { VERDICT_JSON_SCHEMA } from '../../services/critic-prompt.js';
+import { verdictJsonSchema } from '../../services/critic-prompt.js';
 
 const pass = { verdict: 'pass', reasons: ['done'], unmetCriteria: [] };
 
 describe("the Critic's answer", () => {
   it('declares draft-07, the dialect the CLI validates --json-schema with (it refuses a 2020-12 schema)', () => {
-    expect(VERDICT_JSON_SCHEMA['$schema']).toBe('http://json-schema.org/draft-07/schema#');
-    expect(JSON.stringify(VERDICT_JSON_SCHEMA)).toContain('"pass","fail"');
+    expect(verdictJsonSchema()['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+    expect(JSON.stringify(verdictJsonSchema())).toContain('"pass","fail"');
   });
 
   it('reads the structured output, else the JSON in the text', () => {

@@ -1,12 +1,7 @@
 // The planner's prompts and how its answer is read: structured output first, else the JSON in its text.
 import { describe, expect, it } from 'vitest';
 import { readPlannerAnswer } from '../../services/planner-answer.js';
-import {
-  draftPlanPrompt,
-  PLAN_JSON_SCHEMA,
-  refinePlanPrompt,
-  repairPlanPrompt,
-} from '../../services/planner-prompt.js';
+import { draftPlanPrompt, planJsonSchema, refinePlanPrompt, repairPlanPrompt } from '../../services/planner-prompt.js';
 
 const plan = {
   goal: 'g',
@@ -66,7 +61,7 @@ describe('planner prompts', () => {
   });
 
   it('requires writes and tier of the planner though a plan file may omit them', () => {
-    const stories = (PLAN_JSON_SCHEMA['properties'] as Record<string, { items: { required: string[] } }>)['stories'];
+    const stories = (planJsonSchema()['properties'] as Record<string, { items: { required: string[] } }>)['stories'];
     expect(stories?.items.required).toEqual([
       'id',
       'title',
@@ -79,6 +74,6 @@ describe('planner prompts', () => {
   });
 
   it('declares draft-07, the dialect the CLI validates --json-schema with (it refuses a 2020-12 schema)', () => {
-    expect(PLAN_JSON_SCHEMA['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+    expect(planJsonSchema()['$schema']).toBe('http://json-schema.org/draft-07/schema#');
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanState, SurgeonCase } from '../../machines/surgery.js';
 import { readSurgeonAnswer } from '../../services/surgeon-answer.js';
-import { SURGEON_JSON_SCHEMA, repairSurgeonPrompt, surgeonPrompt } from '../../services/surgeon-prompt.js';
+import { surgeonJsonSchema, repairSurgeonPrompt, surgeonPrompt } from '../../services/surgeon-prompt.js';
 import { story } from '../machines/harness.js';
 
 const plan: PlanState = {
@@ -55,11 +55,11 @@ describe('the Surgeon answer', () => {
     expect(prompt).toContain('- C — Story C [blocked] (depends on B)');
     expect(prompt).toContain('`split` with `stories`');
     expect(prompt).not.toContain('`fix` with `stories`');
-    expect(JSON.stringify(SURGEON_JSON_SCHEMA)).toContain('"retry","split","drop","fix"');
+    expect(JSON.stringify(surgeonJsonSchema())).toContain('"retry","split","drop","fix"');
     expect(repairSurgeonPrompt({ issues: ['no JSON'] })).toContain('- no JSON');
   });
 
   it('declares draft-07, the dialect the CLI validates --json-schema with (it refuses a 2020-12 schema)', () => {
-    expect(SURGEON_JSON_SCHEMA['$schema']).toBe('http://json-schema.org/draft-07/schema#');
+    expect(surgeonJsonSchema()['$schema']).toBe('http://json-schema.org/draft-07/schema#');
   });
 });
