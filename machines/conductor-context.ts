@@ -19,6 +19,11 @@ export interface ConductorInput {
   readonly limits: StoryLimits;
   /** How many replans (retry, split, fix) the Surgeon may make in the whole run. */
   readonly replanBudget: number;
+  /**
+   * Merged stories' branches are deleted as each level ends, not all at the run's end: a run kept local that does
+   * not keep its branches. A run that pushes keeps them until its push went through.
+   */
+  readonly tidyBetweenLevels?: boolean | undefined;
 }
 
 export interface ConductorContext {
@@ -44,6 +49,7 @@ export interface ConductorContext {
   readonly waiting: readonly string[];
   /** Replans the Surgeon may still make in this run. */
   readonly replanBudget: number;
+  readonly tidyBetweenLevels: boolean;
   /** The integration gate's result at this level boundary; undefined before it ran or when it did not. */
   readonly gate: IntegrationGateOutput | undefined;
   /** What still goes to the Surgeon at this boundary, in order. */

@@ -1,6 +1,6 @@
 // The Conductor: runs the plan level by level, at most `parallel` stories at once, survives story crashes, and
 // between levels runs the integration gate and applies the Surgeon's replans.
-import { assertEvent, assign, emit, enqueueActions, fromPromise, sendTo, setup, stopChild } from 'xstate';
+import { and, assertEvent, assign, emit, enqueueActions, fromPromise, sendTo, setup, stopChild } from 'xstate';
 import { levelSettled, nextLevel, propagateFailure, writeOverlaps } from './dag.js';
 import {
   applyProposal,
@@ -16,7 +16,7 @@ import { replan } from './replan.js';
 import type { SentryEvent } from './sentry.js';
 import type { storyMachine } from './story.js';
 import { surgeonMachine } from './surgeon.js';
-import type { IntegrationGateOutput } from './types.js';
+import type { IntegrationGateOutput, OperatorRequest } from './types.js';
 import { storySystemId } from './story-context.js';
 import {
   byId,
@@ -81,6 +81,7 @@ export const conductorMachine = setup({
   guards: {
     levelSettled: ({ context }) => levelSettled(context.current, context.status),
     storiesRemain: ({ context }) => context.stories.some((story) => !Object.hasOwn(context.levelOf, story.id)),
+    tidiesBetweenLevels: ({ context }) => context.tidyBetweenLevels,
     // Checked after every event: the slot count first, so that a full house costs no walk of the level.
     slotForWaitingStory: ({ context }) => context.holding.length < context.parallel && context.waiting.length > 0,
     slotForPendingStory: ({ context }) =>
@@ -246,6 +247,16 @@ export const conductorMachine = setup({
       const levelOf = Object.fromEntries(Object.entries(context.levelOf).filter(([id]) => placed(id)));
       enqueue.assign({ stories: result.stories, status: result.status, levelOf });
     }),
+    // Nobody waits for the answer: a branch left by a failed deletion goes at the run's end with the rest.
+    deleteLevelBranches: sendTo(
+      ({ system }) => system.get('operator'),
+      ({ context }): OperatorRequest => ({
+        type: 'operator.request',
+        requestId: `conductor:branches.delete:${context.level}`,
+        op: { kind: 'branches.delete', storyIds: context.current.filter((id) => context.status[id] === 'merged') },
+        replyTo: undefined,
+      }),
+    ),
     forgetGate: assign({ gate: undefined }),
     recordGate: assign({ gate: ({ event }) => gateOutputOf(event) }),
     emitGateError: emit(({ context, event }) => ({
@@ -285,6 +296,7 @@ export const conductorMachine = setup({
     holding: [],
     waiting: [],
     replanBudget: input.replanBudget,
+    tidyBetweenLevels: input.tidyBetweenLevels ?? false,
     ...NO_REPLANS,
   }),
   initial: 'startingLevel',
@@ -394,7 +406,16 @@ export const conductorMachine = setup({
       },
     },
     betweenLevels: {
-      always: [{ guard: 'storiesRemain', target: 'startingLevel' }, { target: 'finished' }],
+      // The last level's branches are the Publisher's to delete, with the rest, once the run is published.
+      always: [
+        {
+          guard: and(['storiesRemain', 'tidiesBetweenLevels', 'levelMerged']),
+          target: 'startingLevel',
+          actions: 'deleteLevelBranches',
+        },
+        { guard: 'storiesRemain', target: 'startingLevel' },
+        { target: 'finished' },
+      ],
     },
     finished: { type: 'final' },
   },

@@ -243,6 +243,7 @@ export const runMachine = setup({
           parallel: context.parallel,
           limits: context.limits,
           replanBudget: context.replanBudget,
+          tidyBetweenLevels: context.publish.remote === undefined && !context.publish.keepBranches,
         }),
         onDone: [
           {

@@ -178,6 +178,33 @@ describe('conductor: failures', () => {
   });
 });
 
+describe('conductor: merged branches', () => {
+  const deletions = (h: Harness) =>
+    h.git.calls.flatMap(({ op }) => (op.kind === 'branches.delete' ? [op.storyIds] : []));
+
+  it("has a level's merged branches deleted as the next level starts; the Publisher deletes the rest at the end", async () => {
+    const h = startRun({
+      stories: plan,
+      parallel: 2,
+      agent: (input) => ({ outcome: input.storyId === 'B' ? outcomes.error : outcomes.ok }),
+    });
+    await h.done();
+
+    // Level 2 holds only E, blocked by B: nothing of it merged, and the Publisher's request covers every merge.
+    expect(deletions(h)).toEqual([['A'], ['C', 'D'], ['A', 'C', 'D']]);
+  });
+
+  it('keeps every branch until the end when the run pushes, and for good with --keep-branches', async () => {
+    const pushed = startRun({ stories: plan, publish: { remote: 'origin', skipPr: undefined, keepBranches: false } });
+    await pushed.done();
+    expect(deletions(pushed)).toEqual([['A', 'B', 'C', 'D', 'E']]);
+
+    const kept = startRun({ stories: plan, publish: { remote: undefined, skipPr: 'kept local', keepBranches: true } });
+    await kept.done();
+    expect(deletions(kept)).toEqual([]);
+  });
+});
+
 describe('conductor: usage-limit pause', () => {
   const resetsAt = NOW / 1000 + 600;
   const until = resetsAt * 1000 + QUOTA_MARGIN_MS;

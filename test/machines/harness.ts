@@ -21,7 +21,7 @@ import type { ConductorEmitted } from '../../machines/conductor.js';
 import type { LibrarianEmitted } from '../../machines/librarian.js';
 import { operatorMachine } from '../../machines/operator.js';
 import { publisherMachine } from '../../machines/publisher.js';
-import type { PullRequestRequest, ReportRequest } from '../../machines/publish-types.js';
+import type { PublishSettings, PullRequestRequest, ReportRequest } from '../../machines/publish-types.js';
 import { RUN_SYSTEM_ID, runMachine } from '../../machines/run.js';
 import type { RunEmitted, RunOutput } from '../../machines/run.js';
 import type { SentryEmitted } from '../../machines/sentry.js';
@@ -267,6 +267,8 @@ interface HarnessOptions {
   readonly checkResult?: (target: AuditTarget, command: string) => VerifyResult | undefined;
   /** Each Critic call's answer (pass by default; undefined holds it for the test). */
   readonly critic?: (input: CriticTurnInput) => CriticAnswer | undefined;
+  /** How the run ends; kept local, its merged branches deleted, by default. */
+  readonly publish?: PublishSettings;
 }
 
 type ServiceLogic = CallbackActorLogic<EventObject>;
@@ -368,7 +370,7 @@ export function startRun(options: HarnessOptions) {
       limits: options.limits ?? { transientRetries: 2, conflictRounds: 2, reviewRounds: 2 },
       replanBudget: options.replanBudget ?? 0,
       planning: { repairs: 2, transientRetries: 2 },
-      publish: { remote: undefined, skipPr: 'kept local', keepBranches: false },
+      publish: options.publish ?? { remote: undefined, skipPr: 'kept local', keepBranches: false },
       librarian: {},
     },
     inspect: (event: InspectionEvent) => {
