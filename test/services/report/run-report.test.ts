@@ -1,8 +1,7 @@
 // The run report: sections, the checkpoint title, and timing that adds up.
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../../actors/report.js';
 import type { ConductorOutput } from '../../../machines/conductor.js';
 import type { StoryResult } from '../../../machines/story-events.js';
@@ -10,6 +9,7 @@ import { formatDuration } from '../../../services/report/format.js';
 import { journalFacts } from '../../../services/report/journal.js';
 import { buildRunReport } from '../../../services/report/run-report.js';
 import type { ReportInput, ReportStory } from '../../../services/report/run-report.js';
+import { makeTempDir, removeTempDirs } from '../../helpers/repo.js';
 
 const story = (id: string, extra: Partial<ReportStory> = {}): ReportStory => ({
   id,
@@ -330,8 +330,10 @@ describe('formatDuration', () => {
 });
 
 describe('writeReport', () => {
+  afterAll(removeTempDirs);
+
   it('a run with known fake durations: wall from the start to the report, agent time summed, report.md = the PR body', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'baro-report-'));
+    const dir = await makeTempDir('baro-report-');
     const result = (id: string, agentMs: number): StoryResult => ({
       storyId: id,
       status: 'merged',
