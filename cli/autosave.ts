@@ -13,7 +13,7 @@ export interface Autosave {
 
 // Serialising the whole tree costs more as the plan grows (0.7 MB at 384 stories): saves are spaced so that they take
 // at most a twentieth of baro's time, and never more than 10 a second. A crash loses at most that interval, which resume
-// treats like a crash a moment earlier; only a new agent's pid is saved at once.
+// treats like a crash a moment earlier: an agent started meanwhile is found by its run id, like every other.
 const MIN_INTERVAL_MS = 100;
 const COST_FACTOR = 20;
 
@@ -75,14 +75,9 @@ export function startAutosave(input: {
   };
   const subscription = root.system.inspect({
     next: (event) => {
-      if (event.type !== '@xstate.snapshot' || stopped) return;
-      // A new agent's pid is what lets a resume stop it should baro die now: saved without waiting for the interval.
-      const urgent = event.event.type === 'agent.spawned';
-      if (scheduled && !(urgent && timer !== undefined)) return;
-      clearTimeout(timer);
-      timer = undefined;
+      if (event.type !== '@xstate.snapshot' || stopped || scheduled) return;
       scheduled = true;
-      const wait = urgent ? 0 : savedAt + interval - performance.now();
+      const wait = savedAt + interval - performance.now();
       // Coalesced: one save after the burst of snapshots a single event causes across the tree, or after the interval.
       if (wait <= 0) queueMicrotask(save);
       else timer = setTimeout(save, wait);

@@ -58,7 +58,8 @@ describe('autosave', () => {
     expect(written).toHaveLength(2);
   });
 
-  it('saves the change that records a new agent at once, however recent the last save', async () => {
+  // A resume finds a crashed run's agents by the run id in their environment (services/claude/orphans.ts).
+  it('spaces the change that records a new agent like any other: its pid is not needed to stop it', async () => {
     const { root, written, autosave } = saving(60_000);
     root.send({ type: 'bump' });
     await nextTurn();
@@ -67,6 +68,8 @@ describe('autosave', () => {
     expect(written.map(countIn)).toEqual([1]);
     root.send({ type: 'agent.spawned', pid: 4242 });
     await nextTurn();
+    expect(written.map(countIn)).toEqual([1]);
+    await autosave.flush();
     expect(written.map(countIn)).toEqual([1, 1002]);
     await autosave.stop();
   });
