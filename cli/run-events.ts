@@ -130,7 +130,9 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'planner.resumed':
       return 'planning resumes after the usage-limit pause';
     case 'branch.created':
-      return `branch ${event.branch} created`;
+      return event.continuedFrom === undefined
+        ? `branch ${event.branch} created`
+        : `branch ${event.branch} continued from ${event.continuedFrom.slice(0, 8)}`;
     case 'inspect.listening':
       return `inspector: ${event.url}`;
     case 'plan.ready':

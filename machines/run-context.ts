@@ -77,7 +77,8 @@ export type RunEvent =
 
 export type RunEmitted =
   | { type: 'plan.ready'; stories: number; levels: readonly (readonly string[])[]; plan: PlanDef }
-  | { type: 'branch.created'; branch: string }
+  /** `continuedFrom`: the head of an existing run branch the run goes on from, when it was not created anew. */
+  | { type: 'branch.created'; branch: string; continuedFrom?: string }
   | PublisherEmitted;
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

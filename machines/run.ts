@@ -91,7 +91,11 @@ export const runMachine = setup({
       systemId: 'operator',
       input: ({ context }) => ({ integrationBranch: context.branch ?? '' }),
     }),
-    emitBranchCreated: emit(({ context }) => ({ type: 'branch.created' as const, branch: context.branch ?? '' })),
+    emitBranchCreated: emit(({ context }) => ({
+      type: 'branch.created' as const,
+      branch: context.branch ?? '',
+      ...(context.continuedFrom === undefined ? {} : { continuedFrom: context.continuedFrom }),
+    })),
   },
 }).createMachine({
   id: 'run',

@@ -1,4 +1,4 @@
-// The plain lines that open and close a run: the plan's size, and a run stopped before anything ran.
+// The plain lines that open and close a run: the plan's size, its branch, and a run stopped before anything ran.
 import { describe, expect, it } from 'vitest';
 import { plainLine } from '../../cli/run-events.js';
 import type { RunReportEvent } from '../../cli/run-events.js';
@@ -24,6 +24,13 @@ describe('summary lines', () => {
     expect(plainLine({ type: 'plan.ready', stories: 1, levels: [['S1']], plan })).toBe('plan: 1 story in 1 level: S1');
     expect(plainLine({ type: 'plan.ready', stories: 3, levels: [['S1', 'S2'], ['S3']], plan })).toBe(
       'plan: 3 stories in 2 levels: S1 S2 | S3',
+    );
+  });
+
+  it('says whether the run branch is new or an existing one the run goes on from', () => {
+    expect(plainLine({ type: 'branch.created', branch: 'baro/x' })).toBe('branch baro/x created');
+    expect(plainLine({ type: 'branch.created', branch: 'baro/x', continuedFrom: 'a1b2c3d4e5f60718' })).toBe(
+      'branch baro/x continued from a1b2c3d4',
     );
   });
 

@@ -82,6 +82,10 @@ describe('baro run publishes', () => {
         prUrl: 'https://github.com/acme/widgets/pull/1',
         publish: { pushed: true, pr: 'updated' },
       });
+      expect(eventsOf(second.events, 'branch.created')[0]).toEqual(
+        expect.objectContaining({ branch: 'baro/widgets', continuedFrom: before }),
+      );
+      expect(eventsOf(first.events, 'branch.created')[0]).not.toHaveProperty('continuedFrom');
       expect(eventsOf(second.events, 'branch.pushed')[0]).toMatchObject({ rebased: false });
       // A fast-forward: the first run's head is below the second's, and every story is on the branch.
       await git(bare, 'merge-base', '--is-ancestor', before, 'refs/heads/baro/widgets');
