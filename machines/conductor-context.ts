@@ -49,6 +49,7 @@ export interface ConductorContext {
   readonly waiting: readonly string[];
   /** Replans the Surgeon may still make in this run. */
   readonly replanBudget: number;
+  /** As the input says; absent, so off, in a run saved before it existed. */
   readonly tidyBetweenLevels: boolean;
   /** The integration gate's result at this level boundary; undefined before it ran or when it did not. */
   readonly gate: IntegrationGateOutput | undefined;

@@ -45,8 +45,10 @@ function fileOf(module: string, repoDir: string): string {
 const firstLine = (error: unknown) =>
   ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').replace(/ imported from \S+$/, '');
 
-/** Where a module that does not parse goes wrong, `file:line` and the message, as `node --check` says it. */
-// node:child_process rather than execa: this module is loaded before every run, and execa's import costs ~150 ms.
+/**
+ * Where a module that does not parse goes wrong, `file:line` and the message, as `node --check` says it. With
+ * node:child_process rather than execa: this module is loaded before every run, and execa's import costs ~150 ms.
+ */
 function syntaxError(file: string): Promise<string | undefined> {
   return new Promise((resolveCheck) => {
     execFile(process.execPath, ['--check', file], (error, _stdout, stderr) => {
