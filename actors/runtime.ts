@@ -93,7 +93,7 @@ export function provideRun(deps: RuntimeDeps) {
       publisher,
       auditor,
       cartographer: provideCartographer(deps.cartographer),
-      nameBranch: nameBranchLogic(deps.git.baseSha),
+      nameBranch: nameBranchLogic(deps.git.baseSha, deps.git.remote),
     },
   });
 }

@@ -83,3 +83,27 @@ export async function claimBranch(input: {
   if ((await commitOf(repoDir, `refs/heads/${branch}`)) !== undefined) return false;
   throw failure(repoDir, args, output, `check that '${branch}' is a valid branch name no other branch name contains`);
 }
+
+/**
+ * The branch names on `remote` that start with `prefix`, asked of the remote itself (a clone may not have fetched them);
+ * empty when it cannot be reached within `timeoutMs`: the push will find out then.
+ */
+export async function remoteBranchNames(input: {
+  readonly repoDir: string;
+  readonly remote: string;
+  readonly prefix: string;
+  readonly timeoutMs?: number;
+}): Promise<ReadonlySet<string>> {
+  const args = ['ls-remote', '--heads', input.remote, `refs/heads/${input.prefix}*`];
+  const output = await runGit(input.repoDir, args, {
+    signal: AbortSignal.timeout(input.timeoutMs ?? 15_000),
+  }).catch(() => undefined);
+  if (output?.exitCode !== 0) return new Set();
+  const heads = '\trefs/heads/';
+  return new Set(
+    output.stdout
+      .split('\n')
+      .filter((line) => line.includes(heads))
+      .map((line) => line.slice(line.indexOf(heads) + heads.length)),
+  );
+}

@@ -100,6 +100,25 @@ describe('baro run publishes', () => {
     },
   );
 
+  it("takes the next free name when the goal's branch is another clone's on the remote, leaving that one as it is", async () => {
+    const { repo, bare, github, env } = await makeGitHubRepo();
+    // Another clone's run of the same goal pushed baro/add-widgets; this clone never fetched it.
+    await git(bare, 'branch', 'baro/add-widgets', 'main');
+    const theirs = await git(bare, 'rev-parse', 'refs/heads/baro/add-widgets');
+    const goalOnly = planOf('Add widgets', [{ id: 'A' }]);
+    const run = await runPlan(repo, goalOnly, { scripts: [work('A')] }, ['--no-pr'], { push: true, env });
+
+    expect(run.result.exitCode).toBe(0);
+    expect(eventsOf(run.events, 'branch.created')[0]).toEqual(
+      expect.not.objectContaining({ continuedFrom: expect.anything() as unknown }),
+    );
+    expect(eventsOf(run.events, 'branch.created')[0]).toMatchObject({ branch: 'baro/add-widgets-2' });
+    expect(eventsOf(run.events, 'branch.pushed')[0]).toMatchObject({ branch: 'baro/add-widgets-2', rebased: false });
+    expect(await git(bare, 'rev-parse', 'refs/heads/baro/add-widgets')).toBe(theirs);
+    expect(await git(bare, 'show', 'baro/add-widgets-2:src/A.txt')).toBe('A');
+    expect(github.pulls).toHaveLength(0);
+  });
+
   it('without a token pushes the branch, skips the PR with the reason and exits 0', async () => {
     const { repo, bare, github, env } = await makeGitHubRepo({ token: false });
     const run = await runPlan(repo, widgets(['A']), { scripts: [work('A')] }, [], { push: true, env });

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { remoteBranchNames } from '../../../services/git/branch.js';
 import { commitAll } from '../../../services/git/commit.js';
 import { fetchRemote, pushBranch } from '../../../services/git/remote.js';
 import { addWorktree } from '../../../services/git/worktree.js';
@@ -109,5 +110,20 @@ describe('pushBranch', () => {
     });
     expect(result).toMatchObject({ status: 'failed' });
     expect(result.status === 'failed' ? result.message : '').toMatch(/^git push .* baro\/x failed: /);
+  });
+});
+
+describe('remoteBranchNames', () => {
+  it('lists the remote branches under a prefix, and none when the remote cannot be reached', async () => {
+    const repo = await makeTempRepo();
+    const bare = await addBareRemote(repo);
+    for (const name of ['baro/x', 'baro/x-2', 'baro/y']) await git(bare, 'branch', name, 'main');
+
+    expect([...(await remoteBranchNames({ repoDir: repo, remote: 'origin', prefix: 'baro/x' }))].sort()).toEqual([
+      'baro/x',
+      'baro/x-2',
+    ]);
+    await git(repo, 'remote', 'set-url', 'origin', join(dirname(repo), 'nowhere.git'));
+    expect(await remoteBranchNames({ repoDir: repo, remote: 'origin', prefix: 'baro/x' })).toEqual(new Set());
   });
 });
