@@ -42,6 +42,8 @@ export interface RuntimeDeps {
   readonly pullRequest: PullRequestDeps;
   readonly auditor: AuditorDeps;
   readonly critic: CriticDeps;
+  /** The `baro/` branches of the remote the run pushes to, looked up as the run starts; undefined when none is. */
+  readonly remoteBranches?: Promise<ReadonlySet<string>> | undefined;
   readonly now: () => number;
 }
 
@@ -93,7 +95,7 @@ export function provideRun(deps: RuntimeDeps) {
       publisher,
       auditor,
       cartographer: provideCartographer(deps.cartographer),
-      nameBranch: nameBranchLogic(deps.git.baseSha, deps.git.remote),
+      nameBranch: nameBranchLogic(deps.git.baseSha, deps.remoteBranches),
     },
   });
 }

@@ -1,5 +1,5 @@
 // Which branch a run works on: a plan that names an existing run branch continues it; otherwise a free name, claimed.
-import { claimBranch, remoteBranchNames } from './git/branch.js';
+import { claimBranch } from './git/branch.js';
 import { commitOf } from './git/repo.js';
 import { branchForPlan } from './plan.js';
 import type { Plan } from './plan.js';
@@ -15,20 +15,16 @@ export async function chooseRunBranch(
   repoDir: string,
   plan: Pick<Plan, 'goal' | 'branch'>,
   baseSha: string,
-  remote?: string,
+  remoteBranches: ReadonlySet<string> = new Set(),
 ): Promise<RunBranch> {
   const wanted = branchForPlan(plan);
   if (plan.branch !== undefined) {
     const head = await commitOf(repoDir, `refs/heads/${wanted}`);
     if (head !== undefined) return { branch: wanted, continuedFrom: head };
   }
-  const elsewhere =
-    plan.branch === undefined && remote !== undefined
-      ? await remoteBranchNames({ repoDir, remote, prefix: wanted })
-      : new Set<string>();
   for (let n = 1; ; n += 1) {
     const candidate = n === 1 ? wanted : `${wanted}-${n}`;
-    if (elsewhere.has(candidate)) continue;
+    if (plan.branch === undefined && remoteBranches.has(candidate)) continue;
     if (await claimBranch({ repoDir, branch: candidate, sha: baseSha }))
       return { branch: candidate, continuedFrom: undefined };
   }

@@ -4,6 +4,7 @@ import type { RuntimeDeps } from '../../actors/runtime.js';
 import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
 import type { RunSettings } from '../../services/config/settings.js';
+import { remoteBranchNames } from '../../services/git/branch.js';
 import { identityArgs } from '../../services/git/commit.js';
 import { committedPaths, worktreeChanges, worktreeHead } from '../../services/git/worktree-changes.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
@@ -39,6 +40,11 @@ export async function runtimeDeps(input: {
     identityArgs(run.repoDir),
   ]);
   return {
+    // Asked of the remote while the run starts (and plans), so that naming the branch does not wait for the network.
+    remoteBranches:
+      remote === undefined || record.branch !== undefined
+        ? undefined
+        : remoteBranchNames({ repoDir: run.repoDir, remote, prefix: 'baro/' }),
     now: Date.now,
     agent: {
       runId: record.runId,
