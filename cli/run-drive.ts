@@ -140,11 +140,17 @@ export async function driveRun(input: {
       }
       if (event.type === 'branch.created') save({ branch: event.branch });
     };
-    // Until the Herald starts (nothing is emitted before the tree starts), events go straight to the watchers.
+    // The journal, the reporter and the TUI: the Herald's first subscribers, and until it starts (nothing is emitted
+    // before the tree starts) sent each event straight.
+    const asReported = (watch: (event: RunReportEvent) => void) => (event: DomainEvent) =>
+      watch(event as RunReportEvent);
+    const watchers = {
+      journal: asReported(keep),
+      reporter: asReported(reporter.report),
+      tui: asReported(reporter.tui),
+    };
     let announce = (event: RunReportEvent) => {
-      keep(event);
-      reporter.report(event);
-      reporter.tui(event);
+      for (const watch of Object.values(watchers)) watch(event);
     };
     // Every actor's emitted domain events, children included, reach the Herald from the moment the actor exists (the
     // Herald's own too, so they are stamped like the rest); a participant's own actor is heard only through its requests.
@@ -206,15 +212,8 @@ export async function driveRun(input: {
         error: rejectDone,
       });
     });
-    // The Herald fans the run's events out to the journal, the reporter and the TUI (its first subscribers), and to
-    // the participants.
-    const asReported = (watch: (event: RunReportEvent) => void) => (event: DomainEvent) =>
-      watch(event as RunReportEvent);
-    const herald = startHerald({
-      run: actor,
-      participants: input.participants,
-      watchers: { journal: asReported(keep), reporter: asReported(reporter.report), tui: asReported(reporter.tui) },
-    });
+    // The Herald fans the run's events out to the watchers, then to the participants.
+    const herald = startHerald({ run: actor, participants: input.participants, watchers });
     // Stamped once here, so the journal, --json and every participant see the same time.
     announce = (event) => herald.publish({ ...event, ts: new Date().toISOString() });
     announce({
