@@ -153,7 +153,11 @@ describe('baro run --plan', () => {
     const resolved = 'greeting = hello from S1 and S2\n';
     const scripts: FakeScript[] = [
       { match: { role: 'resolver' }, steps: [{ read: 'shared.txt' }, { write: 'shared.txt', content: resolved }] },
-      { match: { storyId: 'S1' }, steps: [{ edit: 'shared.txt', old: 'hello', new: 'hello from S1' }, { sleep: 400 }] },
+      // S1 works on long enough that S2's edit (after its own later start, which load can delay) comes while it runs.
+      {
+        match: { storyId: 'S1' },
+        steps: [{ edit: 'shared.txt', old: 'hello', new: 'hello from S1' }, { sleep: 2000 }],
+      },
       {
         match: { storyId: 'S2' },
         steps: [{ sleep: 150 }, { edit: 'shared.txt', old: 'hello', new: 'hello from S2' }, { sleep: 400 }],
