@@ -15,7 +15,7 @@ import { deleteMergedBranches } from '../services/git/story-branches.js';
 import { addWorktree } from '../services/git/worktree.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { changesFile, saveChanges } from '../services/story-changes.js';
-import { giveBackWorktree, letGoOfWorktrees, takeWorktree } from './story-worktrees.js';
+import { giveBackWorktree, letGoOfWorktrees, switchWorktree, takeWorktree } from './story-worktrees.js';
 import { createWorktreePool } from './worktree-pool.js';
 import type { WorktreePool } from './worktree-pool.js';
 
@@ -106,7 +106,9 @@ async function perform(deps: GitDeps, pool: WorktreePool, op: GitOp, branch: str
       });
       return { kind: 'ok' };
     case 'story.worktree':
-      return takeWorktree(deps, pool, op.storyId, branch);
+      return takeWorktree(deps, pool, op, branch);
+    case 'worktree.switch':
+      return switchWorktree(deps, op, branch);
     case 'story.release':
       return giveBackWorktree(deps, pool, op);
     case 'story.commit':

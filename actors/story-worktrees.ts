@@ -11,13 +11,19 @@ import type { WorktreePool } from './worktree-pool.js';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The story's worktree: the one it holds already (a request sent again), a pooled one, or a new one. */
+/**
+ * The story's worktree: the one it holds already (a request sent again), a pooled one, or a new one. `unswitched` is a
+ * pooled worktree the Operator gave the story that git could not switch: retired first.
+ */
 export async function takeWorktree(
   deps: GitDeps,
   pool: WorktreePool,
-  storyId: string,
+  op: { readonly storyId: string; readonly unswitched?: string | undefined },
   integrationBranch: string,
 ): Promise<GitOpResult> {
+  const { storyId } = op;
+  if (op.unswitched !== undefined && pool.held(storyId) === op.unswitched)
+    pool.giveBack(storyId, { mayHoldStrays: true, retire: true });
   const held = pool.held(storyId);
   if (held !== undefined) {
     // A story a replan sends back finds its worktree as it failed: baro's own conflict rebase is undone first.
@@ -37,6 +43,21 @@ export async function takeWorktree(
   }
   const path = await newWorktree(deps, storyId, integrationBranch);
   pool.hold(storyId, path);
+  return { kind: 'worktree', path };
+}
+
+/** The pooled worktree the Operator gave the story, switched to the story's branch at the integration head. */
+export async function switchWorktree(
+  deps: GitDeps,
+  op: { readonly storyId: string; readonly worktree: string; readonly clean: boolean },
+  integrationBranch: string,
+): Promise<GitOpResult> {
+  const { path } = await reuseWorktree({
+    path: op.worktree,
+    branch: deps.storyBranch(op.storyId),
+    startPoint: integrationBranch,
+    clean: op.clean,
+  });
   return { kind: 'worktree', path };
 }
 

@@ -1,6 +1,7 @@
 // Which of a run's story worktrees each live story holds, and which ones finished stories gave back for the next.
-// Only the Operator's worktrees lane takes and gives back, one op at a time, so a worktree never serves two live stories;
-// the Operator keeps the pool's state in its context between ops, so a restored run has it too.
+// Only the Operator takes and gives back, in its worktrees lane one op at a time or by giving a pooled worktree to the
+// story at the lane's head, so a worktree never serves two live stories; the Operator keeps the pool's state in its
+// context between ops, so a restored run has it too.
 import type { PooledWorktree, WorktreePoolState } from '../machines/types.js';
 
 export interface WorktreePool {

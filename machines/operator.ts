@@ -1,5 +1,6 @@
 // The Operator: every git mutation of the shared repository. Whatever touches the integration branch runs one at a
-// time in arrival order, and so does whatever adds or removes worktrees; work inside one story's worktree runs alongside.
+// time in arrival order, and so does whatever adds or removes worktrees; work inside one story's worktree runs alongside,
+// and so does switching a pooled worktree the Operator gave a story to that story's branch.
 import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
 import type { GitOp, GitOpInput, GitOpOutput, OperatorReply, OperatorRequest, WorktreePoolState } from './types.js';
 
@@ -32,6 +33,7 @@ type Lane = 'integration' | 'worktrees' | 'local';
 const LANES: Readonly<Record<GitOp['kind'], Lane>> = {
   'integration.create': 'integration',
   'story.worktree': 'worktrees',
+  'worktree.switch': 'local',
   // Taking a pooled worktree and giving one back are ordered with each other, and come before the run's cleanup.
   'story.release': 'worktrees',
   'story.commit': 'local',
@@ -46,6 +48,8 @@ const LANES: Readonly<Record<GitOp['kind'], Lane>> = {
 const ADMINISTER_WORKTREES: ReadonlySet<GitOp['kind']> = new Set(['integration.create', 'cleanup']);
 // The ops that take, give back or let go of story worktrees: they get the pool and answer with it as they leave it.
 const POOL_OPS: ReadonlySet<GitOp['kind']> = new Set(['story.worktree', 'story.release', 'cleanup']);
+// The integration lane adds or removes a worktree right now.
+const ADMINISTERING = and([stateIn('#operator.integration.working'), 'integrationHeadAdministers']);
 const LOCAL_PREFIX = 'local:';
 const DONE_PREFIX = 'xstate.done.actor.';
 const ERROR_PREFIX = 'xstate.error.actor.';
@@ -83,6 +87,18 @@ function replyFor(request: OperatorRequest, event: OperatorEvent): OperatorReply
   };
 }
 
+/** The story whose worktree request the lane has next, when the pool can give it one it does not hold yet. */
+function pooledFor(context: OperatorContext): { request: OperatorRequest; storyId: string } | undefined {
+  const request = context.worktrees[0];
+  if (request?.op.kind !== 'story.worktree' || context.pool.free.length === 0) return undefined;
+  const { storyId } = request.op;
+  return Object.hasOwn(context.pool.held, storyId) ? undefined : { request, storyId };
+}
+
+/** Whether a local op in flight is a pooled worktree being switched for a story. */
+const switching = (context: OperatorContext): boolean =>
+  Object.values(context.local).some((request) => request.op.kind === 'story.worktree');
+
 const childId = (event: OperatorEvent) =>
   event.type.slice((event.type.startsWith(DONE_PREFIX) ? DONE_PREFIX : ERROR_PREFIX).length);
 
@@ -103,6 +119,35 @@ export const operatorMachine = setup({
       return LANES[event.op.kind] === 'worktrees'
         ? { worktrees: [...context.worktrees, event] }
         : { integration: [...context.integration, event] };
+    }),
+    // The pool's next worktree goes to the story at once; git switches it alongside the lane, which moves on.
+    switchPooled: enqueueActions(({ context, enqueue }) => {
+      const next = pooledFor(context);
+      const worktree = context.pool.free.at(-1);
+      if (next === undefined || worktree === undefined) return;
+      const { request, storyId } = next;
+      const id = `${LOCAL_PREFIX}${request.requestId}`;
+      const op: GitOp = { kind: 'worktree.switch', storyId, worktree: worktree.path, clean: worktree.mayHoldStrays };
+      enqueue.spawnChild('gitOp', { id, input: { op, branch: context.integrationBranch } });
+      enqueue.assign({
+        worktrees: context.worktrees.slice(1),
+        local: { ...context.local, [id]: request },
+        pool: {
+          ...context.pool,
+          free: context.pool.free.slice(0, -1),
+          held: { ...context.pool.held, [storyId]: worktree.path },
+        },
+      });
+    }),
+    // git could not switch it: the story's request goes round the lane again, which retires that worktree.
+    retryUnswitched: enqueueActions(({ context, event, enqueue }) => {
+      const id = childId(event);
+      const request = context.local[id];
+      if (request?.op.kind !== 'story.worktree') return;
+      const { [id]: _failed, ...local } = context.local;
+      const op = { ...request.op, unswitched: context.pool.held[request.op.storyId] };
+      enqueue.assign({ local, worktrees: [...context.worktrees, { ...request, op }] });
+      enqueue.stopChild(id);
     }),
     answerHead: enqueueActions(({ context, event, system, enqueue }, params: { lane: 'integration' | 'worktrees' }) => {
       const queue = context[params.lane];
@@ -138,8 +183,12 @@ export const operatorMachine = setup({
   guards: {
     storyLocal: ({ event }) => event.type === 'operator.request' && LANES[event.op.kind] === 'local',
     fromLocalOp: ({ event }) => childId(event).startsWith(LOCAL_PREFIX),
+    fromSwitch: ({ context, event }) => context.local[childId(event)]?.op.kind === 'story.worktree',
     hasIntegrationWork: ({ context }) => context.integration.length > 0,
-    hasWorktreeWork: ({ context }) => context.worktrees.length > 0,
+    // A pooled worktree being switched counts: the run's cleanup must not delete it under git.
+    hasWorktreeWork: ({ context }) => context.worktrees.length > 0 || switching(context),
+    hasQueuedWorktreeWork: ({ context }) => context.worktrees.length > 0,
+    poolServesHead: ({ context }) => pooledFor(context) !== undefined,
     integrationHeadAdministers: ({ context }) => {
       const next = context.integration[0];
       return next !== undefined && ADMINISTER_WORKTREES.has(next.op.kind);
@@ -157,7 +206,10 @@ export const operatorMachine = setup({
   on: {
     'operator.request': [{ guard: 'storyLocal', actions: 'startLocal' }, { actions: 'enqueue' }],
     'xstate.done.actor.*': { guard: 'fromLocalOp', actions: 'finishLocal' },
-    'xstate.error.actor.*': { guard: 'fromLocalOp', actions: 'finishLocal' },
+    'xstate.error.actor.*': [
+      { guard: 'fromSwitch', actions: 'retryUnswitched' },
+      { guard: 'fromLocalOp', actions: 'finishLocal' },
+    ],
   },
   type: 'parallel',
   states: {
@@ -190,14 +242,11 @@ export const operatorMachine = setup({
       initial: 'idle',
       states: {
         idle: {
-          always: {
-            // No add while the integration lane adds or removes a worktree.
-            guard: and([
-              'hasWorktreeWork',
-              not(and([stateIn('#operator.integration.working'), 'integrationHeadAdministers'])),
-            ]),
-            target: 'working',
-          },
+          // No add, and no switch, while the integration lane adds or removes a worktree.
+          always: [
+            { guard: and(['poolServesHead', not(ADMINISTERING)]), actions: 'switchPooled' },
+            { guard: and(['hasQueuedWorktreeWork', not(ADMINISTERING)]), target: 'working' },
+          ],
         },
         working: {
           invoke: {

@@ -54,7 +54,12 @@ export interface SessionSummary {
 /** Every mutation of the shared repository, as data the Operator queues. */
 export type GitOp =
   | { readonly kind: 'integration.create' }
-  | { readonly kind: 'story.worktree'; readonly storyId: string }
+  | {
+      readonly kind: 'story.worktree';
+      readonly storyId: string;
+      /** The pooled worktree the Operator gave the story and git could not switch: retired, another one taken. */
+      readonly unswitched?: string | undefined;
+    }
   | {
       readonly kind: 'story.commit';
       readonly storyId: string;
@@ -80,6 +85,14 @@ export type GitOp =
       readonly worktree: string;
       readonly outcome: 'merged' | 'failed';
       readonly reason: string;
+    }
+  /** A pooled worktree the Operator gave the story, switched to the story's branch at the integration head. */
+  | {
+      readonly kind: 'worktree.switch';
+      readonly storyId: string;
+      readonly worktree: string;
+      /** Untracked files may be left there (`PooledWorktree.mayHoldStrays`): `git clean` first. */
+      readonly clean: boolean;
     }
   /** The end of a run: failed stories' leftovers kept on their branches, the run's worktrees let go. */
   | {

@@ -84,4 +84,45 @@ describe('the Operator on one repository', () => {
     },
     GENEROUS_MS,
   );
+
+  it('switches a finished level’s worktrees to the next stories at once, alongside new worktrees and commits', async () => {
+    const { repo, paths, storyBranch, request } = await startOperator();
+    await request([{ kind: 'integration.create' }]);
+    const done = ids(0, 8);
+    const live = ids(8, 10);
+    await request([...done, ...live].map((storyId) => ({ kind: 'story.worktree', storyId })));
+    for (const storyId of [...done, ...live])
+      await writeFile(join(paths.storyWorktree(storyId), `${storyId}.txt`), `${storyId}\n`);
+    await request(done.map((storyId) => ({ kind: 'story.commit', storyId, message: `${storyId}: work` })));
+    await request(done.map((storyId) => ({ kind: 'story.merge', storyId, message: `Merge ${storyId}` })));
+
+    const next = ids(10, 22);
+    const replies = await request([
+      ...done.map((storyId): GitOp => {
+        const worktree = paths.storyWorktree(storyId);
+        return { kind: 'story.release', storyId, worktree, outcome: 'merged', reason: '' };
+      }),
+      ...next.map((storyId): GitOp => ({ kind: 'story.worktree', storyId })),
+      ...live.map((storyId): GitOp => ({ kind: 'story.commit', storyId, message: `${storyId}: work` })),
+    ]);
+    expect(failures(replies)).toEqual([]);
+
+    const head = await git(paths.integrationWorktree, 'rev-parse', 'HEAD');
+    const worktrees = (await git(repo, 'worktree', 'list', '--porcelain')).split('\n\n');
+    const pathOf = (storyId: string) =>
+      worktrees
+        .find((entry) => entry.includes(`branch refs/heads/${storyBranch(storyId)}`))
+        ?.split('\n')[0]
+        ?.slice(9);
+    const given = next.map(pathOf);
+    expect(new Set(given).size).toBe(next.length);
+    // Eight stories got the finished ones' worktrees, the other four new ones.
+    expect(given.filter((path) => done.some((storyId) => paths.storyWorktree(storyId) === path))).toHaveLength(8);
+    for (const path of given) {
+      expect(await git(path ?? '', 'rev-parse', 'HEAD')).toBe(head);
+      expect(await git(path ?? '', 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    }
+    for (const storyId of live)
+      expect(await git(repo, 'log', '-1', '--format=%s', storyBranch(storyId))).toBe(`${storyId}: work`);
+  });
 });

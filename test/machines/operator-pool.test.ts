@@ -71,3 +71,107 @@ describe('the worktree pool in the Operator', () => {
     expect(restored.actor.getSnapshot().context.pool).toEqual(pool({}, ['/w/A']));
   });
 });
+
+/** A git fake that answers only when told; the story ops' requester is `story:<id>`. */
+function heldGit() {
+  const calls: { input: GitOpInput; answer: (answer: GitOpOutput | Error) => void }[] = [];
+  const logic = fromPromise<GitOpOutput, GitOpInput>(
+    ({ input }) =>
+      new Promise((resolve, reject) => {
+        calls.push({ input, answer: (answer) => (answer instanceof Error ? reject(answer) : resolve(answer)) });
+      }),
+  );
+  const actor = createActor(operatorMachine.provide({ actors: { gitOp: logic } }), {
+    input: { integrationBranch: 'baro/test' },
+  }).start();
+  const replies: OperatorReply[] = [];
+  for (const id of ['A', 'C', 'D', 'E'])
+    createActor(
+      fromCallback<OperatorReply>(({ receive }) => receive((reply) => replies.push(reply))),
+      { parent: actor, systemId: `story:${id}` },
+    ).start();
+  // A story giving back its worktree waits for no answer.
+  const send = (requestId: string, op: GitOp) =>
+    actor.send({
+      type: 'operator.request',
+      requestId,
+      op,
+      replyTo: op.kind === 'story.release' ? undefined : `story:${requestId.slice(0, 1)}`,
+    });
+  const open = () => calls.filter((call) => !answered.has(call));
+  const answered = new Set<(typeof calls)[number]>();
+  const answer = async (kind: GitOp['kind'], storyId: string, result: GitOpOutput | Error) => {
+    const call = open().find(
+      (c) => c.input.op.kind === kind && 'storyId' in c.input.op && c.input.op.storyId === storyId,
+    );
+    if (call === undefined) throw new Error(`no ${kind} for ${storyId} in flight`);
+    answered.add(call);
+    call.answer(result);
+    await flush();
+  };
+  const running = () =>
+    open().map(({ input: { op } }) =>
+      op.kind === 'worktree.switch'
+        ? `switch ${op.storyId} ${op.worktree}`
+        : `${op.kind} ${'storyId' in op ? op.storyId : ''}`,
+    );
+  return { actor, replies, send, answer, running };
+}
+
+/** Two worktrees given back by A, free for the next stories. */
+async function withTwoFree(git: ReturnType<typeof heldGit>) {
+  git.send('A-release', { kind: 'story.release', storyId: 'A', worktree: '/w/A', outcome: 'merged', reason: '' });
+  await git.answer('story.release', 'A', { kind: 'ok', pool: pool({}, ['/w/A', '/w/B']) });
+}
+
+describe('pooled worktrees', () => {
+  it('go to stories at once, switched alongside each other and the add of a new worktree', async () => {
+    const git = heldGit();
+    await withTwoFree(git);
+    git.send('C-w', { kind: 'story.worktree', storyId: 'C' });
+    git.send('D-w', { kind: 'story.worktree', storyId: 'D' });
+    git.send('E-w', { kind: 'story.worktree', storyId: 'E' });
+    await flush();
+
+    expect(git.running()).toEqual(['switch C /w/B', 'switch D /w/A', 'story.worktree E']);
+    expect(git.actor.getSnapshot().context.pool).toEqual(pool({ C: '/w/B', D: '/w/A' }));
+    await git.answer('worktree.switch', 'D', { kind: 'worktree', path: '/w/A' });
+    await git.answer('worktree.switch', 'C', { kind: 'worktree', path: '/w/B' });
+    expect(git.replies).toEqual([
+      { type: 'operator.done', requestId: 'D-w', result: { kind: 'worktree', path: '/w/A' } },
+      { type: 'operator.done', requestId: 'C-w', result: { kind: 'worktree', path: '/w/B' } },
+    ]);
+    expect(git.actor.getSnapshot().context.local).toEqual({});
+  });
+
+  it('that git cannot switch are retired by the lane, which finds the story another one', async () => {
+    const git = heldGit();
+    await withTwoFree(git);
+    git.send('C-w', { kind: 'story.worktree', storyId: 'C' });
+    await flush();
+    await git.answer('worktree.switch', 'C', new Error('error: Your local changes would be overwritten'));
+
+    expect(git.running()).toEqual(['story.worktree C']);
+    const retried = pool({ C: '/w/B' }, ['/w/A']);
+    await git.answer('story.worktree', 'C', { kind: 'worktree', path: '/w/A', pool: retried });
+    expect(git.replies).toEqual([
+      { type: 'operator.done', requestId: 'C-w', result: { kind: 'worktree', path: '/w/A' } },
+    ]);
+  });
+
+  it('are never deleted under a switch: the run’s cleanup waits for it', async () => {
+    const git = heldGit();
+    await withTwoFree(git);
+    git.send('C-w', { kind: 'story.worktree', storyId: 'C' });
+    git.send('A-cleanup', { kind: 'cleanup', merged: [], failed: [] });
+    await flush();
+    expect(git.running()).toEqual(['switch C /w/B']);
+
+    await git.answer('worktree.switch', 'C', { kind: 'worktree', path: '/w/B' });
+    expect(git.running()).toEqual(['cleanup ']);
+    // No switch starts while the cleanup lets go of the pool.
+    git.send('D-w', { kind: 'story.worktree', storyId: 'D' });
+    await flush();
+    expect(git.running()).toEqual(['cleanup ']);
+  });
+});
