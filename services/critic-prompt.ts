@@ -25,12 +25,14 @@ export const verdictSchema = z.strictObject({
   unmetCriteria: z.array(z.string()),
 });
 
+let verdictJsonSchemaMade: Readonly<Record<string, unknown>> | undefined;
+
 /**
- * The `--json-schema` of the Critic's answer, in draft-07: the CLI refuses a 2020-12 schema. Made per turn: at module
- * load it delayed every run's start.
+ * The `--json-schema` of the Critic's answer, in draft-07: the CLI refuses a 2020-12 schema. Made once, on the first
+ * turn that asks: at module load it delayed every run's start.
  */
 export const verdictJsonSchema = (): Readonly<Record<string, unknown>> =>
-  z.toJSONSchema(verdictSchema, { io: 'input', target: 'draft-7' });
+  (verdictJsonSchemaMade ??= z.toJSONSchema(verdictSchema, { io: 'input', target: 'draft-7' }));
 
 /** How much of the patch the Critic reads: enough for a story, far below a small model's context. */
 export const MAX_PATCH_CHARS = 60_000;

@@ -14,13 +14,15 @@ const plannerAnswerSchema = planSchema.extend({
   ),
 });
 
+let planJsonSchemaMade: Readonly<Record<string, unknown>> | undefined;
+
 /**
  * The `--json-schema` of the planner's answer: the plan file format, with writes and tier required. Draft-07,
  * because claude 2.1.332 refuses a 2020-12 `$schema` ("not a valid JSON Schema") and exits 1 before any turn.
- * Made per turn: at module load it delayed every run's start.
+ * Made once, on the first turn that asks: at module load it delayed every run's start.
  */
 export const planJsonSchema = (): Readonly<Record<string, unknown>> =>
-  z.toJSONSchema(plannerAnswerSchema, { io: 'input', target: 'draft-7' });
+  (planJsonSchemaMade ??= z.toJSONSchema(plannerAnswerSchema, { io: 'input', target: 'draft-7' }));
 
 const RULES = [
   'Each story is work ONE coding agent can finish in one session in its own git worktree: a coherent change with its tests, not a whole feature area and not a one-line chore.',

@@ -4,12 +4,14 @@ import { actionsFor, caseSubject } from '../machines/surgery.js';
 import type { PlanState, SurgeonCase } from '../machines/surgery.js';
 import { surgeonAnswerSchema } from './surgeon-answer.js';
 
+let surgeonJsonSchemaMade: Readonly<Record<string, unknown>> | undefined;
+
 /**
- * The `--json-schema` of the Surgeon's answer, in draft-07: the CLI refuses a 2020-12 schema. Made per turn: at module
- * load it delayed every run's start.
+ * The `--json-schema` of the Surgeon's answer, in draft-07: the CLI refuses a 2020-12 schema. Made once, on the first
+ * turn that asks: at module load it delayed every run's start.
  */
 export const surgeonJsonSchema = (): Readonly<Record<string, unknown>> =>
-  z.toJSONSchema(surgeonAnswerSchema, { io: 'input', target: 'draft-7' });
+  (surgeonJsonSchemaMade ??= z.toJSONSchema(surgeonAnswerSchema, { io: 'input', target: 'draft-7' }));
 
 const bullets = (items: readonly string[]): string => items.map((item) => `- ${item}`).join('\n');
 const code = (text: string): string => `\`${text}\``;
