@@ -107,6 +107,35 @@ function deniedLines(stories: readonly StorySummaryLine[]): string[] {
   return denied.length === 0 ? [] : [`agents were denied: ${denied.join(', ')} (add to agent.allowedTools to allow)`];
 }
 
+const SHOWN_IDS = 12;
+
+/** Story ids on one line: the first dozen, then how many more (a stopped 400-story run is not 400 lines). */
+function idList(ids: readonly string[]): string {
+  const more = ids.length > SHOWN_IDS ? ` … and ${ids.length - SHOWN_IDS} more` : '';
+  return `${ids.slice(0, SHOWN_IDS).join(' ')}${more}`;
+}
+
+/** A line for each story that did not merge and has something to say, one for those that only wait. */
+function unfinishedLines(stories: readonly StorySummaryLine[]): string[] {
+  const waiting = (status: StoryStatus) => stories.filter((s) => s.status === status && !s.reason).map((s) => s.id);
+  const own = stories.flatMap((s) => {
+    if (s.status === 'replaced')
+      return [`  ${s.id}: replaced by a replan after it failed${s.reason ? ` (${s.reason})` : ''}`];
+    // Only a stopped run ends with a story running: its work so far is kept for a resume.
+    const status = s.status === 'running' ? 'stopped mid-work' : s.status;
+    if (s.status === 'failed' || s.status === 'running' || s.reason)
+      return [`  ${s.id}: ${status}${s.reason ? ` — ${s.reason}` : ''}`];
+    return [];
+  });
+  const blocked = waiting('blocked');
+  const pending = waiting('pending');
+  return [
+    ...own,
+    ...(blocked.length > 0 ? [`  blocked, a story they depend on did not merge: ${idList(blocked)}`] : []),
+    ...(pending.length > 0 ? [`  not started: ${idList(pending)}`] : []),
+  ];
+}
+
 /** `sentry` → `Sentry`: who speaks a live message. */
 export const speaker = (from: string) => `${from.charAt(0).toUpperCase()}${from.slice(1)}`;
 
@@ -231,13 +260,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
       const counted = event.stories.filter((s) => s.status !== 'replaced');
       return [
         `run ${event.status}: ${counted.filter((s) => s.status === 'merged').length}/${counted.length} stories merged on ${event.branch ?? 'no branch'} in ${seconds(event.timing.wallMs)} (agents ${seconds(event.timing.agentMsTotal)})`,
-        ...event.stories
-          .filter((s) => s.status !== 'merged')
-          .map((s) =>
-            s.status === 'replaced'
-              ? `  ${s.id}: replaced by a replan after it failed${s.reason ? ` (${s.reason})` : ''}`
-              : `  ${s.id}: ${s.status}${s.reason ? ` — ${s.reason}` : ''}`,
-          ),
+        ...unfinishedLines(event.stories),
         ...(event.publish.pr === 'skipped'
           ? [`pull request skipped: ${event.publish.reason ?? 'no reason given'}`]
           : []),

@@ -1,7 +1,7 @@
 // The plain lines that open and close a run: the plan's size, its branch, and a run stopped before anything ran.
 import { describe, expect, it } from 'vitest';
 import { plainLine } from '../../cli/run-events.js';
-import type { RunReportEvent } from '../../cli/run-events.js';
+import type { RunReportEvent, StorySummaryLine } from '../../cli/run-events.js';
 
 const stoppedAtReview: Extract<RunReportEvent, { type: 'run.completed' }> = {
   type: 'run.completed',
@@ -51,7 +51,40 @@ describe('summary lines', () => {
     };
     expect(plainLine(midway)?.split('\n').slice(0, 2)).toEqual([
       'run stopped: 1/2 stories merged on baro/x in 7.5s (agents 0.0s)',
-      '  S2: pending',
+      '  not started: S2',
+    ]);
+  });
+
+  it('gives a failed or interrupted story a line of its own, and those that only wait one line in all', () => {
+    const story = (id: string, status: StorySummaryLine['status'], reason?: string): StorySummaryLine => ({
+      id,
+      status,
+      attempts: 1,
+      agentMs: 10,
+      costUsd: 0,
+      denials: [],
+      ...(reason === undefined ? {} : { reason }),
+    });
+    const pending = Array.from({ length: 14 }, (_, i) => story(`P${i + 1}`, 'pending'));
+    const stopped: RunReportEvent = {
+      ...stoppedAtReview,
+      branch: 'baro/x',
+      stories: [
+        story('S1', 'merged'),
+        story('S2', 'failed', 'merge conflict not resolved after the allowed rounds: index.js'),
+        story('S3', 'running'),
+        story('S4', 'blocked'),
+        story('S5', 'blocked'),
+        ...pending,
+      ],
+    };
+    expect(plainLine(stopped)?.split('\n').slice(0, 6)).toEqual([
+      'run stopped: 1/19 stories merged on baro/x in 7.5s (agents 0.0s)',
+      '  S2: failed — merge conflict not resolved after the allowed rounds: index.js',
+      '  S3: stopped mid-work',
+      '  blocked, a story they depend on did not merge: S4 S5',
+      '  not started: P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 … and 2 more',
+      'pull request skipped: the run ended before publishing',
     ]);
   });
 });
