@@ -72,8 +72,8 @@ describe('the worktree pool in the Operator', () => {
   });
 });
 
-/** A git fake that answers only when told; the story ops' requester is `story:<id>`. */
-function heldGit() {
+/** A git fake that answers only when told; the story ops' requester is `story:<id>`. A snapshot restores an Operator. */
+function heldGit(snapshot?: Snapshot<unknown>) {
   const calls: { input: GitOpInput; answer: (answer: GitOpOutput | Error) => void }[] = [];
   const logic = fromPromise<GitOpOutput, GitOpInput>(
     ({ input }) =>
@@ -83,6 +83,7 @@ function heldGit() {
   );
   const actor = createActor(operatorMachine.provide({ actors: { gitOp: logic } }), {
     input: { integrationBranch: 'baro/test' },
+    ...(snapshot ? { snapshot } : {}),
   }).start();
   const replies: OperatorReply[] = [];
   for (const id of ['A', 'C', 'D', 'E'])
@@ -157,6 +158,27 @@ describe('pooled worktrees', () => {
     expect(git.replies).toEqual([
       { type: 'operator.done', requestId: 'C-w', result: { kind: 'worktree', path: '/w/A' } },
     ]);
+  });
+
+  it('being switched when the run stopped are switched again by the restored Operator', async () => {
+    const before = heldGit();
+    await withTwoFree(before);
+    before.send('C-w', { kind: 'story.worktree', storyId: 'C' });
+    await flush();
+    const saved = JSON.parse(JSON.stringify(before.actor.getPersistedSnapshot())) as Snapshot<unknown>;
+    before.actor.stop();
+
+    const after = heldGit(saved);
+    await flush();
+    expect(after.running()).toEqual(['switch C /w/B']);
+    // The story asks again after the restart: the switch in hand answers it, no second one starts.
+    after.send('C-w', { kind: 'story.worktree', storyId: 'C' });
+    await after.answer('worktree.switch', 'C', { kind: 'worktree', path: '/w/B' });
+    expect(after.running()).toEqual([]);
+    expect(after.replies).toEqual([
+      { type: 'operator.done', requestId: 'C-w', result: { kind: 'worktree', path: '/w/B' } },
+    ]);
+    expect(after.actor.getSnapshot().context.pool).toEqual(pool({ C: '/w/B' }, ['/w/A']));
   });
 
   it('are never deleted under a switch: the run’s cleanup waits for it', async () => {
