@@ -125,4 +125,24 @@ describe('the Operator on one repository', () => {
     for (const storyId of live)
       expect(await git(repo, 'log', '-1', '--format=%s', storyBranch(storyId))).toBe(`${storyId}: work`);
   });
+
+  it('retires a pooled worktree git cannot switch and gives the story a new one', async () => {
+    const { repo, paths, storyBranch, request } = await startOperator();
+    await request([{ kind: 'integration.create' }]);
+    await request([{ kind: 'story.worktree', storyId: 'A' }]);
+    const pooled = paths.storyWorktree('A');
+    await request([{ kind: 'story.release', storyId: 'A', worktree: pooled, outcome: 'merged', reason: '' }]);
+    // Another git process holds its index: the switch fails.
+    const lock = join(await git(pooled, 'rev-parse', '--absolute-git-dir'), 'index.lock');
+    await writeFile(lock, '');
+
+    const replies = await request([{ kind: 'story.worktree', storyId: 'B' }]);
+    expect(failures(replies)).toEqual([]);
+    expect(replies[0]).toMatchObject({ result: { kind: 'worktree', path: paths.storyWorktree('B') } });
+    expect(await git(paths.storyWorktree('B'), 'symbolic-ref', '--short', 'HEAD')).toBe(storyBranch('B'));
+    // The retired one is never given again: C gets a new worktree too.
+    const next = await request([{ kind: 'story.worktree', storyId: 'C' }]);
+    expect(next[0]).toMatchObject({ result: { kind: 'worktree', path: paths.storyWorktree('C') } });
+    expect(await git(repo, 'worktree', 'list')).toContain(pooled);
+  });
 });
