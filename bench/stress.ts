@@ -51,7 +51,7 @@ async function stressRun(): Promise<z.infer<typeof completedSchema>> {
     const planPath = join(root, 'plan.json');
     await writeFile(planPath, JSON.stringify(dagPlan(widths), null, 2));
     const lines: string[] = [];
-    const options = parseRunOptions({ plan: planPath, parallel: values.parallel, json: true, push: false });
+    const options = parseRunOptions({ plan: planPath, parallel: values.parallel, json: true, push: false, yes: true });
     await runCommand(undefined, options, {
       cwd: repo,
       env: {
