@@ -37,6 +37,7 @@ import type {
   AuditTarget,
   GitOp,
   GitOpInput,
+  GitOpOutput,
   GitOpResult,
   PlanDef,
   PullRequestOutcome,
@@ -165,7 +166,7 @@ function createAgentFake(script: AgentScript, sequence: () => number) {
   };
 }
 
-export type GitAnswer = GitOpResult | Error;
+export type GitAnswer = GitOpOutput | Error;
 
 interface GitCall {
   readonly op: GitOp;
@@ -192,9 +193,9 @@ export function createGitFake(hold: (op: GitOp) => boolean = () => false) {
   let inFlight = 0;
   let maxInFlight = 0;
   const key = (kind: GitOp['kind'], storyId: string | undefined) => `${kind}|${storyId ?? ''}`;
-  const logic = fromPromise<GitOpResult, GitOpInput>(
+  const logic = fromPromise<GitOpOutput, GitOpInput>(
     ({ input: { op: input } }) =>
-      new Promise<GitOpResult>((resolve, reject) => {
+      new Promise<GitOpOutput>((resolve, reject) => {
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);
         const call: GitCall = {

@@ -5,6 +5,8 @@ import { createActor, fromCallback, fromPromise } from 'xstate';
 import type { Snapshot } from 'xstate';
 import { operatorMachine } from '../../machines/operator.js';
 import type { GitOp, GitOpInput, GitOpOutput, OperatorReply, WorktreePoolState } from '../../machines/types.js';
+import { createGitFake } from './harness.js';
+import type { GitAnswer } from './harness.js';
 
 const pool = (held: Record<string, string>, free: string[] = []): WorktreePoolState => ({
   held,
@@ -72,16 +74,11 @@ describe('the worktree pool in the Operator', () => {
   });
 });
 
-/** A git fake that answers only when told; the story ops' requester is `story:<id>`. A snapshot restores an Operator. */
+/** The Operator over a git fake that answers only when told; the story ops' requester is `story:<id>`. A snapshot
+ * restores an Operator. */
 function heldGit(snapshot?: Snapshot<unknown>) {
-  const calls: { input: GitOpInput; answer: (answer: GitOpOutput | Error) => void }[] = [];
-  const logic = fromPromise<GitOpOutput, GitOpInput>(
-    ({ input }) =>
-      new Promise((resolve, reject) => {
-        calls.push({ input, answer: (answer) => (answer instanceof Error ? reject(answer) : resolve(answer)) });
-      }),
-  );
-  const actor = createActor(operatorMachine.provide({ actors: { gitOp: logic } }), {
+  const git = createGitFake(() => true);
+  const actor = createActor(operatorMachine.provide({ actors: { gitOp: git.logic } }), {
     input: { integrationBranch: 'baro/test' },
     ...(snapshot ? { snapshot } : {}),
   }).start();
@@ -99,19 +96,15 @@ function heldGit(snapshot?: Snapshot<unknown>) {
       op,
       replyTo: op.kind === 'story.release' ? undefined : `story:${requestId.slice(0, 1)}`,
     });
-  const open = () => calls.filter((call) => !answered.has(call));
-  const answered = new Set<(typeof calls)[number]>();
-  const answer = async (kind: GitOp['kind'], storyId: string, result: GitOpOutput | Error) => {
-    const call = open().find(
-      (c) => c.input.op.kind === kind && 'storyId' in c.input.op && c.input.op.storyId === storyId,
-    );
+  const open = () => git.calls.filter((call) => !call.answered);
+  const answer = async (kind: GitOp['kind'], storyId: string, result: GitAnswer) => {
+    const call = open().find(({ op }) => op.kind === kind && 'storyId' in op && op.storyId === storyId);
     if (call === undefined) throw new Error(`no ${kind} for ${storyId} in flight`);
-    answered.add(call);
     call.answer(result);
     await flush();
   };
   const running = () =>
-    open().map(({ input: { op } }) =>
+    open().map(({ op }) =>
       op.kind === 'worktree.switch'
         ? `switch ${op.storyId} ${op.worktree}`
         : `${op.kind} ${'storyId' in op ? op.storyId : ''}`,
