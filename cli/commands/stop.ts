@@ -2,8 +2,8 @@
 import { homedir } from 'node:os';
 import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
+import { processAlive } from '../../services/process-alive.js';
 import { findRunAnywhere } from '../../services/store/find-run.js';
-import { processAlive } from '../../services/store/lock.js';
 import { baroHome, runPaths } from '../../services/store/paths.js';
 import { listRunStates, stateOf } from '../../services/store/run-state.js';
 import type { ListedRun } from '../../services/store/run-state.js';

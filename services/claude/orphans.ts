@@ -1,6 +1,7 @@
 // Agent processes left running by a baro that was killed: found by the run id in their environment, then stopped.
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { processAlive } from '../process-alive.js';
 import { signalGroupIfAlive } from './process-group.js';
 
 const POLL_MS = 100;
@@ -25,15 +26,6 @@ async function scanProc(runId: string): Promise<number[]> {
   const pids = entries.filter((name) => /^\d+$/.test(name)).map(Number);
   const found = await Promise.all(pids.map(async (pid) => ((await runsFor(pid, runId)) ? pid : undefined)));
   return found.filter((pid): pid is number => pid !== undefined && pid !== process.pid);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -64,7 +56,7 @@ export async function stopOrphans(input: {
   };
   signalBoth('SIGTERM');
   const deadline = Date.now() + (input.graceMs ?? 5000);
-  while (pids.some(alive) && Date.now() < deadline) await delay(POLL_MS);
-  if (pids.some(alive)) signalBoth('SIGKILL');
+  while (pids.some(processAlive) && Date.now() < deadline) await delay(POLL_MS);
+  if (pids.some(processAlive)) signalBoth('SIGKILL');
   return pids;
 }

@@ -1,35 +1,14 @@
 // The run's lock (`lock.json` in its folder): the pid of the one process driving the run, taken over only once it is gone.
-import { readFileSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { processAlive } from '../process-alive.js';
 import { StoreError } from './errors.js';
 
 const LockSchema = z.object({ pid: z.number().int().positive(), since: z.string() });
 export type RunLock = z.infer<typeof LockSchema>;
 
 export const lockPath = (runDir: string): string => join(runDir, 'lock.json');
-
-/** Whether a process with this pid exists (EPERM: it exists, owned by someone else) and has not died. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if (!(error instanceof Error && 'code' in error && error.code === 'EPERM')) return false;
-  }
-  return !exitedUnreaped(pid);
-}
-
-// A killed baro whose parent has not waited for it yet (a container's init that reaps nothing) still has a pid: its
-// state in /proc says it is gone. Where there is no /proc, the pid is all there is.
-function exitedUnreaped(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
 
 /** The lock's owner, alive or not; undefined when nobody holds it (or the file is unreadable garbage). */
 export async function readLock(runDir: string): Promise<RunLock | undefined> {

@@ -1,10 +1,10 @@
-// Whether a run's lock is held: by a live process only, never by one that died and was not reaped yet.
+// Whether a process runs: never one that died and was not reaped yet (a lock's owner, an agent being stopped).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { processAlive } from '../../../services/store/lock.js';
+import { processAlive } from '../../services/process-alive.js';
 
 const stat = (pid: number) => readFile(`/proc/${pid}/stat`, 'utf8');
 
