@@ -5,7 +5,8 @@ import { abortRebase } from '../services/git/rebase.js';
 import { commitAll } from '../services/git/commit.js';
 import { unfinishedOperation } from '../services/git/in-progress.js';
 import { reuseWorktree } from '../services/git/reuse.js';
-import { addWorktree, discardMergedWorktrees, listWorktrees } from '../services/git/worktree.js';
+import { discardMergedWorktrees } from '../services/git/discard-worktrees.js';
+import { addWorktree, listWorktrees } from '../services/git/worktree.js';
 import type { GitDeps } from './git-op.js';
 import type { WorktreePool } from './worktree-pool.js';
 

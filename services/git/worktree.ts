@@ -1,8 +1,7 @@
 // baro's own checkouts: worktrees added next to the user's, never the user's checkout itself. git fails a worktree
 // command that reads a sibling's registration while another one writes it: callers run them one at a time (the Operator).
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, realpath, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { WorktreeMismatchError } from './errors.js';
 import { statIfExists } from './files.js';
 import { readHead } from './git-dir.js';
@@ -128,49 +127,6 @@ async function retryOverLeftovers(input: {
   if (!registered && retry === first) return undefined;
   if (registered) await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
   return retry;
-}
-
-/**
- * Worktrees whose work is already merged, forgotten by git at once: each folder is moved into a new `.discarded-*`
- * folder under `trash` (a rename, however many files it holds), then one `git worktree prune` forgets them all. Their
- * files are deleted by an `rm -rf` that outlives baro: pooled worktrees hold whole checkouts with their build folders,
- * and nobody should wait for those to go. Never for a worktree that may hold unmerged work.
- */
-export async function discardMergedWorktrees({
-  repoDir,
-  paths,
-  trash,
-}: {
-  readonly repoDir: string;
-  readonly paths: readonly string[];
-  readonly trash: string;
-}): Promise<void> {
-  await mkdir(trash, { recursive: true });
-  const bin = await mkdtemp(join(trash, '.discarded-'));
-  // A folder that cannot be moved (already gone, or held open on some systems) is deleted where it is.
-  const left = await Promise.all(
-    paths.map((path, index) =>
-      rename(path, join(bin, String(index))).then(
-        () => [],
-        (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : [path]),
-      ),
-    ),
-  );
-  await git(repoDir, ['worktree', 'prune'], 'check the repository .git/worktrees folder');
-  await deleteInBackground([bin, ...left.flat()]);
-}
-
-/** Starts a detached `rm -rf` of paths and lets it run on; where there is no rm, deletes them with node and waits. */
-async function deleteInBackground(paths: readonly string[]): Promise<void> {
-  const started = await new Promise<boolean>((resolveStart) => {
-    const child = spawn('rm', ['-rf', '--', ...paths], { stdio: 'ignore', detached: true });
-    child.once('spawn', () => {
-      child.unref();
-      resolveStart(true);
-    });
-    child.once('error', () => resolveStart(false));
-  });
-  if (!started) await Promise.all(paths.map((path) => rm(path, { recursive: true, force: true })));
 }
 
 /** Removes the worktree at path even with uncommitted changes; nothing to do when it is gone. Then prunes stale entries. */

@@ -1,8 +1,8 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitError, WorktreeMismatchError } from '../../../services/git/errors.js';
-import { addWorktree, discardMergedWorktrees, listWorktrees, removeWorktree } from '../../../services/git/worktree.js';
+import { addWorktree, listWorktrees, removeWorktree } from '../../../services/git/worktree.js';
 import {
   addBareRemote,
   checkoutFingerprint,
@@ -138,24 +138,5 @@ describe('removeWorktree', () => {
     await rm(path, { recursive: true, force: true });
     expect(await removeWorktree({ repoDir: repo, path })).toEqual({ removed: false });
     expect(await listWorktrees(repo)).toHaveLength(1);
-  });
-});
-
-describe('discardMergedWorktrees', () => {
-  it('deletes the folders and forgets the worktrees in one prune, keeping their branches and the checkout', async () => {
-    const { repo, worktrees } = await setup();
-    const before = await checkoutFingerprint(repo);
-    const paths = [join(worktrees, 'a'), join(worktrees, 'b')];
-    for (const [index, path] of paths.entries())
-      await addWorktree({ repoDir: repo, path, branch: `baro-stories/feature/${index}`, startPoint: 'main' });
-    await discardMergedWorktrees({ repoDir: repo, paths: [...paths, join(worktrees, 'never-made')], trash: worktrees });
-    // Forgotten and out of the way at once; their files go in the background.
-    expect(await Promise.all(paths.map(exists))).toEqual([false, false]);
-    expect((await listWorktrees(repo)).map((w) => w.branch)).toEqual(['main']);
-    await vi.waitFor(async () => expect(await readdir(worktrees)).toEqual([]), { timeout: 60_000, interval: 50 });
-    expect(await git(repo, 'branch', '--list', 'baro-stories/feature/*', '--format=%(refname:short)')).toBe(
-      'baro-stories/feature/0\nbaro-stories/feature/1',
-    );
-    expect(await checkoutFingerprint(repo)).toBe(before);
   });
 });
