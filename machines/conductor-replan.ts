@@ -170,6 +170,7 @@ export function applyProposal(context: ConductorContext): AppliedProposal | unde
             [retried]: {
               text: proposal.action === 'retry' ? proposal.guidance : '',
               sessionId: context.results[retried]?.sessionId,
+              worktree: context.results[retried]?.worktree,
               attempts: context.results[retried]?.attempts ?? 0,
             },
           },

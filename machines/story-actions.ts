@@ -61,9 +61,14 @@ export const storyLifecycle = storySetup.extend({
       enqueue.sendTo(system.get('librarian'), request);
     }),
     recordBrief: assign({ brief: ({ event }) => (event.type === 'librarian.brief' ? event.brief : '') }),
-    recordWorktree: assign({
-      worktree: ({ context, event }) =>
-        event.type === 'operator.done' && event.result.kind === 'worktree' ? event.result.path : context.worktree,
+    // A session continued from an earlier run is found only from the worktree it ran in: given another, a new one starts.
+    recordWorktree: assign(({ context, event }) => {
+      if (event.type !== 'operator.done' || event.result.kind !== 'worktree') return {};
+      const elsewhere = context.sessionWorktree !== undefined && context.sessionWorktree !== event.result.path;
+      return {
+        worktree: event.result.path,
+        ...(elsewhere ? { sessionId: undefined, sessionWorktree: undefined } : {}),
+      };
     }),
     recordSession: assign({
       sessionId: ({ context, event }) => (event.type === 'agent.session' ? event.sessionId : context.sessionId),

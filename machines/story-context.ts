@@ -26,6 +26,8 @@ export interface StoryLimits {
 export interface StoryGuidance {
   readonly text: string;
   readonly sessionId: string | undefined;
+  /** The worktree that session ran in: continued only from there. */
+  readonly worktree: string | undefined;
   /** Turns its earlier runs took: its attempts number on from there, so no log of theirs reads as an interrupted turn. */
   readonly attempts: number;
 }
@@ -47,6 +49,8 @@ export interface StoryContext {
   readonly limits: StoryLimits;
   readonly brief: string;
   readonly sessionId: string | undefined;
+  /** Where the session a replan continues ran; undefined for a session of this run of the story (in `worktree`). */
+  readonly sessionWorktree: string | undefined;
   /** The worktree the Operator gave the story (maybe one a finished story gave back); held until the story ends. */
   readonly worktree: string | undefined;
   /** The requestId of the Operator answer the story waits for. */
@@ -125,6 +129,7 @@ export function resultOf(context: StoryContext, status: StoryResult['status']): 
     files: context.files,
     sha: context.sha,
     sessionId: context.sessionId,
+    worktree: context.worktree,
     denials: context.denials,
   };
 }

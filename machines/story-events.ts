@@ -111,6 +111,8 @@ export interface StoryResult {
   readonly files: readonly string[];
   readonly sha?: string | undefined;
   readonly sessionId?: string | undefined;
+  /** The worktree the story's session ran in: `claude --resume` finds a session only from the cwd it ran in. */
+  readonly worktree?: string | undefined;
   readonly denials: readonly string[];
 }
 

@@ -57,6 +57,7 @@ export const storyMachine = storyVeto.createMachine({
     brief: '',
     // A story sent back by a replan continues its earlier session when it has one.
     sessionId: input.guidance?.sessionId,
+    sessionWorktree: input.guidance?.worktree,
     purpose: input.guidance === undefined ? 'story' : 'guided',
     guidance: input.guidance?.text ?? '',
     worktree: undefined,

@@ -106,6 +106,31 @@ describe('baro run with the Surgeon', () => {
 });
 
 describe('a story the Surgeon sends back', () => {
+  it('starts a new session when it is given another worktree: its old one is found only from the cwd it ran in', async () => {
+    const repo = await makeTempRepo();
+    const plan = planOf('Moved demo', [{ id: 'A' }, { id: 'B' }, { id: 'C', dependsOn: ['A'] }]);
+    // B fails before A merges, so A's worktree is the last one given back and the first taken in level 2, by B.
+    const scripts: FakeScript[] = [
+      { match: { role: 'surgeon' }, result: { type: 'auth' } },
+      { ...half('B'), match: { storyId: 'B', role: 'story', attempt: 1 } },
+      { match: { storyId: 'A', role: 'story' }, steps: [{ sleep: 600 }, { write: 'src/A.txt', content: 'A\n' }] },
+      ...['B', 'C'].map(work),
+    ];
+    const run = await runPlan(repo, plan, { scripts });
+
+    expect(run.result.exitCode, run.result.stderr).toBe(0);
+    const turns = agentInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_STORY_ID === 'B');
+    expect(turns.map((inv) => inv.env.BARO_ROLE)).toEqual(['story', 'surgeon', 'story']);
+    const [first, , guided] = turns;
+    expect(guided?.cwd).not.toBe(first?.cwd);
+    expect(argValue(guided!, '--resume')).toBeUndefined();
+    expect(guided?.sessionId).not.toBe(first?.sessionId);
+    // The whole story again, with the Surgeon's guidance and a word about the work already on its branch.
+    expect(promptOf(guided!)).toContain('# Your story: B');
+    expect(promptOf(guided!)).toContain('Guidance after an earlier attempt failed');
+    expect(await git(repo, 'show', 'baro/moved-demo:src/B.txt')).toBe('B');
+  });
+
   it('retries its new round after a transient failure as a retry, not as a turn baro was stopped in', async () => {
     const repo = await makeTempRepo();
     const plan = planOf('Rounds demo', [{ id: 'B' }]);
