@@ -115,12 +115,14 @@ function idList(ids: readonly string[]): string {
   return `${ids.slice(0, SHOWN_IDS).join(' ')}${more}`;
 }
 
-/** A line for each story that did not merge and has something to say, one for those that only wait. */
+/** A line for each story with something to say, one for those that only wait. */
 function unfinishedLines(stories: readonly StorySummaryLine[]): string[] {
   const waiting = (status: StoryStatus) => stories.filter((s) => s.status === status && !s.reason).map((s) => s.id);
   const own = stories.flatMap((s) => {
     if (s.status === 'replaced')
       return [`  ${s.id}: replaced by a replan after it failed${s.reason ? ` (${s.reason})` : ''}`];
+    // What a merged story got over (a crash retried, a usage limit waited out) is past.
+    if (s.status === 'merged') return s.reason ? [`  ${s.id}: merged after ${s.reason}`] : [];
     // Only a stopped run ends with a story running: its work so far is kept for a resume.
     const status = s.status === 'running' ? 'stopped mid-work' : s.status;
     if (s.status === 'failed' || s.status === 'running' || s.reason)

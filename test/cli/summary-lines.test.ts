@@ -55,16 +55,17 @@ describe('summary lines', () => {
     ]);
   });
 
+  const story = (id: string, status: StorySummaryLine['status'], reason?: string): StorySummaryLine => ({
+    id,
+    status,
+    attempts: 1,
+    agentMs: 10,
+    costUsd: 0,
+    denials: [],
+    ...(reason === undefined ? {} : { reason }),
+  });
+
   it('gives a failed or interrupted story a line of its own, and those that only wait one line in all', () => {
-    const story = (id: string, status: StorySummaryLine['status'], reason?: string): StorySummaryLine => ({
-      id,
-      status,
-      attempts: 1,
-      agentMs: 10,
-      costUsd: 0,
-      denials: [],
-      ...(reason === undefined ? {} : { reason }),
-    });
     const pending = Array.from({ length: 14 }, (_, i) => story(`P${i + 1}`, 'pending'));
     const stopped: RunReportEvent = {
       ...stoppedAtReview,
@@ -85,6 +86,22 @@ describe('summary lines', () => {
       '  blocked, a story they depend on did not merge: S4 S5',
       '  not started: P1 P2 P3 P4 P5 P6 P7 P8 P9 P10 P11 P12 … and 2 more',
       'pull request skipped: the run ended before publishing',
+    ]);
+  });
+
+  it('says what a merged story got over, as past: not as if it failed', () => {
+    const partial: RunReportEvent = {
+      ...stoppedAtReview,
+      status: 'partial',
+      branch: 'baro/x',
+      stories: [
+        story('S1', 'merged', 'agent process ended without a result (SIGKILL)'),
+        story('S2', 'failed', 'max_turns: Reached maximum number of turns (200)'),
+      ],
+    };
+    expect(plainLine(partial)?.split('\n').slice(1, 3)).toEqual([
+      '  S1: merged after agent process ended without a result (SIGKILL)',
+      '  S2: failed — max_turns: Reached maximum number of turns (200)',
     ]);
   });
 });
