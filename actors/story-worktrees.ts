@@ -19,7 +19,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export async function takeWorktree(
   deps: GitDeps,
   pool: WorktreePool,
-  op: { readonly storyId: string; readonly unswitched?: string | undefined },
+  op: { readonly storyId: string; readonly unswitched?: string | undefined; readonly prefer?: string | undefined },
   integrationBranch: string,
 ): Promise<GitOpResult> {
   const { storyId } = op;
@@ -32,7 +32,7 @@ export async function takeWorktree(
     return { kind: 'worktree', path: held };
   }
   const branch = deps.storyBranch(storyId);
-  for (let pooled = pool.take(); pooled !== undefined; pooled = pool.take()) {
+  for (let pooled = pool.take(op.prefer); pooled !== undefined; pooled = pool.take()) {
     try {
       await reuseWorktree({ path: pooled.path, branch, startPoint: integrationBranch, clean: pooled.mayHoldStrays });
       pool.hold(storyId, pooled.path);

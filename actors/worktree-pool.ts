@@ -7,8 +7,8 @@ import type { PooledWorktree, WorktreePoolState } from '../machines/types.js';
 export interface WorktreePool {
   /** The worktree a live story holds, if any. */
   held(storyId: string): string | undefined;
-  /** A worktree given back, the most recently returned first (its files are the warmest); undefined when none. */
-  take(): PooledWorktree | undefined;
+  /** A worktree given back: `prefer` when it is free, else the most recently returned (its files are the warmest). */
+  take(prefer?: string): PooledWorktree | undefined;
   hold(storyId: string, path: string): void;
   /** The story is finished and its work is on its branch: the next story may have its worktree, unless `retire`. */
   giveBack(storyId: string, options: { readonly mayHoldStrays: boolean; readonly retire: boolean }): void;
@@ -35,7 +35,10 @@ export function createWorktreePool(saved?: WorktreePoolState): WorktreePool {
   };
   return {
     held: (storyId) => holding.get(storyId),
-    take: () => free.pop(),
+    take: (prefer) => {
+      const own = free.findIndex((worktree) => worktree.path === prefer);
+      return own >= 0 ? free.splice(own, 1)[0] : free.pop();
+    },
     hold: (storyId, path) => {
       holding.set(storyId, path);
     },

@@ -2,7 +2,15 @@
 // time in arrival order, and so does whatever adds or removes worktrees; work inside one story's worktree runs alongside,
 // and so does switching a pooled worktree the Operator gave a story to that story's branch.
 import { and, assign, enqueueActions, fromPromise, not, setup, stateIn } from 'xstate';
-import type { GitOp, GitOpInput, GitOpOutput, OperatorReply, OperatorRequest, WorktreePoolState } from './types.js';
+import type {
+  GitOp,
+  GitOpInput,
+  GitOpOutput,
+  OperatorReply,
+  OperatorRequest,
+  PooledWorktree,
+  WorktreePoolState,
+} from './types.js';
 
 export type OperatorEvent =
   | OperatorRequest
@@ -95,6 +103,13 @@ function pooledFor(context: OperatorContext): { request: OperatorRequest; storyI
   return Object.hasOwn(context.pool.held, storyId) ? undefined : { request, storyId };
 }
 
+/** Which free worktree a story gets: the one its session ran in when free, else the last given back (the warmest). */
+function pickPooled(free: readonly PooledWorktree[], op: GitOp): number {
+  const preferred = op.kind === 'story.worktree' && op.prefer !== undefined ? op.prefer : undefined;
+  const own = free.findIndex((worktree) => worktree.path === preferred);
+  return own >= 0 ? own : free.length - 1;
+}
+
 /** Whether a local op in flight is a pooled worktree being switched for a story. */
 const switching = (context: OperatorContext): boolean =>
   Object.values(context.local).some((request) => request.op.kind === 'story.worktree');
@@ -123,8 +138,10 @@ export const operatorMachine = setup({
     // The pool's next worktree goes to the story at once; git switches it alongside the lane, which moves on.
     switchPooled: enqueueActions(({ context, enqueue }) => {
       const next = pooledFor(context);
-      const worktree = context.pool.free.at(-1);
-      if (next === undefined || worktree === undefined) return;
+      if (next === undefined) return;
+      const at = pickPooled(context.pool.free, next.request.op);
+      const worktree = context.pool.free[at];
+      if (worktree === undefined) return;
       const { request, storyId } = next;
       const id = `${LOCAL_PREFIX}${request.requestId}`;
       const op: GitOp = { kind: 'worktree.switch', storyId, worktree: worktree.path, clean: worktree.mayHoldStrays };
@@ -134,7 +151,7 @@ export const operatorMachine = setup({
         local: { ...context.local, [id]: request },
         pool: {
           ...context.pool,
-          free: context.pool.free.slice(0, -1),
+          free: context.pool.free.filter((_, index) => index !== at),
           held: { ...context.pool.held, [storyId]: worktree.path },
         },
       });

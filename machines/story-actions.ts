@@ -44,7 +44,7 @@ export const storyLifecycle = storySetup.extend({
             : `Merge ${context.storyId}: ${context.story.title}`;
         const op: GitOp =
           params.kind === 'story.worktree'
-            ? { kind: params.kind, storyId: context.storyId }
+            ? { kind: params.kind, storyId: context.storyId, prefer: context.sessionWorktree }
             : { kind: params.kind, storyId: context.storyId, worktree: context.worktree, message };
         const request: OperatorRequest = {
           type: 'operator.request',

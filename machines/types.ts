@@ -59,6 +59,8 @@ export type GitOp =
       readonly storyId: string;
       /** The pooled worktree the Operator gave the story and git could not switch: retired, another one taken. */
       readonly unswitched?: string | undefined;
+      /** The worktree its session ran in (a story a replan sends back): taken first when free, so the session goes on. */
+      readonly prefer?: string | undefined;
     }
   | {
       readonly kind: 'story.commit';

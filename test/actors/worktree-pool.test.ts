@@ -80,6 +80,22 @@ describe('the worktree pool', () => {
     expect(existsSync(join(second, 'node_modules', 'dep', 'index.js'))).toBe(true);
   });
 
+  it('gives a failed story sent back the worktree it ran in, with its work, though another was given back later', async () => {
+    const { perform, worktree } = await startRun();
+    const [a, b] = [await worktree('A'), await worktree('B')];
+    await work(a, 'A');
+    await perform({ kind: 'story.release', storyId: 'A', worktree: a, outcome: 'failed', reason: 'agent failed' });
+    await perform({ kind: 'story.commit', storyId: 'B', worktree: b, message: 'B: work' });
+    await perform({ kind: 'story.merge', storyId: 'B', worktree: b, message: 'Merge B' });
+    await perform({ kind: 'story.release', storyId: 'B', worktree: b, outcome: 'merged', reason: '' });
+
+    const again = await perform({ kind: 'story.worktree', storyId: 'A', prefer: a });
+    expect(again).toEqual({ kind: 'worktree', path: a });
+    // Its own branch, with the work its failed run left there.
+    expect(existsSync(join(a, 'src', 'A.txt'))).toBe(true);
+    expect(await worktree('C')).toBe(b);
+  });
+
   it('never gives one worktree to two live stories, and lets go of all of them at the end, branches kept', async () => {
     const { repo, perform, worktree, storyBranch } = await startRun();
     const [a, b] = [await worktree('A'), await worktree('B')];

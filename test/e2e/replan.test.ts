@@ -106,10 +106,10 @@ describe('baro run with the Surgeon', () => {
 });
 
 describe('a story the Surgeon sends back', () => {
-  it('starts a new session when it is given another worktree: its old one is found only from the cwd it ran in', async () => {
+  it('goes on in its own worktree and session when they are free, though another worktree was given back later', async () => {
     const repo = await makeTempRepo();
-    const plan = planOf('Moved demo', [{ id: 'A' }, { id: 'B' }, { id: 'C', dependsOn: ['A'] }]);
-    // B fails before A merges, so A's worktree is the last one given back and the first taken in level 2, by B.
+    const plan = planOf('Own demo', [{ id: 'A' }, { id: 'B' }, { id: 'C', dependsOn: ['A'] }]);
+    // B fails before A merges: A's worktree is the last given back, yet the retried B takes its own.
     const scripts: FakeScript[] = [
       { match: { role: 'surgeon' }, result: { type: 'auth' } },
       { ...half('B'), match: { storyId: 'B', role: 'story', attempt: 1 } },
@@ -119,9 +119,33 @@ describe('a story the Surgeon sends back', () => {
     const run = await runPlan(repo, plan, { scripts });
 
     expect(run.result.exitCode, run.result.stderr).toBe(0);
+    const [first, , guided] = agentInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_STORY_ID === 'B');
+    expect(guided?.cwd).toBe(first?.cwd);
+    expect(argValue(guided!, '--resume')).toBe(first?.sessionId);
+    expect(promptOf(guided!)).toContain('Surgeon sends it back');
+  });
+
+  it('starts a new session when its worktree went to another story: its old one is found only from there', async () => {
+    const repo = await makeTempRepo();
+    // C starts first in level 2 and takes B's worktree, the last given back.
+    const plan = planOf('Moved demo', [{ id: 'A' }, { id: 'C', dependsOn: ['A'] }, { id: 'B' }]);
+    const scripts: FakeScript[] = [
+      { match: { role: 'surgeon' }, result: { type: 'auth' } },
+      {
+        match: { storyId: 'B', role: 'story', attempt: 1 },
+        steps: [{ sleep: 2000 }, { write: 'src/B.txt', content: 'half\n' }],
+        result: { type: 'max_turns' },
+      },
+      ...['A', 'B', 'C'].map(work),
+    ];
+    const run = await runPlan(repo, plan, { scripts });
+
+    expect(run.result.exitCode, run.result.stderr).toBe(0);
     const turns = agentInvocations(run.fake.logPath).filter((inv) => inv.env.BARO_STORY_ID === 'B');
     expect(turns.map((inv) => inv.env.BARO_ROLE)).toEqual(['story', 'surgeon', 'story']);
     const [first, , guided] = turns;
+    const c = agentInvocations(run.fake.logPath).find((inv) => inv.env.BARO_STORY_ID === 'C');
+    expect(c?.cwd).toBe(first?.cwd);
     expect(guided?.cwd).not.toBe(first?.cwd);
     expect(argValue(guided!, '--resume')).toBeUndefined();
     expect(guided?.sessionId).not.toBe(first?.sessionId);

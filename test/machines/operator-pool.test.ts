@@ -138,6 +138,17 @@ describe('pooled worktrees', () => {
     expect(git.actor.getSnapshot().context.local).toEqual({});
   });
 
+  it('give a story sent back the worktree its session ran in when it is free, the last given back otherwise', async () => {
+    const git = heldGit();
+    await withTwoFree(git);
+    git.send('C-w', { kind: 'story.worktree', storyId: 'C', prefer: '/w/A' });
+    git.send('D-w', { kind: 'story.worktree', storyId: 'D', prefer: '/w/A' });
+    await flush();
+
+    expect(git.running()).toEqual(['switch C /w/A', 'switch D /w/B']);
+    expect(git.actor.getSnapshot().context.pool).toEqual(pool({ C: '/w/A', D: '/w/B' }));
+  });
+
   it('that git cannot switch are retired by the lane, which finds the story another one', async () => {
     const git = heldGit();
     await withTwoFree(git);
