@@ -41,7 +41,8 @@ async function commitsOf(repoDir: string, refs: readonly string[]): Promise<Map<
 }
 
 /**
- * The branch a run starts from: `base` if given, else the remote's default branch, else the checked-out branch.
+ * The branch a run starts from: `base` if given (`origin/main` given means main), else the remote's default branch,
+ * else the checked-out branch.
  * Its commit comes from the remote-tracking branch when one exists (that is what the pull request targets),
  * else from the local branch. BaseBranchError when neither exists.
  */
@@ -54,11 +55,18 @@ export async function resolveBase(input: {
   const remote = input.remote ?? 'origin';
   const branch = input.base ?? (await defaultBranch(repoDir, remote));
   if (branch === undefined) throw new BaseBranchError(repoDir, undefined);
-  const candidates = [`refs/remotes/${remote}/${branch}`, `${HEADS}${branch}`];
-  const commits = await commitsOf(repoDir, candidates);
-  for (const ref of candidates) {
-    const sha = commits.get(ref);
-    if (sha !== undefined) return { branch, sha, ref };
-  }
+  // `origin/main` as typed names the remote's main, unless a branch is really named so.
+  const prefix = `${remote}/`;
+  const names = branch.startsWith(prefix) ? [branch, branch.slice(prefix.length)] : [branch];
+  const candidates = names.map((name) => [name, [`refs/remotes/${remote}/${name}`, `${HEADS}${name}`]] as const);
+  const commits = await commitsOf(
+    repoDir,
+    candidates.flatMap(([, refs]) => refs),
+  );
+  for (const [name, refs] of candidates)
+    for (const ref of refs) {
+      const sha = commits.get(ref);
+      if (sha !== undefined) return { branch: name, sha, ref };
+    }
   throw new BaseBranchError(repoDir, branch);
 }

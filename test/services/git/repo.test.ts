@@ -110,6 +110,24 @@ describe('resolveBase', () => {
     });
   });
 
+  it('takes a base given as the remote-tracking name (origin/main) as the remote branch it names', async () => {
+    const repo = await makeTempRepo();
+    await addBareRemote(repo);
+    const pushed = await git(repo, 'rev-parse', 'HEAD');
+    await git(repo, 'commit', '--quiet', '--allow-empty', '-m', 'local only');
+    expect(await resolveBase({ repoDir: repo, base: 'origin/main' })).toEqual({
+      branch: 'main',
+      sha: pushed,
+      ref: 'refs/remotes/origin/main',
+    });
+    // A branch really named so comes first.
+    await git(repo, 'branch', 'origin/main');
+    expect(await resolveBase({ repoDir: repo, base: 'origin/main' })).toMatchObject({
+      branch: 'origin/main',
+      ref: 'refs/heads/origin/main',
+    });
+  });
+
   it('finds refs git packed, the remote-tracking one first', async () => {
     const repo = await makeTempRepo();
     await addBareRemote(repo);
