@@ -11,7 +11,8 @@ export function integrationGateLogic(auditor: ProvidedAuditor) {
       parent: self,
       input: { target: { kind: 'integration', level: input.level } },
     });
-    signal.addEventListener('abort', () => actor.stop(), { once: true });
+    // A child cannot be stopped from outside (XState throws): told to cancel, it stops its check itself.
+    signal.addEventListener('abort', () => actor.send({ type: 'auditor.cancel' }), { once: true });
     actor.start();
     return toPromise(actor);
   });

@@ -28,7 +28,9 @@ export interface AuditorContext {
 
 type AuditorEvent =
   | { type: 'xstate.done.actor.listing'; output: readonly string[] }
-  | { type: 'xstate.done.actor.check'; output: VerifyResult };
+  | { type: 'xstate.done.actor.check'; output: VerifyResult }
+  /** Whoever started the Auditor as a child of a promise (the integration gate) stops it: it cannot be stopped. */
+  | { type: 'auditor.cancel' };
 
 /** Failed when one check failed; passed when at least one ran and none failed; skipped when none ran. */
 export function verifyStatus(results: readonly VerifyResult[]): VerifyStatus {
@@ -130,6 +132,8 @@ export const auditorMachine = setup({
   id: 'auditor',
   context: ({ input }) => ({ target: input.target, pending: [], results: [] }),
   initial: 'listing',
+  // Leaving the state stops the check it runs, and the process with it; nothing is reported.
+  on: { 'auditor.cancel': '.cancelled' },
   states: {
     listing: {
       invoke: {
@@ -159,6 +163,7 @@ export const auditorMachine = setup({
       },
     },
     done: { type: 'final', entry: 'emitCompleted' },
+    cancelled: { type: 'final' },
   },
   output: ({ context }) => ({ status: verifyStatus(context.results), results: context.results }),
 });

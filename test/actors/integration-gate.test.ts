@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { integrationGateLogic } from '../../actors/integration-gate.js';
@@ -59,5 +59,26 @@ describe('the integration gate', () => {
     expect(heard).toEqual([
       { type: 'verify.completed', scope: 'integration', level: 2, status: 'failed', results: [red] },
     ]);
+  });
+
+  it('stops its Auditor and the check it runs when the tree is stopped mid-check (Ctrl-C between levels)', async () => {
+    let aborted: AbortSignal | undefined;
+    const hanging = auditorMachine.provide({
+      actors: {
+        listChecks: fromPromise<readonly string[], AuditTarget>(async () => ['make test']),
+        runCheck: fromPromise<VerifyResult, { target: AuditTarget; command: string }>(
+          ({ signal }) =>
+            new Promise<VerifyResult>(() => {
+              aborted = signal;
+            }),
+        ),
+      },
+    });
+    const root = createActor(parent.provide({ actors: { integrationGate: integrationGateLogic(hanging) } }));
+    root.start();
+    await vi.waitFor(() => expect(aborted).toBeDefined());
+
+    expect(() => root.stop()).not.toThrow();
+    expect(aborted?.aborted).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 // Ctrl-C in the middle of a run: agents stopped, nothing left running, state saved, exit code 3.
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -79,4 +80,37 @@ it('reports what the stories had reached when stopped: the merged one merged, th
       { id: 'B', status: 'running' },
     ],
   });
+});
+
+it('stops during the integration gate between levels: its check is stopped, the run saved as stopped, exit 3', async () => {
+  const repo = await makeTempRepo();
+  const dir = dirname(repo);
+  const mark = join(dir, 'gate-check.pid');
+  // Passes at once in a story's worktree; on the integration branch it writes its pid and runs on.
+  const check = `sh -c 'test -n "$BARO_STORY_ID" || { echo $$ > ${mark}; exec sleep 60; }'`;
+  await writeFile(join(repo, 'baro.config.json'), JSON.stringify({ verify: { commands: [check] } }));
+  const planPath = join(dir, 'plan.json');
+  await writeFile(planPath, JSON.stringify(planOf('Stop at gate', [{ id: 'A' }, { id: 'B', dependsOn: ['A'] }])));
+  const fake = setupFakeClaude(dir, { scripts: [{ steps: [{ write: 'a.txt', content: 'a\n' }] }] });
+  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes'], {
+    cwd: repo,
+    env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: join(dir, 'home') },
+  });
+  await until(() => existsSync(mark) && readFileSync(mark, 'utf8').trim() !== '', 'the gate check to start');
+  const pid = Number(readFileSync(mark, 'utf8'));
+  baro.kill('SIGINT');
+  const result = await baro;
+
+  expect(result.stderr).not.toContain('Error');
+  expect(result.exitCode).toBe(3);
+  const completed = String(result.stdout).trim().split('\n').at(-1) ?? '';
+  expect(JSON.parse(completed)).toMatchObject({
+    type: 'run.completed',
+    status: 'stopped',
+    stories: [
+      { id: 'A', status: 'merged' },
+      { id: 'B', status: 'pending' },
+    ],
+  });
+  await until(() => !alive(pid), 'the gate check to be gone');
 });
