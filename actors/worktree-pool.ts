@@ -2,6 +2,7 @@
 // Only the Operator takes and gives back, in its worktrees lane one op at a time or by giving a pooled worktree to the
 // story at the lane's head, so a worktree never serves two live stories; the Operator keeps the pool's state in its
 // context between ops, so a restored run has it too.
+import { pickPooled } from '../machines/operator.js';
 import type { PooledWorktree, WorktreePoolState } from '../machines/types.js';
 
 export interface WorktreePool {
@@ -35,10 +36,7 @@ export function createWorktreePool(saved?: WorktreePoolState): WorktreePool {
   };
   return {
     held: (storyId) => holding.get(storyId),
-    take: (prefer) => {
-      const own = free.findIndex((worktree) => worktree.path === prefer);
-      return own >= 0 ? free.splice(own, 1)[0] : free.pop();
-    },
+    take: (prefer) => free.splice(pickPooled(free, prefer), 1)[0],
     hold: (storyId, path) => {
       holding.set(storyId, path);
     },

@@ -96,17 +96,21 @@ function replyFor(request: OperatorRequest, event: OperatorEvent): OperatorReply
 }
 
 /** The story whose worktree request the lane has next, when the pool can give it one it does not hold yet. */
-function pooledFor(context: OperatorContext): { request: OperatorRequest; storyId: string } | undefined {
+function pooledFor(
+  context: OperatorContext,
+): { request: OperatorRequest; storyId: string; prefer: string | undefined } | undefined {
   const request = context.worktrees[0];
   if (request?.op.kind !== 'story.worktree' || context.pool.free.length === 0) return undefined;
-  const { storyId } = request.op;
-  return Object.hasOwn(context.pool.held, storyId) ? undefined : { request, storyId };
+  const { storyId, prefer } = request.op;
+  return Object.hasOwn(context.pool.held, storyId) ? undefined : { request, storyId, prefer };
 }
 
-/** Which free worktree a story gets: the one its session ran in when free, else the last given back (the warmest). */
-function pickPooled(free: readonly PooledWorktree[], op: GitOp): number {
-  const preferred = op.kind === 'story.worktree' && op.prefer !== undefined ? op.prefer : undefined;
-  const own = free.findIndex((worktree) => worktree.path === preferred);
+/**
+ * Which free worktree a story gets (its index; -1 when none is free): the one its session ran in when free, else the
+ * last given back (its files are the warmest). The Operator's switch and the worktrees lane both take by it.
+ */
+export function pickPooled(free: readonly PooledWorktree[], prefer: string | undefined): number {
+  const own = prefer === undefined ? -1 : free.findIndex((worktree) => worktree.path === prefer);
   return own >= 0 ? own : free.length - 1;
 }
 
@@ -139,7 +143,7 @@ export const operatorMachine = setup({
     switchPooled: enqueueActions(({ context, enqueue }) => {
       const next = pooledFor(context);
       if (next === undefined) return;
-      const at = pickPooled(context.pool.free, next.request.op);
+      const at = pickPooled(context.pool.free, next.prefer);
       const worktree = context.pool.free[at];
       if (worktree === undefined) return;
       const { request, storyId } = next;
