@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Entry point: runs the program and turns its outcome into the process exit code (docs/cli.md "Exit codes").
+import { setFlagsFromString } from 'node:v8';
 import { CommanderError } from 'commander';
 import { describeError, ExitCode, exitCodeForError } from './errors.js';
 import { buildProgram } from './program.js';
 
 // Commander ends --help and --version by "exiting" with these codes; they are successes.
 const COMMANDER_SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
+
+// V8 lets a small heap grow to about 4× what it holds before a full collection: baro holds some 20 MB at 384 stories,
+// churns through much more, and runs for hours beside agents that need the memory. 1.5× costs ~0.2% more GC time.
+setFlagsFromString('--heap-growing-percent=50');
 
 async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.succeeded;
