@@ -115,18 +115,40 @@ function idList(ids: readonly string[]): string {
   return `${ids.slice(0, SHOWN_IDS).join(' ')}${more}`;
 }
 
+/** A reason's first line, marked when more follows: a failure's output is printed once, in the summary. */
+function firstLineOf(reason: string): string {
+  const end = reason.indexOf('\n');
+  return end < 0 ? reason : `${reason.slice(0, end)} …`;
+}
+
+/**
+ * Each reason whole the first time, then as its first line for stories that failed the same way (the same first line
+ * but for their own id): eight stories failing one setup command show its output once, and each its own log.
+ */
+function onceEach(): (story: StorySummaryLine) => string | undefined {
+  const shown = new Set<string>();
+  return ({ id, reason }) => {
+    if (reason === undefined) return undefined;
+    const key = firstLineOf(reason).split(id).join('\0');
+    if (shown.has(key)) return firstLineOf(reason);
+    shown.add(key);
+    return reason;
+  };
+}
+
 /** A line for each story with something to say, one for those that only wait. */
 function unfinishedLines(stories: readonly StorySummaryLine[]): string[] {
   const waiting = (status: StoryStatus) => stories.filter((s) => s.status === status && !s.reason).map((s) => s.id);
+  const reasonOf = onceEach();
   const own = stories.flatMap((s) => {
     if (s.status === 'replaced')
-      return [`  ${s.id}: replaced by a replan after it failed${s.reason ? ` (${s.reason})` : ''}`];
+      return [`  ${s.id}: replaced by a replan after it failed${s.reason ? ` (${reasonOf(s)})` : ''}`];
     // What a merged story got over (a crash retried, a usage limit waited out) is past.
     if (s.status === 'merged') return s.reason ? [`  ${s.id}: merged after ${s.reason}`] : [];
     // Only a stopped run ends with a story running: its work so far is kept for a resume.
     const status = s.status === 'running' ? 'stopped mid-work' : s.status;
     if (s.status === 'failed' || s.status === 'running' || s.reason)
-      return [`  ${s.id}: ${status}${s.reason ? ` — ${s.reason}` : ''}`];
+      return [`  ${s.id}: ${status}${s.reason ? ` — ${reasonOf(s)}` : ''}`];
     return [];
   });
   const blocked = waiting('blocked');
@@ -187,7 +209,7 @@ export function plainLine(event: RunReportEvent): string | undefined {
     case 'story.merged':
       return `  ${event.storyId} merged ${event.sha.slice(0, 8)}`;
     case 'story.failed':
-      return `  ${event.storyId} failed: ${event.reason}`;
+      return `  ${event.storyId} failed: ${firstLineOf(event.reason)}`;
     case 'story.blocked':
       return `  ${event.storyId} blocked by ${event.by.join(', ')}`;
     case 'story.retry':

@@ -197,7 +197,7 @@ export interface VerifyResult {
   /** Null when the command did not run, or a signal or the timeout ended it. */
   readonly exitCode: number | null;
   readonly durationMs: number;
-  /** The end of its output, or why it did not run. */
+  /** Its output cut to its first and last lines (outputExcerpt), or why it did not run. */
   readonly tail: string;
   readonly timedOut?: boolean | undefined;
 }

@@ -21,13 +21,21 @@ export interface ShellCommandEnd {
 }
 
 const KILL_GRACE_MS = 5000;
-const TAIL_LINES = 20;
-const TAIL_CHARS = 2000;
+const HEAD_LINES = 6;
+const TAIL_LINES = 14;
+const LINE_CHARS = 200;
 
-/** The last lines of a command's output, for a failure reason a person can act on. */
-export function outputTail(output: string): string {
-  const lines = output.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
-  return lines.length > TAIL_CHARS ? `…${lines.slice(-TAIL_CHARS)}` : lines;
+const shortLine = (line: string) => (line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS - 1)}…` : line);
+
+/**
+ * A command's output cut to a failure reason a person can act on: its first lines (npm and many tools say there what
+ * went wrong, then print their usage) and its last ones (where test runners and compilers sum up).
+ */
+export function outputExcerpt(output: string): string {
+  const lines = output.trimEnd().split('\n').map(shortLine);
+  if (lines.length <= HEAD_LINES + TAIL_LINES) return lines.join('\n');
+  const left = lines.length - HEAD_LINES - TAIL_LINES;
+  return [...lines.slice(0, HEAD_LINES), `… (${left} lines left out)`, ...lines.slice(-TAIL_LINES)].join('\n');
 }
 
 /** Runs the command with `sh`; a timeout or an abort ends its group, and so does the command's own end. */

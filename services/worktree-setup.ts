@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { cp, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { outputTail, runShellCommand } from './shell-command.js';
+import { outputExcerpt, runShellCommand } from './shell-command.js';
 import type { ShellCommandEnd } from './shell-command.js';
 
 export interface WorktreeSetupInput {
@@ -53,7 +53,7 @@ function failureReason(command: string, end: ShellCommandEnd, timeoutMs: number,
       : end.signal !== undefined
         ? `was ended by ${end.signal}`
         : `exited with code ${end.exitCode ?? 'unknown'}`;
-  const tail = outputTail(end.output);
+  const tail = outputExcerpt(end.output);
   return `worktree setup command \`${command}\` ${how} (full output: ${logPath})${tail === '' ? '' : `:\n${tail}`}`;
 }
 

@@ -1,6 +1,6 @@
 // Runs one verification command in a worktree: its own process group, a timeout, and a result the report can show.
 import type { VerifyResult } from '../../machines/types.js';
-import { outputTail, runShellCommand } from '../shell-command.js';
+import { outputExcerpt, runShellCommand } from '../shell-command.js';
 import { missingProgram } from './program.js';
 
 export interface CheckInput {
@@ -23,7 +23,7 @@ export async function runCheck(input: CheckInput): Promise<VerifyResult> {
     return { command: input.command, status: 'notRun', exitCode: null, durationMs: 0, tail: missing };
   const end = await runShellCommand(input);
   if (end.stoppedBy === 'abort') throw new Error(`the check \`${input.command}\` was stopped`);
-  const tail = outputTail(end.output);
+  const tail = outputExcerpt(end.output);
   if (end.exitCode === SHELL_NOT_FOUND || end.exitCode === SHELL_NOT_EXECUTABLE)
     return { command: input.command, status: 'notRun', exitCode: end.exitCode, durationMs: end.durationMs, tail };
   if (end.stoppedBy === 'timeout') {

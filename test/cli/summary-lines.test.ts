@@ -104,4 +104,30 @@ describe('summary lines', () => {
       '  S2: failed — max_turns: Reached maximum number of turns (200)',
     ]);
   });
+
+  it('shows the output of a failure once: stories that failed the same way get its first line, with their own log', () => {
+    const setupFailure = (id: string) =>
+      `worktree setup command \`npm ci\` exited with code 1 (full output: /runs/r1/stories/${id}/setup.log):\nnpm error code EUSAGE\nnpm error at ${id}`;
+    const failed: RunReportEvent = {
+      ...stoppedAtReview,
+      status: 'failed',
+      branch: 'baro/x',
+      stories: ['S1', 'S2', 'S3'].map((id) => story(id, 'failed', setupFailure(id))),
+    };
+    expect(plainLine(failed)?.split('\n').slice(1, 6)).toEqual([
+      '  S1: failed — worktree setup command `npm ci` exited with code 1 (full output: /runs/r1/stories/S1/setup.log):',
+      'npm error code EUSAGE',
+      'npm error at S1',
+      '  S2: failed — worktree setup command `npm ci` exited with code 1 (full output: /runs/r1/stories/S2/setup.log): …',
+      '  S3: failed — worktree setup command `npm ci` exited with code 1 (full output: /runs/r1/stories/S3/setup.log): …',
+    ]);
+  });
+
+  it('says as a story fails the first line of why: its output comes once, in the summary', () => {
+    const reason =
+      'worktree setup command `npm ci` exited with code 1 (full output: /r/S1/setup.log):\nnpm error code EUSAGE';
+    expect(plainLine({ type: 'story.failed', storyId: 'S1', reason })).toBe(
+      '  S1 failed: worktree setup command `npm ci` exited with code 1 (full output: /r/S1/setup.log): …',
+    );
+  });
 });

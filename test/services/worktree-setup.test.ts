@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { outputTail } from '../../services/shell-command.js';
+import { outputExcerpt } from '../../services/shell-command.js';
 import { setUpWorktree } from '../../services/worktree-setup.js';
 import type { WorktreeSetupInput } from '../../services/worktree-setup.js';
 import { storyPorts } from '../../services/story-port.js';
@@ -99,10 +99,22 @@ describe('setUpWorktree', () => {
   });
 });
 
-describe('outputTail', () => {
-  it('keeps the last 20 lines', () => {
-    const text = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
-    expect(outputTail(text).split('\n')).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i + 10}`));
+describe('outputExcerpt', () => {
+  const numbered = (count: number) => Array.from({ length: count }, (_, i) => `line ${i}`);
+
+  it('keeps a short output whole', () => {
+    expect(outputExcerpt(`${numbered(20).join('\n')}\n\n`)).toBe(numbered(20).join('\n'));
+  });
+
+  it('keeps the first lines, where tools like npm say what went wrong, and the last ones, where most do', () => {
+    const lines = outputExcerpt(numbered(40).join('\n')).split('\n');
+    expect(lines).toEqual([...numbered(6), '… (20 lines left out)', ...numbered(40).slice(-14)]);
+  });
+
+  it('shortens very long lines', () => {
+    const [first, long] = outputExcerpt(['npm error code EUSAGE', 'x'.repeat(5000)].join('\n')).split('\n');
+    expect(first).toBe('npm error code EUSAGE');
+    expect(long).toBe(`${'x'.repeat(199)}…`);
   });
 });
 
