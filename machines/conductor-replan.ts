@@ -61,20 +61,43 @@ export function fallbackFor(context: ConductorContext, event: ConductorEvent): P
   };
 }
 
+type ReplanSkipped = Extract<ConductorEmitted, { type: 'replan.skipped' }>;
+
+export const BUDGET_SPENT = 'the replan budget is spent';
+export const SETUP_NOT_REPLANNED = 'its worktree setup failed, which no replan of the story can fix';
+
 /** What each case left without a replan says: it stays as it is, because the budget is spent. */
-export function skippedCases(context: ConductorContext): Extract<ConductorEmitted, { type: 'replan.skipped' }>[] {
+export function skippedCases(context: ConductorContext): ReplanSkipped[] {
   return context.cases.map((c) => ({
     type: 'replan.skipped',
     level: context.level,
     cause: causeOf(c),
-    reason: 'the replan budget is spent',
+    reason: BUDGET_SPENT,
   }));
 }
 
-/** The failed stories of the level just settled, then a failed integration gate. */
+/** The level's stories that failed for good. */
+const failedOfLevel = (context: ConductorContext): string[] =>
+  context.current.filter((id) => context.status[id] === 'failed');
+
+const failedInSetup = (context: ConductorContext, id: string): boolean => context.results[id]?.failedIn === 'setup';
+
+/** The level's stories whose worktree setup failed: the Surgeon is not asked about them, and each says why. */
+export function setupFailures(context: ConductorContext): ReplanSkipped[] {
+  return failedOfLevel(context)
+    .filter((id) => failedInSetup(context, id))
+    .map((storyId) => ({
+      type: 'replan.skipped',
+      level: context.level,
+      cause: { kind: 'story', storyId, reason: context.results[storyId]?.reason ?? 'failed' },
+      reason: SETUP_NOT_REPLANNED,
+    }));
+}
+
+/** The failed stories of the level just settled (but those whose worktree setup failed), then a failed gate. */
 export function casesOf(context: ConductorContext): SurgeonCase[] {
-  const stories: SurgeonCase[] = context.current
-    .filter((id) => context.status[id] === 'failed')
+  const stories: SurgeonCase[] = failedOfLevel(context)
+    .filter((id) => !failedInSetup(context, id))
     .flatMap((id) => {
       const story = context.stories.find((s) => s.id === id);
       const result = context.results[id];

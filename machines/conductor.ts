@@ -8,6 +8,7 @@ import {
   errorText,
   fallbackFor,
   NO_REPLANS,
+  setupFailures,
   skippedCases,
   surgeonInput,
   surgeonProposal,
@@ -265,6 +266,9 @@ export const conductorMachine = setup({
       message: 'error' in event ? errorText(event.error) : 'the gate stopped',
     })),
     collectCases: assign({ cases: ({ context }) => casesOf(context) }),
+    skipSetupFailures: enqueueActions(({ context, enqueue }) => {
+      for (const skipped of setupFailures(context)) enqueue.emit(skipped);
+    }),
     // Without budget the remaining failures stay as they are, and each says why.
     skipCases: enqueueActions(({ context, enqueue }) => {
       for (const skipped of skippedCases(context)) enqueue.emit(skipped);
@@ -376,7 +380,7 @@ export const conductorMachine = setup({
     },
     // Each failed story of the level, then a failed gate, goes to the Surgeon; its proposal changes the plan.
     replanning: {
-      entry: 'collectCases',
+      entry: ['skipSetupFailures', 'collectCases'],
       initial: 'choosing',
       states: {
         choosing: {

@@ -116,7 +116,11 @@ export function outcomeText(result: SessionSummary): string {
   return outcome.kind;
 }
 
-export function resultOf(context: StoryContext, status: StoryResult['status']): StoryResult {
+export function resultOf(
+  context: StoryContext,
+  status: StoryResult['status'],
+  failedIn?: StoryResult['failedIn'],
+): StoryResult {
   return {
     storyId: context.storyId,
     status,
@@ -131,6 +135,7 @@ export function resultOf(context: StoryContext, status: StoryResult['status']): 
     sessionId: context.sessionId,
     worktree: context.worktree,
     denials: context.denials,
+    ...(failedIn === undefined ? {} : { failedIn }),
   };
 }
 

@@ -114,6 +114,8 @@ export interface StoryResult {
   /** The worktree the story's session ran in: `claude --resume` finds a session only from the cwd it ran in. */
   readonly worktree?: string | undefined;
   readonly denials: readonly string[];
+  /** A failed story whose worktree setup failed: the configuration's command, which no replan of the story can fix. */
+  readonly failedIn?: 'setup' | undefined;
 }
 
 /** Sent to the parent (the Conductor); the story's end reaches it as `xstate.done.actor.<id>` with a StoryResult. */

@@ -112,8 +112,8 @@ export const storyMachine = storyVeto.createMachine({
         id: 'setup',
         src: 'worktreeSetup',
         input: ({ context }) => ({ storyId: context.storyId, worktree: context.worktree }),
-        onDone: [{ guard: 'setupFailed', target: 'failed', actions: 'failWithSetup' }, { target: 'briefing' }],
-        onError: { target: 'failed', actions: 'failWithSetup' },
+        onDone: [{ guard: 'setupFailed', target: 'setupFailed', actions: 'failWithSetup' }, { target: 'briefing' }],
+        onError: { target: 'setupFailed', actions: 'failWithSetup' },
       },
     },
     briefing: {
@@ -199,6 +199,8 @@ export const storyMachine = storyVeto.createMachine({
     },
     done: { type: 'final', entry: { type: 'finish', params: { status: 'merged' } } },
     failed: { type: 'final', entry: { type: 'finish', params: { status: 'failed' } } },
+    // Its worktree could not be set up: the run's configuration failed, not the story's work.
+    setupFailed: { type: 'final', entry: { type: 'finish', params: { status: 'failed', failedIn: 'setup' } } },
   },
   output: ({ context }) => context.result ?? resultOf(context, 'failed'),
 });

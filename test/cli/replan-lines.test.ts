@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { plainLine } from '../../cli/run-events.js';
 import type { RunReportEvent } from '../../cli/run-events.js';
+import { SETUP_NOT_REPLANNED } from '../../machines/conductor-replan.js';
 
 const split: RunReportEvent = {
   type: 'replan.applied',
@@ -59,6 +60,25 @@ describe('replan lines', () => {
     };
     expect(plainLine(skipped)).toBe(
       'no replan for X: the replan budget is spent (raise replan.budget in baro.config.json)',
+    );
+    const setup: RunReportEvent = { ...skipped, reason: SETUP_NOT_REPLANNED };
+    expect(plainLine(setup)).toBe(
+      'no replan for X: its worktree setup failed, which no replan of the story can fix (fix worktree.setup in baro.config.json, then run the plan again)',
+    );
+  });
+
+  it('gives the first line of a guidance that quotes the output of a command', () => {
+    const retry: RunReportEvent = {
+      ...split,
+      action: 'retry',
+      by: 'policy',
+      reason: 'fixed policy',
+      guidance:
+        'Your earlier attempt failed: `npm test` exited with code 1:\nFAIL a.test.ts\nexpected 1. Finish the story.',
+      after: split.before,
+    };
+    expect(plainLine(retry)?.split('\n')[0]).toBe(
+      'replan by the fixed policy: B runs again with guidance: Your earlier attempt failed: `npm test` exited with code 1: … (fixed policy)',
     );
   });
 

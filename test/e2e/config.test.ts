@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SETUP_NOT_REPLANNED } from '../../machines/conductor-replan.js';
 import { maxConcurrent, agentInvocations } from '../fake-claude/scenario.js';
 import type { FakeScript } from '../fake-claude/scenario.js';
 import { git, makeTempRepo, useGitSandbox } from '../helpers/repo.js';
@@ -110,10 +111,9 @@ describe('worktree setup', () => {
     expect(await git(repo, 'show', 'baro/setup-demo:port-B.txt')).toBe('4102 4102');
   });
 
-  it('fails a story whose setup command fails, with the command and its output, and never starts its agent', async () => {
+  it('fails a story whose setup command fails, with the command and its output, and starts no agent, not even the Surgeon', async () => {
     const repo = await repoWithConfig({
       worktree: { setup: ['echo installing; echo "npm ERR! no lockfile" >&2; exit 3'] },
-      replan: { budget: 0 },
     });
     const run = await runPlan(repo, planOf('Broken setup', [{ id: 'A' }]), { scripts: [slow('A')] });
     expect(run.result.exitCode).toBe(1);
@@ -122,6 +122,7 @@ describe('worktree setup', () => {
     expect(failed?.reason).toContain('npm ERR! no lockfile');
     expect(failed?.reason).toContain('installing');
     expect(agentInvocations(run.fake.logPath)).toHaveLength(0);
+    expect(eventsOf(run.events, 'replan.skipped').map((e) => e.reason)).toEqual([SETUP_NOT_REPLANNED]);
   });
 
   it('refuses to copy a file git does not ignore, which every story would commit', async () => {

@@ -81,7 +81,7 @@ const storyModel = setup({
   states: {
     preparing: { on: { WORKTREE_OK: 'settingUp', GIT_FAIL: 'failed' } },
     // The config has worktree setup here; a story without any skips this state (story.test.ts).
-    settingUp: { on: { SETUP_OK: 'working', SETUP_FAILED: 'failed', SETUP_CRASHED: 'failed' } },
+    settingUp: { on: { SETUP_OK: 'working', SETUP_FAILED: 'setupFailed', SETUP_CRASHED: 'setupFailed' } },
     working: {
       on: {
         WORK_OK: 'committing',
@@ -139,6 +139,7 @@ const storyModel = setup({
     },
     done: { type: 'final' },
     failed: { type: 'final' },
+    setupFailed: { type: 'final' },
   },
 });
 
@@ -304,6 +305,12 @@ function assertionsFor(h: Harness) {
       expect(output.outcome?.results.S1?.status).toBe('failed');
       expect(output.outcome?.results.S1?.reason).toEqual(expect.any(String));
       expect(h.conductor().context.paused).toEqual({});
+    },
+    setupFailed: async (model: ModelSnapshot) => {
+      common(model, 'setupFailed');
+      const output = await h.done();
+      expect(output.outcome?.results.S1).toMatchObject({ status: 'failed', failedIn: 'setup' });
+      expect(h.agents.turns).toEqual([]);
     },
   };
 }
