@@ -16,6 +16,12 @@ import {
 import { retryDelayMs, quotaDeadline } from './story-policy.js';
 import { nextPurpose, storySetup } from './story-setup.js';
 
+/** How a story ends: merged or failed, and for a failure that no replan of the story can fix, where. */
+interface FinishParams {
+  readonly status: StoryResult['status'];
+  readonly failedIn?: StoryResult['failedIn'];
+}
+
 export const storyLifecycle = storySetup.extend({
   actions: {
     startTurn: assign(({ context }) => ({
@@ -194,41 +200,34 @@ export const storyLifecycle = storySetup.extend({
       enqueue.emit({ type: 'quota.resumed', storyId: context.storyId });
       enqueue.sendParent({ type: 'story.quota.resumed', storyId: context.storyId } satisfies StoryParentEvent);
     }),
-    finish: enqueueActions(
-      ({ context, system, enqueue }, params: { status: StoryResult['status']; failedIn?: StoryResult['failedIn'] }) => {
-        if (params.status === 'merged')
-          enqueue.emit({
-            type: 'story.merged',
+    finish: enqueueActions(({ context, system, enqueue }, params: FinishParams) => {
+      if (params.status === 'merged')
+        enqueue.emit({ type: 'story.merged', storyId: context.storyId, sha: context.sha ?? '', files: context.files });
+      else enqueue.emit({ type: 'story.failed', storyId: context.storyId, reason: context.reason ?? 'unknown' });
+      const release: SentryEvent = { type: 'sentry.release', storyId: context.storyId };
+      enqueue.sendTo(system.get('sentry'), release);
+      if (params.status === 'merged') {
+        const merge = { storyId: context.storyId, sha: context.sha ?? '', files: context.files };
+        const merged: LibrarianEvent = { type: 'librarian.merged', merge };
+        enqueue.sendTo(system.get('librarian'), merged);
+      }
+      // The worktree goes back to the pool for the next story; nobody waits for the answer.
+      if (context.worktree !== undefined) {
+        const giveBack: OperatorRequest = {
+          type: 'operator.request',
+          requestId: `${context.storyId}:story.release:${context.attempts}`,
+          op: {
+            kind: 'story.release',
             storyId: context.storyId,
-            sha: context.sha ?? '',
-            files: context.files,
-          });
-        else enqueue.emit({ type: 'story.failed', storyId: context.storyId, reason: context.reason ?? 'unknown' });
-        const release: SentryEvent = { type: 'sentry.release', storyId: context.storyId };
-        enqueue.sendTo(system.get('sentry'), release);
-        if (params.status === 'merged') {
-          const merge = { storyId: context.storyId, sha: context.sha ?? '', files: context.files };
-          const merged: LibrarianEvent = { type: 'librarian.merged', merge };
-          enqueue.sendTo(system.get('librarian'), merged);
-        }
-        // The worktree goes back to the pool for the next story; nobody waits for the answer.
-        if (context.worktree !== undefined) {
-          const giveBack: OperatorRequest = {
-            type: 'operator.request',
-            requestId: `${context.storyId}:story.release:${context.attempts}`,
-            op: {
-              kind: 'story.release',
-              storyId: context.storyId,
-              worktree: context.worktree,
-              outcome: params.status,
-              reason: context.reason ?? 'unknown',
-            },
-            replyTo: undefined,
-          };
-          enqueue.sendTo(system.get('operator'), giveBack);
-        }
-        enqueue.assign({ result: resultOf(context, params.status, params.failedIn) });
-      },
-    ),
+            worktree: context.worktree,
+            outcome: params.status,
+            reason: context.reason ?? 'unknown',
+          },
+          replyTo: undefined,
+        };
+        enqueue.sendTo(system.get('operator'), giveBack);
+      }
+      enqueue.assign({ result: resultOf(context, params.status, params.failedIn) });
+    }),
   },
 });
