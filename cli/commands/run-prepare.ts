@@ -14,6 +14,7 @@ import { baroHome, newRunId, runPaths } from '../../services/store/paths.js';
 import type { RunPaths } from '../../services/store/paths.js';
 import { saveRun } from '../../services/store/runs.js';
 import { listRunStates } from '../../services/store/run-state.js';
+import { count } from '../../services/words.js';
 import type { RunRecord } from '../../services/store/runs.js';
 import { UsageError } from '../errors.js';
 import { assertAgentRuns } from '../preflight.js';
@@ -81,6 +82,13 @@ async function findBase(repoDir: string, base: string | undefined): Promise<Reso
   }
 }
 
+/** A base read from the remote-tracking branch leaves the local branch's own commits out: said, not done silently. */
+function unpushedWarning(base: ResolvedBase): string | undefined {
+  if (base.unpushed === undefined) return undefined;
+  const remote = base.ref.replace(/^refs\/remotes\//, '');
+  return `baro: your ${base.branch} has ${count(base.unpushed, 'commit', 'commits')} that ${remote} does not: the run starts from ${remote} (${base.sha.slice(0, 8)}) without them. Push them first to build on them.`;
+}
+
 /** baro's worktrees would show up in the user's checkout as untracked folders: its state lives outside it. */
 function refuseHomeInside(repoDir: string, home: string): void {
   const rel = relative(repoDir, resolve(home));
@@ -126,6 +134,8 @@ export async function prepareRun(input: {
   const remote = (await remoteCheck) !== undefined ? 'origin' : undefined;
   await homeCheck;
   await agentCheck;
+  const unpushed = unpushedWarning(base);
+  if (unpushed !== undefined) input.warn?.(unpushed);
   for (const listed of await listRunStates(home, repoDir)) {
     if (listed.state !== 'interrupted') continue;
     input.warn?.(

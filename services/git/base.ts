@@ -9,6 +9,8 @@ export interface ResolvedBase {
   readonly sha: string;
   /** The ref the sha was read from: the remote-tracking branch when there is one, else the local branch. */
   readonly ref: string;
+  /** Commits of the local branch that its remote-tracking one, which the run starts from, does not have. */
+  readonly unpushed?: number;
 }
 
 const HEADS = 'refs/heads/';
@@ -66,7 +68,16 @@ export async function resolveBase(input: {
   for (const [name, refs] of candidates)
     for (const ref of refs) {
       const sha = commits.get(ref);
-      if (sha !== undefined) return { branch: name, sha, ref };
+      if (sha === undefined) continue;
+      const local = commits.get(`${HEADS}${name}`);
+      const unpushed = local === undefined || local === sha ? 0 : await commitsAhead(repoDir, sha, local);
+      return { branch: name, sha, ref, ...(unpushed > 0 ? { unpushed } : {}) };
     }
   throw new BaseBranchError(repoDir, branch);
+}
+
+// Only asked when the two differ: a git process the usual start (local and remote alike) never pays.
+async function commitsAhead(repoDir: string, from: string, to: string): Promise<number> {
+  const count = await git(repoDir, ['rev-list', '--count', `${from}..${to}`], 'check that the repository is readable');
+  return Number(count);
 }

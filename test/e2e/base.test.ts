@@ -49,6 +49,23 @@ describe('the base of a run', () => {
     expect(run.result.exitCode).toBe(0);
     expect(await git(repo, 'log', '--format=%s', 'baro/base-demo')).toContain('release only');
   });
+
+  it('says when the local branch has commits the remote one the run starts from does not', async () => {
+    const repo = await makeTempRepo();
+    const bare = join(await makeTempDir(), 'origin.git');
+    await git(repo, 'init', '--quiet', '--bare', bare);
+    await git(repo, 'remote', 'add', 'origin', bare);
+    await git(repo, 'push', '--quiet', '--set-upstream', 'origin', 'main');
+    const pushed = await git(repo, 'rev-parse', 'HEAD');
+    for (const message of ['local one', 'local two'])
+      await git(repo, 'commit', '--quiet', '--allow-empty', '-m', message);
+    const run = await runPlan(repo, plan, { scripts });
+    expect(run.result.exitCode).toBe(0);
+    expect(run.result.stderr).toContain(
+      `your main has 2 commits that origin/main does not: the run starts from origin/main (${pushed.slice(0, 8)}) without them`,
+    );
+    expect(await git(repo, 'log', '--format=%s', 'baro/base-demo')).not.toContain('local one');
+  });
 });
 
 describe('where baro keeps its state', () => {

@@ -97,7 +97,12 @@ describe('resolveBase', () => {
       branch: 'main',
       sha: pushed,
       ref: 'refs/remotes/origin/main',
+      unpushed: 1,
     });
+    // Behind its remote-tracking branch, the local one has nothing the run leaves out.
+    await git(repo, 'update-ref', 'refs/remotes/origin/main', await git(repo, 'rev-parse', 'main'));
+    await git(repo, 'branch', '--force', 'main', pushed);
+    expect(await resolveBase({ repoDir: repo })).not.toHaveProperty('unpushed');
   });
 
   it('takes a given base, locally when the remote does not have it', async () => {
@@ -119,6 +124,7 @@ describe('resolveBase', () => {
       branch: 'main',
       sha: pushed,
       ref: 'refs/remotes/origin/main',
+      unpushed: 1,
     });
     // A branch really named so comes first.
     await git(repo, 'branch', 'origin/main');
@@ -138,6 +144,7 @@ describe('resolveBase', () => {
       branch: 'main',
       sha: pushed,
       ref: 'refs/remotes/origin/main',
+      unpushed: 1,
     });
     await git(repo, 'update-ref', '-d', 'refs/remotes/origin/main');
     expect(await resolveBase({ repoDir: repo, base: 'main' })).toEqual({
