@@ -116,7 +116,10 @@ export async function resumeCommand(
     inspect: flags.inspect === true,
     modelPlanner: o.models.planner,
     modelStory: o.models.story,
+    modelCritic: o.models.critic,
+    modelSurgeon: o.models.surgeon,
     ...(o.base === undefined ? {} : { base: o.base }),
+    ...(o.config === undefined ? {} : { config: o.config }),
   });
   const warn = (line: string) => err.write(`${line}\n`);
   const { options, settings } = await configureRun({ options: parsed, cwd: record.repoRoot, warn });

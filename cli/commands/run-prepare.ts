@@ -161,6 +161,7 @@ export async function prepareRun(input: {
       draft: options.draft,
       keepBranches: options.keepBranches,
       ...(options.base === undefined ? {} : { base: options.base }),
+      ...(options.config === undefined ? {} : { config: resolve(cwd, options.config) }),
       models: options.models,
     },
     plan,

@@ -28,6 +28,8 @@ export const RunOptionsSchema = z.object({
   keepBranches: z.boolean().optional(),
   /** `--base` as given; the resolved base is the record's `base`. */
   base: z.string().optional(),
+  /** `--config` made absolute: a resumed run reads the same file again. */
+  config: z.string().optional(),
   models: z.object({ planner: z.string(), story: z.string(), critic: z.string(), surgeon: z.string() }),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;

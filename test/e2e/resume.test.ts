@@ -2,7 +2,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
-import { readInvocations, setupFakeClaude, writeScenario } from '../fake-claude/scenario.js';
+import { argValue, readInvocations, setupFakeClaude, writeScenario } from '../fake-claude/scenario.js';
 import type { FakeScenario } from '../fake-claude/scenario.js';
 import { runBaro, startBaro } from '../helpers/cli.js';
 import { alive, until } from '../helpers/process.js';
@@ -148,6 +148,35 @@ it(
     const refused = await runBaro(['resume', run?.runId ?? ''], { cwd: moved, env });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain(`move the repository back to ${repo}`);
+  },
+  GENEROUS_MS,
+);
+
+it(
+  'a run started with --config resumes with that file: its checks and its models, not the defaults',
+  async () => {
+    const { repo, fake, env } = await setUp([{ id: 'A' }]);
+    const config = join(dirname(repo), 'elsewhere.config.json');
+    const check = 'test -n "$BARO_RUN_ID"';
+    await writeFile(config, JSON.stringify({ verify: { commands: [check] }, models: { critic: 'opus' } }));
+    const planPath = join(dirname(repo), 'plan.json');
+    const first = startBaro(['run', '--plan', planPath, '--config', config, '--json', '--no-push', '--yes'], {
+      cwd: repo,
+      env,
+    });
+    await until(() => readInvocations(fake.logPath).length === 1, 'the agent to start');
+    first.kill('SIGKILL');
+    await first;
+
+    const resumed = await runBaro(['resume', '--json'], { cwd: repo, env });
+
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    const checks = lines(resumed.stdout).filter((e) => e.type === 'verify.completed') as unknown as {
+      results: { command: string }[];
+    }[];
+    expect(checks.flatMap((e) => e.results.map((r) => r.command))).toContain(check);
+    const critics = readInvocations(fake.logPath).filter((inv) => inv.env.BARO_ROLE === 'critic');
+    expect(critics.map((inv) => argValue(inv, '--model'))).toEqual(['opus']);
   },
   GENEROUS_MS,
 );
