@@ -17,7 +17,7 @@ import { retryDelayMs, quotaDeadline } from './story-policy.js';
 import { nextPurpose, storySetup } from './story-setup.js';
 
 /** How a story ends: merged or failed, and for a failure that no replan of the story can fix, where. */
-interface FinishParams {
+export interface FinishParams {
   readonly status: StoryResult['status'];
   readonly failedIn?: StoryResult['failedIn'];
 }
