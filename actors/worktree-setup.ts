@@ -4,10 +4,12 @@ import { dirname, join } from 'node:path';
 import { fromPromise } from 'xstate';
 import type { WorktreeSetupOutput, WorktreeSetupRequest } from '../machines/story-events.js';
 import type { WorktreeSettings } from '../services/config/settings.js';
+import { removeUntracked } from '../services/git/reuse.js';
 import { portEnv } from '../services/story-port.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { lastSetup, recordSetup, setupFingerprint } from '../services/setup-fingerprint.js';
 import { setUpWorktree } from '../services/worktree-setup.js';
+import type { WorktreeSetupResult } from '../services/worktree-setup.js';
 
 export interface WorktreeSetupDeps {
   readonly runId: string;
@@ -25,19 +27,30 @@ export function hasWorktreeSetup(settings: WorktreeSettings): boolean {
   return settings.setup.length > 0 || settings.copy.length > 0;
 }
 
-function setupEnv(deps: WorktreeSetupDeps, storyId: string): Record<string, string> {
+function runEnv(deps: WorktreeSetupDeps): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(deps.baseEnv)) if (value !== undefined) env[key] = value;
-  return { ...env, ...portEnv(deps.portOf(storyId)), BARO_RUN_ID: deps.runId, BARO_STORY_ID: storyId };
+  delete env['BARO_STORY_ID'];
+  return { ...env, BARO_RUN_ID: deps.runId };
+}
+
+const storyEnv = (deps: WorktreeSetupDeps, storyId: string): Record<string, string> => ({
+  ...runEnv(deps),
+  ...portEnv(deps.portOf(storyId)),
+  BARO_STORY_ID: storyId,
+});
+
+interface Target {
+  readonly worktree: string;
+  readonly logPath: string;
+  readonly env: Record<string, string>;
 }
 
 /**
  * Copies the configured files, then runs the setup commands unless they already succeeded in this worktree against
  * the same dependency files (a pooled worktree whose previous story left its build folders).
  */
-async function setUp(deps: WorktreeSetupDeps, input: WorktreeSetupRequest, signal: AbortSignal) {
-  const worktree = input.worktree ?? deps.paths.storyWorktree(input.storyId);
-  const logPath = join(deps.paths.storyDir(input.storyId), 'setup.log');
+async function setUp(deps: WorktreeSetupDeps, { worktree, logPath, env }: Target, signal: AbortSignal) {
   const fingerprint = await setupFingerprint(worktree, deps.settings.setup);
   const done = deps.settings.setup.length > 0 && (await lastSetup(worktree)) === fingerprint;
   // Forgotten first: a setup stopped half-way leaves its folders half-built, and the next story must run it again.
@@ -47,7 +60,7 @@ async function setUp(deps: WorktreeSetupDeps, input: WorktreeSetupRequest, signa
     worktree,
     copy: deps.settings.copy,
     commands: done ? [] : deps.settings.setup,
-    env: setupEnv(deps, input.storyId),
+    env,
     timeoutMs: deps.timeoutMs,
     logPath,
     signal,
@@ -60,5 +73,31 @@ async function setUp(deps: WorktreeSetupDeps, input: WorktreeSetupRequest, signa
 }
 
 export function worktreeSetupLogic(deps: WorktreeSetupDeps) {
-  return fromPromise<WorktreeSetupOutput, WorktreeSetupRequest>(({ input, signal }) => setUp(deps, input, signal));
+  return fromPromise<WorktreeSetupOutput, WorktreeSetupRequest>(({ input, signal }) =>
+    setUp(
+      deps,
+      {
+        worktree: input.worktree ?? deps.paths.storyWorktree(input.storyId),
+        logPath: join(deps.paths.storyDir(input.storyId), 'setup.log'),
+        env: storyEnv(deps, input.storyId),
+      },
+      signal,
+    ),
+  );
+}
+
+/**
+ * Readies the integration worktree like a story's before the gates check it: the checks that passed in a story's
+ * worktree need the same dependencies there. What the commands leave that git does not ignore is removed, so that
+ * no merge trips over it.
+ */
+export function integrationSetup(deps: WorktreeSetupDeps): (signal: AbortSignal) => Promise<WorktreeSetupResult> {
+  const worktree = deps.paths.integrationWorktree;
+  return async (signal) => {
+    if (!hasWorktreeSetup(deps.settings)) return { kind: 'ok' };
+    const logPath = join(deps.paths.runDir, 'integration-setup.log');
+    const result = await setUp(deps, { worktree, logPath, env: runEnv(deps) }, signal);
+    if (result.kind === 'ok') await removeUntracked(worktree);
+    return result;
+  };
 }

@@ -1,6 +1,7 @@
 // What `baro run` gives the actor tree: every participant's effects, from the prepared run and its settings.
 import { join } from 'node:path';
 import type { RuntimeDeps } from '../../actors/runtime.js';
+import { integrationSetup } from '../../actors/worktree-setup.js';
 import { resolveClaudeBin } from '../../services/claude/argv.js';
 import { runSession } from '../../services/claude/session.js';
 import type { RunSettings } from '../../services/config/settings.js';
@@ -32,6 +33,15 @@ export async function runtimeDeps(input: {
   const portOf = storyPorts(run.plan?.stories.map((story) => story.id) ?? []);
   const bin = resolveClaudeBin(env);
   const turnDeps = { runId: record.runId, bin, baseEnv: env, runSession, now: Date.now };
+  const setup = {
+    runId: record.runId,
+    repoDir: run.repoDir,
+    paths,
+    settings: settings.worktree,
+    baseEnv: env,
+    portOf,
+    timeoutMs: SETUP_TIMEOUT_MS,
+  };
   // Each waits for git or the disk: at once, and one look at the project serves both lists of commands.
   const project = detectInWorktree(run.repoDir);
   const [allowedTools, checks, identity] = await Promise.all([
@@ -97,6 +107,7 @@ export async function runtimeDeps(input: {
       timeoutMs: settings.verify.timeoutSeconds * 1000,
       baseEnv: env,
       portOf,
+      setUpIntegration: integrationSetup(setup),
     },
     critic: { ...turnDeps, paths, model: options.models.critic },
     git: {
@@ -108,15 +119,7 @@ export async function runtimeDeps(input: {
       identity,
       reuseWorktrees: env['BARO_WORKTREE_POOL'] !== '0',
     },
-    setup: {
-      runId: record.runId,
-      repoDir: run.repoDir,
-      paths,
-      settings: settings.worktree,
-      baseEnv: env,
-      portOf,
-      timeoutMs: SETUP_TIMEOUT_MS,
-    },
+    setup,
     report: {
       runId: record.runId,
       goal: record.goal,

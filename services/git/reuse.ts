@@ -30,6 +30,11 @@ export async function reuseWorktree({ path, branch, startPoint, clean }: ReuseWo
     await git(path, ['checkout', '--quiet', '--force', branch], next);
   }
   // -d for untracked folders; no -x, which would delete the ignored build folders the pool keeps the worktree for.
-  if (clean) await git(path, ['clean', '-f', '-d', '--quiet'], `remove the untracked files in ${path} by hand`);
+  if (clean) await removeUntracked(path);
   return { path, branch, head: (await readHead(path)).sha, created: false };
+}
+
+/** Deletes the worktree's untracked files that are not ignored; ignored ones (build folders, dependencies) stay. */
+export async function removeUntracked(path: string): Promise<void> {
+  await git(path, ['clean', '-f', '-d', '--quiet'], `remove the untracked files in ${path} by hand`);
 }

@@ -125,6 +125,26 @@ describe('worktree setup', () => {
     expect(eventsOf(run.events, 'replan.skipped').map((e) => e.reason)).toEqual([SETUP_NOT_REPLANNED]);
   });
 
+  it('sets up the integration worktree too, so the gates check the merged code with its dependencies', async () => {
+    const repo = await makeTempRepo({ files: { 'README.md': '# demo\n', '.gitignore': 'deps/\n' } });
+    const check = 'test -f deps/ready';
+    await writeFile(
+      join(repo, 'baro.config.json'),
+      JSON.stringify({
+        worktree: { setup: ['mkdir -p deps && echo ready > deps/ready'] },
+        verify: { commands: [check] },
+      }),
+    );
+    const plan = planOf('Gate setup', [{ id: 'A' }]);
+    const run = await runPlan(repo, plan, { scripts: [{ steps: [{ bash: 'echo A > a.txt' }] }] });
+    expect(run.result.exitCode, run.result.stdout).toBe(0);
+    const gates = eventsOf(run.events, 'verify.completed').filter((e) => e.scope !== 'story');
+    expect(gates.map((e) => [e.scope, e.status])).toEqual([
+      ['integration', 'passed'],
+      ['final', 'passed'],
+    ]);
+  });
+
   it('refuses to copy a file git does not ignore, which every story would commit', async () => {
     const repo = await repoWithConfig({ worktree: { copy: ['.env'] } });
     await writeFile(join(repo, '.env'), 'SECRET=42\n');

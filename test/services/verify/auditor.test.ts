@@ -149,4 +149,31 @@ describe('the Auditor in each ecosystem', () => {
     await audit(repo, '/usr/bin:/bin', commands, { kind: 'final' }, auditor);
     expect(await readFile(counter, 'utf8')).toBe('run\nrun\n');
   });
+
+  it('sets up the integration worktree before its checks; one whose setup failed did not run, and the next gate tries again', async () => {
+    const repo = await makeTempRepo();
+    const setups: string[] = [];
+    const auditor = provideAuditor({
+      runId: 'r1',
+      paths: { storyWorktree: () => repo, integrationWorktree: repo },
+      commands: ['true', 'echo ok'],
+      timeoutMs: 60_000,
+      baseEnv: { PATH: '/usr/bin:/bin' },
+      portOf: () => 4101,
+      setUpIntegration: async () => {
+        setups.push('setup');
+        return setups.length === 1
+          ? { kind: 'failed', command: 'npm ci', reason: 'worktree setup command `npm ci` exited with code 1' }
+          : { kind: 'ok' };
+      },
+    });
+    const failed = await audit(repo, '/usr/bin:/bin', [], { kind: 'integration', level: 0 }, auditor);
+    expect(failed.output.results.map((r) => [r.command, r.status, r.tail])).toEqual([
+      ['true', 'notRun', 'worktree setup command `npm ci` exited with code 1'],
+      ['echo ok', 'notRun', 'worktree setup command `npm ci` exited with code 1'],
+    ]);
+    const final = await audit(repo, '/usr/bin:/bin', [], { kind: 'final' }, auditor);
+    expect(final.output.status).toBe('passed');
+    expect(setups).toEqual(['setup', 'setup']);
+  });
 });
