@@ -1,13 +1,13 @@
 // The Auditor's effects: which commands verify a worktree, and running one of them there.
 import { fromPromise } from 'xstate';
 import { auditorMachine } from '../machines/auditor.js';
+import type { WorktreeSetupOutput } from '../machines/story-events.js';
 import type { AuditTarget, VerifyResult } from '../machines/types.js';
 import { readHead } from '../services/git/git-dir.js';
 import { portEnv } from '../services/story-port.js';
 import type { RunPaths } from '../services/store/paths.js';
 import { verificationCommands } from '../services/verify/commands.js';
 import { runCheck } from '../services/verify/run-check.js';
-import type { WorktreeSetupResult } from '../services/worktree-setup.js';
 
 export interface AuditorDeps {
   readonly runId: string;
@@ -18,8 +18,8 @@ export interface AuditorDeps {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   /** A story's checks get its PORT, like its agent. */
   readonly portOf: (storyId: string) => number;
-  /** Readies the integration worktree (`worktree.setup`) before its checks, as each story's was before its own. */
-  readonly setUpIntegration?: ((signal: AbortSignal) => Promise<WorktreeSetupResult>) | undefined;
+  /** Readies the integration worktree (`worktree.setup`) before a gate checks it, as each story's was. */
+  readonly setUpIntegration?: ((signal: AbortSignal) => Promise<WorktreeSetupOutput>) | undefined;
 }
 
 const worktreeOf = (deps: AuditorDeps, target: AuditTarget): string =>
@@ -43,16 +43,6 @@ function checkEnv(deps: AuditorDeps, target: AuditTarget): Record<string, string
  */
 export function provideAuditor(deps: AuditorDeps) {
   const onIntegration = new Map<string, Promise<VerifyResult>>();
-  // Each gate sets the worktree up once for all its checks (a setup already done there is skipped at once).
-  const setups = new Map<string, Promise<WorktreeSetupResult>>();
-  const setUpFor = (target: AuditTarget, signal: AbortSignal): Promise<WorktreeSetupResult> => {
-    const gate = target.kind === 'integration' ? `integration ${target.level}` : target.kind;
-    const known = setups.get(gate);
-    if (known !== undefined) return known;
-    const setup = deps.setUpIntegration?.(signal) ?? Promise.resolve({ kind: 'ok' } as const);
-    setups.set(gate, setup);
-    return setup;
-  };
   const check = (input: { target: AuditTarget; command: string }, signal: AbortSignal) =>
     runCheck({
       command: input.command,
@@ -61,23 +51,14 @@ export function provideAuditor(deps: AuditorDeps) {
       timeoutMs: deps.timeoutMs,
       signal,
     });
-  const checkIntegration = async (
-    input: { target: AuditTarget; command: string },
-    signal: AbortSignal,
-  ): Promise<VerifyResult> => {
+  const checkIntegration = async (input: { target: AuditTarget; command: string }, signal: AbortSignal) => {
     const key = `${(await readHead(deps.paths.integrationWorktree)).sha} ${input.command}`;
     const known = onIntegration.get(key);
     if (known !== undefined) return known;
-    // Without its dependencies a check would fail for the worktree's sake, not the code's: it could not run.
-    const running = setUpFor(input.target, signal).then((setup): Promise<VerifyResult> | VerifyResult =>
-      setup.kind === 'failed'
-        ? { command: input.command, status: 'notRun', exitCode: null, durationMs: 0, tail: setup.reason }
-        : check(input, signal),
-    );
+    const running = check(input, signal);
     onIntegration.set(key, running);
-    // A check that was stopped, or could not run, verified nothing: the next gate runs it again.
-    const forget = () => onIntegration.delete(key);
-    running.then((result) => result.status === 'notRun' && forget(), forget);
+    // A check that was stopped verified nothing: the next gate runs it again.
+    running.catch(() => onIntegration.delete(key));
     return running;
   };
   return auditorMachine.provide({
@@ -87,6 +68,9 @@ export function provideAuditor(deps: AuditorDeps) {
       ),
       runCheck: fromPromise<VerifyResult, { target: AuditTarget; command: string }>(({ input, signal }) =>
         input.target.kind === 'story' ? check(input, signal) : checkIntegration(input, signal),
+      ),
+      prepareWorktree: fromPromise<WorktreeSetupOutput, AuditTarget>(
+        async ({ signal }) => (await deps.setUpIntegration?.(signal)) ?? { kind: 'ok' },
       ),
     },
   });

@@ -1,6 +1,7 @@
 // The Auditor: runs the project's verification commands in one worktree, one after the other, and says what they
 // came to. No model call; evidence for the Critic, the integration gate between levels, the final gate.
 import { assertEvent, assign, emit, fromPromise, setup } from 'xstate';
+import type { WorktreeSetupOutput } from './story-events.js';
 import type { AuditTarget, IntegrationGateOutput, VerifyResult, VerifyStatus } from './types.js';
 
 export interface AuditorInput {
@@ -29,6 +30,7 @@ export interface AuditorContext {
 type AuditorEvent =
   | { type: 'xstate.done.actor.listing'; output: readonly string[] }
   | { type: 'xstate.done.actor.check'; output: VerifyResult }
+  | { type: 'xstate.done.actor.preparing'; output: WorktreeSetupOutput }
   /** Whoever started the Auditor as a child of a promise (the integration gate) stops it: it cannot be stopped. */
   | { type: 'auditor.cancel' };
 
@@ -72,6 +74,8 @@ export const auditorMachine = setup({
     runCheck: fromPromise<VerifyResult, { target: AuditTarget; command: string }>(() => {
       throw new Error('runCheck not provided');
     }),
+    /** Readies the integration worktree as the stories' were (`worktree.setup`); nothing to do unless provided. */
+    prepareWorktree: fromPromise<WorktreeSetupOutput, AuditTarget>(async () => ({ kind: 'ok' })),
   },
   guards: {
     nothingToCheck: ({ event }) => {
@@ -79,6 +83,12 @@ export const auditorMachine = setup({
       return event.output.length === 0;
     },
     moreToCheck: ({ context }) => context.pending.length > 1,
+    // A story's worktree was set up before its agent ran.
+    storyTarget: ({ context }) => context.target.kind === 'story',
+    notPrepared: ({ event }) => {
+      assertEvent(event, 'xstate.done.actor.preparing');
+      return event.output.kind === 'failed';
+    },
   },
   actions: {
     recordChecks: assign({
@@ -105,6 +115,23 @@ export const auditorMachine = setup({
         },
       ],
     })),
+    // Without its dependencies a check would fail for the worktree's sake, not the code's: none could run.
+    recordNotPrepared: assign(({ context, event }) => {
+      const reason =
+        event.type === 'xstate.done.actor.preparing' && event.output.kind === 'failed'
+          ? event.output.reason
+          : `the worktree setup failed: ${'error' in event ? messageOf(event.error) : 'unknown error'}`;
+      return {
+        pending: [],
+        results: context.pending.map((command) => ({
+          command,
+          status: 'notRun' as const,
+          exitCode: null,
+          durationMs: 0,
+          tail: reason,
+        })),
+      };
+    }),
     recordListError: assign({
       results: ({ event }) => [
         {
@@ -142,9 +169,20 @@ export const auditorMachine = setup({
         input: ({ context }) => context.target,
         onDone: [
           { guard: 'nothingToCheck', target: 'done' },
-          { target: 'checking', actions: 'recordChecks' },
+          { guard: 'storyTarget', target: 'checking', actions: 'recordChecks' },
+          { target: 'preparing', actions: 'recordChecks' },
         ],
         onError: { target: 'done', actions: 'recordListError' },
+      },
+    },
+    // The integration worktree, set up before a gate checks it.
+    preparing: {
+      invoke: {
+        id: 'preparing',
+        src: 'prepareWorktree',
+        input: ({ context }) => context.target,
+        onDone: [{ guard: 'notPrepared', target: 'done', actions: 'recordNotPrepared' }, { target: 'checking' }],
+        onError: { target: 'done', actions: 'recordNotPrepared' },
       },
     },
     checking: {
