@@ -3,9 +3,12 @@
 import { cell, code } from './format.js';
 import type { CheckFact, JournalFacts } from './journal.js';
 
+// Why a check did not run: the first line of what it said (a missing tool, the worktree's failed setup).
+const whyNotRun = (tail: string | undefined): string => tail?.split('\n')[0]?.replace(/:$/, '') || 'tool missing';
+
 const commandLine = (check: CheckFact): string =>
   check.results
-    .map((r) => `${code(r.command)} ${r.status === 'notRun' ? 'not run (tool missing)' : r.status}`)
+    .map((r) => `${code(r.command)} ${r.status === 'notRun' ? `not run (${whyNotRun(r.tail)})` : r.status}`)
     .join(', ');
 
 /** The final gate as it last ran: after a rebase before the push, the run on the rebased branch. */

@@ -61,7 +61,12 @@ export interface CheckFact {
   readonly storyId?: string | undefined;
   readonly level?: number | undefined;
   readonly status: 'passed' | 'failed' | 'skipped';
-  readonly results: readonly { readonly command: string; readonly status: 'passed' | 'failed' | 'notRun' }[];
+  readonly results: readonly {
+    readonly command: string;
+    readonly status: 'passed' | 'failed' | 'notRun';
+    /** Its output, or why it did not run. */
+    readonly tail?: string | undefined;
+  }[];
 }
 
 const lineSchema = z.discriminatedUnion('type', [
@@ -85,7 +90,9 @@ const lineSchema = z.discriminatedUnion('type', [
     storyId: z.string().optional(),
     level: z.number().optional(),
     status: z.enum(['passed', 'failed', 'skipped']),
-    results: z.array(z.object({ command: z.string(), status: z.enum(['passed', 'failed', 'notRun']) })),
+    results: z.array(
+      z.object({ command: z.string(), status: z.enum(['passed', 'failed', 'notRun']), tail: z.string().optional() }),
+    ),
   }),
   z.object({
     type: z.literal('story.verdict'),

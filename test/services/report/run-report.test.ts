@@ -271,6 +271,18 @@ describe('buildRunReport', () => {
     const report = buildRunReport(input({ facts: journalFacts(journal) }));
     expect(report.body).toContain('- Final gate: **passed** — `make test` passed');
     expect(report.body).toContain('- After level 1: failed — `make test` failed, `cargo test` not run (tool missing)');
+    const unprepared = {
+      type: 'verify.completed',
+      scope: 'final',
+      status: 'skipped',
+      results: [
+        { ...check('make test', 'notRun'), tail: 'worktree setup command `npm ci` exited with code 1:\nnpm error' },
+      ],
+    };
+    const whyNot = buildRunReport(input({ facts: journalFacts(`${journal}\n${JSON.stringify(unprepared)}`) }));
+    expect(whyNot.body).toContain(
+      '- Final gate: **skipped** — `make test` not run (worktree setup command `npm ci` exited with code 1)',
+    );
     expect(report.body).toContain('| A | story A | merged | 1 | pass (round 2) |');
     expect(report.body).toContain('- A, round 1: no test for refill');
     expect(report.body).not.toContain('No checks ran');
