@@ -13,6 +13,7 @@ import { conductorProgress, RUN_SYSTEM_ID } from '../machines/run.js';
 import type { RunInput, RunOutput } from '../machines/run.js';
 import type { Proposal } from '../machines/types.js';
 import type { RunSettings } from '../services/config/settings.js';
+import { startSpawnHelper } from '../services/process/spawn-helper.js';
 import { writeJsonAtomic } from '../services/store/files.js';
 import { acquireLock } from '../services/store/lock.js';
 import { saveRun } from '../services/store/runs.js';
@@ -81,6 +82,8 @@ export async function driveRun(input: {
   const { run, options, settings, io, startedAt, restored } = input;
   const { paths, remote } = run;
   const err = io.err ?? process.stderr;
+  // The run's hundreds of git commands go through it once it is up; the few before go as they are.
+  void startSpawnHelper();
   const release = await acquireLock(paths.runDir, paths.runId);
   try {
     await input.whenLocked?.();

@@ -1,6 +1,9 @@
 // Runs one git command and hands back its exit code and output; which exit codes are failures is each verb's call.
-// Plain spawn: a run makes hundreds of these calls and simple-git cost ~50 ms each, execa ~4 ms more than this.
+// Plain spawn: a run makes hundreds of these calls and simple-git cost ~50 ms each, execa ~4 ms more than this; from
+// the spawn helper once it is up, which spares baro's main thread the fork.
 import { spawn } from 'node:child_process';
+import { runInHelper } from '../process/spawn-helper.js';
+import type { HelperResult } from '../process/spawn-helper.js';
 import { GitError } from './errors.js';
 
 export interface GitOutput {
@@ -39,8 +42,42 @@ export const gitEnv = (): NodeJS.ProcessEnv => ({ ...process.env, ...ENV });
 
 const commandLine = (args: readonly string[]): string => `git ${args.join(' ')}`;
 
+const NOT_RUN_NEXT = 'check that git is installed and on PATH and that the directory exists';
+
+const stoppedError = (cwd: string, args: readonly string[], stderr: string, signal: string | null) =>
+  new GitError({
+    command: commandLine(args),
+    cwd,
+    stderr: stderr || `git was stopped by ${signal ?? 'a signal'}`,
+    exitCode: undefined,
+    next: 'run it again',
+  });
+
+function fromHelper(cwd: string, args: readonly string[], result: HelperResult): GitOutput {
+  if (!result.ran)
+    throw new GitError({
+      command: commandLine(args),
+      cwd,
+      stderr: result.message,
+      exitCode: undefined,
+      next: NOT_RUN_NEXT,
+    });
+  if (result.exitCode === null) throw stoppedError(cwd, args, result.stderr, result.signal);
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** Runs `git <args>` in cwd; resolves for every exit code, rejects only when git could not run. */
 export function runGit(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitOutput> {
+  // A command that may be cancelled (a fetch, a push) is baro's own child, which the abort can stop.
+  const helped =
+    options.signal === undefined
+      ? runInHelper({ file: 'git', args: [...SETTINGS, ...args], cwd, env: gitEnv(), stdin: options.stdin })
+      : undefined;
+  if (helped !== undefined) return helped.then((result) => fromHelper(cwd, args, result));
+  return spawnGit(cwd, args, options);
+}
+
+function spawnGit(cwd: string, args: readonly string[], options: RunOptions): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...SETTINGS, ...args], {
       cwd,
@@ -60,9 +97,7 @@ export function runGit(cwd: string, args: readonly string[], options: RunOptions
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error) => {
-      const next = options.signal?.aborted
-        ? 'it was cancelled; run it again'
-        : 'check that git is installed and on PATH and that the directory exists';
+      const next = options.signal?.aborted ? 'it was cancelled; run it again' : NOT_RUN_NEXT;
       reject(
         new GitError({
           command: commandLine(args),
@@ -78,16 +113,7 @@ export function runGit(cwd: string, args: readonly string[], options: RunOptions
       const out = { stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
       if (code !== null) return resolve({ exitCode: code, ...out });
       // An abort was already reported by 'error'; rejecting twice is harmless.
-      const stderrText = out.stderr || `git was stopped by ${signal ?? 'a signal'}`;
-      reject(
-        new GitError({
-          command: commandLine(args),
-          cwd,
-          stderr: stderrText,
-          exitCode: undefined,
-          next: 'run it again',
-        }),
-      );
+      reject(stoppedError(cwd, args, out.stderr, signal));
     });
   });
 }

@@ -1,0 +1,131 @@
+// Short-lived commands (git, hundreds per run) spawned by a small helper process: fork() copies the page tables of the
+// process that spawns, so at baro's 100+ MB a spawn blocks its main thread 4-5 ms; the helper (~45 MB) takes ~1 ms,
+// on its own core.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+
+export interface HelperCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Written to the command's stdin, which is closed when absent. */
+  readonly stdin?: string | undefined;
+}
+
+/** How the command ended: its exit code (null when a signal stopped it) and its whole output; or why it never ran. */
+export type HelperResult =
+  | {
+      readonly ran: true;
+      readonly exitCode: number | null;
+      readonly signal: string | null;
+      readonly stdout: string;
+      readonly stderr: string;
+    }
+  | { readonly ran: false; readonly message: string };
+
+type Reply = HelperResult & { readonly id: number };
+
+// Plain JavaScript run with `node -e`: a compiled function's text may call the bundler's helpers. The commands run in
+// the helper's process group, which is its own: a Ctrl-C at the terminal never stops a merge half-way.
+const HELPER_SOURCE = `
+const { spawn } = require('node:child_process');
+process.on('message', ({ id, file, args, cwd, env, stdin }) => {
+  const send = (reply) => process.connected && process.send({ id, ...reply }, () => undefined);
+  const child = spawn(file, args, { cwd, env, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const stdout = [];
+  const stderr = [];
+  child.stdout.on('data', (chunk) => stdout.push(chunk));
+  child.stderr.on('data', (chunk) => stderr.push(chunk));
+  if (stdin !== undefined) {
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin);
+  }
+  let failed = false;
+  child.on('error', (error) => {
+    failed = true;
+    send({ ran: false, message: error.message });
+  });
+  child.on('close', (exitCode, signal) => {
+    if (failed) return;
+    send({ ran: true, exitCode, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
+  });
+});
+process.on('disconnect', () => process.exit(0));
+process.send({ id: 0, ran: true, exitCode: 0, signal: null, stdout: 'ready', stderr: '' }, () => undefined);
+`;
+
+const HELPER_EXITED = 'the helper process that runs it exited';
+
+interface Helper {
+  readonly child: ChildProcess;
+  readonly ready: Promise<boolean>;
+  up: boolean;
+  readonly pending: Map<number, (result: HelperResult) => void>;
+  next: number;
+}
+
+let current: Helper | undefined;
+
+function start(): Helper {
+  const child = spawn(process.execPath, ['-e', HELPER_SOURCE], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    detached: true,
+  });
+  let settle: (up: boolean) => void = () => undefined;
+  const helper: Helper = {
+    child,
+    ready: new Promise((resolve) => (settle = resolve)),
+    up: false,
+    pending: new Map(),
+    next: 1,
+  };
+  child.on('message', (reply: Reply) => {
+    if (reply.id === 0) {
+      helper.up = true;
+      settle(true);
+    } else {
+      helper.pending.get(reply.id)?.(reply);
+      helper.pending.delete(reply.id);
+    }
+    // Nothing asked for: the helper must not keep baro running.
+    if (helper.pending.size === 0) child.channel?.unref();
+  });
+  const gone = () => {
+    if (current === helper) current = undefined;
+    settle(false);
+    for (const done of helper.pending.values()) done({ ran: false, message: HELPER_EXITED });
+    helper.pending.clear();
+  };
+  child.on('exit', gone);
+  child.on('error', gone);
+  // Its start keeps baro running, like a command would; once up and idle it does not.
+  child.unref();
+  return helper;
+}
+
+/**
+ * Starts the helper when it is not running (a run does, at its start); resolves true once it takes commands, false when
+ * it could not start or BARO_SPAWN_HELPER=0 turns it off. Commands go as they are while it is down.
+ */
+export function startSpawnHelper(): Promise<boolean> {
+  if (process.env.BARO_SPAWN_HELPER === '0') return Promise.resolve(false);
+  current ??= start();
+  return current.ready;
+}
+
+/** Runs the command in the helper; undefined when the helper is not up (not started, starting, exited): the caller spawns it. */
+export function runInHelper(command: HelperCommand): Promise<HelperResult> | undefined {
+  const helper = current;
+  if (helper === undefined || !helper.up || !helper.child.connected) return undefined;
+  const id = helper.next;
+  helper.next += 1;
+  return new Promise((resolve) => {
+    helper.pending.set(id, resolve);
+    helper.child.channel?.ref();
+    helper.child.send({ id, ...command }, (error) => {
+      if (error === null || !helper.pending.delete(id)) return;
+      resolve({ ran: false, message: HELPER_EXITED });
+    });
+  });
+}
