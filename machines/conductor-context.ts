@@ -45,8 +45,12 @@ export interface ConductorContext {
   readonly heldUntil: number | undefined;
   /** Stories whose agent holds one of the `parallel` slots. */
   readonly holding: readonly string[];
-  /** Stories waiting for a slot to run their agent again, oldest first. */
+  /** Stories waiting for a slot to run their agent, oldest first: again (a conflict), or readied ahead. */
   readonly waiting: readonly string[];
+  /** Stories readying their worktree while every slot is taken, until one is theirs; absent in a run saved before. */
+  readonly ahead?: readonly string[] | undefined;
+  /** Stories started with a slot that have not asked for it yet (their worktree is not ready): none readies ahead. */
+  readonly readying?: readonly string[] | undefined;
   /** Replans the Surgeon may still make in this run. */
   readonly replanBudget: number;
   /** As the input says; absent, so off, in a run saved before it existed. */
@@ -153,18 +157,30 @@ export function freeSlots(context: ConductorContext) {
     status: context.status,
     holding: context.holding,
     waiting: context.waiting,
+    ahead: context.ahead,
     parallel: context.parallel,
   });
 }
 
-/** A finished story holds no slot, waits for none and pauses nothing. */
+/** A finished story holds no slot, waits for none, readies nothing ahead and pauses nothing. */
 export function withoutStory(context: ConductorContext, storyId: string) {
   const { [storyId]: _finished, ...paused } = context.paused;
   return {
     holding: context.holding.filter((id) => id !== storyId),
     waiting: context.waiting.filter((id) => id !== storyId),
+    ahead: (context.ahead ?? []).filter((id) => id !== storyId),
+    readying: (context.readying ?? []).filter((id) => id !== storyId),
     paused,
   };
+}
+
+/**
+ * The waiting story the next free slot goes to: the oldest; while a quota hold lets no new story start, the oldest
+ * that ran its agent before (a story readied ahead has not).
+ */
+export function nextGrantee(context: ConductorContext, newStarts: 'allowed' | 'held'): string | undefined {
+  const ahead = context.ahead ?? [];
+  return context.waiting.find((id) => newStarts === 'allowed' || !ahead.includes(id));
 }
 
 export function finishedResult(event: ConductorEvent): StoryResult | undefined {

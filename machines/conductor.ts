@@ -29,6 +29,7 @@ import {
   freeSlots,
   mergedDependencies,
   newlyBlocked,
+  nextGrantee,
   plannedOverlaps,
   surgeonOutputOf,
   withoutStory,
@@ -52,6 +53,14 @@ export type {
 
 // What a story crash does, wherever the schedule stands: the story fails and lets go of what it held.
 const crashActions = ['emitCrash', 'stopStory', 'releaseFiles', 'recordCrash'] as const;
+
+// A free slot for the oldest waiting story it may go to, and granting it; a quota hold starts no new story.
+const grantable = (newStarts: 'allowed' | 'held') => ({ type: 'slotForWaitingStory', params: { newStarts } }) as const;
+const granting = (newStarts: 'allowed' | 'held') =>
+  [
+    { type: 'grantSlot', params: { newStarts } },
+    { type: 'holdGrantedSlot', params: { newStarts } },
+  ] as const;
 
 function replanned(context: ConductorContext, event: ConductorEvent) {
   if (event.type !== 'conductor.replan') return undefined;
@@ -84,9 +93,17 @@ export const conductorMachine = setup({
     storiesRemain: ({ context }) => context.stories.some((story) => !Object.hasOwn(context.levelOf, story.id)),
     tidiesBetweenLevels: ({ context }) => context.tidyBetweenLevels,
     // Checked after every event: the slot count first, so that a full house costs no walk of the level.
-    slotForWaitingStory: ({ context }) => context.holding.length < context.parallel && context.waiting.length > 0,
+    slotForWaitingStory: ({ context }, params: { readonly newStarts: 'allowed' | 'held' }) =>
+      context.holding.length < context.parallel && nextGrantee(context, params.newStarts) !== undefined,
     slotForPendingStory: ({ context }) =>
       context.holding.length < context.parallel && freeSlots(context).start.length > 0,
+    // Every slot taken and its worktree ready: the next stories ready theirs (and their setup) meanwhile, so a freed slot
+    // runs an agent at once; not sooner, since the stories with a slot would wait for them.
+    roomAhead: ({ context }) =>
+      (context.readying ?? []).length === 0 &&
+      (context.ahead ?? []).length < context.parallel &&
+      freeSlots(context).prepare.length > 0,
+    holdsSlot: ({ context, event }) => event.type === 'story.slot.requested' && context.holding.includes(event.storyId),
     warningOverThreshold: ({ context, event }) =>
       event.type === 'story.quota.warning' &&
       event.utilization >= (context.limits.pauseAtUtilization ?? Infinity) &&
@@ -133,13 +150,28 @@ export const conductorMachine = setup({
         overlaps: writeOverlaps(context.current.map((id) => byId(context.stories, id))),
       }),
     ),
-    grantSlot: sendTo(({ context }) => context.waiting[0] ?? '', { type: 'story.slot.granted' }),
-    holdGrantedSlot: assign(({ context }) => ({
-      holding: [...context.holding, ...context.waiting.slice(0, 1)],
-      waiting: context.waiting.slice(1),
-    })),
-    startStory: enqueueActions(({ context, enqueue }) => {
-      const id = freeSlots(context).start[0];
+    grantSlot: sendTo(
+      ({ context }, params: { readonly newStarts: 'allowed' | 'held' }) => nextGrantee(context, params.newStarts) ?? '',
+      { type: 'story.slot.granted' },
+    ),
+    holdGrantedSlot: assign(({ context }, params: { readonly newStarts: 'allowed' | 'held' }) => {
+      const granted = nextGrantee(context, params.newStarts);
+      return {
+        holding: granted === undefined ? context.holding : [...context.holding, granted],
+        waiting: context.waiting.filter((id) => id !== granted),
+        ahead: (context.ahead ?? []).filter((id) => id !== granted),
+      };
+    }),
+    // A story started with a slot asks for it once its worktree is ready, like one readied ahead: it has it already.
+    grantHeldSlot: sendTo(({ event }) => (event.type === 'story.slot.requested' ? event.storyId : ''), {
+      type: 'story.slot.granted',
+    }),
+    recordReady: assign({
+      readying: ({ context, event }) =>
+        (context.readying ?? []).filter((id) => event.type !== 'story.slot.requested' || id !== event.storyId),
+    }),
+    startStory: enqueueActions(({ context, enqueue }, params: { readonly slot: 'now' | 'ahead' }) => {
+      const id = (params.slot === 'now' ? freeSlots(context).start : freeSlots(context).prepare)[0];
       if (id === undefined) return;
       const story = byId(context.stories, id);
       enqueue.spawnChild('story', {
@@ -153,7 +185,15 @@ export const conductorMachine = setup({
           warnings: plannedOverlaps(context, id),
         },
       });
-      enqueue.assign({ status: { ...context.status, [id]: 'running' }, holding: [...context.holding, id] });
+      enqueue.assign(
+        params.slot === 'now'
+          ? {
+              status: { ...context.status, [id]: 'running' },
+              holding: [...context.holding, id],
+              readying: [...(context.readying ?? []), id],
+            }
+          : { status: { ...context.status, [id]: 'running' }, ahead: [...(context.ahead ?? []), id] },
+      );
     }),
     releaseSlot: assign({
       holding: ({ context, event }) =>
@@ -299,6 +339,8 @@ export const conductorMachine = setup({
     heldUntil: undefined,
     holding: [],
     waiting: [],
+    ahead: [],
+    readying: [],
     replanBudget: input.replanBudget,
     tidyBetweenLevels: input.tidyBetweenLevels ?? false,
     ...NO_REPLANS,
@@ -317,13 +359,14 @@ export const conductorMachine = setup({
         open: {
           always: [
             { guard: 'startsHeld', target: 'held' },
-            { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
-            { guard: 'slotForPendingStory', actions: 'startStory' },
+            { guard: grantable('allowed'), actions: granting('allowed') },
+            { guard: 'slotForPendingStory', actions: { type: 'startStory', params: { slot: 'now' } } },
+            { guard: 'roomAhead', actions: { type: 'startStory', params: { slot: 'ahead' } } },
           ],
         },
         // A quota warning over the threshold: stories already running go on, none starts until its reset.
         held: {
-          always: { guard: 'slotForWaitingStory', actions: ['grantSlot', 'holdGrantedSlot'] },
+          always: { guard: grantable('held'), actions: granting('held') },
           invoke: {
             id: 'quotaHold',
             src: 'sleepUntil',
@@ -355,7 +398,10 @@ export const conductorMachine = setup({
           {},
         ],
         'story.slot.released': { actions: 'releaseSlot' },
-        'story.slot.requested': { actions: 'queueForSlot' },
+        'story.slot.requested': [
+          { guard: 'holdsSlot', actions: ['grantHeldSlot', 'recordReady'] },
+          { actions: 'queueForSlot' },
+        ],
         'story.quota.paused': { target: '.paused', actions: 'pause' },
         'story.quota.resumed': { actions: 'unpause' },
         'story.quota.warning': { guard: 'warningOverThreshold', actions: ['recordHold', 'emitHeld'] },

@@ -214,20 +214,32 @@ export interface SlotInput {
   readonly status: StatusMap;
   /** Stories whose agent holds a slot now. */
   readonly holding: readonly string[];
-  /** Stories waiting for a slot to run their agent again (a conflict to resolve), oldest first. */
+  /** Stories waiting for a slot to run their agent (a conflict to resolve, a worktree readied ahead), oldest first. */
   readonly waiting: readonly string[];
+  /** Stories readying their worktree ahead of a slot: each has the first claim on the next one free. */
+  readonly ahead?: readonly string[] | undefined;
   readonly parallel: number;
 }
 
 /**
- * Who gets one of the `parallel` agent slots now: stories waiting to resume their agent first, then pending stories
- * of the level in order. A slot is an agent at work; committing and merging hold none.
+ * Who gets one of the `parallel` agent slots now: stories waiting to run their agent first, then pending stories of
+ * the level in order; and, when no slot is left, which pending stories ready their worktree ahead (as many as there
+ * are slots). A slot is an agent at work; committing and merging hold none.
  */
-export function assignSlots(input: SlotInput): { readonly grant: string[]; readonly start: string[] } {
-  const free = Math.max(0, Math.floor(input.parallel) - input.holding.length);
+export function assignSlots(input: SlotInput): {
+  readonly grant: string[];
+  readonly start: string[];
+  readonly prepare: string[];
+} {
+  const slots = Math.max(0, Math.floor(input.parallel));
+  const free = Math.max(0, slots - input.holding.length);
   const grant = input.waiting.slice(0, free);
-  const start = input.level.filter((id) => statusOf(input.status, id) === 'pending').slice(0, free - grant.length);
-  return { grant, start };
+  const ahead = input.ahead ?? [];
+  const claimed = grant.length + ahead.filter((id) => !grant.includes(id)).length;
+  const pending = input.level.filter((id) => statusOf(input.status, id) === 'pending');
+  const start = pending.slice(0, Math.max(0, free - claimed));
+  const room = start.length > 0 ? 0 : Math.max(0, slots - ahead.length);
+  return { grant, start, prepare: pending.slice(0, room) };
 }
 
 /** True when no story of the level can still change: each merged, failed, blocked or replaced. */

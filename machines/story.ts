@@ -100,7 +100,7 @@ export const storyMachine = storyVeto.createMachine({
         'operator.done': [
           ignoreStale,
           { guard: 'worktreeSetupConfigured', target: 'settingUp', actions: 'recordWorktree' },
-          { target: 'briefing', actions: 'recordWorktree' },
+          { target: 'awaitingSlot', actions: 'recordWorktree' },
         ],
         'operator.failed': [ignoreStale, { target: 'failed', actions: 'failWithGit' }],
         RESUME: { target: 'preparing', reenter: true },
@@ -112,7 +112,7 @@ export const storyMachine = storyVeto.createMachine({
         id: 'setup',
         src: 'worktreeSetup',
         input: ({ context }) => ({ storyId: context.storyId, worktree: context.worktree }),
-        onDone: [{ guard: 'setupFailed', target: 'setupFailed', actions: 'failWithSetup' }, { target: 'briefing' }],
+        onDone: [{ guard: 'setupFailed', target: 'setupFailed', actions: 'failWithSetup' }, { target: 'awaitingSlot' }],
         onError: { target: 'setupFailed', actions: 'failWithSetup' },
       },
     },
@@ -172,6 +172,8 @@ export const storyMachine = storyVeto.createMachine({
       entry: { type: 'requestGit', params: { kind: 'story.merge' } },
       on: { ...mergeReplies, RESUME: { target: 'merging', reenter: true } },
     },
+    // An agent slot for the next turn: the first (granted at once when the story started with a slot, else when one
+    // frees up while its worktree waits ready) or a conflict round's.
     awaitingSlot: {
       entry: 'requestSlot',
       on: {

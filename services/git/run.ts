@@ -1,9 +1,7 @@
 // Runs one git command and hands back its exit code and output; which exit codes are failures is each verb's call.
 // Plain spawn: a run makes hundreds of these calls and simple-git cost ~50 ms each, execa ~4 ms more than this; from
 // the spawn helper once it is up, which spares baro's main thread the fork.
-import { spawn } from 'node:child_process';
-import { runInHelper } from '../process/spawn-helper.js';
-import type { HelperResult } from '../process/spawn-helper.js';
+import { runCommand } from '../process/spawn-helper.js';
 import { GitError } from './errors.js';
 
 export interface GitOutput {
@@ -42,79 +40,24 @@ export const gitEnv = (): NodeJS.ProcessEnv => ({ ...process.env, ...ENV });
 
 const commandLine = (args: readonly string[]): string => `git ${args.join(' ')}`;
 
-const NOT_RUN_NEXT = 'check that git is installed and on PATH and that the directory exists';
-
-const stoppedError = (cwd: string, args: readonly string[], stderr: string, signal: string | null) =>
-  new GitError({
+/** Runs `git <args>` in cwd; resolves for every exit code, rejects only when git could not run. */
+export async function runGit(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitOutput> {
+  const command = { file: 'git', args: [...SETTINGS, ...args], cwd, env: gitEnv(), stdin: options.stdin };
+  const result = await runCommand(command, { signal: options.signal });
+  if (!result.ran) {
+    const next = options.signal?.aborted
+      ? 'it was cancelled; run it again'
+      : 'check that git is installed and on PATH and that the directory exists';
+    throw new GitError({ command: commandLine(args), cwd, stderr: result.message, exitCode: undefined, next });
+  }
+  const { exitCode, stdout, stderr, signal } = result;
+  if (exitCode !== null) return { exitCode, stdout, stderr };
+  throw new GitError({
     command: commandLine(args),
     cwd,
     stderr: stderr || `git was stopped by ${signal ?? 'a signal'}`,
     exitCode: undefined,
     next: 'run it again',
-  });
-
-function fromHelper(cwd: string, args: readonly string[], result: HelperResult): GitOutput {
-  if (!result.ran)
-    throw new GitError({
-      command: commandLine(args),
-      cwd,
-      stderr: result.message,
-      exitCode: undefined,
-      next: NOT_RUN_NEXT,
-    });
-  if (result.exitCode === null) throw stoppedError(cwd, args, result.stderr, result.signal);
-  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Runs `git <args>` in cwd; resolves for every exit code, rejects only when git could not run. */
-export function runGit(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<GitOutput> {
-  // A command that may be cancelled (a fetch, a push) is baro's own child, which the abort can stop.
-  const helped =
-    options.signal === undefined
-      ? runInHelper({ file: 'git', args: [...SETTINGS, ...args], cwd, env: gitEnv(), stdin: options.stdin })
-      : undefined;
-  if (helped !== undefined) return helped.then((result) => fromHelper(cwd, args, result));
-  return spawnGit(cwd, args, options);
-}
-
-function spawnGit(cwd: string, args: readonly string[], options: RunOptions): Promise<GitOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...SETTINGS, ...args], {
-      cwd,
-      env: { ...process.env, ...ENV },
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      // Its own process group: a Ctrl-C at the terminal stops baro's actors, not a merge half-way through the index.
-      detached: true,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (options.stdin !== undefined && child.stdin !== null) {
-      // A git that exits early reports why on stderr; the broken pipe adds nothing.
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.stdin);
-    }
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => {
-      const next = options.signal?.aborted ? 'it was cancelled; run it again' : NOT_RUN_NEXT;
-      reject(
-        new GitError({
-          command: commandLine(args),
-          cwd,
-          stderr: Buffer.concat(stderr).toString() || error.message,
-          exitCode: undefined,
-          next,
-          cause: error,
-        }),
-      );
-    });
-    child.on('close', (code, signal) => {
-      const out = { stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() };
-      if (code !== null) return resolve({ exitCode: code, ...out });
-      // An abort was already reported by 'error'; rejecting twice is harmless.
-      reject(stoppedError(cwd, args, out.stderr, signal));
-    });
   });
 }
 

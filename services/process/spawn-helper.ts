@@ -114,18 +114,63 @@ export function startSpawnHelper(): Promise<boolean> {
   return current.ready;
 }
 
-/** Runs the command in the helper; undefined when the helper is not up (not started, starting, exited): the caller spawns it. */
-export function runInHelper(command: HelperCommand): Promise<HelperResult> | undefined {
-  const helper = current;
-  if (helper === undefined || !helper.up || !helper.child.connected) return undefined;
+function runInHelper(helper: Helper, command: HelperCommand): Promise<HelperResult> {
   const id = helper.next;
   helper.next += 1;
   return new Promise((resolve) => {
     helper.pending.set(id, resolve);
     helper.child.channel?.ref();
+    // A helper that died before the exit event said so: the command never left, so it runs here.
     helper.child.send({ id, ...command }, (error) => {
       if (error === null || !helper.pending.delete(id)) return;
-      resolve({ ran: false, message: HELPER_EXITED });
+      void runHere(command, undefined).then(resolve);
     });
   });
+}
+
+/** The command as baro's own child, in its own process group (a Ctrl-C at the terminal stops baro, not the command). */
+function runHere(command: HelperCommand, signal: AbortSignal | undefined): Promise<HelperResult> {
+  const { file, args, cwd, env, stdin } = command;
+  return new Promise((resolve) => {
+    const child = spawn(file, args, {
+      cwd,
+      env,
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      detached: true,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    if (stdin !== undefined && child.stdin !== null) {
+      // A command that exits early says why on stderr; the broken pipe adds nothing.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(stdin);
+    }
+    let failed = false;
+    child.on('error', (error) => {
+      failed = true;
+      resolve({ ran: false, message: error.message });
+    });
+    child.on('close', (exitCode, closeSignal) => {
+      if (failed) return;
+      const [out, err] = [Buffer.concat(stdout).toString(), Buffer.concat(stderr).toString()];
+      resolve({ ran: true, exitCode, signal: closeSignal, stdout: out, stderr: err });
+    });
+  });
+}
+
+/**
+ * Runs the command in the helper when it is up, else (not started, starting, exited; or the command may be cancelled,
+ * which only its parent can do) as baro's own child.
+ */
+export function runCommand(
+  command: HelperCommand,
+  options: { readonly signal?: AbortSignal | undefined } = {},
+): Promise<HelperResult> {
+  const helper = current;
+  if (options.signal === undefined && helper?.up === true && helper.child.connected)
+    return runInHelper(helper, command);
+  return runHere(command, options.signal);
 }

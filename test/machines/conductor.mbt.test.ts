@@ -29,6 +29,8 @@ interface ModelContext {
   readonly levelOfF: number | undefined;
   /** B waits for a usage-limit reset. */
   readonly paused: boolean;
+  /** Running stories readied ahead of a slot (their worktree ready, no agent yet), in the order they get one. */
+  readonly ahead: readonly Id[];
 }
 
 type ModelEvent = { type: `FINISH_${Id}_${Finish}` | 'LIMIT_B' | 'WAKE_B' | 'ADD_F' };
@@ -58,7 +60,10 @@ function block(status: Partial<Record<Id, Status>>): void {
   }
 }
 
-/** The spec, written independently of machines/dag.ts: a settled level blocks, the next starts, free slots fill in order. */
+/**
+ * The spec, written independently of machines/dag.ts: a settled level blocks, the next starts, free slots go to the
+ * stories readied ahead and then fill in order; with every slot taken, as many more as there are slots are readied.
+ */
 function advance(before: ModelContext): ModelContext {
   const status = { ...before.status };
   const levels = levelsOf(before);
@@ -68,14 +73,21 @@ function advance(before: ModelContext): ModelContext {
     level += 1;
   }
   if ((levels[level] ?? []).every((id) => settled(status[id]))) block(status);
-  let free = PARALLEL - idsOf(before).filter((id) => status[id] === 'running').length;
-  for (const id of before.paused ? [] : (levels[level] ?? [])) {
-    if (free > 0 && status[id] === 'pending') {
-      status[id] = 'running';
-      free -= 1;
-    }
+  if (before.paused) return { ...before, level, status };
+  const ahead = [...before.ahead];
+  let free = PARALLEL - idsOf(before).filter((id) => status[id] === 'running' && !ahead.includes(id)).length;
+  while (free > 0 && ahead.length > 0) {
+    ahead.shift();
+    free -= 1;
   }
-  return { ...before, level, status };
+  for (const id of levels[level] ?? []) {
+    if (status[id] !== 'pending') continue;
+    if (free > 0) free -= 1;
+    else if (ahead.length < PARALLEL) ahead.push(id);
+    else break;
+    status[id] = 'running';
+  }
+  return { ...before, level, status, ahead };
 }
 
 const finishes = PLANNED.concat('F').flatMap((id) =>
@@ -92,7 +104,9 @@ const conductorModel = setup({
   types: { context: {} as ModelContext, events: {} as ModelEvent },
   guards: {
     isWorking: ({ context }, params: { id: Id }) =>
-      context.status[params.id] === 'running' && !(params.id === 'B' && context.paused),
+      context.status[params.id] === 'running' &&
+      !context.ahead.includes(params.id) &&
+      !(params.id === 'B' && context.paused),
     allSettled: ({ context }) => idsOf(context).every((id) => settled(context.status[id])),
     canAddF: ({ context }) => context.levelOfF === undefined,
   },
@@ -116,6 +130,7 @@ const conductorModel = setup({
     status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending', E: 'pending' },
     levelOfF: undefined,
     paused: false,
+    ahead: [],
   }),
   initial: 'running',
   states: {
@@ -181,12 +196,16 @@ function driversFor(h: Harness, merges?: { between: () => Promise<void> }) {
 function assertionsFor(h: Harness) {
   const working = (model: ModelSnapshot) =>
     idsOf(model.context).filter(
-      (id) => model.context.status[id] === 'running' && !(id === 'B' && model.context.paused),
+      (id) =>
+        model.context.status[id] === 'running' &&
+        !model.context.ahead.includes(id) &&
+        !(id === 'B' && model.context.paused),
     );
   const running = (model: ModelSnapshot) => {
     expect(h.conductor().context.status).toEqual(model.context.status);
     expect(h.conductor().context.level).toBe(model.context.level);
     expect(Object.keys(h.conductor().context.paused)).toEqual(model.context.paused ? ['B'] : []);
+    expect(h.conductor().context.ahead).toEqual(model.context.ahead);
     expect(h.emitted('level.started').map((e) => e.stories)).toEqual(
       levelsOf(model.context).slice(0, model.context.level + 1),
     );

@@ -153,7 +153,7 @@ describe('slots and settling', () => {
     const none = { holding: [], waiting: [] };
     expect(
       assignSlots({ level, status: { A: 'pending', B: 'pending', C: 'pending', D: 'pending' }, parallel: 2, ...none }),
-    ).toEqual({ grant: [], start: ['A', 'B'] });
+    ).toEqual({ grant: [], start: ['A', 'B'], prepare: [] });
     expect(
       assignSlots({
         level,
@@ -162,7 +162,7 @@ describe('slots and settling', () => {
         holding: ['A'],
         waiting: [],
       }),
-    ).toEqual({ grant: [], start: ['B'] });
+    ).toEqual({ grant: [], start: ['B'], prepare: [] });
     expect(
       assignSlots({
         level,
@@ -171,8 +171,12 @@ describe('slots and settling', () => {
         holding: ['A', 'X'],
         waiting: [],
       }),
-    ).toEqual({ grant: [], start: [] });
-    expect(assignSlots({ level: ['A'], status: {}, parallel: 0, ...none })).toEqual({ grant: [], start: [] });
+    ).toEqual({ grant: [], start: [], prepare: ['B', 'C'] });
+    expect(assignSlots({ level: ['A'], status: {}, parallel: 0, ...none })).toEqual({
+      grant: [],
+      start: [],
+      prepare: [],
+    });
   });
 
   it('gives a free slot to a story waiting to resolve a conflict before starting a new one', () => {
@@ -180,11 +184,32 @@ describe('slots and settling', () => {
     expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 2, holding: ['B'], waiting: ['A'] })).toEqual({
       grant: ['A'],
       start: [],
+      prepare: ['C'],
     });
     expect(assignSlots({ level: ['A', 'B', 'C'], status, parallel: 3, holding: ['B'], waiting: ['A'] })).toEqual({
       grant: ['A'],
       start: ['C'],
+      prepare: [],
     });
+  });
+
+  it('readies as many stories ahead as there are slots while every slot is taken, and keeps a freed slot for them', () => {
+    const level = ['A', 'B', 'C', 'D', 'E', 'F'];
+    const status = { A: 'running', B: 'running', C: 'pending', D: 'pending', E: 'pending', F: 'pending' } as const;
+    const full = { level, status, parallel: 2, holding: ['A', 'B'], waiting: [] };
+    expect(assignSlots(full)).toEqual({ grant: [], start: [], prepare: ['C', 'D'] });
+    const readying = { ...full, status: { ...status, C: 'running' }, ahead: ['C'] } as const;
+    expect(assignSlots(readying)).toEqual({ grant: [], start: [], prepare: ['D'] });
+    // A's agent is done: the slot is C's, ready or not; no new story takes it.
+    expect(assignSlots({ ...readying, holding: ['B'] })).toEqual({ grant: [], start: [], prepare: ['D'] });
+    // C is ready and asks: it gets the slot.
+    expect(assignSlots({ ...readying, holding: ['B'], waiting: ['C'] })).toEqual({
+      grant: ['C'],
+      start: [],
+      prepare: ['D'],
+    });
+    // Two slots free, one readied story: the other slot starts the next story at once.
+    expect(assignSlots({ ...readying, holding: [] })).toEqual({ grant: [], start: ['D'], prepare: [] });
   });
 
   it('treats a story missing from the map as pending, not as a prototype key', () => {

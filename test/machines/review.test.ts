@@ -151,13 +151,14 @@ describe('story review', () => {
       critic: (input) => (input.storyId === 'S1' && input.call === 1 ? outcomes.usageLimit(resetsAt) : verdicts.pass),
     });
     await h.settle();
-    // S2 took the slot S1's agent let go of; once it lets go too, no story starts during the pause.
+    // S2 took the slot S1's agent let go of; once it lets go too, no agent starts during the pause (S3 waits readied).
     h.agents.current('S2').exit(outcomes.ok);
     await h.settle();
 
     expect(h.story('S1').value).toBe('reviewing');
     expect(h.conductor().context.paused).toEqual({ S1: resetsAt * 1000 + 60_000 });
-    expect(h.spawned('S3')).toBe(false);
+    expect(h.story('S3').value).toBe('awaitingSlot');
+    expect(h.agents.of('S3')).toEqual([]);
     expect(h.emitted('story.merged').map((e) => e.storyId)).not.toContain('S1');
 
     h.sleeps.pending()[0]?.wake();

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { processAlive } from '../../../services/process-alive.js';
-import { runInHelper, startSpawnHelper } from '../../../services/process/spawn-helper.js';
+import { runCommand, startSpawnHelper } from '../../../services/process/spawn-helper.js';
 import type { HelperCommand, HelperResult } from '../../../services/process/spawn-helper.js';
 
 const shell = (script: string, stdin?: string): HelperCommand => ({
@@ -19,10 +19,10 @@ const shell = (script: string, stdin?: string): HelperCommand => ({
 
 async function inHelper(command: HelperCommand): Promise<HelperResult> {
   expect(await startSpawnHelper()).toBe(true);
-  const result = runInHelper(command);
-  if (result === undefined) throw new Error('the helper is up but took no command');
-  return result;
+  return runCommand(command);
 }
+
+const parentOf = (result: HelperResult) => Number(ran(result).stdout.trim().split(' ').at(-1));
 
 const ran = (result: HelperResult) => {
   if (!result.ran) throw new Error(`the command did not run: ${result.message}`);
@@ -36,11 +36,19 @@ async function until(condition: () => boolean): Promise<void> {
 describe('the spawn helper', () => {
   it("runs a command as its own child, with the command's stdin, exit code and output", async () => {
     const result = ran(await inHelper(shell('read line; echo "$line $PPID"; echo oops >&2; exit 3', 'hello')));
-    const [line, parent] = result.stdout.trim().split(' ');
-    expect(line).toBe('hello');
-    expect(Number(parent)).not.toBe(process.pid);
-    expect(processAlive(Number(parent))).toBe(true);
+    expect(result.stdout.split(' ')[0]).toBe('hello');
+    expect(parentOf(result)).not.toBe(process.pid);
+    expect(processAlive(parentOf(result))).toBe(true);
     expect(result).toMatchObject({ exitCode: 3, signal: null, stderr: 'oops\n' });
+  });
+
+  it("runs a command that may be cancelled as baro's own child, which the cancel stops", async () => {
+    expect(await startSpawnHelper()).toBe(true);
+    expect(parentOf(await runCommand(shell('echo $PPID'), { signal: new AbortController().signal }))).toBe(process.pid);
+    const cancel = new AbortController();
+    const sleeping = runCommand(shell('sleep 5'), { signal: cancel.signal });
+    cancel.abort();
+    expect(await sleeping).toMatchObject({ ran: false, message: expect.stringContaining('abort') });
   });
 
   it('says why a command could not run', async () => {
@@ -48,22 +56,24 @@ describe('the spawn helper', () => {
     expect(result).toMatchObject({ ran: false, message: expect.stringContaining('ENOENT') });
   });
 
-  it('answers a command it was running when it died, and a new helper takes the next one', async () => {
-    const helperPid = Number(ran(await inHelper(shell('echo $PPID'))).stdout);
-    const running = inHelper(shell('sleep 5'));
+  it('answers a command it was running when it died, runs the next one itself, and a new helper takes over', async () => {
+    const helperPid = parentOf(await inHelper(shell('echo $PPID')));
+    const running = runCommand(shell('sleep 5'));
     process.kill(helperPid, 'SIGKILL');
     expect(await running).toEqual({ ran: false, message: 'the helper process that runs it exited' });
-    const next = ran(await inHelper(shell('echo $PPID')));
-    expect(Number(next.stdout)).not.toBe(helperPid);
+    expect(ran(await runCommand(shell('echo $PPID')))).toMatchObject({ exitCode: 0 });
+    await until(() => !processAlive(helperPid));
+    const next = parentOf(await inHelper(shell('echo $PPID')));
+    expect([helperPid, process.pid]).not.toContain(next);
   });
 
   it('keeps no process alive: baro exits when its work is done, and the helper follows it', async () => {
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     const helper = pathToFileURL(join(import.meta.dirname, '../../../services/process/spawn-helper.ts')).href;
     const script = [
-      `import { runInHelper, startSpawnHelper } from ${JSON.stringify(helper)};`,
+      `import { runCommand, startSpawnHelper } from ${JSON.stringify(helper)};`,
       'await startSpawnHelper();',
-      "const result = await runInHelper({ file: 'sh', args: ['-c', 'echo $PPID'], cwd: '/', env: process.env });",
+      "const result = await runCommand({ file: 'sh', args: ['-c', 'echo $PPID'], cwd: '/', env: process.env });",
       'console.log(result.stdout.trim());',
     ].join('\n');
     const { stdout } = await promisify(execFile)(process.execPath, [
