@@ -49,7 +49,7 @@ export interface ConductorContext {
   readonly waiting: readonly string[];
   /** Stories readying their worktree while every slot is taken, until one is theirs; absent in a run saved before. */
   readonly ahead?: readonly string[] | undefined;
-  /** Stories started with a slot that have not asked for it yet (their worktree is not ready): none readies ahead. */
+  /** Stories started with a slot whose agent has not started yet: meanwhile no story readies ahead. */
   readonly readying?: readonly string[] | undefined;
   /** Replans the Surgeon may still make in this run. */
   readonly replanBudget: number;

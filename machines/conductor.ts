@@ -97,8 +97,8 @@ export const conductorMachine = setup({
       context.holding.length < context.parallel && nextGrantee(context, params.newStarts) !== undefined,
     slotForPendingStory: ({ context }) =>
       context.holding.length < context.parallel && freeSlots(context).start.length > 0,
-    // Every slot taken and its worktree ready: the next stories ready theirs (and their setup) meanwhile, so a freed slot
-    // runs an agent at once; not sooner, since the stories with a slot would wait for them.
+    // Every slot taken by an agent at work: the next stories ready their worktrees (and setup) meanwhile, so a freed
+    // slot runs an agent at once; not sooner, since the stories with a slot would wait for them.
     roomAhead: ({ context }) =>
       (context.readying ?? []).length === 0 &&
       (context.ahead ?? []).length < context.parallel &&
@@ -166,9 +166,9 @@ export const conductorMachine = setup({
     grantHeldSlot: sendTo(({ event }) => (event.type === 'story.slot.requested' ? event.storyId : ''), {
       type: 'story.slot.granted',
     }),
-    recordReady: assign({
+    recordAgentStarted: assign({
       readying: ({ context, event }) =>
-        (context.readying ?? []).filter((id) => event.type !== 'story.slot.requested' || id !== event.storyId),
+        (context.readying ?? []).filter((id) => event.type !== 'story.agent.started' || id !== event.storyId),
     }),
     startStory: enqueueActions(({ context, enqueue }, params: { readonly slot: 'now' | 'ahead' }) => {
       const id = (params.slot === 'now' ? freeSlots(context).start : freeSlots(context).prepare)[0];
@@ -398,10 +398,8 @@ export const conductorMachine = setup({
           {},
         ],
         'story.slot.released': { actions: 'releaseSlot' },
-        'story.slot.requested': [
-          { guard: 'holdsSlot', actions: ['grantHeldSlot', 'recordReady'] },
-          { actions: 'queueForSlot' },
-        ],
+        'story.agent.started': { actions: 'recordAgentStarted' },
+        'story.slot.requested': [{ guard: 'holdsSlot', actions: 'grantHeldSlot' }, { actions: 'queueForSlot' }],
         'story.quota.paused': { target: '.paused', actions: 'pause' },
         'story.quota.resumed': { actions: 'unpause' },
         'story.quota.warning': { guard: 'warningOverThreshold', actions: ['recordHold', 'emitHeld'] },

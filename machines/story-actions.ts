@@ -187,6 +187,10 @@ export const storyLifecycle = storySetup.extend({
       type: 'story.slot.released',
       storyId: context.storyId,
     })),
+    tellAgentStarted: sendParent(({ context }): StoryParentEvent => ({
+      type: 'story.agent.started',
+      storyId: context.storyId,
+    })),
     requestSlot: sendParent(({ context }): StoryParentEvent => ({
       type: 'story.slot.requested',
       storyId: context.storyId,

@@ -122,8 +122,10 @@ export interface StoryResult {
 export type StoryParentEvent =
   /** The agent's turn is over (committing and merging need no agent slot). */
   | { type: 'story.slot.released'; storyId: string }
-  /** The story needs its agent again (a conflict to resolve) and waits for a slot. */
+  /** The story's worktree is ready, or it needs its agent again (a conflict to resolve): it waits for a slot. */
   | { type: 'story.slot.requested'; storyId: string }
+  /** The story's agent starts a turn of its work (its first, or one after a pause). */
+  | { type: 'story.agent.started'; storyId: string }
   | { type: 'story.quota.paused'; storyId: string; until: number }
   | { type: 'story.quota.resumed'; storyId: string }
   /** The story's agent heard a quota warning; `until` is its reset plus the margin (epoch ms). */

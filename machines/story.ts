@@ -124,7 +124,7 @@ export const storyMachine = storyVeto.createMachine({
       },
     },
     working: {
-      entry: ['startTurn', 'emitStarted'],
+      entry: ['startTurn', 'emitStarted', 'tellAgentStarted'],
       invoke: { id: 'agent', src: 'agentSession', input: ({ context }) => sessionInput(context) },
       on: { ...agentActivity, 'story.tell': tellWhileWorking('agent'), 'agent.exited': workTurnEnds },
     },

@@ -53,7 +53,7 @@ describe('conductor: levels and slots', () => {
     expect(Object.values(output.outcome?.status ?? {})).toEqual(['merged', 'merged', 'merged', 'merged', 'merged']);
   });
 
-  it('readies as many stories ahead as there are slots once those with a slot have their worktree, and gives them the freed slots', async () => {
+  it('readies as many stories ahead as there are slots once those with a slot have their agents at work, and gives them the freed slots', async () => {
     const h = startRun({
       stories: independent(6),
       parallel: 2,
@@ -104,6 +104,27 @@ describe('conductor: levels and slots', () => {
     const output = await h.done();
     expect(h.agents.maxAlive()).toBe(2);
     expect(Object.values(output.outcome?.status ?? {})).toEqual(Array(6).fill('merged'));
+  });
+
+  it('readies no story ahead while a story with a slot sets up its worktree, and then sets up those it readies', async () => {
+    const h = startRun({
+      stories: independent(3),
+      parallel: 1,
+      agent: (input) => ({ events: [sessionEvent(input.storyId)], hold: true }),
+      worktreeSetup: true,
+      holdSetup: true,
+    });
+    await h.settle();
+    expect(h.story('S1').value).toBe('settingUp');
+    expect(h.spawned('S2')).toBe(false);
+    h.setups.pending()[0]?.answer({ kind: 'ok' });
+    await h.settle();
+    expect(h.agents.alive().map((t) => t.storyId)).toEqual(['S1']);
+    expect(h.story('S2').value).toBe('settingUp');
+    h.setups.pending()[0]?.answer({ kind: 'ok' });
+    await h.settle();
+    expect(h.story('S2').value).toBe('awaitingSlot');
+    expect(h.spawned('S3')).toBe(false);
   });
 
   it('frees a slot when an agent finishes, before its merge, and makes a story wait for a slot to resolve a conflict', async () => {
