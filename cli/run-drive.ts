@@ -82,8 +82,6 @@ export async function driveRun(input: {
   const { run, options, settings, io, startedAt, restored } = input;
   const { paths, remote } = run;
   const err = io.err ?? process.stderr;
-  // The run's hundreds of git commands go through it once it is up; the few before go as they are.
-  void startSpawnHelper();
   const release = await acquireLock(paths.runDir, paths.runId);
   try {
     await input.whenLocked?.();
@@ -142,6 +140,9 @@ export async function driveRun(input: {
         save({ plan: event.plan, planMs });
       }
       if (event.type === 'branch.created') save({ branch: event.branch });
+      // The git helper starts with the agents (again, if it died): until then baro is small and starts a few git
+      // processes, each fork cheap, and the helper's own start would slow the first agent's.
+      if (event.type === 'story.started') void startSpawnHelper();
     };
     // The journal, the reporter and the TUI: the Herald's first subscribers, and until it starts (nothing is emitted
     // before the tree starts) sent each event straight.
