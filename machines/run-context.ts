@@ -89,7 +89,13 @@ const PLANNER_DONE = 'xstate.done.actor.planner';
 export function conductorProgress(system: ActorSystem<ActorSystemInfo>): ConductorOutput | undefined {
   const conductor = system.get('conductor') as ActorRefFrom<typeof conductorMachine> | undefined;
   const context = conductor?.getSnapshot().context;
-  return context && { stories: context.stories, status: context.status, results: context.results };
+  if (context === undefined) return undefined;
+  // A story readied ahead of a slot, or one whose agent had not started, did none of its work yet: not started.
+  const unstarted = new Set([...(context.ahead ?? []), ...(context.readying ?? [])]);
+  const status = Object.fromEntries(
+    Object.entries(context.status).map(([id, s]) => [id, s === 'running' && unstarted.has(id) ? 'pending' : s]),
+  );
+  return { stories: context.stories, status, results: context.results };
 }
 
 /** A ready plan from the planner: the proposal and the session that can revise it. */

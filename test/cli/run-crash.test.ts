@@ -76,9 +76,10 @@ describe('baro run with a crashing service', () => {
       type: 'run.completed',
       status: 'failed',
       error: 'the Librarian crashed: the knowledge index is corrupt',
+      // B asked for its brief, which crashed the Librarian: its agent never started.
       stories: [
         { id: 'A', status: 'merged' },
-        { id: 'B', status: 'running' },
+        { id: 'B', status: 'pending', attempts: 0 },
       ],
     });
     expect(run.record).toMatchObject({ status: 'failed', stories: [{ id: 'A', status: 'merged' }, { id: 'B' }] });

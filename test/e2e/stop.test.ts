@@ -1,5 +1,5 @@
 // Ctrl-C in the middle of a run: agents stopped, nothing left running, state saved, exit code 3.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -113,4 +113,35 @@ it('stops during the integration gate between levels: its check is stopped, the 
     ],
   });
   await until(() => !alive(pid), 'the gate check to be gone');
+});
+
+it('reports a story readied ahead of a slot as not started: its agent never ran', async () => {
+  const repo = await makeTempRepo();
+  const dir = dirname(repo);
+  const planPath = join(dir, 'plan.json');
+  await writeFile(planPath, JSON.stringify(planOf('Stop ahead', [{ id: 'A' }, { id: 'B' }, { id: 'C' }])));
+  const fake = setupFakeClaude(dir, { scripts: [{ steps: [{ sleep: 60_000 }] }] });
+  const home = join(dir, 'home');
+  const baro = startBaro(['run', '--plan', planPath, '--json', '--no-push', '--yes', '--parallel', '1'], {
+    cwd: repo,
+    env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: home },
+  });
+  await until(() => agentInvocations(fake.logPath).length === 1, "A's agent to start");
+  // B readies its worktree while A has the one slot.
+  const worktreeOfB = /[/]worktrees[/][^/]+[/]B$/;
+  await until(
+    () => readdirSync(home, { recursive: true, encoding: 'utf8' }).some((path) => worktreeOfB.test(path)),
+    "B's worktree",
+  );
+  baro.kill('SIGINT');
+  const result = await baro;
+
+  expect(result.exitCode).toBe(3);
+  const completed = JSON.parse(String(result.stdout).trim().split('\n').at(-1) ?? '{}') as { stories?: unknown };
+  expect(completed.stories).toMatchObject([
+    { id: 'A', status: 'running' },
+    { id: 'B', status: 'pending', attempts: 0 },
+    { id: 'C', status: 'pending', attempts: 0 },
+  ]);
+  expect(agentInvocations(fake.logPath)).toHaveLength(1);
 });
