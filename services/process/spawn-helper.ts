@@ -69,7 +69,8 @@ let current: Helper | undefined;
 
 function start(): Helper {
   const child = spawn(process.execPath, ['-e', HELPER_SOURCE], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // Its death is told by its exit: whatever it printed would only garble baro's screen.
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     detached: true,
   });
   let settle: (up: boolean) => void = () => undefined;
@@ -105,7 +106,7 @@ function start(): Helper {
 }
 
 /**
- * Starts the helper when it is not running (a run does, at its start); resolves true once it takes commands, false when
+ * Starts the helper when it is not running (a run does, with its first agent); resolves true once it takes commands, false when
  * it could not start or BARO_SPAWN_HELPER=0 turns it off. Commands go as they are while it is down.
  */
 export function startSpawnHelper(): Promise<boolean> {
