@@ -27,7 +27,8 @@ export type HelperResult =
 type Reply = HelperResult & { readonly id: number };
 
 // Plain JavaScript run with `node -e`: a compiled function's text may call the bundler's helpers. The commands run in
-// the helper's process group, which is its own: a Ctrl-C at the terminal never stops a merge half-way.
+// the helper's process group, which is its own: a Ctrl-C at the terminal never stops a merge half-way. Once baro's
+// channel closes, nothing keeps the helper but the commands it runs: it ends with the last.
 const HELPER_SOURCE = `
 const { spawn } = require('node:child_process');
 process.on('message', ({ id, file, args, cwd, env, stdin }) => {
@@ -51,7 +52,6 @@ process.on('message', ({ id, file, args, cwd, env, stdin }) => {
     send({ ran: true, exitCode, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
   });
 });
-process.on('disconnect', () => process.exit(0));
 process.send({ id: 0, ran: true, exitCode: 0, signal: null, stdout: 'ready', stderr: '' }, () => undefined);
 `;
 
