@@ -124,9 +124,15 @@ export const storyMachine = storyVeto.createMachine({
       },
     },
     working: {
-      entry: ['startTurn', 'emitStarted', 'tellAgentStarted'],
+      entry: ['startTurn', 'emitStarted'],
       invoke: { id: 'agent', src: 'agentSession', input: ({ context }) => sessionInput(context) },
-      on: { ...agentActivity, 'story.tell': tellWhileWorking('agent'), 'agent.exited': workTurnEnds },
+      on: {
+        ...agentActivity,
+        // Its process running, not its turn begun: stories readied ahead would slow the spawn they wait for.
+        'agent.spawned': { actions: ['recordPid', 'tellAgentStarted'] },
+        'story.tell': tellWhileWorking('agent'),
+        'agent.exited': workTurnEnds,
+      },
     },
     // A feedback turn: the Critic's reasons and the failing checks, in the story's own session.
     revising: {

@@ -140,6 +140,9 @@ function createAgentFake(script: AgentScript, sequence: () => number) {
     receive((event) => turn.told.push(event.message));
     maxAlive = Math.max(maxAlive, alive().length);
     void (async () => {
+      // Like the real adapter, the agent's process is spawned before it says anything.
+      await Promise.resolve();
+      turn.send({ type: 'agent.spawned', pid: 1000 + turn.seq });
       for (const event of plan.events ?? []) {
         await Promise.resolve();
         turn.send(event);
