@@ -1,17 +1,19 @@
 // The few file-system questions the git verbs ask about worktrees and git's state folders; only "missing" is expected.
-import { readFile, stat } from 'node:fs/promises';
+// Answered synchronously: these are git's own small files, read several times on every story's path, and an async read
+// costs four trips through libuv's thread pool with baro's main thread busiest just then (agents ending together).
+import { readFileSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 
-const unlessMissing =
-  <T>(missing: T) =>
-  (error: NodeJS.ErrnoException): T => {
-    if (error.code === 'ENOENT') return missing;
-    throw error;
-  };
-
 /** The stats of path, or undefined when nothing is there. */
-export const statIfExists = (path: string): Promise<Stats | undefined> => stat(path).catch(unlessMissing(undefined));
+export const statIfExists = async (path: string): Promise<Stats | undefined> =>
+  statSync(path, { throwIfNoEntry: false });
 
 /** The text of path, or undefined when there is no such file. */
-export const readIfExists = (path: string): Promise<string | undefined> =>
-  readFile(path, 'utf8').catch(unlessMissing(undefined));
+export const readIfExists = async (path: string): Promise<string | undefined> => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
