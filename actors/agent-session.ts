@@ -167,8 +167,13 @@ export function agentSessionLogic(deps: AgentDeps) {
     };
     const rawLogPath = deps.paths.attemptLog(input.storyId, input.attempt);
     const turn = async () => {
-      // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over.
-      const prior = await priorTurn(rawLogPath);
+      const writeRules = async () => {
+        await mkdir(dirname(rulesFile), { recursive: true });
+        await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
+      };
+      // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over. HEAD as the
+      // agent starts is read meanwhile, before it can commit anything.
+      const [prior] = await Promise.all([priorTurn(rawLogPath), writeRules(), bash.settled()]);
       if (prior)
         send({ type: 'agent.restored', how: prior.sessionId ? 'continued' : 'restarted', sessionId: prior.sessionId });
       const sessionId = prior?.sessionId ?? input.sessionId;
@@ -177,10 +182,6 @@ export function agentSessionLogic(deps: AgentDeps) {
         prior?.sessionId !== undefined && input.purpose !== 'resolve'
           ? retryPrompt({ reason: 'baro was stopped while you worked, and has started again' })
           : promptFor(deps, input);
-      await mkdir(dirname(rulesFile), { recursive: true });
-      await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
-      // HEAD as the agent starts, read before it can commit anything.
-      await bash.settled();
       return claudeTurn(
         deps,
         {
