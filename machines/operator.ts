@@ -14,6 +14,8 @@ import type {
 
 export type OperatorEvent =
   | OperatorRequest
+  // Raised: a lane's answer reaches its requester once the lane's next op has started.
+  | { type: 'operator.answer'; replyTo: string; reply: OperatorReply }
   | { type: `xstate.done.actor.${string}`; output: GitOpOutput }
   | { type: `xstate.error.actor.${string}`; error: unknown }
   | { type: 'RESUME' };
@@ -170,13 +172,21 @@ export const operatorMachine = setup({
       enqueue.assign({ local, worktrees: [...context.worktrees, { ...request, op }] });
       enqueue.stopChild(id);
     }),
-    answerHead: enqueueActions(({ context, event, system, enqueue }, params: { lane: 'integration' | 'worktrees' }) => {
+    // Raised rather than sent: the requester's reaction (a story starting its agent, a level ending) runs many actors'
+    // transitions, and the lane's next git process can run meanwhile. Nobody may wait for the answer (a story giving
+    // back its worktree).
+    answerHead: enqueueActions(({ context, event, enqueue }, params: { lane: 'integration' | 'worktrees' }) => {
       const queue = context[params.lane];
-      // Nobody may wait for the answer (a story giving back its worktree), or the requester is gone (a story stopped).
-      const replyTo = head(queue).replyTo;
-      const requester = replyTo === undefined ? undefined : system.get(replyTo);
-      if (requester) enqueue.sendTo(requester, replyFor(head(queue), event));
+      const { replyTo } = head(queue);
+      if (replyTo !== undefined)
+        enqueue.raise({ type: 'operator.answer', replyTo, reply: replyFor(head(queue), event) });
       enqueue.assign(params.lane === 'worktrees' ? { worktrees: queue.slice(1) } : { integration: queue.slice(1) });
+    }),
+    // The requester may be gone (a story stopped).
+    deliverAnswer: enqueueActions(({ event, system, enqueue }) => {
+      if (event.type !== 'operator.answer') return;
+      const requester = system.get(event.replyTo);
+      if (requester) enqueue.sendTo(requester, event.reply);
     }),
     keepPool: assign(({ event }) =>
       'output' in event && event.output.pool !== undefined ? { pool: event.output.pool } : {},
@@ -226,6 +236,7 @@ export const operatorMachine = setup({
   }),
   on: {
     'operator.request': [{ guard: 'storyLocal', actions: 'startLocal' }, { actions: 'enqueue' }],
+    'operator.answer': { actions: 'deliverAnswer' },
     'xstate.done.actor.*': { guard: 'fromLocalOp', actions: 'finishLocal' },
     'xstate.error.actor.*': [
       { guard: 'fromSwitch', actions: 'retryUnswitched' },

@@ -213,6 +213,8 @@ describe('conductor: usage-limit pause', () => {
   it('starts no new story while one waits for the quota, and refills after it resumes', async () => {
     const h = startRun({
       ...limitFirstTurnOfS1,
+      // S2's agent starts once S1 waits: with both agents at work first, S3 would be readied ahead (another test's).
+      holdGit: (op) => op.kind === 'story.worktree' && op.storyId === 'S2',
       agent: (input, n) =>
         input.storyId === 'S1' && n === 1
           ? { events: [sessionEvent('S1')], outcome: outcomes.usageLimit(resetsAt) }
@@ -221,6 +223,8 @@ describe('conductor: usage-limit pause', () => {
     await h.settle();
     expect(h.story('S1').value).toBe('waitingForQuota');
     expect(h.conductor().context.paused).toEqual({ S1: until });
+    h.git.held().answer({ kind: 'worktree', path: '/wt/S2' });
+    await h.settle();
 
     h.agents.current('S2').exit(outcomes.ok);
     await h.settle();
@@ -341,10 +345,13 @@ describe('conductor: a quota warning over the threshold', () => {
   });
 
   it('starts no new story until its reset; the stories already running finish', async () => {
-    const h = startRun(warnFirst(0.97));
+    // S2's agent starts once S1's warning holds new starts: with both agents at work first, S3 would be readied ahead.
+    const h = startRun({ ...warnFirst(0.97), holdGit: (op) => op.kind === 'story.worktree' && op.storyId === 'S2' });
     await h.settle();
     const until = resetsAt * 1000 + QUOTA_MARGIN_MS;
     expect(h.conductor().value).toEqual({ running: 'held' });
+    h.git.held().answer({ kind: 'worktree', path: '/wt/S2' });
+    await h.settle();
     expect(h.emitted('quota.held')).toEqual([{ type: 'quota.held', storyId: 'S1', utilization: 0.97, until }]);
     expect(h.sleeps.pending().map((s) => s.until)).toEqual([until]);
 

@@ -101,6 +101,27 @@ describe('operator', () => {
     ]);
   });
 
+  it("has a lane's next op under way by the time the requester of the last one hears its answer", async () => {
+    const { git, actor, request } = startOperator();
+    // What git runs at the moment each answer arrives: the requester's reaction must not hold up the lane.
+    const heard: (string | undefined)[][] = [];
+    createActor(
+      fromCallback<OperatorReply>(({ receive }) => receive(() => heard.push(running(git)))),
+      { parent: actor, systemId: 'a' },
+    ).start();
+    request('m1', { kind: 'story.merge', storyId: 'M1', message: 'Merge M1' }, { systemId: 'a' });
+    request('m2', { kind: 'story.merge', storyId: 'M2', message: 'Merge M2' }, { systemId: 'a' });
+    request('w1', { kind: 'story.worktree', storyId: 'W1' }, { systemId: 'a' });
+    request('w2', { kind: 'story.worktree', storyId: 'W2' }, { systemId: 'a' });
+
+    await answer(git, 'M1', { kind: 'merged', sha: 'm1' });
+    await answer(git, 'W1', { kind: 'ok' });
+    expect(heard).toEqual([
+      ['W1', 'M2'],
+      ['M2', 'W2'],
+    ]);
+  });
+
   it('never runs an integration op that adds or removes worktrees alongside a worktree add', async () => {
     const { git, request, requester } = startOperator();
     const a = requester('a');
