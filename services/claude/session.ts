@@ -156,18 +156,20 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   const startedAt = Date.now();
   const parser = createStreamParser();
   if (options.signal?.aborted === true) return sessionResult(parser, { kind: 'killed' }, undefined, startedAt);
-  const log = options.rawLogPath === undefined ? undefined : await openRawLog(options.rawLogPath);
+  // Opened while the agent process starts; one that cannot be opened stops it.
+  const log = options.rawLogPath === undefined ? undefined : openRawLog(options.rawLogPath);
+  log?.catch(() => undefined);
   try {
     return await spawnAndRead(options, parser, log, startedAt);
   } finally {
-    await log?.close();
+    await (await log?.catch(() => undefined))?.close();
   }
 }
 
 async function spawnAndRead(
   options: SessionOptions,
   parser: StreamParser,
-  log: RawLog | undefined,
+  log: Promise<RawLog> | undefined,
   startedAt: number,
 ): Promise<SessionResult> {
   const { args, stdinPrompt } = buildArgv({ ...options, liveInput: options.live !== undefined });
@@ -197,10 +199,11 @@ async function spawnAndRead(
   try {
     if (pid !== undefined) options.onSpawn?.(pid);
     if (options.signal?.aborted === true) onAbort();
+    const opened = await log;
     for await (const line of createInterface({ input: stdoutOf(subprocess), crlfDelay: Infinity })) {
       idle.heard();
       try {
-        await log?.append(line);
+        await opened?.append(line);
         for (const event of parser.push(line)) {
           live?.observe(event);
           options.onEvent?.(event);

@@ -109,6 +109,19 @@ describe('runSession against the fake claude', () => {
     ).toBeGreaterThan(8);
   });
 
+  it('rejects when its raw log cannot be opened, and leaves no agent running', async () => {
+    // The log's folder would be under a file: the open fails after the agent started.
+    writeFileSync(join(dir, 'raw'), 'not a folder');
+    let pid: number | undefined;
+    const opts = options(
+      { scripts: [{ steps: [{ say: 'working' }] }] },
+      { rawLogPath: join(dir, 'raw', 'attempt-1.jsonl'), onSpawn: (spawned) => (pid = spawned) },
+    );
+    await expect(runSession(opts)).rejects.toThrow(/Could not open the agent log .*attempt-1\.jsonl/);
+    expect(pid).toBeDefined();
+    expect(await goneWithGroup(pid ?? 0)).toBe(true);
+  });
+
   it('classifies a usage limit with its reset time, a 500 as transient, and max turns', async () => {
     const resetsAt = 1_900_000_000;
     const limited = await runSession(
