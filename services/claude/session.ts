@@ -199,11 +199,11 @@ async function spawnAndRead(
   try {
     if (pid !== undefined) options.onSpawn?.(pid);
     if (options.signal?.aborted === true) onAbort();
-    const opened = await log;
+    // Read from the spawn on: node discards an exited child's output nobody listens to.
     for await (const line of createInterface({ input: stdoutOf(subprocess), crlfDelay: Infinity })) {
       idle.heard();
       try {
-        await opened?.append(line);
+        await (await log)?.append(line);
         for (const event of parser.push(line)) {
           live?.observe(event);
           options.onEvent?.(event);
@@ -215,6 +215,8 @@ async function spawnAndRead(
       }
     }
     live?.close();
+    // An agent that printed nothing fails its turn all the same when its log could not be opened.
+    await log;
     const exit = await ended;
     if ('error' in exit) return sessionResult(parser, await spawnFailure(options, exit.error), undefined, startedAt);
     if (idle.fired() && options.signal?.aborted !== true)

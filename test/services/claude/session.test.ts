@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AgentEvent } from '../../../services/claude/events.js';
 import { runSession } from '../../../services/claude/session.js';
 import type { SessionOptions } from '../../../services/claude/session.js';
@@ -42,17 +44,18 @@ function options(scenario: FakeScenario, overrides: Partial<SessionOptions> = {}
   };
 }
 
+function alive(target: number): boolean {
+  try {
+    process.kill(target, 0);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
 /** True once neither the process nor anything of its group is left (polled: the kernel reaps asynchronously). */
 async function goneWithGroup(pid: number): Promise<boolean> {
-  const alive = (target: number): boolean => {
-    try {
-      process.kill(target, 0);
-      return true;
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'ESRCH') return false;
-      throw error;
-    }
-  };
   for (let i = 0; i < 50; i += 1) {
     if (!alive(pid) && !alive(-pid)) return true;
     await new Promise((done) => setTimeout(done, 100));
@@ -108,6 +111,20 @@ describe('runSession against the fake claude', () => {
         .split('\n').length,
     ).toBeGreaterThan(8);
   });
+
+  it('keeps every line of an agent that ended before its raw log was open', async () => {
+    // A FIFO's open waits for a reader: the log opens only once the agent has exited.
+    const rawLogPath = join(dir, 'attempt-1.jsonl');
+    execFileSync('mkfifo', [rawLogPath]);
+    let pid: number | undefined;
+    const result = runSession(
+      options({ scripts: [{ steps: [{ say: 'Done.' }] }] }, { rawLogPath, onSpawn: (spawned) => (pid = spawned) }),
+    );
+    await vi.waitFor(() => expect(pid !== undefined && !alive(pid)).toBe(true), { timeout: 10_000 });
+    const logged = readFile(rawLogPath, 'utf8');
+    expect(await result).toMatchObject({ outcome: { kind: 'ok' }, resultText: 'Done.' });
+    expect((await logged).trim().split('\n').length).toBeGreaterThan(2);
+  }, 20_000);
 
   it('rejects when its raw log cannot be opened, and leaves no agent running', async () => {
     // The log's folder would be under a file: the open fails after the agent started.
