@@ -33,6 +33,7 @@ import { reviewPlan } from './review.js';
 import type { Reviewer } from './review.js';
 import type { PreparedRun } from './commands/run-prepare.js';
 import { runtimeDeps } from './commands/run-deps.js';
+import type { RepositoryFacts } from './commands/run-deps.js';
 
 const LIMITS = { transientRetries: 3, conflictRounds: 3 } as const;
 
@@ -76,6 +77,8 @@ export async function driveRun(input: {
   readonly startedAt: Date;
   /** The tree to restore (`baro resume`); a fresh tree when undefined. */
   readonly restored?: SnapshotEnvelope | undefined;
+  /** The repository's facts, asked as the run was prepared; asked as the tree starts when absent. */
+  readonly facts?: RepositoryFacts | undefined;
   /** Runs once this process holds the run's lock, before the tree starts (resume: the old agents stopped). */
   readonly whenLocked?: (() => Promise<void>) | undefined;
 }): Promise<number> {
@@ -103,6 +106,7 @@ export async function driveRun(input: {
       env: io.env,
       startedAt,
       planMs: () => planMs,
+      facts: input.facts,
     });
     deps.catch(() => undefined);
     let record: RunRecord = { ...run.record, status: 'running', finishedAt: undefined };

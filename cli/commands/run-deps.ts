@@ -9,6 +9,7 @@ import { remoteBranchNames } from '../../services/git/branch.js';
 import { identityArgs } from '../../services/git/commit.js';
 import { committedPaths, worktreeChanges, worktreeHead } from '../../services/git/worktree-changes.js';
 import { defaultAllowedTools } from '../../services/permissions.js';
+import type { ProjectDetection } from '../../services/project/detect.js';
 import { detectInWorktree } from '../../services/project/worktree.js';
 import { storyPorts } from '../../services/story-port.js';
 import { verificationCommands } from '../../services/verify/commands.js';
@@ -16,6 +17,23 @@ import { SETUP_TIMEOUT_MS } from '../../services/worktree-setup.js';
 import type { RunOptions } from '../options.js';
 import { earlierRunsOn } from '../run-publish.js';
 import type { PreparedRun } from './run-prepare.js';
+
+/** What the run's effects learn from the repository itself: its project's commands and its git identity. */
+export interface RepositoryFacts {
+  readonly project: Promise<ProjectDetection>;
+  readonly identity: Promise<string[]>;
+}
+
+/**
+ * Asked of git at once, while the run is still being prepared: the first agent waits for them. A run refused meanwhile
+ * (a bad plan) never awaits them, which must not end baro on an unhandled rejection.
+ */
+export function repositoryFacts(repoDir: string): RepositoryFacts {
+  const facts = { project: detectInWorktree(repoDir), identity: identityArgs(repoDir) };
+  facts.project.catch(() => undefined);
+  facts.identity.catch(() => undefined);
+  return facts;
+}
 
 export async function runtimeDeps(input: {
   readonly run: PreparedRun;
@@ -26,6 +44,8 @@ export async function runtimeDeps(input: {
   readonly startedAt: Date;
   /** How long planning took, once it is known. */
   readonly planMs: () => number;
+  /** Asked already (`baro run`); asked here when absent. */
+  readonly facts?: RepositoryFacts | undefined;
 }): Promise<RuntimeDeps> {
   const { run, record, options, settings, env, startedAt, planMs } = input;
   const { paths, remote, storyBranch } = run;
@@ -42,12 +62,12 @@ export async function runtimeDeps(input: {
     portOf,
     timeoutMs: SETUP_TIMEOUT_MS,
   };
-  // Each waits for git or the disk: at once, and one look at the project serves both lists of commands.
-  const project = detectInWorktree(run.repoDir);
+  // One look at the project serves both lists of commands.
+  const { project, identity: identityAsked } = input.facts ?? repositoryFacts(run.repoDir);
   const [allowedTools, checks, identity] = await Promise.all([
     defaultAllowedTools(run.repoDir, settings.verify.commands, project),
     verificationCommands(run.repoDir, settings.verify.commands, project),
-    identityArgs(run.repoDir),
+    identityAsked,
   ]);
   return {
     // Asked of the remote while the run starts (and plans), so that naming the branch does not wait for the network.

@@ -6,6 +6,7 @@ import { configureRun } from '../run-config.js';
 import { driveRun } from '../run-drive.js';
 import type { RunIo } from '../run-drive.js';
 import { processIo } from '../run-io.js';
+import { repositoryFacts } from './run-deps.js';
 import { prepareRun } from './run-prepare.js';
 
 export type { RunIo } from '../run-drive.js';
@@ -30,7 +31,8 @@ export async function runCommand(
   const warn = (line: string) => (io.err ?? process.stderr).write(`${line}\n`);
   const { options, settings, repoDir } = await configureRun({ options: flags, cwd: io.cwd, warn });
   refuseUnreviewable(options, io);
+  const facts = repoDir === undefined ? undefined : repositoryFacts(repoDir);
   const participants = await loadRunParticipants(settings.participants, repoDir, settings.file);
   const run = await prepareRun({ goal, options, cwd: io.cwd, env: io.env, startedAt, repoDir, warn });
-  return driveRun({ run, options, settings, participants, io, startedAt });
+  return driveRun({ run, options, settings, participants, io, startedAt, facts });
 }
