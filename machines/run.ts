@@ -191,52 +191,54 @@ export const runMachine = setup({
         'review.quit': 'stopped',
       },
     },
+    // The run's branch, named and made; the Operator works on it from then on.
     preparing: {
-      initial: 'naming',
-      states: {
-        naming: {
-          invoke: {
-            id: 'nameBranch',
-            src: 'nameBranch',
-            input: ({ context }) => ({
-              repoDir: context.repoDir,
-              plan: context.proposal?.plan ?? { goal: context.goal, stories: [] },
+      invoke: {
+        id: 'nameBranch',
+        src: 'nameBranch',
+        input: ({ context }) => ({
+          repoDir: context.repoDir,
+          plan: context.proposal?.plan ?? { goal: context.goal, stories: [] },
+        }),
+        onDone: {
+          target: 'executing',
+          actions: [
+            assign({
+              branch: ({ event }) => event.output.branch,
+              continuedFrom: ({ event }) => event.output.continuedFrom,
             }),
-            onDone: {
-              target: 'creating',
-              actions: [
-                assign({
-                  branch: ({ event }) => event.output.branch,
-                  continuedFrom: ({ event }) => event.output.continuedFrom,
-                }),
-                'spawnOperator',
-              ],
-            },
-            onError: {
-              target: '#run.failed',
-              actions: assign({ error: ({ event }) => `naming the branch failed: ${messageOf(event.error)}` }),
-            },
-          },
+            'spawnOperator',
+            'emitBranchCreated',
+          ],
         },
-        creating: {
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => `naming the branch failed: ${messageOf(event.error)}` }),
+        },
+      },
+    },
+    // The integration worktree is only merged into: it is added while the first stories' agents start (their worktrees
+    // come first in the Operator), and its lane runs it before any merge.
+    executing: {
+      initial: 'addingIntegration',
+      states: {
+        addingIntegration: {
           entry: { type: 'requestGit', params: { op: { kind: 'integration.create' } } },
           on: {
             'operator.done': {
               guard: { type: 'answers', params: { kind: 'integration.create' } },
-              target: '#run.executing',
-              actions: 'emitBranchCreated',
+              target: 'integrationReady',
             },
             'operator.failed': {
               guard: { type: 'answers', params: { kind: 'integration.create' } },
               target: '#run.failed',
               actions: assign({ error: ({ event }) => event.message }),
             },
-            RESUME: { target: 'creating', reenter: true },
+            RESUME: { target: 'addingIntegration', reenter: true },
           },
         },
+        integrationReady: {},
       },
-    },
-    executing: {
       invoke: {
         id: 'conductor',
         systemId: 'conductor',

@@ -131,7 +131,11 @@ describe('run: from the goal to the conductor', () => {
       { plan: revised, levels: [['A'], ['B']] },
     ]);
     expect(run.emitted).toContainEqual({ type: 'branch.created', branch: 'baro/g' });
-    expect(run.git.calls[0]?.op.kind).toBe('integration.create');
+    // The first story's worktree comes first; the integration worktree, only merged into, before the first merge.
+    const kinds = run.git.calls.map((call) => call.op.kind);
+    expect(kinds[0]).toBe('story.worktree');
+    expect(kinds.indexOf('integration.create')).toBeGreaterThan(0);
+    expect(kinds.indexOf('integration.create')).toBeLessThan(kinds.indexOf('story.merge'));
     expect(run.visited).toEqual([
       'mapping',
       'planning',
@@ -144,6 +148,17 @@ describe('run: from the goal to the conductor', () => {
       'publishing',
       'completed',
     ]);
+  });
+
+  it('ends failed when the integration worktree cannot be added, with nothing merged', async () => {
+    const run = startRun([], { plan: { plan: goodPlan, levels: [['A'], ['B']] }, autoApprove: true });
+    run.git.script('integration.create', undefined, new Error('fatal: could not create work tree dir'));
+    expect(await run.done()).toMatchObject({
+      ending: 'failed',
+      error: expect.stringContaining('could not create work tree dir'),
+    });
+    expect(run.git.calls.filter((call) => call.op.kind === 'story.merge')).toEqual([]);
+    expect(run.actor.getSnapshot().children['conductor']).toBeUndefined();
   });
 
   it('quits at the review: nothing prepared, nothing conducted', async () => {
