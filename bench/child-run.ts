@@ -1,10 +1,14 @@
 // baro as users run it: compiled JavaScript in its own node process, so its start-up and peak memory are its own.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleBaro } from '../scripts/bundle.js';
+import { parseEvents } from './journal.js';
+import type { BenchEvent } from './journal.js';
+import { FAKE_AGENT, makeRepo } from './plan.js';
 
 // Under node_modules, so the bundle resolves the dependencies it leaves out.
 const OUT = fileURLToPath(new URL('../node_modules/.cache/baro-bench', import.meta.url));
@@ -58,4 +62,41 @@ export async function runBaro(
     exitedAt,
     peakRssBytes: rss === undefined ? undefined : Number(rss),
   };
+}
+
+/** A fresh repository and the environment a benchmarked baro runs with: no machine git config, the fake agent. */
+export async function benchRepo(prefix: string) {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  const gitConfig = join(root, 'gitconfig');
+  await writeFile(gitConfig, '');
+  const gitEnv = { GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1' };
+  const repo = await makeRepo(root, { ...gitEnv, PATH: process.env.PATH ?? '' });
+  const env = (extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH ?? '',
+    ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
+    ...gitEnv,
+    BARO_HOME: join(root, 'baro-home'),
+    BARO_CLAUDE_BIN: FAKE_AGENT,
+    ...extra,
+  });
+  return { root, repo, env };
+}
+
+export const runArgs = (planPath: string, parallel: number) => [
+  'run',
+  '--plan',
+  planPath,
+  '--parallel',
+  String(parallel),
+  '--json',
+  '--yes',
+  '--no-push',
+];
+
+/** The run's journal, found through the run.started event it printed. */
+export async function journalOf(stdout: string, stderr: string): Promise<BenchEvent[]> {
+  const started = parseEvents(stdout).find((e) => e.type === 'run.started');
+  if (started === undefined || !('runDir' in started))
+    throw new Error(`the run reported no run.started event; its stderr:\n${stderr}`);
+  return parseEvents(await readFile(join(started.runDir, 'events.jsonl'), 'utf8'));
 }

@@ -1,17 +1,16 @@
-// Scheduling overhead of a whole run: a 24-story DAG of 2 s fake agents at --parallel 4, real git, baro's real code path.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Scheduling overhead of a whole run: a 24-story DAG of 2 s fake agents at --parallel 4, real git, compiled baro in its
+// own process as users run it (its agents' spawns fork that process, at a cost that grows with its memory).
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runCommand } from '../cli/commands/run.js';
-import { parseRunOptions } from '../cli/options.js';
 import { readInvocations } from '../test/fake-claude/scenario.js';
 import { calibrate } from './calibrate.js';
 import type { Calibration } from './calibrate.js';
+import { benchRepo, buildBaro, journalOf, runArgs, runBaro } from './child-run.js';
 import { ms, row, stats, verdict } from './format.js';
-import { parseEvents, slotPhases } from './journal.js';
+import { slotPhases } from './journal.js';
 import type { BenchEvent, Invocations } from './journal.js';
-import { FAKE_AGENT, collector, dagPlan, makeRepo } from './plan.js';
+import { FAKE_AGENT, dagPlan } from './plan.js';
 
 const WIDTHS = [8, 8, 6, 2] as const;
 const PARALLEL = 4;
@@ -19,54 +18,38 @@ const AGENT_MS = 2000;
 const TARGET_RATIO = 1.08;
 const TARGET_OVERHEAD_MS = 250;
 
-export async function benchDag(): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'baro-bench-dag-'));
+export async function benchDag(main: string): Promise<void> {
+  const { root, repo, env } = await benchRepo('baro-bench-dag-');
   const gitConfig = join(root, 'gitconfig');
   const calibrationTrace = join(root, 'git-trace-calibration.jsonl');
-  // baro's git calls read process.env: an empty global config (plus the trace target) keeps the machine's own config out.
+  // The calibration's git calls run here and read process.env: the bench's empty git config, with the trace target.
   const saved = {
     GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL,
     GIT_CONFIG_NOSYSTEM: process.env.GIT_CONFIG_NOSYSTEM,
   };
-  const gitEnv = { GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1' };
-  const heap = { start: process.memoryUsage().heapUsed, peak: process.memoryUsage().heapUsed };
-  const sampler = setInterval(() => {
-    heap.peak = Math.max(heap.peak, process.memoryUsage().heapUsed);
-  }, 50);
   try {
-    await writeFile(gitConfig, '');
-    const repo = await makeRepo(root, { ...gitEnv, PATH: process.env.PATH ?? '' });
-    const plan = dagPlan(WIDTHS);
     const planPath = join(root, 'plan.json');
-    await writeFile(planPath, JSON.stringify(plan, null, 2));
-    const fake = { bin: FAKE_AGENT, logPath: join(root, 'agents.jsonl') };
-    const env = {
-      PATH: process.env.PATH ?? '',
-      ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
-      ...gitEnv,
-      BARO_FAKE_CLAUDE_LOG: fake.logPath,
-      BARO_BENCH_AGENT_SECONDS: String(AGENT_MS / 1000),
-      BARO_HOME: join(root, 'baro-home'),
-      BARO_CLAUDE_BIN: fake.bin,
-    };
-    Object.assign(process.env, gitEnv);
-    const lines: string[] = [];
-    const options = parseRunOptions({ plan: planPath, parallel: String(PARALLEL), json: true, push: false, yes: true });
-    const exitCode = await runCommand(undefined, options, {
-      cwd: repo,
-      env,
-      out: collector(lines),
-      stopRequested: new Promise<void>(() => undefined),
-    });
+    await writeFile(planPath, JSON.stringify(dagPlan(WIDTHS), null, 2));
+    const fakeLog = join(root, 'agents.jsonl');
+    const run = await runBaro(
+      main,
+      runArgs(planPath, PARALLEL),
+      repo,
+      env({ BARO_FAKE_CLAUDE_LOG: fakeLog, BARO_BENCH_AGENT_SECONDS: String(AGENT_MS / 1000) }),
+    );
+    const events = await journalOf(run.stdout, run.stderr);
+    Object.assign(process.env, { GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1' });
     await writeFile(gitConfig, `[trace2]\n\teventTarget = ${JSON.stringify(calibrationTrace)}\n`);
-    const runDir = parseEvents(lines.join('')).find((e) => e.type === 'run.started' && 'runDir' in e);
-    if (runDir === undefined || !('runDir' in runDir))
-      throw new Error('the run reported no run.started event; run `npm run baro -- run --plan` by hand to see why');
-    const events = parseEvents(await readFile(join(runDir.runDir, 'events.jsonl'), 'utf8'));
-    const calibration = await calibrate(root, repo, env, fake.bin, calibrationTrace);
-    report({ events, exitCode, invocations: readInvocations(fake.logPath), calibration, heap });
+    const calibrationEnv = { PATH: process.env.PATH ?? '', GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1' };
+    const calibration = await calibrate(root, repo, calibrationEnv, FAKE_AGENT, calibrationTrace);
+    report({
+      events,
+      exitCode: run.exitCode,
+      invocations: readInvocations(fakeLog),
+      calibration,
+      peakRssBytes: run.peakRssBytes,
+    });
   } finally {
-    clearInterval(sampler);
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
@@ -77,10 +60,10 @@ export async function benchDag(): Promise<void> {
 
 interface Measured {
   readonly events: readonly BenchEvent[];
-  readonly exitCode: number;
+  readonly exitCode: number | null;
   readonly invocations: Invocations;
   readonly calibration: Calibration;
-  readonly heap: { readonly start: number; readonly peak: number };
+  readonly peakRssBytes: number | undefined;
 }
 
 const STORIES = WIDTHS.reduce((sum, w) => sum + w, 0);
@@ -109,10 +92,10 @@ function printProfile({ calibration }: Measured, phases: ReturnType<typeof slotP
 }
 
 function report(measured: Measured): void {
-  const { events, exitCode, invocations, heap } = measured;
+  const { events, exitCode, invocations, peakRssBytes } = measured;
   const completed = events.find((e) => e.type === 'run.completed');
   if (completed === undefined || !('timing' in completed)) {
-    console.log(`dag scheduling: the run ended without run.completed (exit ${exitCode}); nothing to measure`);
+    console.log(`dag scheduling: the run ended without run.completed (exit ${String(exitCode)}); nothing to measure`);
     return;
   }
   const makespan = completed.timing.wallMs;
@@ -127,7 +110,7 @@ function report(measured: Measured): void {
     `dag scheduling: ${STORIES} stories in levels of ${WIDTHS.join(', ')}, --parallel ${PARALLEL}, ${AGENT_MS / 1000} s fake agents, real git`,
   );
   console.log(
-    `  run ${completed.status} (exit ${exitCode}), ${merged.length}/${STORIES} merged, ${invocations.length} agent processes`,
+    `  run ${completed.status} (exit ${String(exitCode)}), ${merged.length}/${STORIES} merged, ${invocations.length} agent processes`,
   );
   console.log(
     `  makespan ${(makespan / 1000).toFixed(2)} s (run start → run.completed); level bound ${(BOUND_MS / 1000).toFixed(2)} s = Σ⌈width/${PARALLEL}⌉·${AGENT_MS / 1000} s = (${WAVES.join('+')})·${AGENT_MS / 1000} s`,
@@ -149,12 +132,10 @@ function report(measured: Measured): void {
     `  run set-up (run start → level 1) ${ms(firstLevel - runStart)}, wind-down (last merge → run.completed) ${ms(completed.ts - Math.max(...merged.map((e) => e.ts)))}`,
   );
   printProfile(measured, phases);
-  console.log(
-    `  memory: heapUsed ${mb(heap.start)} at start → peak ${mb(heap.peak)} (sampled every 50 ms); maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} (the whole bench process, earlier benchmarks included)`,
-  );
+  if (peakRssBytes !== undefined) console.log(`  peak RSS of baro: ${mb(peakRssBytes)}`);
 }
 
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
-  await benchDag();
+  await benchDag(await buildBaro());
 }

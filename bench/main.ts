@@ -7,13 +7,11 @@ import { benchPool } from './pool.js';
 import { benchScale } from './scale.js';
 import { benchStream } from './stream.js';
 
-// Scheduling first: run in this process, its agents' spawns fork it, at a cost that grows with its memory, which the
-// later benchmarks grow (the stream parser's holds 100,000 lines).
-await benchDag();
+// The runs are compiled baro in its own process, as users run it: its start-up, memory and forks are its own.
+const main = await buildBaro();
+await benchDag(main);
 await benchStream();
 await benchMap();
 await benchLive();
-// The last two run compiled baro in its own process: its start-up and its memory are measured alone.
-const main = await buildBaro();
 await benchScale(main);
 await benchPool(main);

@@ -4,10 +4,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { readInvocations } from '../test/fake-claude/scenario.js';
-import { runBaro } from './child-run.js';
+import { benchRepo, journalOf, runArgs, runBaro } from './child-run.js';
 import { ms } from './format.js';
 import { dagPlan } from './plan.js';
-import { benchRepo, journalOf, runArgs } from './scale.js';
 
 const FILES = 5000;
 const FOLDERS = 50;

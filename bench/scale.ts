@@ -1,16 +1,14 @@
 // baro at scale: 384 stories of 1 s agents at --parallel 16 in its own process, real git, traced to count every git
 // process; and how soon the first agent starts on the 24-story plan.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readInvocations } from '../test/fake-claude/scenario.js';
-import { runBaro } from './child-run.js';
+import { benchRepo, journalOf, runArgs, runBaro } from './child-run.js';
 import { ms, stats, verdict } from './format.js';
 import { readGitTrace } from './git-trace.js';
-import { parseEvents } from './journal.js';
 import type { BenchEvent } from './journal.js';
-import { FAKE_AGENT, dagPlan, makeRepo } from './plan.js';
+import { dagPlan } from './plan.js';
 
 const WIDTHS = [96, 96, 96, 96] as const;
 const PARALLEL = 16;
@@ -24,43 +22,6 @@ const TARGET_FIRST_AGENT_MS = 250;
 const FIRST_AGENT_RUNS = 3;
 // What a story's normal path runs: its worktree (a new one, or a pooled one switched), its commit, its merge.
 const STORY_PATH = new Set(['worktree add', 'checkout', 'clean', 'add', 'commit', 'diff', 'merge']);
-
-/** A fresh repository and the environment a benchmarked baro runs with: no machine git config, the fake agent. */
-export async function benchRepo(prefix: string) {
-  const root = await mkdtemp(join(tmpdir(), prefix));
-  const gitConfig = join(root, 'gitconfig');
-  await writeFile(gitConfig, '');
-  const gitEnv = { GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1' };
-  const repo = await makeRepo(root, { ...gitEnv, PATH: process.env.PATH ?? '' });
-  const env = (extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH ?? '',
-    ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
-    ...gitEnv,
-    BARO_HOME: join(root, 'baro-home'),
-    BARO_CLAUDE_BIN: FAKE_AGENT,
-    ...extra,
-  });
-  return { root, repo, env };
-}
-
-export const runArgs = (planPath: string, parallel: number) => [
-  'run',
-  '--plan',
-  planPath,
-  '--parallel',
-  String(parallel),
-  '--json',
-  '--yes',
-  '--no-push',
-];
-
-/** The run's journal, found through the run.started event it printed. */
-export async function journalOf(stdout: string, stderr: string): Promise<BenchEvent[]> {
-  const started = parseEvents(stdout).find((e) => e.type === 'run.started');
-  if (started === undefined || !('runDir' in started))
-    throw new Error(`the run reported no run.started event; its stderr:\n${stderr}`);
-  return parseEvents(await readFile(join(started.runDir, 'events.jsonl'), 'utf8'));
-}
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
