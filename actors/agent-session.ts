@@ -1,5 +1,5 @@
 // A story's (or its resolver's) Claude turn as a callback actor: stream events in, typed story events out.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { fromCallback } from 'xstate';
 import type { AgentSessionEvent, AgentSessionInput, AgentTellEvent } from '../machines/story-events.js';
@@ -167,13 +167,14 @@ export function agentSessionLogic(deps: AgentDeps) {
     };
     const rawLogPath = deps.paths.attemptLog(input.storyId, input.attempt);
     const turn = async () => {
-      const writeRules = async () => {
-        await mkdir(dirname(rulesFile), { recursive: true });
-        await writeFile(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
-      };
-      // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over. HEAD as the
-      // agent starts is read meanwhile, before it can commit anything.
-      const [prior] = await Promise.all([priorTurn(rawLogPath), writeRules(), bash.settled()]);
+      // Small files, written and read at once: as a level starts, every story's thread-pool trips would queue behind
+      // the others' writes, ~10 ms a story.
+      mkdirSync(dirname(rulesFile), { recursive: true });
+      writeFileSync(rulesFile, storyRules({ storyId: input.storyId, worktree: cwd, checks: deps.checks }));
+      // Restored after a stop or a crash: the interrupted turn's session continues, or the turn starts over.
+      const prior = priorTurn(rawLogPath);
+      // HEAD as the agent starts, read before it can commit anything.
+      await bash.settled();
       if (prior)
         send({ type: 'agent.restored', how: prior.sessionId ? 'continued' : 'restarted', sessionId: prior.sessionId });
       const sessionId = prior?.sessionId ?? input.sessionId;

@@ -1,5 +1,5 @@
 // A turn restarted with the same attempt number was in flight when baro stopped: its raw log says how far it got.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 export interface PriorTurn {
   /** The session the interrupted turn ran, when its agent had named it. */
@@ -18,10 +18,10 @@ function sessionOf(line: string): string | undefined {
 }
 
 /** The interrupted turn behind this attempt's log (opened as its agent starts), or undefined when it never ran. */
-export async function priorTurn(rawLogPath: string): Promise<PriorTurn | undefined> {
+export function priorTurn(rawLogPath: string): PriorTurn | undefined {
   let text: string;
   try {
-    text = await readFile(rawLogPath, 'utf8');
+    text = readFileSync(rawLogPath, 'utf8');
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
     throw error;
