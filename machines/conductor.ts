@@ -154,8 +154,8 @@ export const conductorMachine = conductorSlots
           event.type === 'story.quota.resumed' ? withoutStory(context, event.storyId).paused : context.paused,
       }),
       blockDependents: enqueueActions(({ context, enqueue }) => {
-        // Earlier failures blocked their dependents when their level settled: only a failure in this level adds any, and
-        // the walk of the whole plan and the copy of its status are for that case alone.
+        // Earlier failures blocked their dependents when their level settled: only a failure in this level adds any,
+        // and the walk of the whole plan and the copy of its status are for that case alone.
         if (!context.current.some((id) => context.status[id] === 'failed')) return;
         const status = propagateFailure(context.status, context.stories);
         for (const blocked of newlyBlocked(context.stories, context.status, status))

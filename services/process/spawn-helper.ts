@@ -106,8 +106,8 @@ function start(): Helper {
 }
 
 /**
- * Starts the helper when it is not running (a run does, with its first agent); resolves true once it takes commands, false when
- * it could not start or BARO_SPAWN_HELPER=0 turns it off. Commands go as they are while it is down.
+ * Starts the helper when it is not running (a run does, with its first agent); resolves true once it takes commands,
+ * false when it could not start or BARO_SPAWN_HELPER=0 turns it off. Commands go as they are while it is down.
  */
 export function startSpawnHelper(): Promise<boolean> {
   if (process.env.BARO_SPAWN_HELPER === '0') return Promise.resolve(false);
