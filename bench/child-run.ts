@@ -76,6 +76,8 @@ export async function benchRepo(prefix: string) {
     ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
     ...gitEnv,
     BARO_HOME: join(root, 'baro-home'),
+    // Kept across the bench's runs, as a user's is across theirs (in BARO_HOME); a new build starts without one.
+    BARO_CODE_CACHE: join(OUT, 'code-cache'),
     BARO_CLAUDE_BIN: FAKE_AGENT,
     ...extra,
   });

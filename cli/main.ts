@@ -1,16 +1,11 @@
-#!/usr/bin/env node
-// Entry point: runs the program and turns its outcome into the process exit code (docs/cli.md "Exit codes").
-import { setFlagsFromString } from 'node:v8';
+// The program: runs the command line and turns its outcome into the process exit code (docs/cli.md "Exit codes").
+// Built, it is bundled into dist/cli/baro.cjs, which cli/boot.ts runs.
 import { CommanderError } from 'commander';
 import { describeError, ExitCode, exitCodeForError } from './errors.js';
 import { buildProgram } from './program.js';
 
 // Commander ends --help and --version by "exiting" with these codes; they are successes.
 const COMMANDER_SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
-
-// V8 lets a small heap grow to about 4× what it holds before a full collection: baro holds some 20 MB at 384 stories,
-// churns through much more, and runs for hours beside agents that need the memory. 1.5× costs ~0.2% more GC time.
-setFlagsFromString('--heap-growing-percent=50');
 
 async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = ExitCode.succeeded;
@@ -35,4 +30,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-process.exitCode = await main(process.argv);
+// No top-level await: the bundle is CommonJS, which V8 can compile from its code cache on node 20.
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

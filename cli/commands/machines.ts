@@ -32,7 +32,7 @@ export async function machinesCommand(options: MachinesOptions): Promise<number>
   await mkdir(dir, { recursive: true });
   for (const graph of graphs) {
     const path = join(dir, `${graph.id}.${format === 'svg' ? 'svg' : 'mmd'}`);
-    await writeFile(path, format === 'svg' ? toSvg(graph) : toMermaid(graph));
+    await writeFile(path, format === 'svg' ? await toSvg(graph) : toMermaid(graph));
     process.stdout.write(`${path}\n`);
   }
   return ExitCode.succeeded;

@@ -26,7 +26,7 @@ const sse = (record: InspectRecord) => `data: ${JSON.stringify(record)}\n\n`;
 export async function startInspectorServer(options: InspectorOptions): Promise<InspectorServer> {
   const records: InspectRecord[] = [...(options.records ?? [])];
   const graphs = new Map<string, MachineGraph>();
-  const svgs = new Map<string, string>();
+  const svgs = new Map<string, Promise<string>>();
   const pages = new Set<ServerResponse>();
   const remember = (record: InspectRecord) => {
     if (record.kind === 'machine') graphs.set(record.machine, record.graph);
@@ -58,8 +58,10 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
     if (graph) {
       const svg = svgs.get(graph.id) ?? toSvg(graph);
       svgs.set(graph.id, svg);
-      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' });
-      return void res.end(svg);
+      return void svg.then(
+        (drawn) => res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(drawn),
+        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
+      );
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   };

@@ -1,6 +1,7 @@
 // The GitHub REST calls baro makes, over @octokit/rest; failures become GitHubApiError with GitHub's own words.
 import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
+import { importEsm } from '../esm-import.js';
 
 export interface RepoId {
   readonly owner: string;
@@ -91,7 +92,7 @@ export function octokitApi(options: { readonly token: string; readonly baseUrl: 
   // Loaded on the first call: a run that never reaches its pull request does not pay octokit's import at start-up.
   let client: Promise<Octokit> | undefined;
   const sdk = () => {
-    client ??= import('@octokit/rest').then(
+    client ??= importEsm<{ Octokit: typeof Octokit }>('@octokit/rest').then(
       ({ Octokit }) =>
         // baro prints through its reporter only; octokit's own console logging stays off.
         new Octokit({

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { importEsm } from '../esm-import.js';
 import { closest } from '../suggest.js';
 import type { ParticipantEntry } from '../config/schema.js';
 import { readDefinition } from './definition.js';
@@ -73,7 +74,7 @@ async function importDefault(module: string, repoDir: string): Promise<unknown> 
   let file: string | undefined;
   try {
     file = shipped === undefined ? fileOf(module, repoDir) : undefined;
-    const loaded: unknown = await (file === undefined ? shipped?.() : import(pathToFileURL(file).href));
+    const loaded: unknown = await (file === undefined ? shipped?.() : importEsm(pathToFileURL(file).href));
     const exported = typeof loaded === 'object' && loaded !== null ? Reflect.get(loaded, 'default') : undefined;
     if (exported === undefined) throw new ParticipantLoadError(module, [NO_DEFAULT]);
     return exported;

@@ -42,6 +42,8 @@ export interface RunPlanExtra {
   /** Push (and open a PR) instead of `--no-push`. */
   readonly push?: boolean;
   readonly env?: Readonly<Record<string, string>>;
+  /** A built baro (dist/cli/main.js) to run instead of the source. */
+  readonly main?: string;
 }
 
 /** Runs `baro run --plan … --json --no-push` in repoDir with the fake claude playing `scenario`. */
@@ -61,6 +63,7 @@ export async function runPlan(
   const result = await runBaro(['run', '--plan', planPath, '--json', ...push, '--yes', ...args], {
     cwd: repoDir,
     env: { ...(await isolatedGitEnv()), ...fake.env, BARO_CLAUDE_BIN: fake.bin, BARO_HOME: home, ...extra.env },
+    main: extra.main,
   });
   const events = result.stdout
     .split('\n')

@@ -14,6 +14,8 @@ export interface RunBaroOptions {
   readonly cwd: string;
   /** Added to a cleaned copy of this process's environment (see INHERITED_ENV_DROPPED). */
   readonly env?: Record<string, string>;
+  /** A built baro (dist/cli/main.js) to run instead of the source. */
+  readonly main?: string | undefined;
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,7 +40,8 @@ export function baroCommand(args: readonly string[]): string[] {
 
 /** Starts `baro <args>` and hands back the running process, for tests that signal it. */
 export function startBaro(args: string[], opts: RunBaroOptions) {
-  return execa(process.execPath, ['--import', tsxLoader, mainScript, ...args], {
+  const program = opts.main === undefined ? ['--import', tsxLoader, mainScript] : [opts.main];
+  return execa(process.execPath, [...program, ...args], {
     cwd: opts.cwd,
     env: baroEnv(opts.env),
     extendEnv: false,

@@ -96,8 +96,8 @@ describe('a machine graph', () => {
     expect(toMermaid(machineGraph(service))).toContain('s_svc --> s_svc : svc.ask / svc.tell');
   });
 
-  it('renders SVG with every state and nothing fetched from elsewhere', () => {
-    const svg = toSvg(machineGraph(nested));
+  it('renders SVG with every state and nothing fetched from elsewhere', async () => {
+    const svg = await toSvg(machineGraph(nested));
     for (const node of allNodes(machineGraph(nested)).slice(1))
       expect(svg).toContain(`data-id="${mermaidId(node.id)}"`);
     expect(svg).not.toMatch(/@import|https?:\/\/(?!www\.w3\.org)/);
