@@ -145,8 +145,9 @@ export async function driveRun(input: {
       }
       if (event.type === 'branch.created') save({ branch: event.branch });
       // The git helper starts with the agents (again, if it died): until then baro is small and starts a few git
-      // processes, each fork cheap, and the helper's own start would slow the first agent's.
-      if (event.type === 'story.started') void startSpawnHelper();
+      // processes, each fork cheap. Its own start waits for the next turn of the event loop, by which the story has
+      // spawned its agent: a fork of baro ahead of the agent's would only delay it.
+      if (event.type === 'story.started') setTimeout(() => void startSpawnHelper(), 0);
     };
     // The journal, the reporter and the TUI: the Herald's first subscribers, and until it starts (nothing is emitted
     // before the tree starts) sent each event straight.
