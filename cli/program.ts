@@ -54,6 +54,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--model-critic <model>', 'model of the critic that reviews each story (default: haiku)')
     .option('--model-surgeon <model>', 'model of the surgeon, who replans failed stories (default: sonnet)')
     .action(async (goal: string | undefined, raw: unknown, command: Command) => {
+      // git finds the repository while the run's code loads: its process's time, not baro's, on the first agent's way.
+      const repoDir = import('../services/git/repo.js').then(({ repoRootIfAny }) => repoRootIfAny(process.cwd()));
+      // Refused options end the command before anybody awaits it.
+      repoDir.catch(() => undefined);
       const { parseRunOptions, assertGoalOrPlan } = await import('./options.js');
       const { refuseMistypedCommand } = await import('./mistyped.js');
       const commands = program.commands.map((c) => c.name());
@@ -61,7 +65,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       const options = parseRunOptions(raw, (name) => command.getOptionValueSource(name) === 'cli');
       assertGoalOrPlan(goal, options);
       const { runCommand } = await import('./commands/run.js');
-      setExitCode(await runCommand(goal, options));
+      setExitCode(await runCommand(goal, options, undefined, repoDir));
     });
 
   program

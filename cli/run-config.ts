@@ -5,9 +5,8 @@ import { ConfigError, loadConfig } from '../services/config/load.js';
 import type { BaroConfig } from '../services/config/schema.js';
 import { keysNotActedOn, settingsFrom } from '../services/config/settings.js';
 import type { RunSettings } from '../services/config/settings.js';
-import { NotAGitRepoError } from '../services/git/errors.js';
 import { notIgnored } from '../services/git/ignored.js';
-import { repoRoot } from '../services/git/repo.js';
+import { repoRootIfAny } from '../services/git/repo.js';
 import { UsageError } from './errors.js';
 import type { ConfigurableOption, RunOptions } from './options.js';
 
@@ -19,15 +18,6 @@ export interface ConfiguredRun {
   readonly repoDir: string | undefined;
   /** The file's contents as validated; undefined when there is no config file. */
   readonly config: BaroConfig | undefined;
-}
-
-async function repoDirOf(cwd: string): Promise<string | undefined> {
-  try {
-    return await repoRoot(cwd);
-  } catch (error) {
-    if (error instanceof NotAGitRepoError) return undefined;
-    throw error;
-  }
 }
 
 /** The file's value unless the flag was typed. */
@@ -76,9 +66,11 @@ async function checkCopies(repoDir: string, copy: readonly string[], file: strin
 export async function readRunConfig(input: {
   readonly options: RunOptions;
   readonly cwd: string;
+  /** The repository around cwd when it was asked of git already. */
+  readonly repoDir?: Promise<string | undefined> | undefined;
 }): Promise<ConfiguredRun> {
   const { options, cwd } = input;
-  const repoDir = await repoDirOf(cwd);
+  const repoDir = await (input.repoDir ?? repoRootIfAny(cwd));
   const explicit = options.config === undefined ? undefined : resolve(cwd, options.config);
   let loaded;
   try {
@@ -101,6 +93,7 @@ export async function readRunConfig(input: {
 export async function configureRun(input: {
   readonly options: RunOptions;
   readonly cwd: string;
+  readonly repoDir?: Promise<string | undefined> | undefined;
   readonly warn: (line: string) => void;
 }): Promise<ConfiguredRun> {
   const configured = await readRunConfig(input);

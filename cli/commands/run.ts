@@ -26,10 +26,13 @@ export async function runCommand(
   goal: string | undefined,
   flags: RunOptions,
   io: RunIo = processIo(),
+  /** The repository around io.cwd, asked of git while this code loaded. */
+  repoDirAsked?: Promise<string | undefined>,
 ): Promise<number> {
   const startedAt = new Date();
   const warn = (line: string) => (io.err ?? process.stderr).write(`${line}\n`);
-  const { options, settings, repoDir } = await configureRun({ options: flags, cwd: io.cwd, warn });
+  const configured = await configureRun({ options: flags, cwd: io.cwd, repoDir: repoDirAsked, warn });
+  const { options, settings, repoDir } = configured;
   refuseUnreviewable(options, io);
   const facts = repoDir === undefined ? undefined : repositoryFacts(repoDir);
   const participants = await loadRunParticipants(settings.participants, repoDir, settings.file);

@@ -12,6 +12,16 @@ export async function repoRoot(cwd: string): Promise<string> {
   }
 }
 
+/** The top of the working tree that contains cwd; undefined outside one. */
+export async function repoRootIfAny(cwd: string): Promise<string | undefined> {
+  try {
+    return await repoRoot(cwd);
+  } catch (error) {
+    if (error instanceof NotAGitRepoError) return undefined;
+    throw error;
+  }
+}
+
 /** The checked-out branch's short name; undefined when HEAD is detached. */
 export async function currentBranch(repoDir: string): Promise<string | undefined> {
   const args = ['symbolic-ref', '--quiet', '--short', 'HEAD'];
