@@ -1,7 +1,7 @@
 // `npm run build`: baro bundled with esbuild into dist/cli/. Start-up is most of the time before the first agent: node
-// loading some 250 module files cost more than the code in them, and parsing that code again on every start cost a
-// third of it. So the program is one CommonJS file (baro.cjs), which V8 compiles from its code cache on node 20 (node
-// gives ES modules none until 22), and main.js is the small loader that `baro` runs (cli/boot.ts).
+// loading some 250 module files cost more than the code in them, and parsing that code again on every start a fifth of
+// it. So the program is one CommonJS file (baro.cjs), which V8 compiles from its code cache on node 20 (node gives ES
+// modules none until 22), and main.js is the small loader that `baro` runs (cli/boot.ts).
 import { rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -50,6 +50,7 @@ function checkRunTimeImports(metafile: Metafile): void {
 
 /** Bundles baro into outdir: cli/baro.cjs (the program) and cli/main.js (its loader, which `baro` runs). */
 export async function bundleBaro(outdir: string, options: { readonly sourcemap: boolean }): Promise<string> {
+  // What an earlier build left (its chunks/, say) would otherwise stay.
   await rm(outdir, { recursive: true, force: true });
   const common = {
     absWorkingDir: ROOT,
