@@ -13,7 +13,10 @@ import { FAKE_AGENT, makeRepo } from './plan.js';
 // Under node_modules, so the bundle resolves the dependencies it leaves out.
 const OUT = fileURLToPath(new URL('../node_modules/.cache/baro-bench', import.meta.url));
 
-/** Bundles baro as `npm run build` does, to a cache folder; the path of its cli/main.js. */
+/** Where the benchmarked baro keeps its code cache: across the bench's runs, as a user's is across theirs. */
+export const CODE_CACHE = join(OUT, 'code-cache');
+
+/** Bundles baro as `npm run build` does, to a cache folder (which empties the code cache); its cli/main.js. */
 export const buildBaro = (): Promise<string> => bundleBaro(OUT, { sourcemap: false });
 
 export interface ChildRun {
@@ -76,8 +79,7 @@ export async function benchRepo(prefix: string) {
     ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
     ...gitEnv,
     BARO_HOME: join(root, 'baro-home'),
-    // Kept across the bench's runs, as a user's is across theirs (in BARO_HOME); a new build starts without one.
-    BARO_CODE_CACHE: join(OUT, 'code-cache'),
+    BARO_CODE_CACHE: CODE_CACHE,
     BARO_CLAUDE_BIN: FAKE_AGENT,
     ...extra,
   });

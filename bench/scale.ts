@@ -1,12 +1,10 @@
 // baro at scale: 384 stories of 1 s agents at --parallel 16 in its own process, real git, traced to count every git
-// process; and how soon the first agent starts on the 24-story plan.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// process.
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readInvocations } from '../test/fake-claude/scenario.js';
 import { benchRepo, journalOf, runArgs, runBaro } from './child-run.js';
-import { ms, stats, verdict } from './format.js';
+import { ms, verdict } from './format.js';
 import { readGitTrace } from './git-trace.js';
 import type { BenchEvent } from './journal.js';
 import { dagPlan } from './plan.js';
@@ -19,8 +17,6 @@ const TARGET_LEVEL_SPREAD = 1.5;
 const TARGET_WIND_DOWN_MS = 500;
 const TARGET_RSS_MB = 150;
 const TARGET_GIT_PER_STORY = 5;
-const TARGET_FIRST_AGENT_MS = 250;
-const FIRST_AGENT_RUNS = 3;
 // What a story's normal path runs: its worktree (a new one, or a pooled one switched), its commit, its merge.
 const STORY_PATH = new Set(['worktree add', 'checkout', 'clean', 'add', 'commit', 'diff', 'merge']);
 
@@ -69,46 +65,7 @@ async function discardedGone(events: readonly BenchEvent[], exitedAt: number): P
   return Date.now() - exitedAt;
 }
 
-async function firstAgentMs(main: string, codeCache: string): Promise<number> {
-  const { root, repo, env } = await benchRepo('baro-bench-first-');
-  try {
-    const planPath = join(root, 'plan.json');
-    await writeFile(planPath, JSON.stringify(dagPlan(), null, 2));
-    const log = join(root, 'agents.jsonl');
-    const run = await runBaro(
-      main,
-      runArgs(planPath, 4),
-      repo,
-      env({ BARO_BENCH_AGENT_SECONDS: '0', BARO_FAKE_CLAUDE_LOG: log, BARO_CODE_CACHE: codeCache }),
-    );
-    const first = Math.min(...readInvocations(log).map((inv) => inv.startTs));
-    if (!Number.isFinite(first)) throw new Error(`no agent started; baro's stderr:\n${run.stderr}`);
-    return first - run.spawnedAt;
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
-/** The first start of a new build compiles baro and writes its code cache; every later start begins from that. */
-async function timesToFirstAgent(main: string): Promise<{ readonly cold: number; readonly warm: number[] }> {
-  const codeCache = await mkdtemp(join(tmpdir(), 'baro-bench-code-cache-'));
-  try {
-    const cold = await firstAgentMs(main, codeCache);
-    if ((await readdir(codeCache)).length === 0) throw new Error('the first run wrote no code cache');
-    const warm: number[] = [];
-    for (let i = 0; i < FIRST_AGENT_RUNS; i += 1) warm.push(await firstAgentMs(main, codeCache));
-    return { cold, warm };
-  } finally {
-    await rm(codeCache, { recursive: true, force: true });
-  }
-}
-
 export async function benchScale(main: string): Promise<void> {
-  const { cold, warm } = await timesToFirstAgent(main);
-  console.log(
-    `time to first agent, 24-story plan, compiled baro in its own node process, from its code cache (median of ${FIRST_AGENT_RUNS}): ${verdict(stats(warm).p50, TARGET_FIRST_AGENT_MS, ms)}`,
-  );
-  console.log(`  the first start of a new build, without a code cache yet: ${ms(cold)}`);
   const stories = WIDTHS.reduce((sum, w) => sum + w, 0);
   const { run, events, git, discardedGoneMs } = await scaleRun(main);
   const completed = events.find((e) => e.type === 'run.completed');
