@@ -166,12 +166,16 @@ function readLog(logPath: string): z.infer<typeof logRecord>[] {
     throw error;
   }
   // The last line is still being written when it has no newline yet: it is read next time.
-  return text.split('\n').slice(0, -1).flatMap((line, index) => {
-    if (line.trim() === '') return [];
-    const parsed = logRecord.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`Invalid record on line ${index + 1} of ${logPath}: ${parsed.error.message}`);
-    return [parsed.data];
-  });
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .flatMap((line, index) => {
+      if (line.trim() === '') return [];
+      const parsed = logRecord.safeParse(JSON.parse(line));
+      if (!parsed.success)
+        throw new Error(`Invalid record on line ${index + 1} of ${logPath}: ${parsed.error.message}`);
+      return [parsed.data];
+    });
 }
 
 export interface FakeInvocation {
