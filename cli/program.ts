@@ -64,8 +64,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       refuseMistypedCommand(goal, commands);
       const options = parseRunOptions(raw, (name) => command.getOptionValueSource(name) === 'cli');
       assertGoalOrPlan(goal, options);
-      const { runCommand } = await import('./commands/run.js');
-      setExitCode(await runCommand(goal, options, undefined, repoDir));
+      const { runCommand, processIo } = await import('./commands/run.js');
+      setExitCode(await runCommand(goal, options, processIo(), repoDir));
     });
 
   program

@@ -67,10 +67,10 @@ export async function readRunConfig(input: {
   readonly options: RunOptions;
   readonly cwd: string;
   /** The repository around cwd when it was asked of git already. */
-  readonly repoDir?: Promise<string | undefined> | undefined;
+  readonly repoDirAsked?: Promise<string | undefined> | undefined;
 }): Promise<ConfiguredRun> {
   const { options, cwd } = input;
-  const repoDir = await (input.repoDir ?? repoRootIfAny(cwd));
+  const repoDir = await (input.repoDirAsked ?? repoRootIfAny(cwd));
   const explicit = options.config === undefined ? undefined : resolve(cwd, options.config);
   let loaded;
   try {
@@ -93,7 +93,7 @@ export async function readRunConfig(input: {
 export async function configureRun(input: {
   readonly options: RunOptions;
   readonly cwd: string;
-  readonly repoDir?: Promise<string | undefined> | undefined;
+  readonly repoDirAsked?: Promise<string | undefined> | undefined;
   readonly warn: (line: string) => void;
 }): Promise<ConfiguredRun> {
   const configured = await readRunConfig(input);

@@ -31,8 +31,7 @@ export async function runCommand(
 ): Promise<number> {
   const startedAt = new Date();
   const warn = (line: string) => (io.err ?? process.stderr).write(`${line}\n`);
-  const configured = await configureRun({ options: flags, cwd: io.cwd, repoDir: repoDirAsked, warn });
-  const { options, settings, repoDir } = configured;
+  const { options, settings, repoDir } = await configureRun({ options: flags, cwd: io.cwd, repoDirAsked, warn });
   refuseUnreviewable(options, io);
   const facts = repoDir === undefined ? undefined : repositoryFacts(repoDir);
   const participants = await loadRunParticipants(settings.participants, repoDir, settings.file);
